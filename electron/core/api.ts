@@ -1,0 +1,15 @@
+/**
+ * What `createCore` returns: the handler table every shell serves, and the numbered event feed.
+ * The shells (desktop, web, command line) depend on this and on `shared/contract.ts`, nothing deeper.
+ */
+import type { EventName, EventPayload, Handlers } from "../../shared/contract.ts";
+
+export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+export interface Core {
+  readonly handlers: Handlers;
+  /** Every event after subscription, in sequence order. Returns the unsubscribe function. */
+  subscribe(listener: (event: CoreEvent) => void): () => void;
+  /** Stops watchers, pollers and queues; in-flight work stays resumable from the journal. */
+  close(): Promise<void>;
+}

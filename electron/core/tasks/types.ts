@@ -1,0 +1,40 @@
+/** The task registry's contract, shared by the engine, the drop uploads, the moves and the poller. */
+import type { TaskState, TaskView } from "../../../shared/model.ts";
+
+export type TaskKind = TaskView["kind"];
+
+export interface NewTask {
+  kind: TaskKind;
+  title: string;
+  accountId?: string;
+  pairId?: string;
+  cancellable: boolean;
+  /** Opaque data the owner needs to resume the task after a restart (persisted as JSON). */
+  resume?: unknown;
+}
+
+export interface TaskHandle {
+  readonly id: string;
+  readonly signal: AbortSignal;
+  start(phase?: string): void;
+  progress(current: number, total: number, unit: "bytes" | "items" | "percent", phase?: string): void;
+  /** Replaces the persisted resume data (e.g. after an OST slice is acknowledged). */
+  setResume(resume: unknown): void;
+  appendLog(lines: { level: string; text: string; time: number }[]): void;
+  succeed(): void;
+  partial(failedItems: { id: string; name: string; reason: string }[], message?: string): void;
+  fail(error: string): void;
+}
+
+export interface TaskRegistry {
+  create(task: NewTask): TaskHandle;
+  get(id: string): TaskView | undefined;
+  /** Unfinished tasks found in the journal at start-up, for their owners to resume. */
+  unfinished(kind?: TaskKind): { view: TaskView; resume: unknown; handle: TaskHandle }[];
+  cancel(id: string): void;
+  snapshot(): { seq: number; tasks: TaskView[] };
+  clearFinished(): void;
+  /** Coalesced, numbered batches of changed tasks (final states always delivered). */
+  subscribe(listener: (batch: { tasks: TaskView[]; removed: string[] }) => void): () => void;
+  isFinal(state: TaskState): boolean;
+}

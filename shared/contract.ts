@@ -1,0 +1,136 @@
+/**
+ * The IPC contract: one table of channels (input and result schemas) and one table of events.
+ * The desktop preload, the web bridge, the main-process handlers and the web server are all typed
+ * from these tables, so a channel cannot be half-declared.
+ */
+import { z } from "zod";
+import { AccountView, ActivityEntry, DeletePolicy, EntryView, PairView, TaskView } from "./model.ts";
+
+const id = z.string().min(1).max(200);
+const Ok = z.object({ ok: z.literal(true) });
+
+const KdocsAccountInput = z.object({
+  kind: z.literal("kdocs"),
+  name: z.string().min(1).max(100),
+  baseUrl: z.url(),
+  appId: z.string().min(1).max(200),
+  appKey: z.string().min(1).max(500),
+  largeFiles: z
+    .object({
+      baseUrl: z.url(),
+      appId: z.string().min(1),
+      apiKey: z.string().min(1),
+      apiSecret: z.string().min(1),
+    })
+    .optional(),
+  accessToken: z.string().min(1).optional(),
+});
+const KooDriveAccountInput = z.object({
+  kind: z.literal("koodrive"),
+  name: z.string().min(1).max(100),
+  baseUrl: z.url(),
+  token: z.string().min(1),
+});
+
+export const channels = {
+  "app.info": {
+    input: z.object({}),
+    result: z.object({
+      version: z.string(),
+      shell: z.enum(["desktop", "web"]),
+      canPickFolders: z.boolean(),
+    }),
+  },
+  "accounts.list": { input: z.object({}), result: z.array(AccountView) },
+  "accounts.add": {
+    input: z.discriminatedUnion("kind", [KdocsAccountInput, KooDriveAccountInput]),
+    result: AccountView,
+  },
+  "accounts.test": { input: z.object({ accountId: id }), result: AccountView },
+  "accounts.remove": { input: z.object({ accountId: id }), result: Ok },
+  "tree.list": {
+    input: z.object({ accountId: id, folderId: id, cursor: z.string().nullable().optional() }),
+    result: z.object({ entries: z.array(EntryView), next: z.string().nullable() }),
+  },
+  "tree.createFolder": {
+    input: z.object({ accountId: id, parentId: id, name: z.string().min(1).max(255) }),
+    result: EntryView,
+  },
+  /** Upload local files or folders (paths the core can read) into a cloud folder. */
+  "uploads.fromPaths": {
+    input: z.object({ accountId: id, folderId: id, paths: z.array(z.string().min(1)).min(1).max(10_000) }),
+    result: z.object({ taskIds: z.array(z.string()) }),
+  },
+  "moves.start": {
+    input: z.object({ accountId: id, entryIds: z.array(id).min(1).max(10_000), targetFolderId: id }),
+    result: z.object({ taskId: z.string() }),
+  },
+  /** Starts a new move of the items that failed in a finished move task. */
+  "moves.retryFailed": { input: z.object({ taskId: id }), result: z.object({ taskId: z.string() }) },
+  "tasks.snapshot": {
+    input: z.object({}),
+    result: z.object({ seq: z.number(), tasks: z.array(TaskView) }),
+  },
+  "tasks.cancel": { input: z.object({ taskId: id }), result: Ok },
+  "tasks.clearFinished": { input: z.object({}), result: Ok },
+  "pairs.list": { input: z.object({}), result: z.array(PairView) },
+  "pairs.add": {
+    input: z.object({
+      accountId: id,
+      localPath: z.string().min(1),
+      remotePath: z.string().min(1).startsWith("/"),
+      deletePolicy: DeletePolicy.default("keep"),
+    }),
+    result: PairView,
+  },
+  "pairs.pause": { input: z.object({ pairId: id }), result: PairView },
+  "pairs.resume": { input: z.object({ pairId: id }), result: PairView },
+  "pairs.remove": { input: z.object({ pairId: id }), result: Ok },
+  /** Lets deletes held back by the mass-delete guard go ahead (or drops them). */
+  "pairs.confirmDeletes": { input: z.object({ pairId: id, allow: z.boolean() }), result: PairView },
+  "activity.list": {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }),
+    result: z.array(ActivityEntry),
+  },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ChannelInput<C extends Channel> = z.input<(typeof channels)[C]["input"]>;
+export type ChannelArgs<C extends Channel> = z.output<(typeof channels)[C]["input"]>;
+export type ChannelResult<C extends Channel> = z.output<(typeof channels)[C]["result"]>;
+
+/** Implemented by the core; served by every shell after the input is validated. */
+export type Handlers = { [C in Channel]: (input: ChannelArgs<C>) => Promise<ChannelResult<C>> };
+
+/**
+ * Events are numbered in one sequence; a UI that sees a gap asks for `tasks.snapshot` again.
+ * Task updates are coalesced by the core (about 10 a second at most) and final states are never dropped.
+ */
+export const events = {
+  "tasks.changed": z.object({ seq: z.number(), tasks: z.array(TaskView), removed: z.array(z.string()) }),
+  "pairs.changed": z.object({ seq: z.number(), pairs: z.array(PairView) }),
+  "accounts.changed": z.object({ seq: z.number(), accounts: z.array(AccountView) }),
+  "activity.appended": z.object({ seq: z.number(), entries: z.array(ActivityEntry) }),
+  "tree.changed": z.object({ seq: z.number(), accountId: z.string(), folderIds: z.array(z.string()) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** What a handler failure looks like on the wire: a code the UI can branch on and words for the user. */
+export const IpcError = z.object({
+  code: z.enum([
+    "invalid-input",
+    "not-found",
+    "credentials",
+    "clock",
+    "quota",
+    "conflict",
+    "transient",
+    "unsupported",
+    "internal",
+  ]),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type IpcError = z.infer<typeof IpcError>;

@@ -1,0 +1,103 @@
+/** The views the core shows the UIs. Pure data, no I/O; every shape is a zod schema so both sides validate. */
+import { z } from "zod";
+
+export const AccountKind = z.enum(["kdocs", "koodrive"]);
+
+export const AccountView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: AccountKind,
+  baseUrl: z.string(),
+  /** The app id (KDocs) — not a secret. Keys and tokens never leave the core. */
+  appId: z.string().optional(),
+  /** True for the embedded local cloud account. */
+  sandbox: z.boolean(),
+  status: z.object({
+    state: z.enum(["unknown", "connected", "error"]),
+    message: z.string().optional(),
+    checkedAt: z.number().optional(),
+  }),
+  hasLargeFiles: z.boolean(),
+  hasAccessToken: z.boolean(),
+  /** Calls left today per endpoint class, when the core has counted them. */
+  quota: z.object({ writesLeft: z.number(), readsLeft: z.number(), resetsAt: z.number() }).optional(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const EntryView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["file", "folder"]),
+  parentId: z.string(),
+  size: z.number(),
+  mtime: z.number(),
+  version: z.number(),
+});
+export type EntryView = z.infer<typeof EntryView>;
+
+export const TaskKind = z.enum(["upload", "import", "move", "script", "download", "sync"]);
+export const TaskState = z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled"]);
+export type TaskState = z.infer<typeof TaskState>;
+
+export const TaskView = z.object({
+  id: z.string(),
+  kind: TaskKind,
+  title: z.string(),
+  state: TaskState,
+  accountId: z.string().optional(),
+  pairId: z.string().optional(),
+  /** A step of a multi-phase task, e.g. "staging" then "importing". */
+  phase: z.string().optional(),
+  progress: z
+    .object({ current: z.number(), total: z.number(), unit: z.enum(["bytes", "items", "percent"]) })
+    .optional(),
+  bytesPerSecond: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  cancellable: z.boolean(),
+  /** Why it failed, in words a user can act on. */
+  error: z.string().optional(),
+  failedItems: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })).optional(),
+  /** A script task's log, in order. */
+  log: z.array(z.object({ level: z.string(), text: z.string(), time: z.number() })).optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type TaskView = z.infer<typeof TaskView>;
+
+export const DeletePolicy = z.enum(["keep", "mirror"]);
+
+export const PairView = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  localPath: z.string(),
+  remotePath: z.string(),
+  deletePolicy: DeletePolicy,
+  state: z.enum([
+    "idle",
+    "scanning",
+    "syncing",
+    "paused",
+    "degraded",
+    "waiting-quota",
+    "needs-confirmation",
+    "error",
+  ]),
+  /** Words for the state: "in sync", "syncing 12 files", "degraded: inotify limit reached". */
+  message: z.string(),
+  pendingFiles: z.number(),
+  quotaResetsAt: z.number().optional(),
+  /** Deletes held back by the mass-delete guard, waiting for the user. */
+  pendingDeletes: z.number(),
+  issues: z.array(z.object({ path: z.string(), reason: z.string(), nextRetryAt: z.number().optional() })),
+});
+export type PairView = z.infer<typeof PairView>;
+
+export const ActivityEntry = z.object({
+  seq: z.number(),
+  time: z.number(),
+  level: z.enum(["info", "warn", "error"]),
+  text: z.string(),
+  pairId: z.string().optional(),
+  accountId: z.string().optional(),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;

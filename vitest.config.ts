@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: [
+      "electron/**/*.test.ts",
+      "shared/**/*.test.ts",
+      "sandbox/**/*.test.ts",
+      "renderer/**/*.test.{ts,tsx}",
+      "e2e/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
