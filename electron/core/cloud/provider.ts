@@ -31,7 +31,25 @@ export interface UploadSource {
   replaceId?: string;
   /** The stat the caller planned with; the upload fails with kind "changed" when the file no longer matches. */
   expected?: { size: number; mtimeMs: number };
+  /** Bytes sent in the current phase. */
   onProgress?: (sentBytes: number, totalBytes: number) => void;
+  /** Large files go through phases ("staging" the bytes, then the server "importing" them). */
+  onPhase?: (phase: "uploading" | "staging" | "importing") => void;
+  /**
+   * Resumable uploads: the provider hands its progress (an upload id, acknowledged slices, a server
+   * task id) to `save`, which the caller persists in the journal before the step counts as done, and
+   * continues from `state` after a restart. `state` is undefined for a fresh upload.
+   */
+  resume?: { state: unknown; save(state: unknown): void };
+  /**
+   * Waits for a server task the upload started (an import), through the caller's shared poller.
+   * Without it the provider polls by itself.
+   */
+  waitForTask?: (
+    task: ServerTaskRef,
+    onProgress: (current: number, total: number) => void,
+    signal?: AbortSignal,
+  ) => Promise<ServerTaskStatus>;
   signal?: AbortSignal;
 }
 
