@@ -26,6 +26,13 @@ export interface TaskHandle {
   fail(error: string): void;
 }
 
+/** `seq` numbers the batches; it matches `snapshot().seq` once the batch is delivered. */
+export interface TaskBatch {
+  seq: number;
+  tasks: TaskView[];
+  removed: string[];
+}
+
 export interface TaskRegistry {
   create(task: NewTask): TaskHandle;
   get(id: string): TaskView | undefined;
@@ -35,6 +42,8 @@ export interface TaskRegistry {
   snapshot(): { seq: number; tasks: TaskView[] };
   clearFinished(): void;
   /** Coalesced, numbered batches of changed tasks (final states always delivered). */
-  subscribe(listener: (batch: { tasks: TaskView[]; removed: string[] }) => void): () => void;
+  subscribe(listener: (batch: TaskBatch) => void): () => void;
   isFinal(state: TaskState): boolean;
+  /** Delivers pending batches now and stops the coalescing timer. */
+  close(): void;
 }

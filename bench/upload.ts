@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- upload [--mib N] [--files N] [--mode child|in-process|both]`
+ *
+ * Uploads the same files through the KDocs client and through curl (the same signed multipart
+ * bodies, prebuilt, `curl --data-binary @body`) to the local cloud, and prints MB/s of both, their
+ * ratio and the client's peak RSS. The local cloud runs as a child process (client and server on
+ * separate event loops, as in real use) or in this process. Direct upload takes files up to 64 MiB,
+ * so the default 256 MiB goes as four 64 MiB files.
+ */
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { createKdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
+import { multipartFrame } from "../electron/core/cloud/kdocs/multipart.ts";
+import { httpDate, wps2Headers } from "../electron/core/cloud/kdocs/signer.ts";
+import { API_PREFIX, uploadFields, UPLOAD_FILE_FIELD } from "../electron/core/cloud/kdocs/adapter.ts";
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({
+  options: {
+    mib: { type: "string", default: "64" },
+    files: { type: "string", default: "4" },
+    mode: { type: "string", default: "both" },
+  },
+});
+const fileBytes = Number(values.mib) * 1024 * 1024;
+const fileCount = Number(values.files);
+const modes = values.mode === "both" ? ["child", "in-process"] : [values.mode!];
+const RCLONE_WEBDAV_MBPS = 242;
+
+interface Cloud {
+  url: string;
+  appId: string;
+  appKey: string;
+  close(): Promise<void>;
+}
+
+async function childCloud(): Promise<Cloud> {
+  const child: ChildProcess = spawn(process.execPath, [join(root, "sandbox/main.ts"), "--port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  const fields = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the sandbox exited with code ${code}`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /listening on (\S+)/.exec(out)?.[1];
+      const appId = /kdocs app_id: (\S+)/.exec(out)?.[1];
+      const appKey = /kdocs app_key: (\S+)/.exec(out)?.[1];
+      if (url && appId && appKey && out.includes("data:")) resolve({ url, appId, appKey });
+    });
+  });
+  return {
+    url: fields.url!,
+    appId: fields.appId!,
+    appKey: fields.appKey!,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit");
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function inProcessCloud(): Promise<Cloud> {
+  const { startSandbox } = await import("../sandbox/server.ts");
+  return startSandbox();
+}
+
+async function makeFile(path: string, bytes: number): Promise<void> {
+  const handle = await open(path, "w");
+  const chunk = randomBytes(1024 * 1024);
+  for (let written = 0; written < bytes; written += chunk.length) {
+    chunk.writeUInt32LE(written / chunk.length, 0); // every MiB differs
+    await handle.write(chunk, 0, Math.min(chunk.length, bytes - written));
+  }
+  await handle.close();
+}
+
+/** Builds the multipart body of one upload as a file, and its MD5 for the signature. */
+async function buildBody(source: string, target: string, name: string, parentId: string) {
+  const frame = multipartFrame(uploadFields({ parentId }), { field: UPLOAD_FILE_FIELD, filename: name });
+  const hash = createHash("md5");
+  const out = createWriteStream(target);
+  out.write(frame.preamble);
+  hash.update(frame.preamble);
+  await pipeline(
+    createReadStream(source, { highWaterMark: 1024 * 1024 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+      hash.update(frame.epilogue);
+      yield frame.epilogue;
+    },
+    out,
+  );
+  return { contentType: frame.contentType, md5: hash.digest("hex") };
+}
+
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+const fmt = (n: number) => n.toFixed(0).padStart(5);
+
+async function bench(mode: string, dir: string, sources: string[]) {
+  const cloud = mode === "child" ? await childCloud() : await inProcessCloud();
+  const provider = createKdocsProvider({ baseUrl: cloud.url, appId: cloud.appId, appKey: cloud.appKey });
+  try {
+    const clientFolder = await provider.createFolder("0", `client-${mode}`);
+    const curlFolder = await provider.createFolder("0", `curl-${mode}`);
+    const total = sources.length * fileBytes;
+
+    let clientMs = 0;
+    let hashMs = 0;
+    for (const [i, source] of sources.entries()) {
+      const started = performance.now();
+      let sendStarted = 0;
+      const entry = await provider.upload({
+        localPath: source,
+        name: `file${i}.bin`,
+        parentId: clientFolder.id,
+        onProgress: (sent) => {
+          if (sent === 0 && sendStarted === 0) sendStarted = performance.now();
+        },
+      });
+      const ended = performance.now();
+      if (entry.size !== fileBytes) throw new Error(`uploaded ${entry.size} bytes of ${fileBytes}`);
+      clientMs += ended - started;
+      hashMs += sendStarted - started;
+    }
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+
+    let curlMs = 0;
+    for (const [i, source] of sources.entries()) {
+      const body = join(dir, `body${i}`);
+      const { contentType, md5 } = await buildBody(source, body, `file${i}.bin`, curlFolder.id);
+      const url = `${cloud.url}${API_PREFIX}/appspace/files/upload`;
+      const headers = wps2Headers({
+        appId: cloud.appId,
+        appKey: cloud.appKey,
+        contentMd5: md5,
+        contentType,
+        date: httpDate(Date.now()),
+      });
+      const args = ["-s", "-S", "-o", join(dir, "answer.json"), "-w", "%{http_code} %{time_total}"];
+      for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+      args.push("--data-binary", `@${body}`, url);
+      const { stdout } = await run("curl", args);
+      const [status, seconds] = stdout.trim().split(" ");
+      if (status !== "200") throw new Error(`curl upload answered HTTP ${status}`);
+      curlMs += Number(seconds) * 1000;
+      await rm(body);
+    }
+    const listed = await provider.list(curlFolder.id);
+    if (listed.entries.length !== sources.length) throw new Error("curl's uploads did not all arrive");
+
+    const client = mbps(total, clientMs);
+    const curl = mbps(total, curlMs);
+    const sendOnly = mbps(total, clientMs - hashMs);
+    console.log(
+      `${mode.padEnd(10)} client ${fmt(client)} MB/s (hashing ${fmt(hashMs)} ms, sending ${fmt(sendOnly)} MB/s)` +
+        `  curl ${fmt(curl)} MB/s  client/curl ${((client / curl) * 100).toFixed(0)}%` +
+        `  vs rclone ${((client / RCLONE_WEBDAV_MBPS) * 100).toFixed(0)}%` +
+        `  peak RSS ${peakRssMiB.toFixed(0)} MiB${mode === "in-process" ? " (client and server)" : ""}`,
+    );
+  } finally {
+    provider.close();
+    await cloud.close();
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), "docsync-bench-"));
+try {
+  const sources: string[] = [];
+  for (let i = 0; i < fileCount; i++) {
+    const path = join(dir, `source${i}.bin`);
+    await makeFile(path, fileBytes);
+    sources.push(path);
+  }
+  console.log(
+    `upload: ${fileCount} x ${values.mib} MiB (${(fileCount * fileBytes) / 2 ** 20} MiB) to the local cloud; ` +
+      `reference: rclone to a loopback WebDAV server, ${RCLONE_WEBDAV_MBPS} MB/s`,
+  );
+  for (const mode of modes) await bench(mode, dir, sources);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { runCli } from "./harness.ts";
+
+describe("cli: accounts and usage", () => {
+  let sandbox: Sandbox;
+  let home: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), "docsync-cli-"));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const add = (appKey: string) =>
+    runCli(
+      home,
+      "account",
+      "add",
+      "kdocs",
+      "--name",
+      "Work",
+      "--base-url",
+      sandbox.url,
+      "--app-id",
+      sandbox.appId,
+      "--app-key",
+      appKey,
+    );
+
+  it("adds an account whose credentials work, and keeps the key only encrypted", async () => {
+    const added = await add(sandbox.appKey);
+    expect(added).toMatchObject({ code: 0, stderr: "" });
+    expect(added.stdout).toContain('added account "Work"');
+    const list = await runCli(home, "account", "list");
+    expect(list.stdout).toMatch(/^Work\tkdocs\thttp:\/\/127\.0\.0\.1:\d+\tconnected$/m);
+    expect(readFileSync(join(home, "settings.json"), "utf8")).not.toContain(sandbox.appKey);
+    expect(list.stdout).not.toContain(sandbox.appKey);
+  });
+
+  it("refuses a wrong key with one clear line and saves nothing", async () => {
+    const added = await add("not-the-key");
+    expect(added.code).toBe(1);
+    expect(added.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^docsync: .*app key is wrong/)]);
+    expect((await runCli(home, "account", "list")).stdout).toMatch(/^no accounts/);
+  });
+
+  it("explains usage mistakes in one line with exit 2", async () => {
+    const unknown = await runCli(home, "frobnicate");
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: 'docsync: unknown command "frobnicate" (see --help)\n',
+    });
+    const missing = await runCli(
+      home,
+      "account",
+      "add",
+      "kdocs",
+      "--name",
+      "W",
+      "--base-url",
+      sandbox.url,
+      "--app-id",
+      "x",
+    );
+    expect(missing).toMatchObject({ code: 2, stderr: "docsync: --app-key is required (see --help)\n" });
+    const badUrl = await runCli(
+      home,
+      "account",
+      "add",
+      "kdocs",
+      "--name",
+      "W",
+      "--base-url",
+      "nope",
+      "--app-id",
+      "x",
+      "--app-key",
+      "k",
+    );
+    expect(badUrl.stderr).toMatch(/^docsync: --base-url: .*URL/i);
+    const help = await runCli(home, "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("sync --once");
+  });
+});

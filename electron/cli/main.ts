@@ -1,0 +1,131 @@
+/** The command line: parses the arguments, opens the core on the home folder, runs one command. */
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
+import { toIpcError } from "../core/ipc-error.ts";
+import * as commands from "./commands.ts";
+import type { Output } from "./output.ts";
+import { USAGE, UsageError } from "./usage.ts";
+
+type Command = (context: commands.CommandContext) => Promise<number>;
+
+const global = {
+  home: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsOptionsConfig;
+
+const strings = (...names: string[]): ParseArgsOptionsConfig =>
+  Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
+
+/** Command words → the command and the options it takes. */
+const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> = {
+  "account add": {
+    run: commands.accountAdd,
+    options: strings(
+      "name",
+      "base-url",
+      "app-id",
+      "app-key",
+      "ost-base-url",
+      "ost-app-id",
+      "ost-api-key",
+      "ost-api-secret",
+    ),
+  },
+  "account list": { run: commands.accountList },
+  "account test": { run: commands.accountTest },
+  "account remove": { run: commands.accountRemove },
+  "pair add": { run: commands.pairAdd, options: strings("delete") },
+  "pair list": { run: commands.pairList },
+  "pair remove": { run: commands.pairRemove },
+  sync: { run: commands.sync, options: { once: { type: "boolean" }, "yes-delete": { type: "boolean" } } },
+  watch: { run: commands.watch },
+  status: { run: commands.status, options: { json: { type: "boolean" } } },
+  ls: { run: commands.ls },
+  put: { run: commands.put },
+  mkdir: { run: commands.mkdir },
+  mv: { run: commands.mv },
+};
+
+const groups = new Set(["account", "pair"]);
+
+export interface CliEnv {
+  env: NodeJS.ProcessEnv;
+  output: Output;
+  /** Aborted on SIGINT/SIGTERM. */
+  stop: AbortSignal;
+  /** For tests and other embedders. */
+  coreDeps?: Partial<CoreDeps>;
+}
+
+function findCommand(argv: string[]): { key: string; rest: string[] } {
+  // A loose first pass only to find the command words; the strict pass below checks everything.
+  const { tokens } = parseArgs({
+    args: argv,
+    options: global,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const words = tokens.filter((t) => t.kind === "positional");
+  const first = words[0];
+  if (!first) throw new UsageError("no command given");
+  let key = first.value;
+  let drop = [first.index];
+  if (groups.has(key)) {
+    const second = words[1];
+    if (!second) throw new UsageError(`"${key}" needs a subcommand (see --help)`);
+    key = `${key} ${second.value}`;
+    drop = [first.index, second.index];
+  }
+  if (!table[key]) throw new UsageError(`unknown command "${key}"`);
+  return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
+}
+
+export function homeFrom(values: { home?: string | boolean }, env: NodeJS.ProcessEnv): string {
+  const home =
+    typeof values.home === "string" ? values.home : env.DOCSYNC_HOME || join(homedir(), ".docsync");
+  return resolve(home);
+}
+
+export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
+  let core: LocalCore | undefined;
+  try {
+    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+      output.out(USAGE);
+      return argv.length === 0 ? 2 : 0;
+    }
+    const { key, rest } = findCommand(argv);
+    const spec = table[key]!;
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...global, ...spec.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
+    }
+    const home = homeFrom(parsed.values, env);
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    core = await createCore({ home, shell: "cli", ...coreDeps });
+    return await spec.run({ core, output, values: parsed.values, positionals: parsed.positionals, stop });
+  } catch (error) {
+    output.err(`docsync: ${errorLine(error)}`);
+    if (error instanceof UsageError) return 2;
+    return error instanceof commands.Interrupted ? 130 : 1;
+  } finally {
+    await core?.close();
+  }
+}
+
+/** One line a user can act on, whatever failed. */
+export function errorLine(error: unknown): string {
+  if (error instanceof UsageError) return `${error.message} (see --help)`;
+  if (error instanceof commands.Interrupted) return error.message;
+  return toIpcError(error).message.split("\n")[0]!;
+}

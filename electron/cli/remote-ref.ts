@@ -1,0 +1,41 @@
+/** `NAME:/a/b` on the command line: an account by name and a path in its cloud. */
+import type { EntryView } from "../../shared/model.ts";
+import type { LocalCore } from "../core/create-core.ts";
+import { UsageError } from "./usage.ts";
+
+export interface RemoteRef {
+  accountName: string;
+  path: string;
+}
+
+export function parseRemoteRef(text: string): RemoteRef {
+  // The path starts at the first ":/"; an account name may itself contain a colon.
+  const at = text.indexOf(":/");
+  if (at <= 0) throw new UsageError(`"${text}" is not a cloud path; write ACCOUNT:/folder/file.`);
+  return { accountName: text.slice(0, at), path: text.slice(at + 1) };
+}
+
+export function isRemoteRef(text: string): boolean {
+  return text.indexOf(":/") > 0;
+}
+
+export function accountIdFor(core: LocalCore, accountName: string): string {
+  const account = core.accountByName(accountName);
+  if (!account) {
+    const known = core.accounts.list().map((a) => `"${a.name}"`);
+    throw new UsageError(
+      `There is no account named "${accountName}"` +
+        (known.length ? ` (accounts: ${known.join(", ")}).` : "; add one with: account add kdocs ..."),
+    );
+  }
+  return account.id;
+}
+
+export async function resolveRemoteRef(
+  core: LocalCore,
+  text: string,
+): Promise<{ accountId: string; path: string; entry: EntryView }> {
+  const { accountName, path } = parseRemoteRef(text);
+  const accountId = accountIdFor(core, accountName);
+  return { accountId, path, entry: await core.resolveRemotePath(accountId, path) };
+}

@@ -1,0 +1,39 @@
+/** The command line's help, and the error that means "you typed it wrong" (exit 2). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const USAGE = `docsync: keeps local folders in sync with cloud document services
+
+Usage: npm run cli -- [--home DIR] COMMAND [OPTIONS]
+
+The home folder (default ~/.docsync, or $DOCSYNC_HOME) holds the settings, the encrypted credentials
+and the journal. Cloud paths are written ACCOUNT:/folder/file.
+
+Commands:
+  account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY
+          [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]
+                          add an account after checking its credentials with a real call
+  account list            the accounts and whether they work
+  account test NAME       check an account's credentials again
+  account remove NAME     forget an account (and its sync pairs)
+  pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]
+                          keep a local folder in sync with a cloud folder (created when missing);
+                          keep (the default) never deletes in the cloud
+  pair list               the sync pairs
+  pair remove ID          stop syncing a pair
+  sync --once [--yes-delete]
+                          one full pass over every pair; exit 1 when any file failed
+  watch                   keep every pair in sync until Ctrl-C
+  status [--json]         accounts, pairs and running tasks
+  ls ACCOUNT:/path        list a cloud folder
+  mkdir ACCOUNT:/path      create a cloud folder (and its missing parents)
+  put LOCAL... ACCOUNT:/folder
+                          upload files and folders into a cloud folder
+  mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target
+                          move cloud files and folders into a folder
+
+Options:
+  --home DIR              the home folder
+  -h, --help              this help
+`;

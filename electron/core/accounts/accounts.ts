@@ -1,0 +1,241 @@
+/**
+ * The accounts: their settings (secrets only as SecretBox blobs), a real check of the credentials,
+ * and one cached provider per account.
+ */
+import { randomUUID } from "node:crypto";
+import type { ChannelArgs } from "../../../shared/contract.ts";
+import type { AccountView } from "../../../shared/model.ts";
+import type { CloudProvider } from "../cloud/provider.ts";
+import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
+import { CloudError } from "../cloud/errors.ts";
+import type { SecretBox } from "../secrets/secret-box.ts";
+import type { Settings, StoredAccount } from "../settings/settings.ts";
+
+export type AccountInput = ChannelArgs<"accounts.add">;
+
+export interface KdocsConfig {
+  baseUrl: string;
+  appId: string;
+  appKey: string;
+  largeFiles?: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
+}
+
+/** A provider may hold connections; `close` releases them when the account changes or the core stops. */
+export type ClosableProvider = CloudProvider & { close?(): void };
+export type ProviderFactory = (config: KdocsConfig) => ClosableProvider;
+
+interface AccountSecrets {
+  appKey?: string;
+  ostApiKey?: string;
+  ostApiSecret?: string;
+  accessToken?: string;
+  token?: string;
+}
+
+export interface Accounts {
+  list(): AccountView[];
+  /** Throws not-found for an unknown id. */
+  get(accountId: string): AccountView;
+  findByName(name: string): AccountView | undefined;
+  /** Checks the credentials with a real call first; nothing is saved when they fail. */
+  add(input: AccountInput, options?: { sandbox?: boolean }): Promise<AccountView>;
+  test(accountId: string): Promise<AccountView>;
+  remove(accountId: string): void;
+  /** Points an existing account at a new endpoint (the local cloud listens on a new port each start). */
+  repoint(accountId: string, config: KdocsConfig): AccountView;
+  providerFor(accountId: string): CloudProvider;
+  /** Called after every change with the new list. */
+  onChange(listener: (accounts: AccountView[]) => void): () => void;
+  /** Releases every provider's connections. */
+  close(): void;
+}
+
+export function toAccountView(stored: StoredAccount): AccountView {
+  const view: AccountView = {
+    id: stored.id,
+    name: stored.name,
+    kind: stored.kind,
+    baseUrl: stored.baseUrl,
+    sandbox: stored.sandbox,
+    status: { ...stored.status },
+    hasLargeFiles: stored.largeFiles !== undefined,
+    hasAccessToken: stored.hasAccessToken,
+  };
+  if (stored.appId !== undefined) view.appId = stored.appId;
+  return view;
+}
+
+/** Words for a failed check, for the account's status line. */
+function checkFailure(error: unknown): string {
+  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
+}
+
+export function createAccounts(deps: {
+  settings: Settings;
+  secrets: SecretBox;
+  makeKdocsProvider: ProviderFactory;
+  now: () => number;
+}): Accounts {
+  const { settings, secrets, now } = deps;
+  const providers = new Map<string, ClosableProvider>();
+  const drop = (accountId: string) => {
+    providers.get(accountId)?.close?.();
+    providers.delete(accountId);
+  };
+  const listeners = new Set<(accounts: AccountView[]) => void>();
+
+  const stored = () => settings.accounts();
+  const changed = () => {
+    const views = stored().map(toAccountView);
+    for (const listener of [...listeners]) listener(views);
+  };
+  const find = (accountId: string): StoredAccount => {
+    const account = stored().find((a) => a.id === accountId);
+    if (!account) throw ipcFailure("not-found", `There is no account with id ${accountId}.`);
+    return account;
+  };
+  const save = (account: StoredAccount) => {
+    const all = stored();
+    const index = all.findIndex((a) => a.id === account.id);
+    if (index === -1) all.push(account);
+    else all[index] = account;
+    settings.saveAccounts(all);
+  };
+
+  const kdocsConfig = (account: StoredAccount): KdocsConfig => {
+    const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+    const config: KdocsConfig = {
+      baseUrl: account.baseUrl,
+      appId: account.appId ?? "",
+      appKey: secret.appKey ?? "",
+    };
+    if (account.largeFiles && secret.ostApiKey && secret.ostApiSecret) {
+      config.largeFiles = { ...account.largeFiles, apiKey: secret.ostApiKey, apiSecret: secret.ostApiSecret };
+    }
+    return config;
+  };
+
+  const providerFor = (accountId: string): CloudProvider => {
+    const cached = providers.get(accountId);
+    if (cached) return cached;
+    const account = find(accountId);
+    if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
+    const provider = deps.makeKdocsProvider(kdocsConfig(account));
+    providers.set(accountId, provider);
+    return provider;
+  };
+
+  return {
+    list: () => stored().map(toAccountView),
+    get: (accountId) => toAccountView(find(accountId)),
+    findByName(name) {
+      const account =
+        stored().find((a) => a.name === name) ??
+        stored().find((a) => a.name.toLowerCase() === name.toLowerCase());
+      return account && toAccountView(account);
+    },
+
+    async add(input, options = {}) {
+      if (input.kind !== "kdocs") throw unsupportedKind(input.kind);
+      if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
+        throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
+      }
+      const config: KdocsConfig = { baseUrl: input.baseUrl, appId: input.appId, appKey: input.appKey };
+      if (input.largeFiles) config.largeFiles = { ...input.largeFiles };
+      const provider = deps.makeKdocsProvider(config);
+      try {
+        await provider.verify();
+      } catch (error) {
+        provider.close?.();
+        throw new IpcFailure(toIpcError(error).code, `The account was not added. ${checkFailure(error)}`, {
+          cause: error,
+        });
+      }
+      const secret: AccountSecrets = { appKey: input.appKey };
+      if (input.largeFiles) {
+        secret.ostApiKey = input.largeFiles.apiKey;
+        secret.ostApiSecret = input.largeFiles.apiSecret;
+      }
+      if (input.accessToken) secret.accessToken = input.accessToken;
+      const account: StoredAccount = {
+        id: randomUUID(),
+        kind: "kdocs",
+        name: input.name,
+        baseUrl: input.baseUrl,
+        appId: input.appId,
+        sandbox: options.sandbox ?? false,
+        hasAccessToken: input.accessToken !== undefined,
+        secrets: secrets.encrypt(JSON.stringify(secret)),
+        status: { state: "connected", checkedAt: now() },
+        createdAt: now(),
+      };
+      if (input.largeFiles)
+        account.largeFiles = { baseUrl: input.largeFiles.baseUrl, appId: input.largeFiles.appId };
+      save(account);
+      providers.set(account.id, provider);
+      changed();
+      return toAccountView(account);
+    },
+
+    async test(accountId) {
+      const provider = providerFor(accountId);
+      let status: StoredAccount["status"];
+      try {
+        await provider.verify();
+        status = { state: "connected", checkedAt: now() };
+      } catch (error) {
+        status = { state: "error", message: checkFailure(error), checkedAt: now() };
+      }
+      // The account may have been removed while the check ran.
+      const account = find(accountId);
+      save({ ...account, status });
+      changed();
+      return toAccountView({ ...account, status });
+    },
+
+    remove(accountId) {
+      find(accountId);
+      settings.saveAccounts(stored().filter((a) => a.id !== accountId));
+      drop(accountId);
+      changed();
+    },
+
+    repoint(accountId, config) {
+      const account = find(accountId);
+      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      secret.appKey = config.appKey;
+      if (config.largeFiles) {
+        secret.ostApiKey = config.largeFiles.apiKey;
+        secret.ostApiSecret = config.largeFiles.apiSecret;
+      }
+      const updated: StoredAccount = {
+        ...account,
+        baseUrl: config.baseUrl,
+        appId: config.appId,
+        secrets: secrets.encrypt(JSON.stringify(secret)),
+      };
+      if (config.largeFiles)
+        updated.largeFiles = { baseUrl: config.largeFiles.baseUrl, appId: config.largeFiles.appId };
+      save(updated);
+      drop(accountId);
+      changed();
+      return toAccountView(updated);
+    },
+
+    providerFor,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      for (const accountId of [...providers.keys()]) drop(accountId);
+    },
+  };
+}
+
+function unsupportedKind(kind: string): IpcFailure {
+  return ipcFailure(
+    "unsupported",
+    `${kind === "koodrive" ? "KooDrive" : kind} accounts are not supported yet.`,
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Retry of transient faults with exponential backoff and full jitter. A server that names a wait
+ * (Retry-After, carried as `retryAt` on the CloudError) is given at least that long.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import { CloudError, isCloudError } from "../errors.ts";
+
+export interface RetryPolicy {
+  /** Attempts in all, the first one included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A server-requested wait longer than this is not waited for: the error goes to the caller. */
+  maxServerWaitMs: number;
+  /** In [0, 1). */
+  random: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 15_000,
+  maxServerWaitMs: 60_000,
+  random: Math.random,
+  sleep: sleepUnlessAborted,
+  now: Date.now,
+};
+
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...defaultRetryPolicy };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) Object.assign(policy, { [key]: value });
+  }
+  return policy;
+}
+
+/** The wait before retry number `retry` (1 for the first retry): uniform in [0, min(max, base * 2^(retry-1))). */
+export function backoffDelay(retry: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(policy.random() * ceiling);
+}
+
+export interface RetryContext {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The error that made this attempt necessary (undefined on the first). */
+  previous: CloudError | undefined;
+}
+
+/**
+ * Runs `run` until it succeeds, fails with something other than a transient CloudError, or the
+ * attempts are spent. Quota errors are not retried here: their reset is hours away and belongs to
+ * the caller's scheduler.
+ */
+export async function withRetry<T>(
+  run: (context: RetryContext) => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+  /** Narrows which transient errors are retried. */
+  retryable: (error: CloudError) => boolean = () => true,
+): Promise<T> {
+  let previous: CloudError | undefined;
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw cancelled(signal);
+    try {
+      return await run({ attempt, previous });
+    } catch (error) {
+      if (!isCloudError(error, "transient") || !retryable(error) || attempt >= policy.attempts) throw error;
+      let wait = backoffDelay(attempt, policy);
+      if (error.retryAt !== undefined) {
+        const serverWait = error.retryAt - policy.now();
+        if (serverWait > policy.maxServerWaitMs) throw error;
+        wait = Math.max(wait, serverWait);
+      }
+      previous = error;
+      await policy.sleep(wait, signal);
+    }
+  }
+}
+
+export function cancelled(signal?: AbortSignal): CloudError {
+  return new CloudError("cancelled", "The request was cancelled.", { cause: signal?.reason });
+}
+
+async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    if (signal?.aborted) throw cancelled(signal);
+    throw error;
+  }
+}
+
+/** `Retry-After` in seconds or as an HTTP date, as an absolute time; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return now + Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : date;
+}

@@ -1,0 +1,302 @@
+/**
+ * Every KDocs appspace shape in one place: the paths, the request bodies, the answers (validated
+ * with zod and mapped to the provider's types) and the error codes. The contract marks much of this
+ * [ours] (the vendor's pages do not show it), so a correction against the live service changes
+ * this file only.
+ */
+import { z } from "zod";
+import { CloudError } from "../errors.ts";
+import type { RemoteEntry, ServerTaskStatus } from "../provider.ts";
+
+/** Every appspace path starts here [doc]. */
+export const API_PREFIX = "/api/v1/openapi";
+export const ROOT_TOKEN = "0";
+export const MAX_LIST_COUNT = 500;
+export const MAX_MOVE_BATCH = 100;
+/** Direct upload takes files up to this size [ours]. */
+export const DIRECT_UPLOAD_LIMIT = 64 * 1024 * 1024;
+/** JSON requests, and GETs (which sign their URI but still declare a type) [doc]. */
+export const JSON_TYPE = "application/json";
+
+export interface ApiCall<T> {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Below API_PREFIX. */
+  path: string;
+  query?: Record<string, string>;
+  json?: unknown;
+  /** Validates and maps the envelope's `data`. */
+  data: z.ZodType<T>;
+}
+
+const token = z.string().min(1);
+const seconds = z.number().transform((s) => Math.round(s * 1000));
+
+const fileObject = z
+  .object({
+    file_token: token,
+    name: z.string(),
+    type: z.enum(["file", "folder"]),
+    parent_token: z.string(),
+    size: z.number().nonnegative(),
+    md5: z.string().nullish(),
+    version: z.number().int(),
+    mtime: seconds,
+  })
+  .transform((f): RemoteEntry => ({
+    id: f.file_token,
+    name: f.name,
+    kind: f.type,
+    parentId: f.parent_token,
+    size: f.size,
+    ...(f.md5 ? { md5: f.md5.toLowerCase() } : {}),
+    version: f.version,
+    mtime: f.mtime,
+  }));
+
+export interface FilePage {
+  entries: RemoteEntry[];
+  /** null when there is no more. */
+  nextOffset: number | null;
+}
+
+const filePage = z
+  .object({ files: z.array(fileObject), next_offset: z.number().int() })
+  .transform((p): FilePage => ({ entries: p.files, nextOffset: p.next_offset < 0 ? null : p.next_offset }));
+
+export interface DownloadAddress {
+  url: string;
+  size: number;
+  md5?: string;
+}
+
+const downloadAddress = z
+  .object({ url: z.url(), size: z.number().nonnegative(), md5: z.string().nullish() })
+  .transform((d): DownloadAddress => ({ url: d.url, size: d.size, ...(d.md5 ? { md5: d.md5 } : {}) }));
+
+/** An empty id (a move that already ran to completion) becomes null. */
+const taskId = z.object({ task_id: z.string().nullish() }).transform((t) => t.task_id || null);
+
+const progress = z.object({ current: z.number(), total: z.number() });
+
+const importStatus = z
+  .object({
+    task_id: z.string(),
+    status: z.enum(["processing", "success", "failed"]),
+    progress: progress.optional(),
+    file_token: z.string().nullish(),
+    error: z.object({ code: z.number(), msg: z.string() }).nullish(),
+  })
+  .transform((s): ServerTaskStatus => ({
+    state: s.status === "processing" ? "running" : s.status === "success" ? "succeeded" : "failed",
+    current: s.progress?.current ?? 0,
+    total: s.progress?.total ?? -1,
+    failed: [],
+    ...(s.file_token ? { resultId: s.file_token } : {}),
+    ...(s.error ? { error: { code: s.error.code, message: s.error.msg } } : {}),
+  }))
+  .refine((s) => s.state !== "succeeded" || s.resultId !== undefined, {
+    message: "a finished import names its file_token",
+  });
+
+const moveStatus = z
+  .object({
+    task_id: z.string(),
+    status: z.enum(["processing", "success", "partial", "failed"]),
+    progress: progress.optional(),
+    results: z
+      .array(z.object({ file_token: z.string(), code: z.number(), msg: z.string().nullish() }))
+      .nullish(),
+  })
+  .transform((s): ServerTaskStatus => ({
+    state:
+      s.status === "processing"
+        ? "running"
+        : s.status === "success"
+          ? "succeeded"
+          : s.status === "partial"
+            ? "partial"
+            : "failed",
+    current: s.progress?.current ?? 0,
+    total: s.progress?.total ?? -1,
+    failed: (s.results ?? [])
+      .filter((r) => r.code !== 0)
+      .map((r) => ({ id: r.file_token, code: r.code, message: r.msg ?? `code ${r.code}` })),
+  }));
+
+const nothing = z.unknown().transform(() => undefined);
+
+const seg = encodeURIComponent;
+
+export const api = {
+  fileInfo: (id: string): ApiCall<RemoteEntry> => ({
+    method: "GET",
+    path: `/appspace/files/${seg(id)}`,
+    data: fileObject,
+  }),
+  list: (parentId: string, offset: number | null, count: number): ApiCall<FilePage> => ({
+    method: "GET",
+    path: "/appspace/files",
+    query: {
+      parent_token: parentId,
+      ...(offset !== null ? { offset: String(offset) } : {}),
+      count: String(count),
+    },
+    data: filePage,
+  }),
+  createFolder: (parentId: string, name: string): ApiCall<RemoteEntry> => ({
+    method: "POST",
+    path: "/appspace/folders",
+    json: { name, parent_token: parentId },
+    data: fileObject,
+  }),
+  rename: (id: string, newName: string): ApiCall<RemoteEntry> => ({
+    method: "PUT",
+    path: `/appspace/files/${seg(id)}/name`,
+    json: { new_name: newName },
+    data: fileObject,
+  }),
+  destroy: (id: string, modifier?: string): ApiCall<void> => ({
+    method: "DELETE",
+    path: `/appspace/files/${seg(id)}/destroy`,
+    ...(modifier !== undefined ? { json: { modifier } } : {}),
+    data: nothing,
+  }),
+  downloadAddress: (id: string): ApiCall<DownloadAddress> => ({
+    method: "GET",
+    path: `/appspace/files/${seg(id)}/download`,
+    data: downloadAddress,
+  }),
+  startAsyncUpload: (input: AsyncUploadInput): ApiCall<string> => ({
+    method: "POST",
+    path: "/appspace/file/async/upload",
+    json: {
+      url: input.url,
+      filename: input.filename,
+      ...uploadTarget(input),
+    },
+    data: taskId.pipe(z.string({ message: "an async upload answers a task_id" })),
+  }),
+  asyncUploadStatus: (id: string): ApiCall<ServerTaskStatus> => ({
+    method: "GET",
+    path: `/appspace/file/async/upload/${seg(id)}`,
+    data: importStatus,
+  }),
+  startMove: (ids: string[], targetParentId: string): ApiCall<string | null> => ({
+    method: "POST",
+    path: "/appspace/tasks/files/move",
+    json: { file_tokens: ids, parent_token: targetParentId },
+    data: taskId,
+  }),
+  taskResult: (id: string): ApiCall<ServerTaskStatus> => ({
+    method: "GET",
+    path: `/appspace/tasks/${seg(id)}`,
+    data: moveStatus,
+  }),
+  directUpload: (): ApiCall<RemoteEntry> => ({
+    method: "POST",
+    path: "/appspace/files/upload",
+    data: fileObject,
+  }),
+};
+
+/** Where an upload lands: a folder by id or by path, or a new version of an existing file. */
+export interface UploadTarget {
+  parentId?: string;
+  /** Folder names from the root; missing folders are created. */
+  parentPath?: string[];
+  replaceId?: string;
+}
+
+export interface AsyncUploadInput extends UploadTarget {
+  url: string;
+  filename: string;
+}
+
+function uploadTarget(target: UploadTarget): Record<string, string | string[]> {
+  if (target.replaceId !== undefined) return { file_token: target.replaceId };
+  if (target.parentPath !== undefined) return { parent_path: target.parentPath };
+  return { parent_token: target.parentId ?? ROOT_TOKEN };
+}
+
+/** The text fields of a direct upload, in order, before the file part. */
+export function uploadFields(target: UploadTarget): Array<[string, string]> {
+  return Object.entries(uploadTarget(target)).flatMap(([name, value]) =>
+    Array.isArray(value) ? value.map((v): [string, string] => [name, v]) : [[name, value]],
+  );
+}
+
+/** The multipart field that carries the bytes [doc]. */
+export const UPLOAD_FILE_FIELD = "file";
+
+export const envelope = z.object({
+  code: z.number().int(),
+  msg: z.string().nullish(),
+  hint: z.string().nullish(),
+  data: z.unknown().optional(),
+});
+
+export type Envelope = z.infer<typeof envelope>;
+
+/** A non-zero `code` as the CloudError that tells the caller what to do. */
+export function errorFromEnvelope(
+  failure: Envelope,
+  httpStatus: number,
+  retryAt: number | undefined,
+): CloudError {
+  const { code } = failure;
+  const said = failure.msg ?? "";
+  const options = { code, ...(failure.hint ? { hint: failure.hint } : {}) };
+  const detail = (text: string) => (said ? `${text} (${said})` : text);
+  switch (code) {
+    case 30003:
+      return new CloudError(
+        "credentials",
+        detail("KDocs refused the request signature: check the app key"),
+        options,
+      );
+    case 30005:
+      return new CloudError("credentials", detail("KDocs does not know this app id"), options);
+    case 30004:
+      return new CloudError(
+        "clock",
+        detail("KDocs refused the request time: check this computer's clock"),
+        options,
+      );
+    case 42900:
+      return new CloudError("quota", detail("The daily KDocs quota of this endpoint is used up"), {
+        ...options,
+        ...(retryAt !== undefined ? { retryAt } : {}),
+      });
+    case 40004:
+      return new CloudError("not-found", detail("No such file, folder or task on KDocs"), options);
+    case 40009:
+      return new CloudError("conflict", said || "KDocs refused the change as a conflict", options);
+    case 41300:
+      return new CloudError("too-large", detail("The file is too large for this KDocs endpoint"), options);
+    case 40001:
+      return new CloudError("invalid", detail("KDocs rejected an argument"), options);
+    case 50000:
+      return new CloudError("transient", detail("KDocs had a server fault"), {
+        ...options,
+        ...(retryAt !== undefined ? { retryAt } : {}),
+      });
+  }
+  return errorFromStatus(httpStatus, detail(`KDocs answered code ${code}`), options, retryAt);
+}
+
+/** An HTTP failure without a readable envelope (a proxy's page, an unknown code). */
+export function errorFromStatus(
+  status: number,
+  message: string,
+  options: { code?: number; hint?: string } = {},
+  retryAt?: number,
+): CloudError {
+  const at = retryAt !== undefined ? { retryAt } : {};
+  if (status >= 500 || status === 408) return new CloudError("transient", message, { ...options, ...at });
+  if (status === 401 || status === 403) return new CloudError("credentials", message, options);
+  if (status === 404) return new CloudError("not-found", message, options);
+  if (status === 409) return new CloudError("conflict", message, options);
+  if (status === 413) return new CloudError("too-large", message, options);
+  if (status === 429) return new CloudError("quota", message, { ...options, ...at });
+  return new CloudError("protocol", message, options);
+}

@@ -1,0 +1,150 @@
+/**
+ * The local side of a direct upload. The file is opened once and read twice through the same
+ * handle: the first read hashes it (the file's MD5 and the whole multipart body's MD5, which the
+ * signature needs before the first byte goes out), the second streams it. A size or mtime that moves
+ * between the reads, or a read that comes up short, refuses the upload as "changed" rather than
+ * sending a torn file.
+ */
+import { createHash } from "node:crypto";
+import { open, type FileHandle } from "node:fs/promises";
+import { CloudError } from "../errors.ts";
+import type { MultipartFrame } from "./multipart.ts";
+import { md5OfDescriptor } from "./parallel-md5.ts";
+
+/** Large reads keep syscalls and hash calls few. */
+export const READ_CHUNK = 1024 * 1024;
+
+export interface FileSnapshot {
+  size: number;
+  mtimeMs: number;
+}
+
+export interface LocalFile {
+  path: string;
+  handle: FileHandle;
+  snapshot: FileSnapshot;
+}
+
+export async function openLocalFile(path: string, expected?: FileSnapshot): Promise<LocalFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw localError(path, error);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new CloudError("invalid", `${path} is not a regular file.`);
+    const snapshot = { size: stat.size, mtimeMs: stat.mtimeMs };
+    if (expected && !sameSnapshot(expected, snapshot)) {
+      throw changed(path, "since it was planned for upload");
+    }
+    return { path, handle, snapshot };
+  } catch (error) {
+    await handle.close();
+    throw error instanceof CloudError ? error : localError(path, error);
+  }
+}
+
+export async function assertUnchanged(file: LocalFile, when: string): Promise<void> {
+  const stat = await file.handle.stat();
+  if (!sameSnapshot(file.snapshot, { size: stat.size, mtimeMs: stat.mtimeMs }))
+    throw changed(file.path, when);
+}
+
+export interface UploadDigests {
+  /** Of the file's bytes. */
+  md5: string;
+  /** Of preamble + file + epilogue, as the signature wants it. */
+  bodyMd5: string;
+}
+
+/** Below this a second thread costs more than it saves. */
+const PARALLEL_HASH_FROM = 8 * 1024 * 1024;
+
+export async function hashForUpload(
+  file: LocalFile,
+  frame: MultipartFrame,
+  signal?: AbortSignal,
+): Promise<UploadDigests> {
+  const { size } = file.snapshot;
+  const inWorker = size >= PARALLEL_HASH_FROM;
+  const fileDigest = inWorker ? md5OfDescriptor(file.handle.fd, size, READ_CHUNK, signal) : undefined;
+  // Keeps an early failure of the thread from counting as unhandled before it is awaited.
+  fileDigest?.catch(() => {});
+  const fileHash = inWorker ? undefined : createHash("md5");
+  const bodyHash = createHash("md5").update(frame.preamble);
+  // Two buffers: the next read runs on the thread pool while this thread hashes the last one.
+  const length = Math.min(READ_CHUNK, Math.max(1, size));
+  let current = Buffer.allocUnsafeSlow(length);
+  let spare = Buffer.allocUnsafeSlow(length);
+  const readInto = (buffer: Buffer, position: number) =>
+    file.handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
+  let position = 0;
+  let pending = size > 0 ? readInto(current, 0) : undefined;
+  while (pending) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) throw changed(file.path, "while it was being read");
+    if (signal?.aborted) throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
+    const chunk = current.subarray(0, bytesRead);
+    position += bytesRead;
+    pending = position < size ? readInto(spare, position) : undefined;
+    pending?.catch(() => {});
+    fileHash?.update(chunk);
+    bodyHash.update(chunk);
+    [current, spare] = [spare, current];
+  }
+  bodyHash.update(frame.epilogue);
+  let md5: string;
+  if (fileDigest) {
+    const result = await fileDigest;
+    if (result.bytes !== size) throw changed(file.path, "while it was being read");
+    md5 = result.md5;
+  } else {
+    md5 = fileHash!.digest("hex");
+  }
+  await assertUnchanged(file, "while it was being read");
+  return { md5, bodyMd5: bodyHash.digest("hex") };
+}
+
+/** The multipart body, reading the file ahead of the socket by one chunk. */
+export async function* uploadBody(file: LocalFile, frame: MultipartFrame): AsyncGenerator<Uint8Array> {
+  yield frame.preamble;
+  const size = file.snapshot.size;
+  const readAt = async (position: number): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafeSlow(Math.min(READ_CHUNK, size - position));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await file.handle.read(buffer, filled, buffer.length - filled, position + filled);
+      if (bytesRead === 0) throw changed(file.path, "while it was being sent");
+      filled += bytesRead;
+    }
+    return buffer;
+  };
+  let position = 0;
+  let next = size > 0 ? readAt(0) : undefined;
+  while (next) {
+    const chunk = await next;
+    position += chunk.length;
+    next = position < size ? readAt(position) : undefined;
+    // A rejected read-ahead is awaited on the next turn; keep it from being reported as unhandled meanwhile.
+    next?.catch(() => {});
+    yield chunk;
+  }
+  yield frame.epilogue;
+}
+
+export function sameSnapshot(a: FileSnapshot, b: FileSnapshot): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function changed(path: string, when: string): CloudError {
+  return new CloudError("changed", `${path} changed ${when}; it will be uploaded once it settles.`);
+}
+
+function localError(path: string, error: unknown): CloudError {
+  const code = (error as { code?: unknown })?.code;
+  if (code === "ENOENT") return new CloudError("changed", `${path} no longer exists.`, { cause: error });
+  const reason = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  return new CloudError("invalid", `Cannot read ${path} (${reason}).`, { cause: error });
+}

@@ -1,0 +1,139 @@
+/** The KDocs application space as a CloudProvider. */
+import { stat } from "node:fs/promises";
+import { CloudError } from "../errors.ts";
+import type {
+  CloudProvider,
+  ListPage,
+  MoveStart,
+  RemoteEntry,
+  ServerTaskRef,
+  UploadSource,
+} from "../provider.ts";
+import type { RetryPolicy } from "../http/retry.ts";
+import type { FetchLike } from "../http/transport.ts";
+import { DIRECT_UPLOAD_LIMIT, MAX_LIST_COUNT, MAX_MOVE_BATCH, ROOT_TOKEN } from "./adapter.ts";
+import { KdocsClient } from "./client.ts";
+
+export interface LargeFileCredentials {
+  baseUrl: string;
+  appId: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface KdocsProviderConfig {
+  baseUrl: string;
+  appId: string;
+  appKey: string;
+  /** The account's iFlytek OST credentials: files over the direct-upload limit are staged there. */
+  largeFiles?: LargeFileCredentials;
+  fetchImpl?: FetchLike;
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+}
+
+export interface KdocsProvider extends CloudProvider {
+  readonly client: KdocsClient;
+  /** Releases idle connections. */
+  close(): void;
+}
+
+export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider {
+  const client = new KdocsClient({
+    baseUrl: config.baseUrl,
+    appId: config.appId,
+    appKey: config.appKey,
+    ...(config.fetchImpl ? { fetchImpl: config.fetchImpl } : {}),
+    ...(config.now ? { now: config.now } : {}),
+    ...(config.retry ? { retry: config.retry } : {}),
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+  });
+
+  async function uploadLarge(source: UploadSource, size: number): Promise<RemoteEntry> {
+    if (!config.largeFiles) {
+      throw new CloudError(
+        "needs-config",
+        `${source.name} is ${formatMiB(size)}; files over ${formatMiB(DIRECT_UPLOAD_LIMIT)} are staged through ` +
+          "the account's large-file (iFlytek OST) storage. Add its app id, API key and API secret to the account.",
+      );
+    }
+    throw new CloudError(
+      "needs-config",
+      `${source.name} is ${formatMiB(size)}; this build cannot stage files over ${formatMiB(DIRECT_UPLOAD_LIMIT)} yet.`,
+    );
+  }
+
+  return {
+    kind: "kdocs",
+    rootId: ROOT_TOKEN,
+    directUploadLimit: DIRECT_UPLOAD_LIMIT,
+    maxMoveBatch: MAX_MOVE_BATCH,
+    client,
+    close: () => client.close(),
+
+    async verify(signal) {
+      await client.list(ROOT_TOKEN, { count: 1 }, signal);
+    },
+
+    stat: (id, signal) => client.stat(id, signal),
+
+    async list(parentId, cursor, signal): Promise<ListPage> {
+      let offset: number | null = null;
+      if (cursor !== undefined && cursor !== null) {
+        if (!/^\d+$/.test(cursor)) throw new CloudError("invalid", `Not a KDocs listing cursor: ${cursor}`);
+        offset = Number(cursor);
+      }
+      const page = await client.list(parentId, { offset, count: MAX_LIST_COUNT }, signal);
+      return { entries: page.entries, next: page.nextOffset === null ? null : String(page.nextOffset) };
+    },
+
+    createFolder: (parentId, name, signal) => client.createFolder(parentId, name, signal),
+    rename: (id, newName, signal) => client.rename(id, newName, signal),
+    destroy: (id, signal) => client.destroy(id, {}, signal),
+
+    async upload(source) {
+      let size: number;
+      try {
+        size = (await stat(source.localPath)).size;
+      } catch (error) {
+        throw new CloudError("changed", `${source.localPath} can no longer be read.`, { cause: error });
+      }
+      if (source.expected && source.expected.size !== size) {
+        throw new CloudError("changed", `${source.localPath} changed since it was planned for upload.`);
+      }
+      if (size > DIRECT_UPLOAD_LIMIT) return uploadLarge(source, size);
+      source.onPhase?.("uploading");
+      return client.uploadFile({
+        localPath: source.localPath,
+        name: source.name,
+        ...(source.replaceId !== undefined
+          ? { replaceId: source.replaceId }
+          : { parentId: source.parentId ?? ROOT_TOKEN }),
+        ...(source.expected ? { expected: source.expected } : {}),
+        ...(source.onProgress ? { onProgress: source.onProgress } : {}),
+        ...(source.signal ? { signal: source.signal } : {}),
+      });
+    },
+
+    async startMove(ids, targetParentId, signal): Promise<MoveStart> {
+      const taskId = await client.startMove(ids, targetParentId, signal);
+      return taskId === null ? { done: true } : { done: false, task: { kind: "move", id: taskId } };
+    },
+
+    pollTask(task: ServerTaskRef, signal) {
+      switch (task.kind) {
+        case "move":
+          return client.taskResult(task.id, signal);
+        case "import":
+          return client.asyncUploadStatus(task.id, signal);
+        default:
+          return Promise.reject(new CloudError("invalid", `KDocs appspace has no ${task.kind} tasks.`));
+      }
+    },
+  };
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}

@@ -1,0 +1,261 @@
+/** The large-file path end to end against the local cloud: OST staging, then the KDocs import. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
+import { isCloudError } from "../errors.ts";
+import { KdocsClient } from "../kdocs/client.ts";
+import type { ServerTaskStatus, UploadSource } from "../provider.ts";
+import { stageAndImport, type StagingState } from "./stage-and-import.ts";
+import { md5OfFile, writeTestFile } from "./testing/files.ts";
+
+const MiB = 1024 * 1024;
+
+interface OstStats {
+  requests: Record<string, number>;
+  uploads: Record<string, { slices: Record<string, number> }>;
+}
+
+let sandbox: Sandbox;
+let kdocs: KdocsClient;
+let dir: string;
+let big: { path: string; md5: string };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "docsync-stage-"));
+  sandbox = await startSandbox();
+  kdocs = new KdocsClient({ baseUrl: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey });
+  big = { path: join(dir, "big.bin"), md5: "" };
+  await writeTestFile(big.path, 150 * MiB);
+  big.md5 = await md5OfFile(big.path);
+});
+afterAll(async () => {
+  kdocs?.close();
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ost = () => ({ baseUrl: sandbox.url, ...sandbox.ost });
+
+async function ostStats(): Promise<OstStats> {
+  return (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`)).json()) as OstStats;
+}
+
+async function folder(name: string): Promise<string> {
+  return (await kdocs.createFolder("0", `${name}-${Date.now()}`)).id;
+}
+
+/** The journal a caller keeps: the states saved, and a crash (a throw) at a chosen save. */
+function journal(initial?: unknown, crashWhen?: (state: StagingState, index: number) => boolean) {
+  const saved: StagingState[] = [];
+  let state: unknown = initial;
+  return {
+    saved,
+    get state() {
+      return state;
+    },
+    resume: {
+      state: initial,
+      save(next: unknown) {
+        if (crashWhen?.(next as StagingState, saved.length)) throw new Error("the process died here");
+        saved.push(structuredClone(next) as StagingState);
+        state = next;
+      },
+    },
+  };
+}
+
+async function caught(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("stage and import", () => {
+  test("a 150 MiB file arrives whole, with the local file's MD5", async () => {
+    const parentId = await folder("whole");
+    const phases: string[] = [];
+    const progress: Array<[number, number]> = [];
+    const log = journal();
+    const entry = await stageAndImport(
+      {
+        localPath: big.path,
+        name: "big.bin",
+        parentId,
+        onPhase: (phase) => phases.push(phase),
+        onProgress: (sent, total) => progress.push([sent, total]),
+        resume: log.resume,
+      },
+      ost(),
+      kdocs,
+    );
+    expect(entry).toMatchObject({ name: "big.bin", parentId, size: 150 * MiB, md5: big.md5, kind: "file" });
+    expect(phases).toEqual(["staging", "importing"]);
+    expect(progress).toContainEqual([150 * MiB, 150 * MiB]);
+    expect(log.saved.map((s) => s.phase)).toEqual([
+      ...Array(log.saved.length - 2).fill("staging"),
+      "staged",
+      "importing",
+    ]);
+    const uploadId = (log.saved[0] as { uploadId: string }).uploadId;
+    const slices = (await ostStats()).uploads[uploadId]?.slices ?? {};
+    expect(Object.keys(slices)).toHaveLength(19);
+    expect(Object.values(slices).every((count) => count === 1)).toBe(true);
+  });
+
+  test("crashes at three points of staging resume from the saved state; the file arrives once", async () => {
+    const parentId = await folder("crashes");
+    const source = (resume: UploadSource["resume"]): UploadSource => ({
+      localPath: big.path,
+      name: "resumed.bin",
+      parentId,
+      resume,
+    });
+    const acked = (state: StagingState) => (state.phase === "staging" ? state.acked.length : -1);
+    const crashes: Array<(state: StagingState) => boolean> = [
+      (state) => acked(state) === 1, // the first slice acknowledged
+      (state) => acked(state) === 10, // half way
+      (state) => state.phase === "staged", // every slice sent and the upload completed
+    ];
+    let state: unknown;
+    for (const crash of crashes) {
+      const log = journal(state, crash);
+      const error = await caught(stageAndImport(source(log.resume), ost(), kdocs));
+      expect((error as Error).message).toBe("the process died here");
+      state = log.state;
+    }
+    const before = await ostStats();
+    const finish = journal(state);
+    const entry = await stageAndImport(source(finish.resume), ost(), kdocs);
+    expect(entry).toMatchObject({ size: 150 * MiB, md5: big.md5 });
+
+    const uploadId = (state as { uploadId: string }).uploadId;
+    const after = await ostStats();
+    // The last crash lost only the answer of complete: no slice was sent again for it.
+    expect(after.requests.upload).toBe(before.requests.upload);
+    expect(after.requests.init).toBe(before.requests.init);
+    expect(after.requests.replayed).toBe((before.requests.replayed ?? 0) + 1);
+    const slices = after.uploads[uploadId]?.slices ?? {};
+    expect(Object.keys(slices)).toHaveLength(19);
+    const counts = Object.values(slices);
+    expect(counts.every((count) => count <= 2)).toBe(true);
+    // Only slices in flight at a crash (4 at a time) can have been stored twice.
+    expect(counts.filter((count) => count === 2).length).toBeLessThanOrEqual(2 * 4);
+    const listing = await kdocs.list(parentId);
+    expect(listing.entries.map((e) => e.name)).toEqual(["resumed.bin"]);
+  });
+
+  test("a restart during the import polls the same task instead of staging again", async () => {
+    const parentId = await folder("import-restart");
+    const log = journal();
+    const error = await caught(
+      stageAndImport(
+        {
+          localPath: big.path,
+          name: "imported.bin",
+          parentId,
+          resume: log.resume,
+          waitForTask: async () => {
+            throw new Error("the process died here");
+          },
+        },
+        ost(),
+        kdocs,
+      ),
+    );
+    expect((error as Error).message).toBe("the process died here");
+    expect(log.state).toMatchObject({ phase: "importing", taskId: expect.any(String) });
+
+    const before = await ostStats();
+    sandbox.resetStats();
+    const polled: string[] = [];
+    const phases: string[] = [];
+    const resumed = journal(log.state);
+    const entry = await stageAndImport(
+      {
+        localPath: big.path,
+        name: "imported.bin",
+        parentId,
+        resume: resumed.resume,
+        onPhase: (phase) => phases.push(phase),
+        waitForTask: async (task, onProgress) => {
+          polled.push(task.id);
+          const deadline = Date.now() + 20_000;
+          for (;;) {
+            const status: ServerTaskStatus = await kdocs.asyncUploadStatus(task.id);
+            onProgress(status.current, status.total);
+            if (status.state !== "running" || Date.now() > deadline) return status;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+      },
+      ost(),
+      kdocs,
+    );
+    expect(entry).toMatchObject({ name: "imported.bin", md5: big.md5 });
+    expect(polled).toEqual([(log.state as { taskId: string }).taskId]);
+    expect(phases).toEqual(["importing"]);
+    expect((await ostStats()).requests).toEqual(before.requests);
+    expect(sandbox.stats()["POST /api/v1/openapi/appspace/file/async/upload"]).toBeUndefined();
+  });
+
+  test("an upload id the server no longer knows (10005) starts a clean upload", async () => {
+    const parentId = await folder("expired");
+    const path = join(dir, "expired.bin");
+    await writeTestFile(path, 20 * MiB);
+    const crashed = journal(undefined, (state) => state.phase === "staging" && state.acked.length === 2);
+    await caught(
+      stageAndImport(
+        { localPath: path, name: "expired.bin", parentId, resume: crashed.resume },
+        ost(),
+        kdocs,
+      ),
+    );
+    const stale = { ...(crashed.state as object), uploadId: "up_expired_or_lost" };
+    const log = journal(stale);
+    const entry = await stageAndImport(
+      { localPath: path, name: "expired.bin", parentId, resume: log.resume },
+      ost(),
+      kdocs,
+    );
+    expect(entry.md5).toBe(await md5OfFile(path));
+    const restarted = log.saved.find((s) => s.phase === "staging");
+    expect(restarted).toMatchObject({ acked: [] });
+    expect((restarted as { uploadId: string }).uploadId).not.toBe("up_expired_or_lost");
+  });
+
+  test("cancel stops the slices and cancels the staged upload", async () => {
+    const controller = new AbortController();
+    const before = (await ostStats()).requests.cancel ?? 0;
+    const log = journal(undefined, (state) => {
+      if (state.phase === "staging" && state.acked.length === 3) controller.abort();
+      return false;
+    });
+    const error = await caught(
+      stageAndImport(
+        { localPath: big.path, name: "cancelled.bin", resume: log.resume, signal: controller.signal },
+        ost(),
+        kdocs,
+      ),
+    );
+    expect(isCloudError(error, "cancelled")).toBe(true);
+    expect((await ostStats()).requests.cancel).toBe(before + 1);
+    expect(log.saved.some((s) => s.phase === "importing")).toBe(false);
+  });
+
+  test("500s and dropped connections on slice uploads still complete", async () => {
+    const parentId = await folder("faults");
+    sandbox.setFaults({ errorRate: 0.15, dropRate: 0.1, pathPrefix: "/file/mpupload/upload" });
+    try {
+      const entry = await stageAndImport({ localPath: big.path, name: "faulty.bin", parentId }, ost(), kdocs);
+      expect(entry).toMatchObject({ size: 150 * MiB, md5: big.md5 });
+    } finally {
+      sandbox.setFaults(null);
+    }
+    expect(sandbox.stats()["POST /file/mpupload/upload"]).toBeGreaterThan(19);
+  });
+});

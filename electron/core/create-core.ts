@@ -1,0 +1,269 @@
+/**
+ * Assembles the core every shell serves: settings and secrets, accounts and their providers, the
+ * journal, the task registry and poller, the sync engine, batch moves, and one numbered event feed.
+ * Everything with a side effect that tests need to control comes in through `deps`.
+ */
+import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { channels, type Channel, type Handlers } from "../../shared/contract.ts";
+import type { EntryView, TaskView } from "../../shared/model.ts";
+import type { Core } from "./api.ts";
+import { createAccounts, type Accounts, type ProviderFactory } from "./accounts/accounts.ts";
+import { connectLocalCloud, type LocalCloud } from "./accounts/local-cloud.ts";
+import { ensureRemoteFolder, resolveRemotePath, toEntryView } from "./accounts/remote-tree.ts";
+import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
+import { createEventBus } from "./events/event-bus.ts";
+import { asIpcFailure, ipcFailure } from "./ipc-error.ts";
+import { openJournal } from "./journal/index.ts";
+import { createMoves } from "./moves/moves.ts";
+import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
+import { openSettings } from "./settings/settings.ts";
+import { createSyncEngine } from "./sync/index.ts";
+import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
+import { createTaskPoller, createTaskRegistry, type TaskRegistry } from "./tasks/index.ts";
+
+export interface CoreDeps {
+  /** Holds settings.json, the key file (when no SecretBox is given) and journal.db. */
+  home: string;
+  shell: "desktop" | "web" | "cli";
+  /** Encrypts secrets at rest; defaults to a key file in `home` readable only by the user. */
+  secrets?: SecretBox;
+  now?: () => number;
+  /** Starts the embedded local cloud; called when no account is configured (or only its own). */
+  startLocalCloud?: () => Promise<LocalCloud>;
+  /** Watch every pair from the start (default: true, except for the command line). */
+  autoStart?: boolean;
+  /** For app.info (default: package.json's version). */
+  version?: string;
+  /** For tests: another provider factory, engine tuning (watcher, timings, concurrency). */
+  makeKdocsProvider?: ProviderFactory;
+  engine?: Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor" | "now" | "activity">>;
+  /** Failures of background work nobody awaits (logged by the shell). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+/** What the command line needs beyond the handler table; the UIs can use it too. */
+export interface LocalCore extends Core {
+  readonly accounts: Accounts;
+  readonly engine: SyncEngine;
+  readonly tasks: TaskRegistry;
+  /** `/a/b` in an account → its entry (the root for `/`); not-found names the first missing part. */
+  resolveRemotePath(accountId: string, path: string): Promise<EntryView>;
+  /** `/a/b` in an account, with the folders that are missing created. */
+  ensureRemoteFolder(accountId: string, path: string): Promise<EntryView>;
+  /** The account named so (exact name first, then ignoring case). */
+  accountByName(name: string): ReturnType<Accounts["findByName"]>;
+}
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+    return (JSON.parse(text) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export async function createCore(deps: CoreDeps): Promise<LocalCore> {
+  const now = deps.now ?? Date.now;
+  const report = deps.onBackgroundError ?? ((error: unknown) => console.error(error));
+  const settings = openSettings(deps.home);
+  const bus = createEventBus(report);
+  const accounts = createAccounts({
+    settings,
+    secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
+    makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
+    now,
+  });
+  const local = deps.startLocalCloud ? await connectLocalCloud(accounts, deps.startLocalCloud) : undefined;
+  const providerFor = (accountId: string) => accounts.providerFor(accountId);
+
+  const journal = openJournal(join(deps.home, "journal.db"));
+  const registry = createTaskRegistry({ journal, now });
+  const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
+  const engine = createSyncEngine({
+    ...deps.engine,
+    journal,
+    tasks: registry,
+    poller,
+    providerFor,
+    now,
+    activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
+  });
+
+  const treeChanged = (accountId: string, folderIds: string[]) =>
+    bus.emit("tree.changed", { accountId, folderIds: [...new Set(folderIds)] });
+
+  /** Upload tasks of drops, so their folder is announced as changed when they end. */
+  const dropFolders = new Map<string, { accountId: string; folderId: string }>();
+  const announceFinishedDrops = (tasks: TaskView[]) => {
+    const byAccount = new Map<string, Set<string>>();
+    for (const task of tasks) {
+      const drop = dropFolders.get(task.id);
+      if (!drop || !registry.isFinal(task.state)) continue;
+      dropFolders.delete(task.id);
+      const folders = byAccount.get(drop.accountId) ?? new Set();
+      byAccount.set(drop.accountId, folders.add(drop.folderId));
+    }
+    for (const [accountId, folders] of byAccount) treeChanged(accountId, [...folders]);
+  };
+
+  const unsubscribers = [
+    registry.subscribe((batch) => {
+      bus.emit("tasks.changed", { tasks: batch.tasks, removed: batch.removed });
+      announceFinishedDrops(batch.tasks);
+    }),
+    engine.subscribe((pairs) => bus.emit("pairs.changed", { pairs })),
+    accounts.onChange((list) => bus.emit("accounts.changed", { accounts: list })),
+  ];
+
+  const moves = createMoves({
+    registry,
+    providerFor,
+    waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
+    onFoldersChanged: treeChanged,
+    remember(taskId, spec) {
+      const all = settings.moves();
+      all[taskId] = { ...spec, finishedAt: now() };
+      // A bounded memory: retrying a move from long ago is not worth an unbounded settings file.
+      const kept = Object.entries(all)
+        .sort((a, b) => b[1].finishedAt - a[1].finishedAt)
+        .slice(0, 200);
+      settings.saveMoves(Object.fromEntries(kept));
+    },
+    recall: (taskId) => settings.moves()[taskId],
+    onError: report,
+  });
+
+  const rawHandlers: Handlers = {
+    "app.info": async () => ({
+      version: deps.version ?? packageVersion(),
+      shell: deps.shell === "desktop" ? "desktop" : "web",
+      canPickFolders: deps.shell === "desktop",
+    }),
+
+    "accounts.list": async () => accounts.list(),
+    "accounts.add": async (input) => accounts.add(input),
+    "accounts.test": async ({ accountId }) => accounts.test(accountId),
+    "accounts.remove": async ({ accountId }) => {
+      accounts.get(accountId);
+      for (const pair of engine.pairs().filter((p) => p.accountId === accountId))
+        await engine.removePair(pair.id);
+      accounts.remove(accountId);
+      return { ok: true };
+    },
+
+    "tree.list": async ({ accountId, folderId, cursor }) => {
+      const page = await providerFor(accountId).list(folderId, cursor ?? null);
+      return { entries: page.entries.map(toEntryView), next: page.next };
+    },
+    "tree.createFolder": async ({ accountId, parentId, name }) => {
+      const folder = await providerFor(accountId).createFolder(parentId, name);
+      treeChanged(accountId, [parentId]);
+      return toEntryView(folder);
+    },
+
+    "uploads.fromPaths": async ({ accountId, folderId, paths }) => {
+      accounts.get(accountId);
+      const result = await engine.uploadPaths({ accountId, folderId, paths });
+      for (const taskId of result.taskIds) dropFolders.set(taskId, { accountId, folderId });
+      // Tasks that ended before we could note them (tiny files) are announced now.
+      announceFinishedDrops(result.taskIds.map((id) => registry.get(id)).filter((t): t is TaskView => !!t));
+      return result;
+    },
+
+    "moves.start": async ({ accountId, entryIds, targetFolderId }) =>
+      moves.start({ accountId, entryIds, targetFolderId }),
+    "moves.retryFailed": async ({ taskId }) => moves.retryFailed(taskId),
+
+    "tasks.snapshot": async () => {
+      // The registry delivers its pending batch first, so the snapshot is as new as the sequence number.
+      const { tasks } = registry.snapshot();
+      return { seq: bus.seq, tasks };
+    },
+    "tasks.cancel": async ({ taskId }) => {
+      const task = registry.get(taskId);
+      if (!task) throw ipcFailure("not-found", `There is no task ${taskId}.`);
+      if (!registry.isFinal(task.state) && !task.cancellable) {
+        throw ipcFailure("conflict", `"${task.title}" cannot be cancelled.`);
+      }
+      registry.cancel(taskId);
+      return { ok: true };
+    },
+    "tasks.clearFinished": async () => {
+      registry.clearFinished();
+      return { ok: true };
+    },
+
+    "pairs.list": async () => engine.pairs(),
+    "pairs.add": async ({ accountId, localPath, remotePath, deletePolicy }) => {
+      accounts.get(accountId);
+      const folder = await stat(localPath).catch(() => undefined);
+      if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
+      if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
+      return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
+    },
+    "pairs.pause": async ({ pairId }) => engine.pause(pairId),
+    "pairs.resume": async ({ pairId }) => engine.resume(pairId),
+    "pairs.remove": async ({ pairId }) => {
+      await engine.removePair(pairId);
+      return { ok: true };
+    },
+    "pairs.confirmDeletes": async ({ pairId, allow }) => engine.confirmDeletes(pairId, allow),
+
+    "activity.list": async ({ limit }) => engine.activity(limit),
+  };
+
+  const handlers = wrapHandlers(rawHandlers);
+
+  moves.resumeUnfinished();
+  if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    handlers,
+    subscribe: (listener) => bus.subscribe(listener),
+    accounts,
+    engine,
+    tasks: registry,
+    resolveRemotePath: (accountId, path) =>
+      asIpc(async () => toEntryView(await resolveRemotePath(providerFor(accountId), path))),
+    ensureRemoteFolder: (accountId, path) =>
+      asIpc(async () => toEntryView(await ensureRemoteFolder(providerFor(accountId), path))),
+    accountByName: (name) => accounts.findByName(name),
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([moves.stop(), engine.stop()]);
+        poller.stop();
+        registry.close();
+        for (const unsubscribe of unsubscribers) unsubscribe();
+        journal.close();
+        accounts.close();
+        await local?.cloud.close?.();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function asIpc<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asIpcFailure(error);
+  }
+}
+
+/** Every input validated against the contract and every failure thrown as an IpcFailure. */
+function wrapHandlers(raw: Handlers): Handlers {
+  const wrapped: Partial<Record<Channel, (input: unknown) => Promise<unknown>>> = {};
+  for (const channel of Object.keys(channels) as Channel[]) {
+    const handler = raw[channel] as (input: unknown) => Promise<unknown>;
+    const schema = channels[channel].input;
+    wrapped[channel] = async (input) => {
+      return asIpc(async () => handler(schema.parse(input ?? {})));
+    };
+  }
+  return wrapped as Handlers;
+}

@@ -1,0 +1,408 @@
+/**
+ * The journal: what docsync knows about every pair, file, upload, server task and task, in one
+ * SQLite file (WAL). Every write that must stay consistent with another goes through `transaction`,
+ * so a crash at any point leaves either the old or the new state, never a mix.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ActivityEntry, TaskView } from "../../../shared/model.ts";
+import { migrations } from "./migrations.ts";
+
+export type DeletePolicy = "keep" | "mirror";
+
+export interface PairRecord {
+  id: string;
+  accountId: string;
+  localPath: string;
+  remotePath: string;
+  deletePolicy: DeletePolicy;
+  paused: boolean;
+  remoteRootId: string | null;
+  createdAt: number;
+}
+
+/** A file as last synced: its local stat and content hash, and the remote file holding that content. */
+export interface FileRecord {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  md5: string | null;
+  remoteId: string | null;
+  remoteVersion: number | null;
+}
+
+export interface FolderRecord {
+  path: string;
+  remoteId: string;
+}
+
+export interface UploadRecord {
+  key: string;
+  pairId: string | null;
+  path: string;
+  resume: unknown;
+  updatedAt: number;
+}
+
+export interface ServerTaskRecord {
+  id: string;
+  kind: string;
+  accountId: string;
+  taskId: string | null;
+  context: unknown;
+  startedAt: number;
+}
+
+export interface FailureRecord {
+  path: string;
+  reason: string;
+  attempts: number;
+  nextRetryAt: number | null;
+}
+
+export interface Journal {
+  /** Where the journal lives (":memory:" in unit tests). */
+  readonly location: string;
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+
+  pairs(): PairRecord[];
+  putPair(pair: PairRecord): void;
+  /** Forgets the pair and everything recorded for it. */
+  deletePair(pairId: string): void;
+
+  files(pairId: string): FileRecord[];
+  file(pairId: string, path: string): FileRecord | undefined;
+  putFile(pairId: string, file: FileRecord): void;
+  deleteFile(pairId: string, path: string): void;
+  /** Renames one path, or every path below a folder when `folder` is true (a folder move). */
+  movePath(pairId: string, from: string, to: string, folder: boolean): void;
+  /** Forgets every file and folder at or below `folder`. */
+  deleteBelow(pairId: string, folder: string): void;
+
+  folders(pairId: string): FolderRecord[];
+  putFolder(pairId: string, folder: FolderRecord): void;
+
+  uploads(): UploadRecord[];
+  upload(key: string): UploadRecord | undefined;
+  putUpload(upload: UploadRecord): void;
+  deleteUpload(key: string): void;
+
+  serverTasks(): ServerTaskRecord[];
+  putServerTask(task: ServerTaskRecord): void;
+  deleteServerTask(id: string): void;
+
+  tasks(): { view: TaskView; resume: unknown }[];
+  putTask(view: TaskView, resume: unknown, final: boolean): void;
+  deleteTask(id: string): void;
+
+  failures(pairId: string): FailureRecord[];
+  putFailure(pairId: string, failure: FailureRecord): void;
+  clearFailure(pairId: string, path: string): void;
+
+  appendEvent(entry: Omit<ActivityEntry, "seq">): ActivityEntry;
+  /** The latest `limit` events, oldest first. */
+  events(limit: number): ActivityEntry[];
+
+  close(): void;
+}
+
+const schemaVersionTable = "create table if not exists schema_version (version integer not null)";
+
+function migrate(db: DatabaseSync): void {
+  db.exec(schemaVersionTable);
+  const row = db.prepare("select version from schema_version").get() as { version: number } | undefined;
+  let version = row?.version ?? 0;
+  if (!row) db.prepare("insert into schema_version (version) values (0)").run();
+  if (version > migrations.length) {
+    throw new Error(
+      `The journal was written by a newer docsync (schema ${version}, this one knows ${migrations.length}).`,
+    );
+  }
+  while (version < migrations.length) {
+    const sql = migrations[version]!;
+    db.exec("begin immediate");
+    try {
+      db.exec(sql);
+      db.prepare("update schema_version set version = ?").run(version + 1);
+      db.exec("commit");
+    } catch (error) {
+      db.exec("rollback");
+      throw error;
+    }
+    version += 1;
+  }
+}
+
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+const parse = (text: unknown): unknown => (typeof text === "string" ? JSON.parse(text) : undefined);
+
+/** Escapes LIKE wildcards so a folder named `a_b%` only matches itself. */
+const likePrefix = (folder: string): string => folder.replace(/[\\%_]/g, (c) => `\\${c}`) + "/%";
+
+export function openJournal(file: string): Journal {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000;");
+  migrate(db);
+
+  const cache = new Map<string, StatementSync>();
+  const sql = (text: string): StatementSync => {
+    let statement = cache.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      cache.set(text, statement);
+    }
+    return statement;
+  };
+  let depth = 0;
+
+  const journal: Journal = {
+    location: file,
+    transaction<T>(fn: () => T): T {
+      if (depth > 0) {
+        depth += 1;
+        try {
+          return fn();
+        } finally {
+          depth -= 1;
+        }
+      }
+      db.exec("begin immediate");
+      depth = 1;
+      try {
+        const result = fn();
+        db.exec("commit");
+        return result;
+      } catch (error) {
+        db.exec("rollback");
+        throw error;
+      } finally {
+        depth = 0;
+      }
+    },
+
+    pairs() {
+      return sql("select * from pairs order by created_at, id")
+        .all()
+        .map((r) => ({
+          id: String(r.id),
+          accountId: String(r.account_id),
+          localPath: String(r.local_path),
+          remotePath: String(r.remote_path),
+          deletePolicy: r.delete_policy === "mirror" ? "mirror" : "keep",
+          paused: r.paused === 1,
+          remoteRootId: r.remote_root_id === null ? null : String(r.remote_root_id),
+          createdAt: Number(r.created_at),
+        }));
+    },
+    putPair(p) {
+      sql(
+        `insert into pairs (id, account_id, local_path, remote_path, delete_policy, paused, remote_root_id, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (id) do update set account_id = excluded.account_id, local_path = excluded.local_path,
+           remote_path = excluded.remote_path, delete_policy = excluded.delete_policy, paused = excluded.paused,
+           remote_root_id = excluded.remote_root_id`,
+      ).run(
+        p.id,
+        p.accountId,
+        p.localPath,
+        p.remotePath,
+        p.deletePolicy,
+        p.paused ? 1 : 0,
+        p.remoteRootId,
+        p.createdAt,
+      );
+    },
+    deletePair(pairId) {
+      journal.transaction(() => {
+        for (const table of ["files", "folders", "failures", "uploads"]) {
+          sql(`delete from ${table} where pair_id = ?`).run(pairId);
+        }
+        sql("delete from pairs where id = ?").run(pairId);
+      });
+    },
+
+    files(pairId) {
+      return sql("select * from files where pair_id = ?").all(pairId).map(toFile);
+    },
+    file(pairId, path) {
+      const row = sql("select * from files where pair_id = ? and path = ?").get(pairId, path);
+      return row ? toFile(row) : undefined;
+    },
+    putFile(pairId, f) {
+      sql(
+        `insert or replace into files (pair_id, path, size, mtime_ms, ino, md5, remote_id, remote_version)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(pairId, f.path, f.size, f.mtimeMs, f.ino, f.md5, f.remoteId, f.remoteVersion);
+    },
+    deleteFile(pairId, path) {
+      sql("delete from files where pair_id = ? and path = ?").run(pairId, path);
+    },
+    movePath(pairId, from, to, folder) {
+      journal.transaction(() => {
+        if (!folder) {
+          sql("delete from files where pair_id = ? and path = ?").run(pairId, to);
+          sql("update files set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
+          return;
+        }
+        const cut = from.length + 1;
+        for (const table of ["files", "folders"]) {
+          sql(`delete from ${table} where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
+            pairId,
+            to,
+            likePrefix(to),
+          );
+          sql(
+            `update ${table} set path = ? || substr(path, ?) where pair_id = ? and path like ? escape '\\'`,
+          ).run(to + "/", cut + 1, pairId, likePrefix(from));
+        }
+        sql("update folders set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
+      });
+    },
+    deleteBelow(pairId, folder) {
+      journal.transaction(() => {
+        for (const table of ["files", "folders"]) {
+          sql(`delete from ${table} where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
+            pairId,
+            folder,
+            likePrefix(folder),
+          );
+        }
+      });
+    },
+
+    folders(pairId) {
+      return sql("select path, remote_id from folders where pair_id = ?")
+        .all(pairId)
+        .map((r) => ({ path: String(r.path), remoteId: String(r.remote_id) }));
+    },
+    putFolder(pairId, f) {
+      sql("insert or replace into folders (pair_id, path, remote_id) values (?, ?, ?)").run(
+        pairId,
+        f.path,
+        f.remoteId,
+      );
+    },
+
+    uploads() {
+      return sql("select * from uploads").all().map(toUpload);
+    },
+    upload(key) {
+      const row = sql("select * from uploads where key = ?").get(key);
+      return row ? toUpload(row) : undefined;
+    },
+    putUpload(u) {
+      sql(
+        "insert or replace into uploads (key, pair_id, path, resume_json, updated_at) values (?, ?, ?, ?, ?)",
+      ).run(u.key, u.pairId, u.path, json(u.resume), u.updatedAt);
+    },
+    deleteUpload(key) {
+      sql("delete from uploads where key = ?").run(key);
+    },
+
+    serverTasks() {
+      return sql("select * from server_tasks order by started_at")
+        .all()
+        .map((r) => ({
+          id: String(r.id),
+          kind: String(r.kind),
+          accountId: String(r.account_id),
+          taskId: r.task_id === null ? null : String(r.task_id),
+          context: parse(r.context_json),
+          startedAt: Number(r.started_at),
+        }));
+    },
+    putServerTask(t) {
+      sql(
+        `insert or replace into server_tasks (id, kind, account_id, task_id, context_json, started_at)
+         values (?, ?, ?, ?, ?, ?)`,
+      ).run(t.id, t.kind, t.accountId, t.taskId, json(t.context), t.startedAt);
+    },
+    deleteServerTask(id) {
+      sql("delete from server_tasks where id = ?").run(id);
+    },
+
+    tasks() {
+      return sql("select view_json, resume_json from tasks order by rowid")
+        .all()
+        .map((r) => ({ view: parse(r.view_json) as TaskView, resume: parse(r.resume_json) }));
+    },
+    putTask(view, resume, final) {
+      sql(
+        "insert or replace into tasks (id, view_json, resume_json, final, updated_at) values (?, ?, ?, ?, ?)",
+      ).run(view.id, JSON.stringify(view), json(resume), final ? 1 : 0, view.updatedAt);
+    },
+    deleteTask(id) {
+      sql("delete from tasks where id = ?").run(id);
+    },
+
+    failures(pairId) {
+      return sql("select * from failures where pair_id = ?")
+        .all(pairId)
+        .map((r) => ({
+          path: String(r.path),
+          reason: String(r.reason),
+          attempts: Number(r.attempts),
+          nextRetryAt: r.next_retry_at === null ? null : Number(r.next_retry_at),
+        }));
+    },
+    putFailure(pairId, f) {
+      sql(
+        "insert or replace into failures (pair_id, path, reason, attempts, next_retry_at) values (?, ?, ?, ?, ?)",
+      ).run(pairId, f.path, f.reason, f.attempts, f.nextRetryAt);
+    },
+    clearFailure(pairId, path) {
+      sql("delete from failures where pair_id = ? and path = ?").run(pairId, path);
+    },
+
+    appendEvent(e) {
+      const result = sql(
+        "insert into events (time, level, text, pair_id, account_id) values (?, ?, ?, ?, ?)",
+      ).run(e.time, e.level, e.text, e.pairId ?? null, e.accountId ?? null);
+      return { ...e, seq: Number(result.lastInsertRowid) };
+    },
+    events(limit) {
+      return sql("select * from events order by seq desc limit ?")
+        .all(limit)
+        .reverse()
+        .map((r) => ({
+          seq: Number(r.seq),
+          time: Number(r.time),
+          level: r.level === "warn" || r.level === "error" ? r.level : "info",
+          text: String(r.text),
+          ...(r.pair_id === null ? {} : { pairId: String(r.pair_id) }),
+          ...(r.account_id === null ? {} : { accountId: String(r.account_id) }),
+        }));
+    },
+
+    close() {
+      if (db.isOpen) db.close();
+    },
+  };
+  return journal;
+}
+
+function toFile(r: Record<string, unknown>): FileRecord {
+  return {
+    path: String(r.path),
+    size: Number(r.size),
+    mtimeMs: Number(r.mtime_ms),
+    ino: Number(r.ino),
+    md5: r.md5 === null ? null : String(r.md5),
+    remoteId: r.remote_id === null ? null : String(r.remote_id),
+    remoteVersion: r.remote_version === null ? null : Number(r.remote_version),
+  };
+}
+
+function toUpload(r: Record<string, unknown>): UploadRecord {
+  return {
+    key: String(r.key),
+    pairId: r.pair_id === null ? null : String(r.pair_id),
+    path: String(r.path),
+    resume: parse(r.resume_json),
+    updatedAt: Number(r.updated_at),
+  };
+}

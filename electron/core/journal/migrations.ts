@@ -1,0 +1,74 @@
+/**
+ * The journal's schema, as an ordered list of migrations. A migration never changes once released:
+ * a new need is a new entry at the end. Each runs in its own transaction with its version bump.
+ */
+export const migrations: readonly string[] = [
+  `
+  create table pairs (
+    id text primary key,
+    account_id text not null,
+    local_path text not null,
+    remote_path text not null,
+    delete_policy text not null,
+    paused integer not null default 0,
+    remote_root_id text,
+    created_at integer not null
+  );
+  create table files (
+    pair_id text not null,
+    path text not null,
+    size integer not null,
+    mtime_ms real not null,
+    ino integer not null,
+    md5 text,
+    remote_id text,
+    remote_version integer,
+    primary key (pair_id, path)
+  ) without rowid;
+  create index files_by_ino on files (pair_id, ino);
+  create table folders (
+    pair_id text not null,
+    path text not null,
+    remote_id text not null,
+    primary key (pair_id, path)
+  ) without rowid;
+  create table uploads (
+    key text primary key,
+    pair_id text,
+    path text not null,
+    resume_json text,
+    updated_at integer not null
+  );
+  create table server_tasks (
+    id text primary key,
+    kind text not null,
+    account_id text not null,
+    task_id text,
+    context_json text,
+    started_at integer not null
+  );
+  create table tasks (
+    id text primary key,
+    view_json text not null,
+    resume_json text,
+    final integer not null,
+    updated_at integer not null
+  );
+  create table failures (
+    pair_id text not null,
+    path text not null,
+    reason text not null,
+    attempts integer not null,
+    next_retry_at integer,
+    primary key (pair_id, path)
+  ) without rowid;
+  create table events (
+    seq integer primary key autoincrement,
+    time integer not null,
+    level text not null,
+    text text not null,
+    pair_id text,
+    account_id text
+  );
+  `,
+];

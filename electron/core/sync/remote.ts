@@ -1,0 +1,143 @@
+/** Calls to the cloud with the engine's policy: transient faults retried, a used-up quota waited out. */
+import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
+import { CloudError, isCloudError } from "../cloud/errors.ts";
+
+export interface QuotaGate {
+  /** Remembers that the account's quota is used up until `until`. */
+  block(accountId: string, until: number): void;
+  /** Resolves once the account's quota has reset (immediately when it is not used up). */
+  wait(accountId: string, signal?: AbortSignal): Promise<void>;
+  blockedUntil(accountId: string): number | undefined;
+}
+
+export interface CallPolicy {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  quota: QuotaGate;
+  /** Attempts for a transient fault before giving up (default 5). */
+  attempts?: number;
+  baseDelayMs?: number;
+}
+
+/** Exponential backoff with full jitter, at least `retryAt` when the server named a time. */
+export function backoffMs(attempt: number, baseMs: number, capMs: number, retryIn?: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  const jittered = ceiling / 2 + Math.random() * (ceiling / 2);
+  return Math.max(jittered, retryIn ?? 0);
+}
+
+export async function callCloud<T>(
+  accountId: string,
+  policy: CallPolicy,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const attempts = policy.attempts ?? 5;
+  for (let attempt = 0; ; attempt++) {
+    await policy.quota.wait(accountId, signal);
+    try {
+      return await fn();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (isCloudError(error, "quota")) {
+        policy.quota.block(accountId, error.retryAt ?? policy.now() + 60_000);
+        attempt -= 1;
+        continue;
+      }
+      if (!isCloudError(error, "transient") || attempt + 1 >= attempts) throw error;
+      const retryIn = error.retryAt !== undefined ? error.retryAt - policy.now() : undefined;
+      await policy.sleep(backoffMs(attempt, policy.baseDelayMs ?? 200, 10_000, retryIn), signal);
+    }
+  }
+}
+
+export function createQuotaGate(
+  now: () => number,
+  sleep: CallPolicy["sleep"],
+  onChange: () => void,
+): QuotaGate {
+  const until = new Map<string, number>();
+  return {
+    block(accountId, time) {
+      if ((until.get(accountId) ?? 0) >= time) return;
+      until.set(accountId, time);
+      onChange();
+    },
+    async wait(accountId, signal) {
+      for (;;) {
+        const time = until.get(accountId);
+        if (time === undefined) return;
+        if (now() >= time) {
+          until.delete(accountId);
+          onChange();
+          return;
+        }
+        // Short steps: the clock may be moved (tests, a sleeping laptop waking up).
+        await sleep(Math.min(250, time - now()), signal);
+      }
+    },
+    blockedUntil(accountId) {
+      const time = until.get(accountId);
+      return time !== undefined && time > now() ? time : undefined;
+    },
+  };
+}
+
+export async function findChild(
+  provider: CloudProvider,
+  parentId: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<RemoteEntry | undefined> {
+  let cursor: string | null = null;
+  do {
+    const page = await provider.list(parentId, cursor, signal);
+    const found = page.entries.find((e) => e.name === name);
+    if (found) return found;
+    cursor = page.next;
+  } while (cursor);
+  return undefined;
+}
+
+/** The folder `name` in `parentId`, created when missing (a folder another run created is reused). */
+export async function ensureFolder(
+  provider: CloudProvider,
+  parentId: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<RemoteEntry> {
+  try {
+    return await provider.createFolder(parentId, name, signal);
+  } catch (error) {
+    if (!isCloudError(error, "conflict")) throw error;
+    const existing = await findChild(provider, parentId, name, signal);
+    if (existing?.kind === "folder") return existing;
+    throw new CloudError("conflict", `"${name}" exists in the cloud and is not a folder.`, { cause: error });
+  }
+}
+
+export function splitRemotePath(path: string): string[] {
+  if (!path.startsWith("/")) throw new CloudError("invalid", `The cloud path "${path}" must start with "/".`);
+  const segments = path.split("/").filter((s) => s !== "");
+  if (segments.some((s) => s === "." || s === "..")) {
+    throw new CloudError("invalid", `The cloud path "${path}" may not contain "." or "..".`);
+  }
+  return segments;
+}
+
+/** The id of the folder at an absolute cloud path, creating each missing folder on the way. */
+export async function ensureRemotePath(
+  provider: CloudProvider,
+  path: string,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<string> {
+  let parentId = provider.rootId;
+  for (const segment of splitRemotePath(path)) {
+    const existing = await call(() => findChild(provider, parentId, segment));
+    if (existing && existing.kind !== "folder") {
+      throw new CloudError("conflict", `"${segment}" in ${path} is a file in the cloud, not a folder.`);
+    }
+    parentId = existing ? existing.id : (await call(() => ensureFolder(provider, parentId, segment))).id;
+  }
+  return parentId;
+}

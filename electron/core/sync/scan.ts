@@ -1,0 +1,130 @@
+/**
+ * Walks a pair's folder with `lstat` alone (no reads): the journal decides what needs hashing.
+ * Symlinks are never followed; an unreadable folder or a special file is reported, not fatal.
+ * The walk yields to the event loop between folders so a 100,000-file scan never freezes the app.
+ */
+import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
+import { join, sep } from "node:path";
+import type { IgnoreMatcher } from "./ignore-rules.ts";
+
+export interface LocalFile {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface ScanIssue {
+  path: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  files: Map<string, LocalFile>;
+  /** Every folder below the root (relative paths), parents before children. */
+  folders: string[];
+  issues: ScanIssue[];
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export const toRelative = (path: string): string => (sep === "/" ? path : path.split(sep).join("/"));
+export const toNative = (path: string): string => (sep === "/" ? path : path.split("/").join(sep));
+
+export const reasonOf = (error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "cannot read: permission denied";
+  if (code === "EBUSY") return "cannot read: the file is locked by another program";
+  return error instanceof Error ? error.message : String(error);
+};
+
+export function describeSpecial(stats: Stats | Dirent): string | undefined {
+  if (stats.isFIFO()) return "not a regular file (a named pipe): skipped";
+  if (stats.isSocket()) return "not a regular file (a socket): skipped";
+  if (stats.isBlockDevice() || stats.isCharacterDevice()) return "not a regular file (a device): skipped";
+  return undefined;
+}
+
+/**
+ * Scans `root`, or only `below` (relative folder paths, each scanned recursively) when given.
+ * Ignored entries and symlinks are left out silently.
+ */
+export async function scanFolder(
+  root: string,
+  ignored: IgnoreMatcher,
+  below?: string[],
+): Promise<ScanResult> {
+  const result: ScanResult = { files: new Map(), folders: [], issues: [] };
+  const stack = below ? [...below].reverse() : [""];
+  let sinceYield = 0;
+  while (stack.length > 0) {
+    const folder = stack.pop()!;
+    const absolute = folder === "" ? root : join(root, toNative(folder));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") continue;
+      result.issues.push({ path: folder || ".", reason: reasonOf(error) });
+      continue;
+    }
+    if (folder !== "") result.folders.push(folder);
+    const children: string[] = [];
+    for (const entry of entries) {
+      if (entry.isSymbolicLink()) continue;
+      const path = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      const isDirectory = entry.isDirectory();
+      if (ignored(path, isDirectory)) continue;
+      if (isDirectory) {
+        children.push(path);
+        continue;
+      }
+      const special = describeSpecial(entry);
+      if (special) {
+        result.issues.push({ path, reason: special });
+        continue;
+      }
+      try {
+        const stats = lstatSync(join(absolute, entry.name));
+        if (stats.isFile())
+          result.files.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+          result.issues.push({ path, reason: reasonOf(error) });
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    sinceYield += entries.length + 1;
+    if (sinceYield >= 500) {
+      sinceYield = 0;
+      await yieldToLoop();
+    }
+  }
+  return result;
+}
+
+/** `lstat` of one relative path: a file, a folder, or nothing (gone, ignored, a symlink). */
+export function statPath(
+  root: string,
+  path: string,
+):
+  | { kind: "file"; file: LocalFile }
+  | { kind: "folder" }
+  | { kind: "special"; reason: string }
+  | { kind: "none" } {
+  try {
+    const stats = lstatSync(join(root, toNative(path)));
+    if (stats.isDirectory()) return { kind: "folder" };
+    if (stats.isFile())
+      return { kind: "file", file: { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino } };
+    if (stats.isSymbolicLink()) return { kind: "none" };
+    return { kind: "special", reason: describeSpecial(stats) ?? "not a regular file: skipped" };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "none" };
+    return { kind: "special", reason: reasonOf(error) };
+  }
+}
+
+export const sameStat = (a: LocalFile, b: LocalFile): boolean =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;

@@ -1,0 +1,90 @@
+/** The sync engine's public shapes and the environment it runs in (every side effect comes in here). */
+import type { ActivityEntry, PairView } from "../../../shared/model.ts";
+import type { CloudProvider } from "../cloud/provider.ts";
+import type { Journal } from "../journal/index.ts";
+import type { TaskPoller } from "../tasks/poller.ts";
+import type { TaskRegistry } from "../tasks/types.ts";
+
+export interface WatchHandle {
+  close(): Promise<void>;
+}
+
+export interface WatchEvents {
+  /** Something may have changed at this absolute path (a hint: the engine checks with `stat`). */
+  hint(path: string): void;
+  /** The watcher cannot keep watching (inotify limit, too many open files); the pair rescans instead. */
+  failed(error: Error): void;
+}
+
+/** Starts watching a folder tree. Injected so tests can make a watcher fail. */
+export type WatcherFactory = (root: string, events: WatchEvents) => WatchHandle;
+
+export interface SyncEngineDeps {
+  journal: Journal;
+  tasks: TaskRegistry;
+  poller: TaskPoller;
+  providerFor(accountId: string): CloudProvider;
+  now?: () => number;
+  /** Waits `ms` (on the engine's clock); defaults to a real timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  watch?: WatcherFactory;
+  /** Full rescan of every watched pair this often (default 5 minutes). */
+  rescanIntervalMs?: number;
+  /** Quiet time after a watcher hint before the change is checked (default 60 ms). */
+  debounceMs?: number;
+  concurrency?: number;
+  bandwidthBytesPerSecond?: number;
+  activity?: (entry: ActivityEntry) => void;
+}
+
+export interface AddPairInput {
+  accountId: string;
+  localPath: string;
+  remotePath: string;
+  deletePolicy: "keep" | "mirror";
+}
+
+export interface SyncFailure {
+  path: string;
+  reason: string;
+}
+
+export interface SyncSummary {
+  uploaded: number;
+  moved: number;
+  renamed: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+  failures: SyncFailure[];
+}
+
+export interface SyncOnceOptions {
+  /** Lets this pass delete past the mass-delete guard. */
+  allowMassDelete?: boolean;
+}
+
+export interface SyncEngine {
+  addPair(input: AddPairInput): Promise<PairView>;
+  removePair(pairId: string): Promise<void>;
+  pause(pairId: string): Promise<PairView>;
+  resume(pairId: string): Promise<PairView>;
+  /** Lets the deletes held back by the mass-delete guard go ahead (`allow`) or drops them. */
+  confirmDeletes(pairId: string, allow: boolean): Promise<PairView>;
+  pairs(): PairView[];
+  /** One full pass (scan, upload, move, delete, wait for server tasks) of one pair or of every unpaused pair. */
+  syncOnce(pairId?: string, options?: SyncOnceOptions): Promise<SyncSummary>;
+  /** Watches every unpaused pair and keeps it in sync until `stop`. */
+  start(): Promise<void>;
+  /** Stops watching and uploading; in-flight work stays resumable from the journal. */
+  stop(): Promise<void>;
+  subscribe(listener: (pairs: PairView[]) => void): () => void;
+  /** A drop: files and folders (recursively) into a cloud folder, one upload task per file. */
+  uploadPaths(input: {
+    accountId: string;
+    folderId: string;
+    paths: string[];
+  }): Promise<{ taskIds: string[] }>;
+  /** The activity feed, newest last. */
+  activity(limit?: number): ActivityEntry[];
+}

@@ -1,0 +1,141 @@
+/**
+ * A drop: local files and folders uploaded into a cloud folder, one upload task per file, through
+ * the engine's queue. Folders are recreated in the cloud (existing ones reused); a file whose name
+ * is taken becomes a new version of that file. Unfinished drops resume after a restart.
+ */
+import { lstatSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { CloudProvider, RemoteEntry, UploadSource } from "../cloud/provider.ts";
+import { isCloudError } from "../cloud/errors.ts";
+import type { Journal } from "../journal/index.ts";
+import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { junkMatcher } from "./ignore-rules.ts";
+import { ensureFolder, findChild } from "./remote.ts";
+
+export interface DropContext {
+  tasks: TaskRegistry;
+  journal: Journal;
+  now: () => number;
+  providerFor(accountId: string): CloudProvider;
+  /** A cloud call with the engine's retry and quota policy. */
+  call<T>(accountId: string, fn: () => Promise<T>): Promise<T>;
+  enqueue(job: () => Promise<void>): Promise<void>;
+  upload(accountId: string, source: UploadSource): Promise<RemoteEntry>;
+  log(level: "info" | "warn" | "error", text: string): void;
+}
+
+interface DropResume {
+  accountId: string;
+  localPath: string;
+  parentId: string;
+  name: string;
+}
+
+const isDropResume = (value: unknown): value is DropResume =>
+  typeof value === "object" &&
+  value !== null &&
+  ["accountId", "localPath", "parentId", "name"].every(
+    (k) => typeof (value as Record<string, unknown>)[k] === "string",
+  );
+
+export async function startDrop(
+  input: { accountId: string; folderId: string; paths: string[] },
+  ctx: DropContext,
+): Promise<{ taskIds: string[] }> {
+  const provider = ctx.providerFor(input.accountId);
+  const junk = junkMatcher();
+  const files: DropResume[] = [];
+  const walk = async (localPath: string, parentId: string, relative: string): Promise<void> => {
+    const stats = lstatSync(localPath);
+    if (stats.isSymbolicLink()) return;
+    const name = basename(localPath);
+    if (stats.isDirectory()) {
+      if (junk(relative, true)) return;
+      const folder = await ctx.call(input.accountId, () => ensureFolder(provider, parentId, name));
+      for (const child of readdirSync(localPath)) {
+        await walk(join(localPath, child), folder.id, `${relative}/${child}`);
+      }
+    } else if (stats.isFile() && !junk(relative, false)) {
+      files.push({ accountId: input.accountId, localPath, parentId, name });
+    }
+  };
+  for (const path of input.paths) {
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats) throw new Error(`${path} does not exist.`);
+  }
+  for (const path of input.paths) await walk(path, input.folderId, basename(path));
+  const taskIds: string[] = [];
+  for (const file of files) {
+    const handle = ctx.tasks.create({
+      kind: "upload",
+      title: `Upload ${file.name}`,
+      accountId: file.accountId,
+      cancellable: true,
+      resume: file,
+    });
+    taskIds.push(handle.id);
+    runDropUpload(file, handle, ctx);
+  }
+  return { taskIds };
+}
+
+/** Re-queues the drop uploads the journal shows unfinished. */
+export function resumeDrops(ctx: DropContext): void {
+  for (const { resume, handle } of ctx.tasks.unfinished("upload")) {
+    if (isDropResume(resume)) runDropUpload(resume, handle, ctx);
+    else handle.fail("This upload cannot be resumed; drop the file again.");
+  }
+}
+
+function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): void {
+  const key = `task:${handle.id}`;
+  void ctx
+    .enqueue(async () => {
+      if (handle.signal.aborted) return;
+      handle.start("uploading");
+      const source = (replaceId?: string): UploadSource => ({
+        localPath: file.localPath,
+        name: file.name,
+        ...(replaceId ? { replaceId } : { parentId: file.parentId }),
+        onProgress: (sent, total) => handle.progress(sent, total, "bytes"),
+        onPhase: (phase) => handle.start(phase),
+        resume: {
+          state: ctx.journal.upload(key)?.resume,
+          save: (state) => {
+            ctx.journal.putUpload({
+              key,
+              pairId: null,
+              path: file.localPath,
+              resume: state,
+              updatedAt: ctx.now(),
+            });
+            handle.setResume(file);
+          },
+        },
+        signal: handle.signal,
+      });
+      try {
+        await ctx.upload(file.accountId, source());
+      } catch (error) {
+        if (!isCloudError(error, "conflict")) throw error;
+        const provider = ctx.providerFor(file.accountId);
+        const existing = await ctx.call(file.accountId, () => findChild(provider, file.parentId, file.name));
+        if (!existing || existing.kind !== "file") throw error;
+        await ctx.upload(file.accountId, source(existing.id));
+      }
+      ctx.journal.deleteUpload(key);
+      handle.succeed();
+    })
+    .catch((error: unknown) => {
+      if (handle.signal.aborted) return;
+      const reason =
+        (error as NodeJS.ErrnoException).code === "ENOENT"
+          ? "the file no longer exists"
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      ctx.journal.deleteUpload(key);
+      handle.fail(reason);
+      ctx.log("warn", `Upload of ${file.localPath} failed: ${reason}`);
+    });
+}

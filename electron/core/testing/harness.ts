@@ -1,0 +1,64 @@
+/** Test helpers: temp folders, polling for a condition, and an engine wired to a provider. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CloudProvider } from "../cloud/provider.ts";
+import { openJournal, type Journal } from "../journal/index.ts";
+import { createTaskPoller, createTaskRegistry, type TaskPoller } from "../tasks/index.ts";
+import type { TaskRegistry } from "../tasks/types.ts";
+import { createSyncEngine } from "../sync/engine.ts";
+import type { SyncEngine, SyncEngineDeps } from "../sync/types.ts";
+
+export function tempDir(prefix = "docsync-"): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface TestEngine {
+  engine: SyncEngine;
+  journal: Journal;
+  tasks: TaskRegistry;
+  poller: TaskPoller;
+  /** Stops the engine and closes the journal (the journal file stays for a restart). */
+  close(): Promise<void>;
+}
+
+export function startTestEngine(
+  options: { journalFile: string; provider: CloudProvider } & Partial<
+    Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">
+  >,
+): TestEngine {
+  const { journalFile, provider, ...rest } = options;
+  const journal = openJournal(journalFile);
+  const now = rest.now ?? Date.now;
+  const tasks = createTaskRegistry({ journal, now });
+  const poller = createTaskPoller({ journal, tasks, providerFor: () => provider, firstDelayMs: 100 });
+  const engine = createSyncEngine({ journal, tasks, poller, providerFor: () => provider, ...rest });
+  return {
+    engine,
+    journal,
+    tasks,
+    poller,
+    async close() {
+      await engine.stop();
+      poller.stop();
+      tasks.close();
+      journal.close();
+    },
+  };
+}

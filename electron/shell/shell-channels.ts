@@ -1,0 +1,15 @@
+/**
+ * Channels only a shell can answer (they need the operating system's dialogs), kept in the same shape
+ * as the contract's table so the dispatcher and the preload treat them alike.
+ */
+import { z } from "zod";
+
+export const shellChannels = {
+  /** The desktop shell's folder picker; `path` is null when the user cancels. */
+  "dialog.pickFolder": {
+    input: z.object({ title: z.string().max(200).optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+
+export type ShellChannel = keyof typeof shellChannels;

@@ -1,0 +1,248 @@
+/**
+ * The web shell: the core's channel table over HTTP (POST /api/:channel), its events over a WebSocket
+ * (/events), dropped files streamed in (PUT /drops/:dropId?path=), and the built renderer, all on
+ * 127.0.0.1 behind a random token and an Origin check.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Duplex } from "node:stream";
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import { WebSocketServer } from "ws";
+import { z } from "zod";
+import type { Core, CoreEvent } from "../core/api.ts";
+import { toIpcError } from "../core/ipc-error.ts";
+import { bootCore } from "../shell/boot.ts";
+import { createDispatcher, type Envelope } from "../shell/dispatch.ts";
+import { checkAccess, cookieName, newAccessToken, requestFacts } from "./access.ts";
+import { createDropStaging, DropRefused } from "./drop-staging.ts";
+import { createEventFanout } from "./event-fanout.ts";
+import { findStaticFile } from "./static-files.ts";
+
+export const defaultRendererDir = fileURLToPath(new URL("../../dist/renderer/", import.meta.url));
+
+export interface WebShellOptions {
+  /** The home folder: settings, journal, staging of dropped files, the local cloud's data. */
+  home: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** A core to serve instead of booting the real one for `home` (it is not closed by `close`). */
+  core?: Core;
+  rendererDir?: string;
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebShell {
+  /** The address to open, with the access token. */
+  url: string;
+  port: number;
+  token: string;
+  /** Messages sent to pages so far (for the benchmarks). */
+  readonly eventsSent: number;
+  close(): Promise<void>;
+}
+
+const CommitBody = z.object({
+  accountId: z.string().min(1),
+  folderId: z.string().min(1),
+  names: z.array(z.string().min(1)).min(1).max(10_000),
+});
+
+const finalStates = new Set(["succeeded", "partial", "failed", "cancelled"]);
+
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    "content-security-policy": [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+  };
+}
+
+function refuse(socket: Duplex, reason: string): void {
+  socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nForbidden: ${reason}\n`);
+}
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const token = options.token ?? newAccessToken();
+  const rendererDir = options.rendererDir ?? defaultRendererDir;
+  const booted = options.core ? undefined : await bootCore({ home: options.home, shell: "web" });
+  const core = options.core ?? booted!.core;
+  const dispatch = createDispatcher(core.handlers, {
+    onInternalError: (channel, error) => log(`docsync: ${channel} failed: ${String(error)}`),
+  });
+  const staging = createDropStaging(join(options.home, "staging"));
+  await staging.sweepStale().catch(() => {});
+
+  let port = 0;
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const fanout = createEventFanout(wss);
+
+  // Staged drops are removed once every upload task that reads them is over.
+  const releases = new Map<string, { paths: string[]; open: Set<string> }>();
+  const finishTask = (taskId: string) => {
+    const release = releases.get(taskId);
+    if (!release) return;
+    releases.delete(taskId);
+    release.open.delete(taskId);
+    if (release.open.size === 0) void staging.release(release.paths).catch(() => {});
+  };
+  const unsubscribe = core.subscribe((event: CoreEvent) => {
+    fanout.send(event);
+    if (event.name === "tasks.changed" && releases.size > 0) {
+      for (const task of event.payload.tasks) if (finalStates.has(task.state)) finishTask(task.id);
+      for (const id of event.payload.removed) finishTask(id);
+    }
+  });
+
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+    const verdict = checkAccess(requestFacts(request.url, request.headers, port), token, port);
+    if (!verdict.ok) {
+      await reply.code(403).type("text/plain; charset=utf-8").send(`Forbidden: ${verdict.reason}\n`);
+    }
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.headers(securityHeaders(port));
+    return payload;
+  });
+  app.setErrorHandler(async (error: { statusCode?: number; message?: string }, _request, reply) => {
+    const status = typeof error.statusCode === "number" && error.statusCode < 500 ? error.statusCode : 500;
+    const envelope: Envelope = {
+      ok: false,
+      error: status < 500 ? { code: "invalid-input", message: String(error.message) } : toIpcError(error),
+    };
+    await reply.code(status).send(envelope);
+  });
+  app.addContentTypeParser("application/octet-stream", (_request, payload, done) => done(null, payload));
+
+  app.post<{ Params: { channel: string } }>("/api/:channel", async (request, reply) => {
+    const answer = await dispatch(request.params.channel, request.body);
+    const status = answer.ok ? 200 : answer.error.code === "invalid-input" ? 400 : 200;
+    return reply.code(status).send(answer);
+  });
+
+  app.put<{ Params: { dropId: string }; Querystring: { path?: string } }>(
+    "/drops/:dropId",
+    async (request, reply) => {
+      try {
+        const size = await staging.receive(request.params.dropId, request.query.path ?? "", request.body as Readable);
+        return reply.send({ ok: true, result: { size } });
+      } catch (error) {
+        if (error instanceof DropRefused) {
+          return reply.code(400).send({ ok: false, error: { code: "invalid-input", message: error.message } });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post<{ Params: { dropId: string } }>("/drops/:dropId/commit", async (request, reply) => {
+    const body = CommitBody.safeParse(request.body);
+    if (!body.success) {
+      return reply.code(400).send({ ok: false, error: toIpcError(body.error) });
+    }
+    let paths: string[];
+    try {
+      paths = await staging.stagedPaths(request.params.dropId, body.data.names);
+    } catch (error) {
+      if (!(error instanceof DropRefused)) throw error;
+      return reply.code(400).send({ ok: false, error: { code: "invalid-input", message: error.message } });
+    }
+    const answer = await dispatch("uploads.fromPaths", {
+      accountId: body.data.accountId,
+      folderId: body.data.folderId,
+      paths,
+    });
+    if (!answer.ok) {
+      await staging.release(paths);
+      return reply.code(answer.error.code === "invalid-input" ? 400 : 200).send(answer);
+    }
+    const { taskIds } = answer.result as { taskIds: string[] };
+    const release = { paths, open: new Set(taskIds) };
+    for (const id of taskIds) releases.set(id, release);
+    // A task may have finished before its id was known here.
+    const snapshot = await core.handlers["tasks.snapshot"]({}).catch(() => ({ tasks: [] }));
+    for (const task of snapshot.tasks) if (release.open.has(task.id) && finalStates.has(task.state)) finishTask(task.id);
+    if (taskIds.length === 0) await staging.release(paths);
+    return reply.send(answer);
+  });
+
+  app.get("/*", async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const file = await findStaticFile(rendererDir, path);
+    if (!file) {
+      if (path === "/" || path === "/index.html") {
+        return reply
+          .code(503)
+          .type("text/plain; charset=utf-8")
+          .send(`The interface is not built (${rendererDir} is missing). Run: npm run build\n`);
+      }
+      return reply.code(404).type("text/plain; charset=utf-8").send("Not found\n");
+    }
+    if (file.contentType.startsWith("text/html")) {
+      // The page's own requests (scripts, the API, the WebSocket) carry the token in this cookie.
+      reply.header("set-cookie", `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+      reply.header("cache-control", "no-store");
+    } else if (file.immutable) {
+      reply.header("cache-control", "public, max-age=31536000, immutable");
+    }
+    return reply.type(file.contentType).header("content-length", file.size).send(file.stream);
+  });
+
+  app.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const verdict = checkAccess(requestFacts(request.url, request.headers, port), token, port);
+    if (!verdict.ok) return refuse(socket, verdict.reason);
+    if ((request.url ?? "").split("?")[0] !== "/events") return refuse(socket, "no such endpoint");
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  });
+
+  try {
+    await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
+  } catch (error) {
+    unsubscribe();
+    await booted?.close();
+    throw error;
+  }
+  const address = app.server.address();
+  port = typeof address === "object" && address ? address.port : 0;
+  if (!existsSync(join(rendererDir, "index.html"))) {
+    log(`docsync: the interface is not built yet (${rendererDir}); the API works, the page does not.`);
+  }
+
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    get eventsSent() {
+      return fanout.sent;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      fanout.close();
+      wss.close();
+      await app.close();
+      await booted?.close();
+    },
+  };
+}

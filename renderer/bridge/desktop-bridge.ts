@@ -1,0 +1,33 @@
+/** The desktop shell's bridge over the preload's `window.docsync`; dropped files are read by the core. */
+import type { AnyChannel, AnyInput, AnyResult, DesktopApi, Envelope, ShellBridge } from "./types.ts";
+
+export function createDesktopBridge(api: DesktopApi): ShellBridge {
+  return {
+    kind: "desktop",
+    call<C extends AnyChannel>(channel: C, input: AnyInput<C>) {
+      const fn = api.channels[channel] as unknown as (input: AnyInput<C>) => Promise<Envelope<AnyResult<C>>>;
+      return fn(input);
+    },
+    onEvent: (listener) => api.onEvent(listener),
+    // The IPC link cannot break while the window lives.
+    onReconnect: () => () => {},
+    onConnectionChange(listener) {
+      listener(true);
+      return () => {};
+    },
+    captureDrop(data) {
+      const paths = Array.from(data.files)
+        .map((file) => api.pathForFile(file))
+        .filter((path) => path !== "");
+      return {
+        count: paths.length,
+        async upload(target) {
+          if (paths.length === 0) throw new Error("Nothing that was dropped is a file or folder on this computer.");
+          const answer = await api.channels["uploads.fromPaths"]({ ...target, paths });
+          if (!answer.ok) throw new Error(answer.error.message);
+          return answer.result.taskIds;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The web shell's bridge: channel calls over HTTP POST, events over one WebSocket that reconnects by
+ * itself, and dropped files streamed to the shell's staging area before they are uploaded.
+ */
+import type { IpcError } from "../../shared/contract.ts";
+import { captureDroppedItems } from "./dropped-files.ts";
+import type { CapturedDrop, CoreEvent, Envelope, ShellBridge } from "./types.ts";
+
+const TOKEN_HEADER = "x-docsync-token";
+
+function unreachable(reason: unknown): { ok: false; error: IpcError } {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return { ok: false, error: { code: "transient", message: `docsync is not reachable (${why}).` } };
+}
+
+async function readEnvelope<T>(response: Response): Promise<Envelope<T>> {
+  try {
+    const body = (await response.json()) as Envelope<T>;
+    if (body && typeof body === "object" && "ok" in body) return body;
+  } catch {
+    // Not JSON: described below.
+  }
+  const code = response.status === 403 ? "credentials" : "internal";
+  const message =
+    response.status === 403
+      ? "This page is not allowed to talk to docsync. Open the address docsync printed (it carries a token)."
+      : `docsync answered with HTTP ${response.status}.`;
+  return { ok: false, error: { code, message } };
+}
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The token from the address (kept for this tab, then removed from the address bar). */
+export function takeToken(location: Location, history: History, storage: Storage): string {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl) {
+    storage.setItem("docsync-token", fromUrl);
+    url.searchParams.delete("token");
+    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return storage.getItem("docsync-token") ?? "";
+}
+
+export function createWebBridge(options: { origin: string; token: string }): ShellBridge {
+  const { origin, token } = options;
+  const eventListeners = new Set<(event: CoreEvent) => void>();
+  const reconnectListeners = new Set<() => void>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
+  let connected = false;
+  let everConnected = false;
+  let retryMs = 250;
+
+  const setConnected = (value: boolean) => {
+    if (connected === value) return;
+    connected = value;
+    for (const listener of connectionListeners) listener(value);
+  };
+
+  const connect = () => {
+    const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/events?token=${encodeURIComponent(token)}`);
+    socket.onopen = () => {
+      retryMs = 250;
+      setConnected(true);
+      if (everConnected) for (const listener of reconnectListeners) listener();
+      everConnected = true;
+    };
+    socket.onmessage = (message) => {
+      let event: CoreEvent;
+      try {
+        event = JSON.parse(String(message.data)) as CoreEvent;
+      } catch {
+        return;
+      }
+      for (const listener of eventListeners) listener(event);
+    };
+    socket.onclose = () => {
+      setConnected(false);
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+    };
+  };
+  connect();
+
+  const post = async <T>(path: string, body: unknown): Promise<Envelope<T>> => {
+    try {
+      const response = await fetch(`${origin}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [TOKEN_HEADER]: token },
+        body: JSON.stringify(body ?? {}),
+      });
+      return await readEnvelope<T>(response);
+    } catch (error) {
+      return unreachable(error);
+    }
+  };
+
+  const captureDrop = (data: DataTransfer): CapturedDrop => {
+    const items = captureDroppedItems(data);
+    return {
+      count: items.length,
+      async upload(target) {
+        const dropId = randomId();
+        const taskIds: string[] = [];
+        const failures: string[] = [];
+        // Each top-level item is handed over as soon as its bytes are staged, so its task starts early.
+        for (const item of items) {
+          const files = await item.files();
+          let staged = true;
+          for (const { path, file } of files) {
+            try {
+              const response = await fetch(
+                `${origin}/drops/${dropId}?path=${encodeURIComponent(path)}`,
+                { method: "PUT", headers: { "content-type": "application/octet-stream", [TOKEN_HEADER]: token }, body: file },
+              );
+              const answer = await readEnvelope<{ size: number }>(response);
+              if (!answer.ok) throw new Error(answer.error.message);
+            } catch (error) {
+              failures.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+              staged = false;
+              break;
+            }
+          }
+          if (!staged) continue;
+          const answer = await post<{ taskIds: string[] }>(`/drops/${dropId}/commit`, { ...target, names: [item.name] });
+          if (answer.ok) taskIds.push(...answer.result.taskIds);
+          else failures.push(`${item.name}: ${answer.error.message}`);
+        }
+        if (failures.length > 0 && taskIds.length === 0) throw new Error(failures.join("\n"));
+        return taskIds;
+      },
+    };
+  };
+
+  return {
+    kind: "web",
+    call: (channel, input) => post(`/api/${channel}`, input),
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      listener(connected);
+      return () => connectionListeners.delete(listener);
+    },
+    captureDrop,
+  };
+}

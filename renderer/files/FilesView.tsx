@@ -1,0 +1,159 @@
+import { useEffect, useRef, useState } from "react";
+import type { AccountView } from "../../shared/model.ts";
+import { call, describeError } from "../bridge/client.ts";
+import { Dialog } from "../components/Dialog.tsx";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { plural } from "../format.ts";
+import { useAccounts } from "../stores/accounts.ts";
+import { useTree } from "../stores/tree.ts";
+import { useUi } from "../stores/ui.ts";
+import { uploadPicked } from "./drop-upload.ts";
+import { FolderTree } from "./FolderTree.tsx";
+import { MoveDialog } from "./MoveDialog.tsx";
+
+export function FilesView(props: { accountId: string | null }) {
+  const accounts = useAccounts((s) => s.accounts);
+  const loaded = useAccounts((s) => s.loaded);
+  const account = accounts.find((a) => a.id === props.accountId) ?? accounts[0];
+  const show = useUi((s) => s.show);
+
+  useEffect(() => {
+    if (account) useTree.getState().openAccount(account.id, account.name);
+  }, [account]);
+
+  if (!loaded) return <div className="page page-loading">Loading…</div>;
+  if (!account) {
+    return (
+      <div className="page">
+        <EmptyState
+          icon="cloud"
+          title="No cloud account yet"
+          action={
+            <button type="button" className="button primary" onClick={() => show("accounts")}>
+              Add an account
+            </button>
+          }
+        >
+          Connect a KDocs application space to see its folders here.
+        </EmptyState>
+      </div>
+    );
+  }
+  return <AccountFiles account={account} />;
+}
+
+function AccountFiles({ account }: { account: AccountView }) {
+  const path = useTree((s) => s.path);
+  const selection = useTree((s) => s.selection);
+  const moveOpen = useUi((s) => s.moveDialogOpen);
+  const setMoveOpen = useUi((s) => s.setMoveDialogOpen);
+  const [creating, setCreating] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const open = path[path.length - 1];
+  const count = selection.ids.size;
+
+  return (
+    <div className="page files-page">
+      <header className="page-head">
+        <nav aria-label="Folder path" className="crumbs">
+          {path.map((crumb, index) => (
+            <span key={crumb.id} className="crumb">
+              {index > 0 && <Icon name="chevron" size={14} className="crumb-sep" />}
+              {index === path.length - 1 ? (
+                <span aria-current="page" className="crumb-current">
+                  {crumb.name}
+                </span>
+              ) : (
+                <button type="button" className="crumb-link" onClick={() => useTree.getState().openCrumb(index)}>
+                  {crumb.name}
+                </button>
+              )}
+            </span>
+          ))}
+          {account.sandbox && <span className="badge badge-sandbox">Local cloud</span>}
+        </nav>
+        <div className="toolbar" role="toolbar" aria-label="File actions">
+          {count > 0 && (
+            <span className="selection-note">
+              {plural(count, "item")} selected
+              <button type="button" className="link" onClick={() => useTree.getState().clearSelection()}>
+                Clear
+              </button>
+            </span>
+          )}
+          <button type="button" className="button" disabled={count === 0} onClick={() => setMoveOpen(true)}>
+            <Icon name="move" /> Move…
+          </button>
+          <button type="button" className="button" onClick={() => setCreating(true)}>
+            <Icon name="folderPlus" /> New folder
+          </button>
+          <button type="button" className="button primary" onClick={() => picker.current?.click()}>
+            <Icon name="upload" /> Upload
+          </button>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            aria-label="Files to upload"
+            onChange={(event) => {
+              if (event.target.files && open) uploadPicked(event.target.files, { accountId: account.id, folderId: open.id }, open.name);
+              event.target.value = "";
+            }}
+          />
+        </div>
+      </header>
+      <FolderTree accountId={account.id} accountName={account.name} onMove={() => setMoveOpen(true)} />
+      <p className="hint">
+        Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a folder.
+      </p>
+      {moveOpen && selection.parentId !== null && count > 0 && (
+        <MoveDialog account={account} parentId={selection.parentId} ids={[...selection.ids]} onClose={() => setMoveOpen(false)} />
+      )}
+      {creating && open && <NewFolderDialog accountId={account.id} parent={open} onClose={() => setCreating(false)} />}
+    </div>
+  );
+}
+
+function NewFolderDialog(props: { accountId: string; parent: { id: string; name: string }; onClose(): void }) {
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call("tree.createFolder", { accountId: props.accountId, parentId: props.parent.id, name: name.trim() });
+      await useTree.getState().refresh([props.parent.id]);
+      props.onClose();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`New folder in ${props.parent.name}`} onClose={props.onClose}>
+      <form onSubmit={submit} className="form">
+        <label className="field">
+          <span>Name</span>
+          <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} />
+        </label>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={busy || name.trim() === ""}>
+            Create folder
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,299 @@
+/** Sync folders: pair a local folder with a cloud folder, and see each pair's state and issues. */
+import { useState } from "react";
+import type { PairView } from "../../shared/model.ts";
+import { call, describeError } from "../bridge/client.ts";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { formatTime, plural } from "../format.ts";
+import { useAccounts } from "../stores/accounts.ts";
+import { usePairs } from "../stores/pairs.ts";
+import { useUi } from "../stores/ui.ts";
+
+const stateLabel: Record<PairView["state"], string> = {
+  idle: "In sync",
+  scanning: "Scanning",
+  syncing: "Syncing",
+  paused: "Paused",
+  degraded: "Degraded",
+  "waiting-quota": "Waiting for quota",
+  "needs-confirmation": "Needs your answer",
+  error: "Error",
+};
+
+const stateTone: Record<PairView["state"], string> = {
+  idle: "ok",
+  scanning: "busy",
+  syncing: "busy",
+  paused: "muted",
+  degraded: "warn",
+  "waiting-quota": "warn",
+  "needs-confirmation": "warn",
+  error: "bad",
+};
+
+export function PairsView() {
+  const pairs = usePairs((s) => s.pairs);
+  const accounts = useAccounts((s) => s.accounts);
+  const [adding, setAdding] = useState(false);
+  return (
+    <div className="page">
+      <header className="page-head">
+        <div>
+          <h1>Sync folders</h1>
+          <p className="page-lead">Each folder here is kept current in the cloud as you work.</p>
+        </div>
+        {!adding && accounts.length > 0 && (
+          <button type="button" className="button primary" onClick={() => setAdding(true)}>
+            <Icon name="plus" /> Add sync folder
+          </button>
+        )}
+      </header>
+      <div className="page-body">
+        {adding && <AddPairForm onDone={() => setAdding(false)} />}
+        {pairs.length === 0 && !adding ? (
+          <EmptyState
+            icon="sync"
+            title="No folders are synced yet"
+            action={
+              accounts.length > 0 ? (
+                <button type="button" className="button primary" onClick={() => setAdding(true)}>
+                  Add sync folder
+                </button>
+              ) : undefined
+            }
+          >
+            {accounts.length > 0
+              ? "Pair a folder on this computer with a cloud folder, and docsync uploads every change by itself."
+              : "Add a cloud account first."}
+          </EmptyState>
+        ) : (
+          <ul className="cards" aria-label="Sync folders">
+            {pairs.map((pair) => (
+              <PairCard key={pair.id} pair={pair} accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PairCard({ pair, accountName }: { pair: PairView; accountName: string }) {
+  const [busy, setBusy] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const toast = useUi((s) => s.toast);
+  const act = async (work: () => Promise<void>, failure: string) => {
+    setBusy(true);
+    try {
+      await work();
+    } catch (error) {
+      toast("error", `${failure}: ${describeError(error)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const store = usePairs.getState();
+  const paused = pair.state === "paused";
+  return (
+    <li className="card pair" aria-label={`Sync folder ${pair.localPath}`}>
+      <div className="pair-top">
+        <div className="pair-paths">
+          <div className="pair-local">
+            <Icon name="laptop" size={16} /> <span title={pair.localPath}>{pair.localPath}</span>
+          </div>
+          <div className="pair-remote">
+            <Icon name="cloud" size={16} />
+            <span>
+              {accountName} <span className="muted">·</span> {pair.remotePath}
+            </span>
+          </div>
+        </div>
+        <span className={`status status-${stateTone[pair.state]}`}>{stateLabel[pair.state]}</span>
+      </div>
+      <p className="pair-message">
+        {pair.message}
+        {pair.state === "waiting-quota" && pair.quotaResetsAt ? ` (until ${formatTime(pair.quotaResetsAt)})` : ""}
+        {pair.deletePolicy === "mirror" ? <span className="muted"> · deletes are mirrored</span> : null}
+      </p>
+      {pair.pendingDeletes > 0 && (
+        <div className="callout callout-warn" role="alert">
+          <p>
+            <strong>{plural(pair.pendingDeletes, "file")}</strong> were deleted in this folder. Delete them in the cloud
+            too?
+          </p>
+          <div className="callout-actions">
+            <button
+              type="button"
+              className="button danger"
+              disabled={busy}
+              onClick={() => void act(() => store.confirmDeletes(pair.id, true), "Could not delete")}
+            >
+              Delete in the cloud
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => void act(() => store.confirmDeletes(pair.id, false), "Could not keep them")}
+            >
+              Keep them in the cloud
+            </button>
+          </div>
+        </div>
+      )}
+      {pair.issues.length > 0 && (
+        <details className="issues">
+          <summary>{plural(pair.issues.length, "file has a problem", "files have problems")}</summary>
+          <ul>
+            {pair.issues.slice(0, 100).map((issue) => (
+              <li key={issue.path}>
+                <code>{issue.path}</code> — {issue.reason}
+                {issue.nextRetryAt ? <span className="muted"> · retries at {formatTime(issue.nextRetryAt)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <div className="card-actions">
+        {paused ? (
+          <button type="button" className="button" disabled={busy} onClick={() => void act(() => store.resume(pair.id), "Could not resume")}>
+            <Icon name="play" size={16} /> Resume
+          </button>
+        ) : (
+          <button type="button" className="button" disabled={busy} onClick={() => void act(() => store.pause(pair.id), "Could not pause")}>
+            <Icon name="pause" size={16} /> Pause
+          </button>
+        )}
+        {confirmRemove ? (
+          <span className="inline-confirm">
+            Stop syncing? Files stay where they are.
+            <button type="button" className="button danger" disabled={busy} onClick={() => void act(() => store.remove(pair.id), "Could not remove")}>
+              Stop syncing
+            </button>
+            <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button quiet" onClick={() => setConfirmRemove(true)}>
+            <Icon name="trash" size={16} /> Remove
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function AddPairForm({ onDone }: { onDone(): void }) {
+  const accounts = useAccounts((s) => s.accounts);
+  const canPick = useUi((s) => s.info?.canPickFolders ?? false);
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? "");
+  const [localPath, setLocalPath] = useState("");
+  const [remotePath, setRemotePath] = useState("/");
+  const [remoteTouched, setRemoteTouched] = useState(false);
+  const [deletePolicy, setDeletePolicy] = useState<"keep" | "mirror">("keep");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const chooseLocal = (path: string) => {
+    setLocalPath(path);
+    if (!remoteTouched) {
+      const base = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop();
+      setRemotePath(base ? `/${base}` : "/");
+    }
+  };
+  const pick = async () => {
+    try {
+      const { path } = await call("dialog.pickFolder", { title: "Choose a folder to sync" });
+      if (path) chooseLocal(path);
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await usePairs.getState().add({ accountId, localPath: localPath.trim(), remotePath: remotePath.trim(), deletePolicy });
+      onDone();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form" onSubmit={submit} aria-label="Add sync folder">
+      <h2>Add sync folder</h2>
+      <div className="field">
+        <label htmlFor="pair-local">Local folder</label>
+        <div className="field-row">
+          <input
+            id="pair-local"
+            aria-describedby="pair-local-help"
+            value={localPath}
+            onChange={(e) => chooseLocal(e.target.value)}
+            placeholder="/home/you/Documents/Reports"
+            readOnly={canPick}
+            required
+            data-autofocus
+          />
+          {canPick && (
+            <button type="button" className="button" onClick={() => void pick()}>
+              Choose…
+            </button>
+          )}
+        </div>
+        <small id="pair-local-help">
+          {canPick ? "The folder on this computer to keep in sync." : "The full path of a folder on the computer docsync runs on."}
+        </small>
+      </div>
+      <div className="field-grid">
+        <label className="field">
+          <span>Account</span>
+          <select value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.sandbox ? " (local cloud)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Cloud folder</span>
+          <input
+            value={remotePath}
+            onChange={(e) => {
+              setRemoteTouched(true);
+              setRemotePath(e.target.value);
+            }}
+            pattern="/.*"
+            title="A path that starts with /"
+            required
+          />
+        </label>
+      </div>
+      <label className="field">
+        <span>When a file is deleted here</span>
+        <select value={deletePolicy} onChange={(e) => setDeletePolicy(e.target.value as "keep" | "mirror")}>
+          <option value="keep">Keep it in the cloud</option>
+          <option value="mirror">Delete it in the cloud too (asks before large deletions)</option>
+        </select>
+      </label>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="button primary" disabled={busy || !accountId || !localPath.trim()}>
+          {busy ? "Starting…" : "Start syncing"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The task column: running tasks first, then failures that need a look, then the finished ones
+ * collapsed into a history. One virtual list, so 1,000 live tasks cost only the rows on screen.
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useMemo, useRef, useState } from "react";
+import type { TaskView } from "../../shared/model.ts";
+import { describeError } from "../bridge/client.ts";
+import { Icon } from "../components/Icon.tsx";
+import { plural } from "../format.ts";
+import { groupTasks, useTasks } from "../stores/tasks.ts";
+import { useUi } from "../stores/ui.ts";
+import { TaskRow } from "./TaskRow.tsx";
+
+type PanelRow =
+  | { kind: "section"; key: string; title: string; count: number }
+  | { kind: "history"; key: string; count: number; open: boolean }
+  | { kind: "task"; key: string; task: TaskView; compact: boolean };
+
+export function TaskPanel() {
+  const byId = useTasks((s) => s.byId);
+  const retried = useTasks((s) => s.retried);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const groups = useMemo(() => groupTasks(byId, retried), [byId, retried]);
+  const rows = useMemo(() => {
+    const out: PanelRow[] = [];
+    if (groups.active.length > 0) {
+      out.push({ kind: "section", key: "s-active", title: "In progress", count: groups.active.length });
+      for (const task of groups.active) out.push({ kind: "task", key: task.id, task, compact: false });
+    }
+    if (groups.attention.length > 0) {
+      out.push({ kind: "section", key: "s-attention", title: "Needs attention", count: groups.attention.length });
+      for (const task of groups.attention) out.push({ kind: "task", key: task.id, task, compact: false });
+    }
+    if (groups.history.length > 0) {
+      out.push({ kind: "history", key: "s-history", count: groups.history.length, open: historyOpen });
+      if (historyOpen) for (const task of groups.history) out.push({ kind: "task", key: task.id, task, compact: true });
+    }
+    return out;
+  }, [groups, historyOpen]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => {
+      const row = rows[index];
+      if (!row || row.kind !== "task") return 40;
+      if (row.task.failedItems?.length) return 120 + Math.min(row.task.failedItems.length, 50) * 22;
+      return row.compact ? 64 : 78;
+    },
+    overscan: 6,
+    getItemKey: (index) => rows[index]?.key ?? index,
+  });
+
+  const clear = async () => {
+    try {
+      await useTasks.getState().clearFinished();
+    } catch (error) {
+      useUi.getState().toast("error", `Could not clear the history: ${describeError(error)}`);
+    }
+  };
+
+  return (
+    <aside className="tasks" aria-label="Tasks">
+      <header className="tasks-head">
+        <h2>Tasks</h2>
+        <span className="tasks-count">{groups.active.length > 0 ? `${groups.active.length.toLocaleString()} running` : ""}</span>
+      </header>
+      <div ref={scrollRef} className="tasks-scroll">
+        {rows.length === 0 ? (
+          <div className="tasks-empty">
+            <Icon name="check" size={22} />
+            <p>Nothing running.</p>
+            <p className="muted">Uploads, moves and syncs show their progress here.</p>
+          </div>
+        ) : (
+          <div className="tasks-list" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={item.key}
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
+                  className="tasks-item"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  {row.kind === "task" ? (
+                    <TaskRow task={row.task} compact={row.compact} />
+                  ) : row.kind === "section" ? (
+                    <h3 className="tasks-section">
+                      {row.title} <span>{row.count.toLocaleString()}</span>
+                    </h3>
+                  ) : (
+                    <div className="tasks-history">
+                      <button
+                        type="button"
+                        className="history-toggle"
+                        aria-expanded={row.open}
+                        onClick={() => setHistoryOpen(!row.open)}
+                      >
+                        <Icon name="chevron" size={14} className={row.open ? "rot-90" : undefined} />
+                        History · {plural(row.count, "finished task")}
+                      </button>
+                      <button type="button" className="link" onClick={() => void clear()}>
+                        Clear
+                      </button>
+                    </div>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,19 @@
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export default defineConfig({
+  root,
+  // Relative asset paths work both over HTTP (web shell) and the desktop shell's app:// scheme.
+  base: "./",
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL("../dist/renderer", import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    target: "es2022",
+  },
+  logLevel: "warn",
+});

@@ -1,0 +1,56 @@
+/** `npm run sandbox`: the local cloud as a standalone process. */
+import { parseCommandLine, USAGE } from "./cli-options.ts";
+import { startSandbox, type SandboxOptions } from "./server.ts";
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+let options: SandboxOptions;
+try {
+  options = parseCommandLine(args);
+} catch (error) {
+  process.stderr.write(`sandbox: ${(error as Error).message} (see --help)\n`);
+  process.exit(2);
+}
+
+let sandbox;
+try {
+  sandbox = await startSandbox(options);
+} catch (error) {
+  process.stderr.write(`sandbox: cannot start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+process.stdout.write(
+  [
+    `sandbox listening on ${sandbox.url}`,
+    `kdocs app_id: ${sandbox.appId}`,
+    `kdocs app_key: ${sandbox.appKey}`,
+    `ost app_id: ${sandbox.ost.appId}`,
+    `ost api_key: ${sandbox.ost.apiKey}`,
+    `ost api_secret: ${sandbox.ost.apiSecret}`,
+    `data: ${sandbox.dataDir}${options.dataDir === undefined ? " (removed on exit)" : ""}`,
+    "",
+  ].join("\n"),
+);
+
+const running = sandbox;
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  running.close().then(
+    () => {
+      process.stdout.write(`sandbox stopped (${signal})\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`sandbox: error while stopping: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,160 @@
+/** The local cloud: KDocs application space and iFlytek OST on one loopback HTTP server. */
+import Fastify from "fastify";
+import { mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobStore } from "./appspace/blobs.ts";
+import { openDatabase } from "./appspace/database.ts";
+import { DownloadLinks, downloadRoutes } from "./appspace/downloads.ts";
+import { FileTree } from "./appspace/files.ts";
+import { ImportTasks, type StoreContent } from "./appspace/imports.ts";
+import { MoveTasks } from "./appspace/moves.ts";
+import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
+import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
+import { demoCredentials } from "./credentials.ts";
+import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
+import { ostPlugin } from "./ost/plugin.ts";
+
+export type { FaultSpec } from "./faults.ts";
+export type { Plan } from "./appspace/quota.ts";
+
+export interface SandboxOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default: a temp folder removed on close. */
+  dataDir?: string;
+  /** Default: demo credentials generated once per data folder. */
+  appId?: string;
+  appKey?: string;
+  /** Default "production". */
+  plan?: Plan;
+  /** Overrides the plan's daily figures per endpoint. */
+  quota?: { writes?: number; reads?: number };
+  faults?: FaultSpec;
+  /** The server clock (ms); default Date.now. */
+  now?: () => number;
+  /** Pace of batch-move tasks; default 50. */
+  moveItemsPerSecond?: number;
+  ost?: { appId?: string; apiKey?: string; apiSecret?: string };
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  appId: string;
+  appKey: string;
+  dataDir: string;
+  ost: { appId: string; apiKey: string; apiSecret: string };
+  setFaults(spec: FaultSpec | null): void;
+  /** Requests received per endpoint ("POST /api/v1/openapi/appspace/files/upload"), faults included. */
+  stats(): Record<string, number>;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = options.now ?? Date.now;
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "docsync-sandbox-")));
+  mkdirSync(join(dataDir, "ost"), { recursive: true });
+  const demo = demoCredentials(dataDir);
+  const app = { appId: options.appId ?? demo.appId, appKey: options.appKey ?? demo.appKey };
+  const ost = {
+    appId: options.ost?.appId ?? demo.ost.appId,
+    apiKey: options.ost?.apiKey ?? demo.ost.apiKey,
+    apiSecret: options.ost?.apiSecret ?? demo.ost.apiSecret,
+  };
+
+  const db = openDatabase(join(dataDir, "appspace.sqlite"));
+  const blobs = new BlobStore(dataDir);
+  const tree = new FileTree(db, now);
+  const links = new DownloadLinks(db, now);
+  const content: StoreContent = {
+    commitBlob: (staged) => blobs.commit(staged),
+    releaseBlob: async (md5) => {
+      if (!tree.isBlobUsed(md5) && !links.isBlobLinked(md5)) await blobs.remove(md5);
+    },
+  };
+  const plan = PLAN_LIMITS[options.plan ?? "production"];
+  const quota = new QuotaBook(
+    db,
+    { writes: options.quota?.writes ?? plan.writes, reads: options.quota?.reads ?? plan.reads },
+    now,
+  );
+  const moves = new MoveTasks(db, tree, options.moveItemsPerSecond ?? 50, now);
+  const imports = new ImportTasks(db, tree, blobs, content, now);
+  const faults = new FaultInjector(options.faults ?? null);
+  let stats: Record<string, number> = {};
+  let url = "";
+
+  const server = Fastify({ logger: false, forceCloseConnections: true, routerOptions: { maxParamLength: 256 } });
+
+  server.addHook("onRequest", async (request) => {
+    if (request.url.startsWith(CONTROL_PREFIX)) return;
+    const key = `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`;
+    stats[key] = (stats[key] ?? 0) + 1;
+  });
+  server.addHook("onRequest", faults.hook);
+
+  server.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 40004, msg: `no endpoint ${request.method} ${request.url.split("?")[0]}` }),
+  );
+
+  server.post(`${CONTROL_PREFIX}faults`, async (request, reply) => {
+    const parsed = faultSpecSchema.nullable().safeParse(request.body ?? null);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return reply.code(400).send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
+    }
+    faults.set(parsed.data);
+    return { code: 0, data: parsed.data };
+  });
+  server.get(`${CONTROL_PREFIX}faults`, async () => ({ code: 0, data: faults.get() }));
+  server.get(`${CONTROL_PREFIX}stats`, async () => ({ code: 0, data: stats }));
+  server.delete(`${CONTROL_PREFIX}stats`, async () => {
+    stats = {};
+    return { code: 0, data: {} };
+  });
+
+  await server.register(downloadRoutes(links, blobs));
+  await server.register(
+    appspaceRoutes({ app, now, tree, blobs, quota, moves, imports, links, content, baseUrl: () => url }),
+    { prefix: APPSPACE_PREFIX },
+  );
+  await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));
+
+  try {
+    await server.listen({ port: options.port ?? 0, host: "127.0.0.1" });
+  } catch (error) {
+    db.close();
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  moves.resumeAll();
+  imports.resumeAll();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    appId: app.appId,
+    appKey: app.appKey,
+    dataDir,
+    ost,
+    setFaults: (spec) => faults.set(spec),
+    stats: () => ({ ...stats }),
+    resetStats: () => {
+      stats = {};
+    },
+    close: () =>
+      (closing ??= (async () => {
+        moves.close();
+        await imports.close();
+        await server.close();
+        db.close();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })()),
+  };
+}
