@@ -6,7 +6,6 @@ import { createDesktopBridge } from "./bridge/desktop-bridge.ts";
 import type { DesktopApi } from "./bridge/types.ts";
 import { createWebBridge, takeToken } from "./bridge/web-bridge.ts";
 import { connectLive } from "./live/connect.ts";
-import "./styles.css";
 
 declare global {
   interface Window {

@@ -61,7 +61,7 @@ describe("createCore", () => {
 
   it("numbers every event in one sequence and announces moved folders", async () => {
     const core = await open();
-    const [{ id: accountId }] = (await core.handlers["accounts.list"]({})) as [{ id: string }];
+    const accountId = (await core.handlers["accounts.list"]({}))[0]!.id;
     const events: CoreEvent[] = [];
     core.subscribe((event) => events.push(event));
     const a = await core.handlers["tree.createFolder"]({ accountId, parentId: "0", name: "a" });

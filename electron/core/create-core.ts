@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { channels, type Channel, type Handlers } from "../../shared/contract.ts";
-import type { EntryView, TaskView } from "../../shared/model.ts";
+import type { ActivityEntry, EntryView, TaskView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
 import { createAccounts, type Accounts, type ProviderFactory } from "./accounts/accounts.ts";
 import { connectLocalCloud, type LocalCloud } from "./accounts/local-cloud.ts";
@@ -79,172 +79,196 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const local = deps.startLocalCloud ? await connectLocalCloud(accounts, deps.startLocalCloud) : undefined;
   const providerFor = (accountId: string) => accounts.providerFor(accountId);
 
-  const journal = openJournal(join(deps.home, "journal.db"));
-  const registry = createTaskRegistry({ journal, now });
-  const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
-  const engine = createSyncEngine({
-    ...deps.engine,
-    journal,
-    tasks: registry,
-    poller,
-    providerFor,
-    now,
-    activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
-  });
+  // Whatever started before a failure is released, so a failed start leaves nothing running.
+  const undo: (() => unknown)[] = [() => accounts.close(), () => local?.cloud.close?.()];
+  try {
+    const journal = openJournal(join(deps.home, "journal.db"));
+    undo.unshift(() => journal.close());
+    const registry = createTaskRegistry({ journal, now });
+    const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
+    const engine = createSyncEngine({
+      ...deps.engine,
+      journal,
+      tasks: registry,
+      poller,
+      providerFor,
+      now,
+      activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
+    });
+    undo.unshift(
+      () => engine.stop(),
+      () => poller.stop(),
+      () => registry.close(),
+    );
 
-  const treeChanged = (accountId: string, folderIds: string[]) =>
-    bus.emit("tree.changed", { accountId, folderIds: [...new Set(folderIds)] });
+    const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
+      bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
 
-  /** Upload tasks of drops, so their folder is announced as changed when they end. */
-  const dropFolders = new Map<string, { accountId: string; folderId: string }>();
-  const announceFinishedDrops = (tasks: TaskView[]) => {
-    const byAccount = new Map<string, Set<string>>();
-    for (const task of tasks) {
-      const drop = dropFolders.get(task.id);
-      if (!drop || !registry.isFinal(task.state)) continue;
-      dropFolders.delete(task.id);
-      const folders = byAccount.get(drop.accountId) ?? new Set();
-      byAccount.set(drop.accountId, folders.add(drop.folderId));
-    }
-    for (const [accountId, folders] of byAccount) treeChanged(accountId, [...folders]);
-  };
+    const treeChanged = (accountId: string, folderIds: string[]) =>
+      bus.emit("tree.changed", { accountId, folderIds: [...new Set(folderIds)] });
 
-  const unsubscribers = [
-    registry.subscribe((batch) => {
-      bus.emit("tasks.changed", { tasks: batch.tasks, removed: batch.removed });
-      announceFinishedDrops(batch.tasks);
-    }),
-    engine.subscribe((pairs) => bus.emit("pairs.changed", { pairs })),
-    accounts.onChange((list) => bus.emit("accounts.changed", { accounts: list })),
-  ];
-
-  const moves = createMoves({
-    registry,
-    providerFor,
-    waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
-    onFoldersChanged: treeChanged,
-    remember(taskId, spec) {
-      const all = settings.moves();
-      all[taskId] = { ...spec, finishedAt: now() };
-      // A bounded memory: retrying a move from long ago is not worth an unbounded settings file.
-      const kept = Object.entries(all)
-        .sort((a, b) => b[1].finishedAt - a[1].finishedAt)
-        .slice(0, 200);
-      settings.saveMoves(Object.fromEntries(kept));
-    },
-    recall: (taskId) => settings.moves()[taskId],
-    onError: report,
-  });
-
-  const rawHandlers: Handlers = {
-    "app.info": async () => ({
-      version: deps.version ?? packageVersion(),
-      shell: deps.shell === "desktop" ? "desktop" : "web",
-      canPickFolders: deps.shell === "desktop",
-    }),
-
-    "accounts.list": async () => accounts.list(),
-    "accounts.add": async (input) => accounts.add(input),
-    "accounts.test": async ({ accountId }) => accounts.test(accountId),
-    "accounts.remove": async ({ accountId }) => {
-      accounts.get(accountId);
-      for (const pair of engine.pairs().filter((p) => p.accountId === accountId))
-        await engine.removePair(pair.id);
-      accounts.remove(accountId);
-      return { ok: true };
-    },
-
-    "tree.list": async ({ accountId, folderId, cursor }) => {
-      const page = await providerFor(accountId).list(folderId, cursor ?? null);
-      return { entries: page.entries.map(toEntryView), next: page.next };
-    },
-    "tree.createFolder": async ({ accountId, parentId, name }) => {
-      const folder = await providerFor(accountId).createFolder(parentId, name);
-      treeChanged(accountId, [parentId]);
-      return toEntryView(folder);
-    },
-
-    "uploads.fromPaths": async ({ accountId, folderId, paths }) => {
-      accounts.get(accountId);
-      const result = await engine.uploadPaths({ accountId, folderId, paths });
-      for (const taskId of result.taskIds) dropFolders.set(taskId, { accountId, folderId });
-      // Tasks that ended before we could note them (tiny files) are announced now.
-      announceFinishedDrops(result.taskIds.map((id) => registry.get(id)).filter((t): t is TaskView => !!t));
-      return result;
-    },
-
-    "moves.start": async ({ accountId, entryIds, targetFolderId }) =>
-      moves.start({ accountId, entryIds, targetFolderId }),
-    "moves.retryFailed": async ({ taskId }) => moves.retryFailed(taskId),
-
-    "tasks.snapshot": async () => {
-      // The registry delivers its pending batch first, so the snapshot is as new as the sequence number.
-      const { tasks } = registry.snapshot();
-      return { seq: bus.seq, tasks };
-    },
-    "tasks.cancel": async ({ taskId }) => {
-      const task = registry.get(taskId);
-      if (!task) throw ipcFailure("not-found", `There is no task ${taskId}.`);
-      if (!registry.isFinal(task.state) && !task.cancellable) {
-        throw ipcFailure("conflict", `"${task.title}" cannot be cancelled.`);
+    /** Upload tasks of drops, so their folder is announced as changed when they end. */
+    const dropFolders = new Map<string, { accountId: string; folderId: string }>();
+    const announceFinishedDrops = (tasks: TaskView[]) => {
+      const byAccount = new Map<string, Set<string>>();
+      for (const task of tasks) {
+        const drop = dropFolders.get(task.id);
+        if (!drop || !registry.isFinal(task.state)) continue;
+        dropFolders.delete(task.id);
+        const folders = byAccount.get(drop.accountId) ?? new Set();
+        byAccount.set(drop.accountId, folders.add(drop.folderId));
       }
-      registry.cancel(taskId);
-      return { ok: true };
-    },
-    "tasks.clearFinished": async () => {
-      registry.clearFinished();
-      return { ok: true };
-    },
+      for (const [accountId, folders] of byAccount) treeChanged(accountId, [...folders]);
+    };
 
-    "pairs.list": async () => engine.pairs(),
-    "pairs.add": async ({ accountId, localPath, remotePath, deletePolicy }) => {
-      accounts.get(accountId);
-      const folder = await stat(localPath).catch(() => undefined);
-      if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
-      if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
-      return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
-    },
-    "pairs.pause": async ({ pairId }) => engine.pause(pairId),
-    "pairs.resume": async ({ pairId }) => engine.resume(pairId),
-    "pairs.remove": async ({ pairId }) => {
-      await engine.removePair(pairId);
-      return { ok: true };
-    },
-    "pairs.confirmDeletes": async ({ pairId, allow }) => engine.confirmDeletes(pairId, allow),
+    const unsubscribers = [
+      registry.subscribe((batch) => {
+        bus.emit("tasks.changed", { tasks: batch.tasks, removed: batch.removed });
+        announceFinishedDrops(batch.tasks);
+      }),
+      engine.subscribe((pairs) => bus.emit("pairs.changed", { pairs })),
+      accounts.onChange((list) => bus.emit("accounts.changed", { accounts: list })),
+    ];
 
-    "activity.list": async ({ limit }) => engine.activity(limit),
-  };
+    const moves = createMoves({
+      registry,
+      providerFor,
+      waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
+      onFoldersChanged: treeChanged,
+      remember(taskId, spec) {
+        const all = settings.moves();
+        all[taskId] = { ...spec, finishedAt: now() };
+        // A bounded memory: retrying a move from long ago is not worth an unbounded settings file.
+        const kept = Object.entries(all)
+          .sort((a, b) => b[1].finishedAt - a[1].finishedAt)
+          .slice(0, 200);
+        settings.saveMoves(Object.fromEntries(kept));
+      },
+      recall: (taskId) => settings.moves()[taskId],
+      log: (level, text, accountId) => logActivity({ level, text, accountId }),
+      onError: report,
+    });
 
-  const handlers = wrapHandlers(rawHandlers);
+    const rawHandlers: Handlers = {
+      "app.info": async () => ({
+        version: deps.version ?? packageVersion(),
+        shell: deps.shell === "desktop" ? "desktop" : "web",
+        canPickFolders: deps.shell === "desktop",
+      }),
 
-  moves.resumeUnfinished();
-  if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
+      "accounts.list": async () => accounts.list(),
+      "accounts.add": async (input) => {
+        const account = await accounts.add(input);
+        logActivity({ level: "info", text: `Account added: ${account.name}`, accountId: account.id });
+        return account;
+      },
+      "accounts.test": async ({ accountId }) => accounts.test(accountId),
+      "accounts.remove": async ({ accountId }) => {
+        const { name } = accounts.get(accountId);
+        for (const pair of engine.pairs().filter((p) => p.accountId === accountId)) {
+          await engine.removePair(pair.id);
+        }
+        accounts.remove(accountId);
+        logActivity({ level: "info", text: `Account removed: ${name}`, accountId });
+        return { ok: true };
+      },
 
-  let closing: Promise<void> | undefined;
-  return {
-    handlers,
-    subscribe: (listener) => bus.subscribe(listener),
-    accounts,
-    engine,
-    tasks: registry,
-    resolveRemotePath: (accountId, path) =>
-      asIpc(async () => toEntryView(await resolveRemotePath(providerFor(accountId), path))),
-    ensureRemoteFolder: (accountId, path) =>
-      asIpc(async () => toEntryView(await ensureRemoteFolder(providerFor(accountId), path))),
-    accountByName: (name) => accounts.findByName(name),
-    close() {
-      closing ??= (async () => {
-        await Promise.allSettled([moves.stop(), engine.stop()]);
-        poller.stop();
-        registry.close();
-        for (const unsubscribe of unsubscribers) unsubscribe();
-        journal.close();
-        accounts.close();
-        await local?.cloud.close?.();
-      })();
-      return closing;
-    },
-  };
+      "tree.list": async ({ accountId, folderId, cursor }) => {
+        const page = await providerFor(accountId).list(folderId, cursor ?? null);
+        return { entries: page.entries.map(toEntryView), next: page.next };
+      },
+      "tree.createFolder": async ({ accountId, parentId, name }) => {
+        const folder = await providerFor(accountId).createFolder(parentId, name);
+        treeChanged(accountId, [parentId]);
+        return toEntryView(folder);
+      },
+
+      "uploads.fromPaths": async ({ accountId, folderId, paths }) => {
+        accounts.get(accountId);
+        const result = await engine.uploadPaths({ accountId, folderId, paths });
+        for (const taskId of result.taskIds) dropFolders.set(taskId, { accountId, folderId });
+        // Tasks that ended before we could note them (tiny files) are announced now.
+        announceFinishedDrops(result.taskIds.map((id) => registry.get(id)).filter((t): t is TaskView => !!t));
+        return result;
+      },
+
+      "moves.start": async ({ accountId, entryIds, targetFolderId }) =>
+        moves.start({ accountId, entryIds, targetFolderId }),
+      "moves.retryFailed": async ({ taskId }) => moves.retryFailed(taskId),
+
+      "tasks.snapshot": async () => {
+        // The registry delivers its pending batch first, so the snapshot is as new as the sequence number.
+        const { tasks } = registry.snapshot();
+        return { seq: bus.seq, tasks };
+      },
+      "tasks.cancel": async ({ taskId }) => {
+        const task = registry.get(taskId);
+        if (!task) throw ipcFailure("not-found", `There is no task ${taskId}.`);
+        if (!registry.isFinal(task.state) && !task.cancellable) {
+          throw ipcFailure("conflict", `"${task.title}" cannot be cancelled.`);
+        }
+        registry.cancel(taskId);
+        return { ok: true };
+      },
+      "tasks.clearFinished": async () => {
+        registry.clearFinished();
+        return { ok: true };
+      },
+
+      "pairs.list": async () => engine.pairs(),
+      "pairs.add": async ({ accountId, localPath, remotePath, deletePolicy }) => {
+        accounts.get(accountId);
+        const folder = await stat(localPath).catch(() => undefined);
+        if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
+        if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
+        return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
+      },
+      "pairs.pause": async ({ pairId }) => engine.pause(pairId),
+      "pairs.resume": async ({ pairId }) => engine.resume(pairId),
+      "pairs.remove": async ({ pairId }) => {
+        await engine.removePair(pairId);
+        return { ok: true };
+      },
+      "pairs.confirmDeletes": async ({ pairId, allow }) => engine.confirmDeletes(pairId, allow),
+
+      "activity.list": async ({ limit }) => engine.activity(limit),
+    };
+
+    const handlers = wrapHandlers(rawHandlers);
+    undo.unshift(() => moves.stop());
+
+    moves.resumeUnfinished();
+    if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
+
+    let closing: Promise<void> | undefined;
+    return {
+      handlers,
+      subscribe: (listener) => bus.subscribe(listener),
+      accounts,
+      engine,
+      tasks: registry,
+      resolveRemotePath: (accountId, path) =>
+        asIpc(async () => toEntryView(await resolveRemotePath(providerFor(accountId), path))),
+      ensureRemoteFolder: (accountId, path) =>
+        asIpc(async () => toEntryView(await ensureRemoteFolder(providerFor(accountId), path))),
+      accountByName: (name) => accounts.findByName(name),
+      close() {
+        closing ??= (async () => {
+          await Promise.allSettled([moves.stop(), engine.stop()]);
+          poller.stop();
+          registry.close();
+          for (const unsubscribe of unsubscribers) unsubscribe();
+          journal.close();
+          accounts.close();
+          await local?.cloud.close?.();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const step of undo) await Promise.resolve().then(step).catch(report);
+    throw error;
+  }
 }
 
 async function asIpc<T>(work: () => Promise<T>): Promise<T> {

@@ -68,7 +68,7 @@ export function describeCloudError(error: CloudError): string {
     case "needs-config":
       return `This needs more settings on the account: ${detail}`;
     case "transient":
-      return `The service did not answer properly; try again (${detail})`;
+      return `The service could not be reached or failed (${detail}); try again later.`;
     case "changed":
       return `The file changed while it was read; it will be sent again when it settles (${detail})`;
     case "cancelled":

@@ -14,6 +14,7 @@ import { WebSocketServer } from "ws";
 import { z } from "zod";
 import type { Core, CoreEvent } from "../core/api.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import type { Sandbox } from "../../sandbox/server.ts";
 import { bootCore } from "../shell/boot.ts";
 import { createDispatcher, type Envelope } from "../shell/dispatch.ts";
 import { checkAccess, cookieName, newAccessToken, requestFacts } from "./access.ts";
@@ -42,6 +43,8 @@ export interface WebShell {
   token: string;
   /** Messages sent to pages so far (for the benchmarks). */
   readonly eventsSent: number;
+  /** The local cloud, when this shell booted the core and the core asked for it. */
+  localCloud(): Sandbox | undefined;
   close(): Promise<void>;
 }
 
@@ -83,7 +86,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const log = options.log ?? ((line: string) => console.error(line));
   const token = options.token ?? newAccessToken();
   const rendererDir = options.rendererDir ?? defaultRendererDir;
-  const booted = options.core ? undefined : await bootCore({ home: options.home, shell: "web" });
+  const booted = options.core ? undefined : await bootCore({ home: options.home, shell: "web", log });
   const core = options.core ?? booted!.core;
   const dispatch = createDispatcher(core.handlers, {
     onInternalError: (channel, error) => log(`docsync: ${channel} failed: ${String(error)}`),
@@ -235,6 +238,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     get eventsSent() {
       return fanout.sent;
     },
+    localCloud: () => booted?.localCloud(),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,6 +3,7 @@
  * greyed, with the reason beside them.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ChannelResult } from "../../shared/contract.ts";
 import type { EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { Icon } from "../components/Icon.tsx";
@@ -19,7 +20,7 @@ async function listFolders(accountId: string, folderId: string): Promise<EntryVi
   const folders: EntryView[] = [];
   let cursor: string | null = null;
   for (;;) {
-    const page = await call("tree.list", { accountId, folderId, cursor });
+    const page: ChannelResult<"tree.list"> = await call("tree.list", { accountId, folderId, cursor });
     folders.push(...page.entries.filter((e) => e.kind === "folder"));
     if (page.next === null || page.entries.some((e) => e.kind === "file")) return folders;
     cursor = page.next;

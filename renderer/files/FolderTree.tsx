@@ -80,7 +80,9 @@ const Row = memo(function Row(props: RowProps) {
         <span className="tree-label">{entry.name}</span>
       </span>
       <span id={`treemeta-${entry.id}`} className="tree-meta">
-        <span className="tree-size">{isFolder ? "—" : formatBytes(entry.size)}</span>
+        <span className="tree-size" title={isFolder ? undefined : `${entry.size.toLocaleString("en")} bytes`}>
+          {isFolder ? "—" : formatBytes(entry.size)}
+        </span>
         <span className="tree-date">{formatDate(entry.mtime)}</span>
       </span>
     </div>

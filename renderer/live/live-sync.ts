@@ -67,7 +67,8 @@ export function startLiveSync(bridge: Pick<ShellBridge, "onEvent" | "onReconnect
     // Right after a snapshot, a jump is the snapshot's own numbering, not a loss; fetching again would loop.
     if (seq >= 0 && number > seq + 1 && !justSynced) {
       void resync();
-      held?.push(event);
+      // resync() has started holding events synchronously; this one is replayed after the snapshot.
+      (held as CoreEvent[] | null)?.push(event);
       return;
     }
     justSynced = false;

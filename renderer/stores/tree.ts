@@ -50,6 +50,8 @@ interface TreeState {
   selectAll(parentId: string): void;
   clearSelection(): void;
   setActive(id: string | null): void;
+  /** The open folder and the expanded folders that are loaded. */
+  visibleFolderIds(): string[];
 }
 
 const emptySelection: Selection = { parentId: null, ids: new Set(), anchorId: null };
@@ -212,6 +214,12 @@ export const useTree = create<TreeState>()((set, get) => {
     },
     clearSelection: () => set({ selection: emptySelection }),
     setActive: (activeId) => set({ activeId }),
+    visibleFolderIds() {
+      const { path, expanded, folders } = get();
+      const open = path[path.length - 1]?.id;
+      const ids = Object.keys(expanded).filter((id) => expanded[id] && folders[id] !== undefined);
+      return open === undefined ? ids : [open, ...ids.filter((id) => id !== open)];
+    },
   };
 });
 

@@ -7,6 +7,7 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Busboy } from "@fastify/busboy";
 
@@ -43,6 +44,7 @@ export async function receiveForm(
   let fileTooLarge = false;
   const writes: Promise<void>[] = [];
   const tmpPaths: string[] = [];
+  const fileStreams: Readable[] = [];
 
   busboy.on("field", (name, value) => {
     if (!fields.has(name)) fields.set(name, value);
@@ -54,6 +56,7 @@ export async function receiveForm(
     }
     const path = join(options.tmpDir, `${randomUUID()}.part`);
     tmpPaths.push(path);
+    fileStreams.push(stream);
     stream.on("limit", () => {
       fileTooLarge = true;
     });
@@ -71,6 +74,8 @@ export async function receiveForm(
     await pipeline(request, busboy);
     await Promise.all(writes);
   } catch (error) {
+    // A body cut off mid-file leaves the file part open: end its write so the temp file can go.
+    void fileStreams;
     await Promise.allSettled(writes);
     await cleanup();
     if (request.destroyed || request.readableAborted) throw error;

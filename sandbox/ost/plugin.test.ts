@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
 import http from "node:http";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { verifyOstSignature } from "./signature.ts";
 import { startOstTestServer, type OstTestServer } from "./test-server.ts";
@@ -279,6 +281,11 @@ describe("OST endpoints", () => {
       request.on("error", () => resolve());
       request.write(body.subarray(0, 3 * MiB), () => request.destroy());
     });
+    // The partial slice is thrown away, not kept as a temp file.
+    const tmp = join(server.dataDir, "tmp");
+    const deadline = Date.now() + 5_000;
+    while (readdirSync(tmp).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(tmp)).toEqual([]);
     const stats = await server.stats();
     expect(stats.uploads[uploadId]?.slices).toEqual({});
     const complete = await postJson("/file/mpupload/complete", { ...base(), upload_id: uploadId });

@@ -226,7 +226,9 @@ export function openJournal(file: string): Journal {
     },
 
     files(pairId) {
-      return sql("select * from files where pair_id = ?").all(pairId).map(toFile);
+      const out: FileRecord[] = [];
+      for (const row of sql("select * from files where pair_id = ?").iterate(pairId)) out.push(toFile(row));
+      return out;
     },
     file(pairId, path) {
       const row = sql("select * from files where pair_id = ? and path = ?").get(pairId, path);

@@ -46,6 +46,8 @@ export interface MoveDeps {
   /** Keeps what a retry needs after the task is finished (and after a restart). */
   remember(taskId: string, spec: { accountId: string; targetFolderId: string }): void;
   recall(taskId: string): { accountId: string; targetFolderId: string } | undefined;
+  /** Writes a line to the activity log. */
+  log?(level: "info" | "warn", text: string, accountId: string): void;
   onError?(error: unknown): void;
 }
 
@@ -183,13 +185,15 @@ export function createMoves(deps: MoveDeps): Moves {
         report();
       }
 
-      if (state.failed.length === 0) handle.succeed();
-      else {
+      const title = deps.registry.get(handle.id)?.title ?? "Move";
+      if (state.failed.length === 0) {
+        handle.succeed();
+        deps.log?.("info", `${title}: done`, state.accountId);
+      } else {
         const moved = total - state.failed.length;
-        handle.partial(
-          state.failed,
-          `${plural(moved, "item")} moved, ${plural(state.failed.length, "item")} could not be moved`,
-        );
+        const message = `${plural(moved, "item")} moved, ${plural(state.failed.length, "item")} could not be moved`;
+        handle.partial(state.failed, message);
+        deps.log?.("warn", `${title}: ${message}`, state.accountId);
       }
     } catch (error) {
       // A cancelled task is already final in the registry, and a stopped one resumes at the next start;

@@ -598,7 +598,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     plan: Plan,
     ctx: StepContext & { ensureLocalFolder(path: string): Promise<string> },
   ): Promise<void> {
-    const { record } = rt;
     const folders = rt.folders!;
     const items = [
       ...plan.folderMoves.map((m) => ({ ...m, folder: true, id: folders.get(m.from), move: undefined })),
@@ -667,7 +666,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         ctx.step();
       }
     }
-    void record;
   }
 
   function recordMove(

@@ -1,12 +1,19 @@
 /** MD5 of a file's content, streamed so a large file never sits in memory. */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 const smallFile = 1 << 20;
+/** Below this a blocking read costs less than a trip through the thread pool. */
+const tinyFile = 64 << 10;
 
 export async function md5File(path: string, size?: number): Promise<string> {
   const hash = createHash("md5");
+  if (size !== undefined && size <= tinyFile) {
+    const content = readFileSync(path);
+    if (content.length === size) return hash.update(content).digest("hex");
+    return streamMd5(path);
+  }
   if (size !== undefined && size <= smallFile) {
     // One read of a small file is much cheaper than a stream's setup.
     const handle = await open(path, "r");

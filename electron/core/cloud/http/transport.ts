@@ -65,6 +65,8 @@ export interface StreamingRequest {
   highWaterMark?: number;
   /** Bytes of the body handed to the socket so far. */
   onSent?: (bytes: number) => void;
+  /** A chunk the socket no longer needs: its memory may be reused. */
+  onFlushed?: (chunk: Uint8Array) => void;
 }
 
 /** Sends a streamed body and collects the (small) answer. */
@@ -109,7 +111,9 @@ export function sendStreaming(request: StreamingRequest): Promise<HttpResponse> 
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (error) => settle(networkError(url, error)));
-      res.on("aborted", () => settle(networkError(url, new Error("the answer was cut off"))));
+      res.on("close", () => {
+        if (!res.complete) settle(networkError(url, new Error("the answer was cut off")));
+      });
       res.on("end", () => {
         const headers = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
@@ -139,7 +143,9 @@ async function writeBody(req: http.ClientRequest, request: StreamingRequest): Pr
   let sent = 0;
   for await (const chunk of request.body) {
     if (req.destroyed) return;
-    if (!req.write(chunk)) await waitForDrain(req);
+    const flushed = request.onFlushed;
+    const more = flushed ? req.write(chunk, (error) => error || flushed(chunk)) : req.write(chunk);
+    if (!more) await waitForDrain(req);
     sent += chunk.byteLength;
     request.onSent?.(sent);
   }

@@ -215,6 +215,7 @@ export class KdocsClient {
           const url = this.#url(call);
           const headers = this.#sign(digests.bodyMd5, frame.contentType);
           input.onProgress?.(0, size);
+          const body = uploadBody(file, frame);
           let response: HttpResponse;
           try {
             response = await sendStreaming({
@@ -222,7 +223,8 @@ export class KdocsClient {
               method: call.method,
               headers,
               contentLength,
-              body: uploadBody(file, frame),
+              body: body.chunks,
+              onFlushed: body.recycle,
               idleTimeoutMs: this.#timeoutMs,
               agent: this.#agent,
               highWaterMark: 4 * READ_CHUNK,

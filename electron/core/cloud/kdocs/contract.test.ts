@@ -193,6 +193,22 @@ describe("uploads", () => {
     expect((error as Error).message).toMatch(/64 MiB.*OST/s);
   });
 
+  test("with the large-file credentials, a file over 64 MiB is staged and imported", async () => {
+    const path = join(dir, "large.bin");
+    await writeFile(path, "");
+    await truncate(path, 64 * 1024 * 1024 + 1);
+    const large = connect(sandbox, { largeFiles: { baseUrl: sandbox.url, ...sandbox.ost } });
+    const phases: string[] = [];
+    const entry = await large.upload({
+      localPath: path,
+      name: "large.bin",
+      parentId: "0",
+      onPhase: (phase) => phases.push(phase),
+    });
+    expect(entry).toMatchObject({ name: "large.bin", size: 64 * 1024 * 1024 + 1 });
+    expect(phases).toEqual(["staging", "importing"]);
+  });
+
   test("an async upload imports from a URL and reports its file; a dead URL fails the task", async () => {
     const source = await provider.upload({
       localPath: await local("src.txt", "imported bytes"),

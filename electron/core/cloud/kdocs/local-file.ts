@@ -85,7 +85,8 @@ export async function hashForUpload(
   while (pending) {
     const { bytesRead } = await pending;
     if (bytesRead === 0) throw changed(file.path, "while it was being read");
-    if (signal?.aborted) throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
+    if (signal?.aborted)
+      throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
     const chunk = current.subarray(0, bytesRead);
     position += bytesRead;
     pending = position < size ? readInto(spare, position) : undefined;
@@ -107,12 +108,34 @@ export async function hashForUpload(
   return { md5, bodyMd5: bodyHash.digest("hex") };
 }
 
-/** The multipart body, reading the file ahead of the socket by one chunk. */
-export async function* uploadBody(file: LocalFile, frame: MultipartFrame): AsyncGenerator<Uint8Array> {
+/**
+ * The multipart body, reading the file ahead of the socket by one chunk. Chunk memory comes back
+ * through `recycle` once the socket has flushed it, so a large file streams through a handful of
+ * buffers instead of one allocation per chunk.
+ */
+export function uploadBody(
+  file: LocalFile,
+  frame: MultipartFrame,
+): { chunks: AsyncGenerator<Uint8Array>; recycle: (chunk: Uint8Array) => void } {
+  const spares: Buffer[] = [];
+  const recycle = (chunk: Uint8Array) => {
+    if (chunk.buffer.byteLength === READ_CHUNK && spares.length < 8) spares.push(Buffer.from(chunk.buffer));
+  };
+  return {
+    chunks: bodyChunks(file, frame, () => spares.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK)),
+    recycle,
+  };
+}
+
+async function* bodyChunks(
+  file: LocalFile,
+  frame: MultipartFrame,
+  take: () => Buffer,
+): AsyncGenerator<Uint8Array> {
   yield frame.preamble;
   const size = file.snapshot.size;
   const readAt = async (position: number): Promise<Buffer> => {
-    const buffer = Buffer.allocUnsafeSlow(Math.min(READ_CHUNK, size - position));
+    const buffer = take().subarray(0, Math.min(READ_CHUNK, size - position));
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await file.handle.read(buffer, filled, buffer.length - filled, position + filled);

@@ -13,6 +13,7 @@ import type { RetryPolicy } from "../http/retry.ts";
 import type { FetchLike } from "../http/transport.ts";
 import { DIRECT_UPLOAD_LIMIT, MAX_LIST_COUNT, MAX_MOVE_BATCH, ROOT_TOKEN } from "./adapter.ts";
 import { KdocsClient } from "./client.ts";
+import { stageAndImport } from "../ost/stage-and-import.ts";
 
 export interface LargeFileCredentials {
   baseUrl: string;
@@ -54,14 +55,11 @@ export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider 
     if (!config.largeFiles) {
       throw new CloudError(
         "needs-config",
-        `${source.name} is ${formatMiB(size)}; files over ${formatMiB(DIRECT_UPLOAD_LIMIT)} are staged through ` +
-          "the account's large-file (iFlytek OST) storage. Add its app id, API key and API secret to the account.",
+        `${source.name} (${size} bytes) is larger than ${formatMiB(DIRECT_UPLOAD_LIMIT)}: files that size go ` +
+          "through the account's large-file (iFlytek OST) storage. Add its app id, API key and API secret to the account.",
       );
     }
-    throw new CloudError(
-      "needs-config",
-      `${source.name} is ${formatMiB(size)}; this build cannot stage files over ${formatMiB(DIRECT_UPLOAD_LIMIT)} yet.`,
-    );
+    return stageAndImport(source, config.largeFiles, client);
   }
 
   return {

@@ -1,0 +1,10 @@
+import chromium from "@sparticuz/chromium";
+import { chromium as pw } from "playwright-core";
+const b = await pw.launch({ executablePath: await chromium.executablePath(), args: ["--headless","--no-sandbox","--disable-gpu"] });
+const p = await b.newPage({ viewport: { width: 1360, height: 820 } });
+p.on("console", (m) => console.log("console:", m.type(), m.text()));
+p.on("pageerror", (e) => console.log("pageerror:", e.message));
+await p.goto(process.argv[2]);
+await p.waitForTimeout(2500);
+await p.screenshot({ path: "/tmp/shot1.png" });
+await b.close();
