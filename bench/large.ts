@@ -4,14 +4,13 @@
  * sent by curl with as many in flight, as the machine's raw speed. Prints MB/s of both, their
  * ratio, and the client's peak RSS.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { KdocsClient } from "../electron/core/cloud/kdocs/client.ts";
 import { DEFAULT_CONCURRENCY, OstClient } from "../electron/core/cloud/ost/client.ts";
@@ -19,6 +18,7 @@ import { EMPTY_BODY_DIGEST, signOstRequest } from "../electron/core/cloud/ost/si
 import { planSlices, sliceRange } from "../electron/core/cloud/ost/slices.ts";
 import { stageAndImport } from "../electron/core/cloud/ost/stage-and-import.ts";
 import { md5OfFile, writeTestFile } from "../electron/core/cloud/ost/testing/files.ts";
+import { spawnSandbox } from "../electron/core/testing/bench-support.ts";
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { "size-mib": { type: "string", default: "1024" } } });
@@ -31,7 +31,21 @@ const credentials = {
 };
 
 const dir = await mkdtemp(join(tmpdir(), "docsync-bench-large-"));
-const sandbox = await startSandboxProcess();
+// The local cloud in a process of its own, so the RSS measured here is the client's alone.
+const sandbox = await spawnSandbox([
+  "--plan",
+  "unlimited",
+  "--app-id",
+  credentials.kdocs.appId,
+  "--app-key",
+  credentials.kdocs.appKey,
+  "--ost-app-id",
+  credentials.ost.appId,
+  "--ost-api-key",
+  credentials.ost.apiKey,
+  "--ost-api-secret",
+  credentials.ost.apiSecret,
+]);
 try {
   const path = join(dir, "large.bin");
   let started = performance.now();
@@ -63,7 +77,8 @@ try {
   const finished = performance.now();
   const memory = rss.stop();
   kdocs.close();
-  if (entry.md5 !== md5 || entry.size !== size) throw new Error(`the imported file differs: ${JSON.stringify(entry)}`);
+  if (entry.md5 !== md5 || entry.size !== size)
+    throw new Error(`the imported file differs: ${JSON.stringify(entry)}`);
   const stageMs = staged - pathStarted;
   const wholeMs = finished - pathStarted;
 
@@ -84,7 +99,8 @@ try {
   started = performance.now();
   await Promise.all(
     Array.from({ length: DEFAULT_CONCURRENCY }, async () => {
-      for (let id = next++; id <= plan.count; id = next++) await curlSlice(uploadId, id, join(sliceDir, String(id)));
+      for (let id = next++; id <= plan.count; id = next++)
+        await curlSlice(uploadId, id, join(sliceDir, String(id)));
     }),
   );
   const curlMs = performance.now() - started;
@@ -142,47 +158,6 @@ function sampleRss() {
     stop() {
       clearInterval(timer);
       return { baseline, peak: Math.max(peak, toMiB(process.memoryUsage.rss())) };
-    },
-  };
-}
-
-/** The local cloud in a process of its own, so the RSS measured here is the client's alone. */
-async function startSandboxProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const main = fileURLToPath(new URL("../sandbox/main.ts", import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      "--plan",
-      "unlimited",
-      "--app-id",
-      credentials.kdocs.appId,
-      "--app-key",
-      credentials.kdocs.appKey,
-      "--ost-app-id",
-      credentials.ost.appId,
-      "--ost-api-key",
-      credentials.ost.apiKey,
-      "--ost-api-secret",
-      credentials.ost.apiSecret,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the sandbox exited (${code}) before listening`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
     },
   };
 }

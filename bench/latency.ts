@@ -28,7 +28,12 @@ const local = join(dir.path, "local");
 const t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: timed });
 try {
   mkdirSync(local, { recursive: true });
-  await t.engine.addPair({ accountId: "sandbox", localPath: local, remotePath: "/latency", deletePolicy: "keep" });
+  await t.engine.addPair({
+    accountId: "sandbox",
+    localPath: local,
+    remotePath: "/latency",
+    deletePolicy: "keep",
+  });
   await t.engine.start();
   await waitFor(() => t.engine.pairs()[0]?.state === "idle", "the start-up pass");
   const latencies: number[] = [];
@@ -43,8 +48,12 @@ try {
   }
   const ms = (p: number) => `${percentile(latencies, p).toFixed(0)} ms`;
   console.log(`saves: ${saves}`);
-  console.log(`write finished -> upload started: p50 ${ms(50)}, p95 ${ms(95)}, max ${ms(100)}   goal p95 < 500 ms`);
-  console.log("reference: Syncthing 1.19 notices a change after 10 s by default, 1.0 s at its shortest delay");
+  console.log(
+    `write finished -> upload started: p50 ${ms(50)}, p95 ${ms(95)}, max ${ms(100)}   goal p95 < 500 ms`,
+  );
+  console.log(
+    "reference: Syncthing 1.19 notices a change after 10 s by default, 1.0 s at its shortest delay",
+  );
 } finally {
   await t.close();
   provider.close();

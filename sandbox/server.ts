@@ -10,6 +10,7 @@ import { openDatabase } from "./appspace/database.ts";
 import { DownloadLinks, downloadRoutes } from "./appspace/downloads.ts";
 import { FileTree } from "./appspace/files.ts";
 import { ImportTasks, type StoreContent } from "./appspace/imports.ts";
+import { Md5Pool } from "./appspace/md5.ts";
 import { MoveTasks } from "./appspace/moves.ts";
 import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
 import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
@@ -68,7 +69,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const db = openDatabase(join(dataDir, "appspace.sqlite"));
-  const blobs = new BlobStore(dataDir);
+  const md5Pool = new Md5Pool(2);
+  const blobs = new BlobStore(dataDir, md5Pool);
   const tree = new FileTree(db, now);
   const links = new DownloadLinks(db, now);
   const content: StoreContent = {
@@ -120,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   await server.register(downloadRoutes(links, blobs));
   await server.register(
-    appspaceRoutes({ app, now, tree, blobs, quota, moves, imports, links, content, baseUrl: () => url }),
+    appspaceRoutes({ app, now, tree, blobs, md5Pool, quota, moves, imports, links, content, baseUrl: () => url }),
     { prefix: APPSPACE_PREFIX },
   );
   await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));
@@ -153,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         moves.close();
         await imports.close();
         await server.close();
+        await md5Pool.close();
         db.close();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),

@@ -32,7 +32,15 @@ export function rendererIsFresh(): boolean {
 
 export async function buildRenderer(): Promise<void> {
   const { build } = await import("vite");
-  await build({ configFile: join(repo, "renderer", "vite.config.ts"), logLevel: "warn" });
+  // Test runners set NODE_ENV=test, which would make vite and the React plugin build for development.
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: join(repo, "renderer", "vite.config.ts"), mode: "production", logLevel: "warn" });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
 
 function tryLock(): boolean {

@@ -71,7 +71,6 @@ function AccountFiles({ account }: { account: AccountView }) {
               )}
             </span>
           ))}
-          {account.sandbox && <span className="badge badge-sandbox">Local cloud</span>}
         </nav>
         <div className="toolbar" role="toolbar" aria-label="File actions">
           {count > 0 && (

@@ -31,6 +31,11 @@ const stateTone: Record<PairView["state"], string> = {
   error: "bad",
 };
 
+/** The message adds nothing when it only repeats the state's label. */
+function showsMore(pair: PairView): boolean {
+  return pair.message.trim() !== "" && pair.message.trim().toLowerCase() !== stateLabel[pair.state].toLowerCase();
+}
+
 export function PairsView() {
   const pairs = usePairs((s) => s.pairs);
   const accounts = useAccounts((s) => s.accounts);
@@ -110,11 +115,13 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
         </div>
         <span className={`status status-${stateTone[pair.state]}`}>{stateLabel[pair.state]}</span>
       </div>
-      <p className="pair-message">
-        {pair.message}
-        {pair.state === "waiting-quota" && pair.quotaResetsAt ? ` (until ${formatTime(pair.quotaResetsAt)})` : ""}
-        {pair.deletePolicy === "mirror" ? <span className="muted"> · deletes are mirrored</span> : null}
-      </p>
+      {(showsMore(pair) || pair.deletePolicy === "mirror") && (
+        <p className="pair-message">
+          {showsMore(pair) ? pair.message : ""}
+          {pair.state === "waiting-quota" && pair.quotaResetsAt ? ` (until ${formatTime(pair.quotaResetsAt)})` : ""}
+          {pair.deletePolicy === "mirror" ? <span className="muted">{showsMore(pair) ? " · " : ""}Deletes are mirrored</span> : null}
+        </p>
+      )}
       {pair.pendingDeletes > 0 && (
         <div className="callout callout-warn" role="alert">
           <p>

@@ -5,6 +5,7 @@ import { describeError } from "../bridge/client.ts";
 import { Icon, type IconName } from "../components/Icon.tsx";
 import { formatBytes, formatDuration, formatRate, plural } from "../format.ts";
 import { useTasks } from "../stores/tasks.ts";
+import { useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 
 const kindIcon: Record<TaskView["kind"], IconName> = {
@@ -52,12 +53,22 @@ export function describeTask(task: TaskView): string {
       return "Done";
     }
     case "partial":
-      return `${plural(task.failedItems?.length ?? 0, "item")} could not be done`;
+      return task.error ?? `${plural(task.failedItems?.length ?? 0, "item")} could not be done`;
     case "failed":
       return "Failed";
     case "cancelled":
       return "Cancelled";
   }
+}
+
+/** A failed item the core could not name (it vanished or could not be read) is named from the tree when known. */
+function itemName(item: { id: string; name: string }): string {
+  if (item.name !== item.id) return item.name;
+  for (const listing of Object.values(useTree.getState().folders)) {
+    const entry = listing.entries.find((e) => e.id === item.id);
+    if (entry) return entry.name;
+  }
+  return item.name;
 }
 
 export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView; compact?: boolean }) {
@@ -112,13 +123,13 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
         <span>{text}</span>
         {percent !== undefined && !final && <span className="task-percent">{percent}%</span>}
       </div>
-      {task.error && <p className="task-error">{task.error}</p>}
+      {task.error && task.state !== "partial" && <p className="task-error">{task.error}</p>}
       {task.state === "partial" && task.failedItems && task.failedItems.length > 0 && (
         <div className="task-failures">
           <ul aria-label={`Items that failed in ${task.title}`}>
             {task.failedItems.slice(0, 50).map((item) => (
               <li key={item.id}>
-                <strong>{item.name}</strong> — {item.reason}
+                <strong>{itemName(item)}</strong> — {item.reason}
               </li>
             ))}
             {task.failedItems.length > 50 && <li>and {task.failedItems.length - 50} more</li>}
@@ -128,7 +139,12 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
               type="button"
               className="button small"
               disabled={busy}
-              onClick={() => void run(() => useTasks.getState().retryFailed(task.id), "Could not retry")}
+              onClick={() =>
+                void run(async () => {
+                  await useTasks.getState().retryFailed(task.id);
+                  toast("info", `Retrying ${plural(task.failedItems?.length ?? 0, "item")}`);
+                }, "Could not retry")
+              }
             >
               <Icon name="retry" size={14} /> Retry failed
             </button>

@@ -1,10 +1,11 @@
 /** Content-addressed file bytes: dataDir/blobs/<md5 prefix>/<md5>, written through a temp file. */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { inlineMd5Stream, type Md5Pool } from "./md5.ts";
 
 export interface StagedBlob {
   tempPath: string;
@@ -15,8 +16,11 @@ export interface StagedBlob {
 export class BlobStore {
   private readonly blobDir: string;
   private readonly tempDir: string;
+  private readonly md5Pool: Md5Pool | undefined;
 
-  constructor(dataDir: string) {
+  /** With `md5Pool`, large content is hashed off the main thread. */
+  constructor(dataDir: string, md5Pool?: Md5Pool) {
+    this.md5Pool = md5Pool;
     this.blobDir = join(dataDir, "blobs");
     this.tempDir = join(dataDir, "tmp");
     mkdirSync(this.blobDir, { recursive: true });
@@ -33,26 +37,32 @@ export class BlobStore {
     return existsSync(this.path(md5));
   }
 
-  /** Streams `source` to a temp file, hashing on the way; `onBytes` sees the running byte count. */
-  async stage(source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, onBytes?: (n: number) => void) {
+  /**
+   * Streams `source` to a temp file, hashing on the way. `large` says the content may be big enough
+   * to hash on a worker; `onBytes` sees the running byte count.
+   */
+  async stage(
+    source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+    options: { large?: boolean; onBytes?: (n: number) => void } = {},
+  ): Promise<StagedBlob> {
     const tempPath = join(this.tempDir, randomBytes(12).toString("hex"));
-    const hash = createHash("md5");
+    const hashing = options.large && this.md5Pool ? this.md5Pool.stream() : inlineMd5Stream();
     let size = 0;
-    const hashing = new Transform({
+    const onBytes = options.onBytes;
+    const counting = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
         size += chunk.length;
         onBytes?.(size);
         callback(null, chunk);
       },
     });
     try {
-      await pipeline(source, hashing, createWriteStream(tempPath, { highWaterMark: 1 << 20 }));
+      await pipeline(source, counting, hashing.transform, createWriteStream(tempPath, { highWaterMark: 1 << 20 }));
+      return { tempPath, md5: await hashing.digest(), size };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw error;
     }
-    return { tempPath, md5: hash.digest("hex"), size } satisfies StagedBlob;
   }
 
   /** Moves a staged file into the store under its md5 (identical content is kept once). */

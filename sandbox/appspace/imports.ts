@@ -116,12 +116,16 @@ export class ImportTasks {
         await response.body?.cancel();
         throw notFound(`the source answered HTTP ${response.status} ${response.statusText}`.trim());
       }
-      const length = Number(response.headers.get("content-length") ?? "");
+      const declared = response.headers.get("content-length");
+      const length = declared === null ? Number.NaN : Number(declared);
       progress.total = Number.isSafeInteger(length) && length >= 0 ? length : -1;
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       staged = await this.blobs
-        .stage(body, (n) => {
-          progress.current = n;
+        .stage(body, {
+          large: true,
+          onBytes: (n) => {
+            progress.current = n;
+          },
         })
         .catch((error: unknown) => {
           throw serverFault(`reading the source failed: ${describe(error)}`);

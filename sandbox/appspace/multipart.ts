@@ -3,12 +3,12 @@
  * part goes to a temp file (hashed too), so a large upload never sits in memory.
  */
 import { Busboy, type BusboyInstance } from "@fastify/busboy";
-import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobStore, StagedBlob } from "./blobs.ts";
 import { ApiError, badArgument, tooLarge } from "./errors.ts";
+import { inlineMd5Stream, type Md5Pool } from "./md5.ts";
 
 export interface UploadBody {
   bodyMd5: string;
@@ -17,12 +17,15 @@ export interface UploadBody {
 }
 
 const MAX_FIELD_BYTES = 64 * 1024;
+/** Bodies above this are hashed on worker threads. */
+const OFF_THREAD_BYTES = 4 * 1024 * 1024;
 
 export async function readUploadBody(
   raw: Readable,
   headers: IncomingHttpHeaders,
   blobs: BlobStore,
   maxFileBytes: number,
+  md5Pool?: Md5Pool,
 ): Promise<UploadBody> {
   let busboy: BusboyInstance;
   try {
@@ -35,13 +38,10 @@ export async function readUploadBody(
     throw badArgument("Content-Type", `not a usable multipart/form-data type (${(error as Error).message})`);
   }
 
-  const bodyHash = createHash("md5");
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bodyHash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  const declared = Number(headers["content-length"] ?? Number.NaN);
+  // A body of unknown length (chunked) may be large too.
+  const large = !(declared <= OFF_THREAD_BYTES);
+  const bodyHash = large && md5Pool ? md5Pool.stream() : inlineMd5Stream();
   const fields = new Map<string, string[]>();
   const problems: ApiError[] = [];
   let staging: Promise<UploadBody["file"]> | undefined;
@@ -56,7 +56,7 @@ export async function readUploadBody(
       stream.resume();
       return;
     }
-    staging = blobs.stage(stream).then(async (staged) => {
+    staging = blobs.stage(stream, { large }).then(async (staged) => {
       if (stream.truncated) {
         await blobs.discard(staged.tempPath);
         throw tooLarge(`file: larger than ${maxFileBytes} bytes, the limit of direct upload; use the async upload`);
@@ -69,7 +69,7 @@ export async function readUploadBody(
   busboy.on("filesLimit", () => problems.push(badArgument("file", "only one file per upload")));
 
   try {
-    await pipeline(raw, hashing, busboy);
+    await pipeline(raw, bodyHash.transform, busboy);
   } catch (error) {
     const file = await staging?.catch(() => undefined);
     if (file) await blobs.discard(file.tempPath);
@@ -81,5 +81,5 @@ export async function readUploadBody(
     if (file) await blobs.discard(file.tempPath);
     throw problems[0]!;
   }
-  return { bodyMd5: bodyHash.digest("hex"), fields, file };
+  return { bodyMd5: await bodyHash.digest(), fields, file };
 }

@@ -6,6 +6,7 @@ import type { BlobStore } from "./blobs.ts";
 import { DOWNLOAD_PATH_PREFIX, type DownloadLinks } from "./downloads.ts";
 import { badArgument, conflict, toApiError, tooLarge } from "./errors.ts";
 import { ROOT_TOKEN, toFileObject, validateName, type FileRow, type FileTree } from "./files.ts";
+import type { Md5Pool } from "./md5.ts";
 import type { ImportTasks, StoreContent } from "./imports.ts";
 import type { MoveTasks } from "./moves.ts";
 import { readUploadBody, type UploadBody } from "./multipart.ts";
@@ -33,6 +34,7 @@ export interface AppspaceContext {
   now: () => number;
   tree: FileTree;
   blobs: BlobStore;
+  md5Pool: Md5Pool;
   quota: QuotaBook;
   moves: MoveTasks;
   imports: ImportTasks;
@@ -156,6 +158,7 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
         request.headers,
         ctx.blobs,
         MAX_DIRECT_UPLOAD_BYTES,
+        ctx.md5Pool,
       );
       try {
         try {

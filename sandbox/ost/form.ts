@@ -75,7 +75,7 @@ export async function receiveForm(
     await Promise.all(writes);
   } catch (error) {
     // A body cut off mid-file leaves the file part open: end its write so the temp file can go.
-    void fileStreams;
+    for (const stream of fileStreams) stream.destroy(error as Error);
     await Promise.allSettled(writes);
     await cleanup();
     if (request.destroyed || request.readableAborted) throw error;

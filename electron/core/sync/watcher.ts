@@ -11,6 +11,14 @@ import { join, sep } from "node:path";
 import { watch as chokidarWatch } from "chokidar";
 import type { WatcherFactory } from "./types.ts";
 
+const isFolderNow = (path: string): boolean => {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+};
+
 export const folderWatcher: WatcherFactory = (root, events) => {
   const watchers = new Map<string, FSWatcher>();
   let failed = false;
@@ -68,12 +76,7 @@ export const folderWatcher: WatcherFactory = (root, events) => {
     const path = name ? join(folder, name.toString()) : folder;
     events.hint(path);
     // A folder that appeared (created or moved in) is watched too; one that went away is forgotten.
-    let isFolder = false;
-    try {
-      isFolder = lstatSync(path).isDirectory();
-    } catch {
-      isFolder = false;
-    }
+    const isFolder = isFolderNow(path);
     if (isFolder && !watchers.has(path)) watchTree(path);
     else if (!isFolder && watchers.has(path)) unwatchBelow(path);
   };

@@ -52,7 +52,9 @@ export async function spawnSandbox(args: string[] = []): Promise<{
   stop(): Promise<void>;
 }> {
   const main = fileURLToPath(new URL("../../../sandbox/main.ts", import.meta.url));
-  const child = spawn(process.execPath, [main, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [main, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   const info = await new Promise<{ url: string; appId: string; appKey: string }>((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`the sandbox exited (${code})`)));

@@ -166,6 +166,12 @@ describe("uploads", () => {
     ).rejects.toMatchObject({ kind: "conflict", code: 40009 });
   });
 
+  test("a name with quotes and spaces arrives as given", async () => {
+    const name = 'say "hi" — 你好.txt';
+    const entry = await provider.upload({ localPath: await local("quoted.txt", "q"), name, parentId: "0" });
+    expect(entry.name).toBe(name);
+  });
+
   test("a path upload creates the missing folders", async () => {
     const path = await local("deep.txt", "deep");
     const entry = await provider.client.uploadFile({ localPath: path, parentPath: ["by-path", "inner"] });
@@ -191,6 +197,9 @@ describe("uploads", () => {
     const error = await provider.upload({ localPath: path, name: "huge.bin" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "needs-config" });
     expect((error as Error).message).toMatch(/64 MiB.*OST/s);
+    await expect(provider.client.uploadFile({ localPath: path, parentId: "0" })).rejects.toMatchObject({
+      kind: "too-large",
+    });
   });
 
   test("with the large-file credentials, a file over 64 MiB is staged and imported", async () => {
@@ -299,11 +308,19 @@ describe("signature and account errors", () => {
       code: 30003,
     });
 
+    const upload = connect(sandbox, { appKey: "wrong" }).upload({
+      localPath: await local("refused.bin", Buffer.alloc(4 * 1024 * 1024, 1)),
+      name: "refused.bin",
+    });
+    await expect(upload).rejects.toMatchObject({ kind: "credentials", code: 30003 });
+
     const skewed = connect(sandbox, { now: () => Date.now() - 20 * 60 * 1000 });
     const error = await skewed.verify().catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "clock", code: 30004 });
     expect((error as { hint?: string }).hint).toMatch(/server time/);
-    expect((await provider.list("0")).entries.map((e) => e.name)).not.toContain("y");
+    const names = (await provider.list("0")).entries.map((e) => e.name);
+    expect(names).not.toContain("y");
+    expect(names).not.toContain("refused.bin");
   });
 
   test("a used-up daily quota says when it resets", async () => {

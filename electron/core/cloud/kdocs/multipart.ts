@@ -32,7 +32,11 @@ export function multipartFrame(
   };
 }
 
-/** Names travel as UTF-8 with quote and line breaks percent-encoded, as browsers send them (HTML form encoding). */
+/**
+ * Names travel as UTF-8 in a quoted string: a quote or backslash is escaped with a backslash, which
+ * MIME parsers undo, so the server stores the name as given. Line breaks cannot appear in a header
+ * and are percent-encoded as browsers do (names with them are refused by the server anyway).
+ */
 function escapeName(name: string): string {
-  return name.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return name.replace(/["\\]/g, "\\$&").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }

@@ -183,8 +183,8 @@ export class OstClient {
     if (!state && stale) await this.cancelQuietly(stale.uploadId);
     for (let round = 1; ; round++) {
       if (!state) {
-        const uploadId = await this.init(signal);
         const sliceSize = planSlices(file.size, this.options.sliceSize ?? DEFAULT_SLICE_SIZE).sliceSize;
+        const uploadId = await this.init(signal);
         state = {
           uploadId,
           createdAt: this.now(),

@@ -247,6 +247,19 @@ describe("stage and import", () => {
     expect(log.saved.some((s) => s.phase === "importing")).toBe(false);
   });
 
+  test("a file that no longer matches the planned stat fails as changed, before anything is sent", async () => {
+    const before = (await ostStats()).requests;
+    const error = await caught(
+      stageAndImport(
+        { localPath: big.path, name: "changed.bin", expected: { size: 150 * MiB, mtimeMs: 1 } },
+        ost(),
+        kdocs,
+      ),
+    );
+    expect(isCloudError(error, "changed")).toBe(true);
+    expect((await ostStats()).requests).toEqual(before);
+  });
+
   test("500s and dropped connections on slice uploads still complete", async () => {
     const parentId = await folder("faults");
     sandbox.setFaults({ errorRate: 0.15, dropRate: 0.1, pathPrefix: "/file/mpupload/upload" });

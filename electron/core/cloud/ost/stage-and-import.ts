@@ -70,6 +70,9 @@ export async function stageAndImport(
     }
   }
 
+  if (source.expected && !(await unchanged(source.localPath, toSnapshot(source.expected)))) {
+    throw new CloudError("changed", `${source.localPath} changed since the upload was planned`);
+  }
   let url: string | undefined;
   const staged = stagedSchema.safeParse(saved);
   if (staged.success && (await unchanged(source.localPath, staged.data))) url = staged.data.url;
@@ -183,6 +186,10 @@ async function unchanged(path: string, before: { fileSize: number; mtimeMs: numb
   } catch {
     return false;
   }
+}
+
+function toSnapshot(expected: { size: number; mtimeMs: number }) {
+  return { fileSize: expected.size, mtimeMs: expected.mtimeMs };
 }
 
 function throwIfAborted(signal?: AbortSignal) {

@@ -1,0 +1,167 @@
+/**
+ * A small in-memory core for tests of the shells and for the UI benchmark: folders with any number
+ * of entries, tasks the test drives, and the same numbered event feed as the real core.
+ */
+import type { EventName, EventPayload, Handlers } from "../../shared/contract.ts";
+import type { AccountView, EntryView, PairView, TaskView } from "../../shared/model.ts";
+import type { Core, CoreEvent } from "../../electron/core/api.ts";
+import { IpcFailure } from "../../electron/core/ipc-error.ts";
+
+export interface FakeCoreOptions {
+  /** Entries per folder id ("0" is the root). */
+  folders?: Record<string, EntryView[]>;
+  pageSize?: number;
+}
+
+export interface FakeCore extends Core {
+  readonly calls: { channel: string; input: unknown }[];
+  readonly seq: number;
+  emit<E extends EventName>(name: E, payload: Omit<EventPayload<E>, "seq">): void;
+  /** Adds or replaces tasks and announces them, as the core's coalesced feed does. */
+  putTasks(tasks: TaskView[]): void;
+}
+
+export const fakeAccount: AccountView = {
+  id: "acc-1",
+  name: "Team space",
+  kind: "kdocs",
+  baseUrl: "http://127.0.0.1:9",
+  appId: "app-1",
+  sandbox: false,
+  status: { state: "connected" },
+  hasLargeFiles: false,
+  hasAccessToken: false,
+};
+
+export function fakeEntries(parentId: string, count: number, prefix = "file"): EntryView[] {
+  const width = String(count).length;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${parentId}-${i}`,
+    name: `${prefix}-${String(i).padStart(width, "0")}.txt`,
+    kind: "file" as const,
+    parentId,
+    size: 1024 + ((i * 7919) % 10_000_000),
+    mtime: 1_700_000_000 + i,
+    version: 1,
+  }));
+}
+
+export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
+  const folders = options.folders ?? { "0": [] };
+  const pageSize = options.pageSize ?? 500;
+  const listeners = new Set<(event: CoreEvent) => void>();
+  const tasks = new Map<string, TaskView>();
+  const calls: { channel: string; input: unknown }[] = [];
+  const pairs: PairView[] = [];
+  let seq = 0;
+  let nextTask = 1;
+
+  const emit = <E extends EventName>(name: E, payload: Omit<EventPayload<E>, "seq">) => {
+    seq += 1;
+    const event = { name, payload: { ...payload, seq } } as unknown as CoreEvent;
+    for (const listener of [...listeners]) listener(event);
+  };
+  const record = <T>(channel: string, input: unknown, value: T): Promise<T> => {
+    calls.push({ channel, input });
+    return Promise.resolve(value);
+  };
+  const newTask = (kind: TaskView["kind"], title: string): TaskView => {
+    const now = Date.now();
+    return { id: `task-${nextTask++}`, kind, title, state: "queued", cancellable: true, createdAt: now, updatedAt: now };
+  };
+
+  const handlers: Handlers = {
+    "app.info": (input) => record("app.info", input, { version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
+    "accounts.list": (input) => record("accounts.list", input, [fakeAccount]),
+    "accounts.add": (input) => record("accounts.add", input, { ...fakeAccount, id: "acc-2", name: input.name }),
+    "accounts.test": (input) => record("accounts.test", input, fakeAccount),
+    "accounts.remove": (input) => record("accounts.remove", input, { ok: true as const }),
+    "tree.list": async (input) => {
+      calls.push({ channel: "tree.list", input });
+      const entries = folders[input.folderId];
+      if (!entries) throw new IpcFailure("not-found", `No folder ${input.folderId}`);
+      const start = input.cursor ? Number(input.cursor) : 0;
+      const end = start + pageSize;
+      return { entries: entries.slice(start, end), next: end < entries.length ? String(end) : null };
+    },
+    "tree.createFolder": async (input) => {
+      calls.push({ channel: "tree.createFolder", input });
+      const folder: EntryView = {
+        id: `folder-${folders[input.parentId]?.length ?? 0}-${input.name}`,
+        name: input.name,
+        kind: "folder",
+        parentId: input.parentId,
+        size: 0,
+        mtime: Math.floor(Date.now() / 1000),
+        version: 1,
+      };
+      folders[input.parentId] = [folder, ...(folders[input.parentId] ?? [])];
+      folders[folder.id] = [];
+      return folder;
+    },
+    "uploads.fromPaths": async (input) => {
+      calls.push({ channel: "uploads.fromPaths", input });
+      const created = input.paths.map((path) => newTask("upload", `Upload ${path.split("/").pop()}`));
+      for (const task of created) tasks.set(task.id, task);
+      emit("tasks.changed", { tasks: created, removed: [] });
+      return { taskIds: created.map((t) => t.id) };
+    },
+    "moves.start": async (input) => {
+      calls.push({ channel: "moves.start", input });
+      const task = newTask("move", `Move ${input.entryIds.length} items`);
+      tasks.set(task.id, task);
+      emit("tasks.changed", { tasks: [task], removed: [] });
+      return { taskId: task.id };
+    },
+    "moves.retryFailed": async (input) => {
+      calls.push({ channel: "moves.retryFailed", input });
+      return { taskId: newTask("move", "Retry").id };
+    },
+    "tasks.snapshot": (input) => record("tasks.snapshot", input, { seq, tasks: [...tasks.values()] }),
+    "tasks.cancel": (input) => record("tasks.cancel", input, { ok: true as const }),
+    "tasks.clearFinished": (input) => record("tasks.clearFinished", input, { ok: true as const }),
+    "pairs.list": (input) => record("pairs.list", input, pairs),
+    "pairs.add": async (input) => {
+      calls.push({ channel: "pairs.add", input });
+      const pair: PairView = {
+        id: `pair-${pairs.length + 1}`,
+        accountId: input.accountId,
+        localPath: input.localPath,
+        remotePath: input.remotePath,
+        deletePolicy: input.deletePolicy,
+        state: "idle",
+        message: "in sync",
+        pendingFiles: 0,
+        pendingDeletes: 0,
+        issues: [],
+      };
+      pairs.push(pair);
+      return pair;
+    },
+    "pairs.pause": async (input) => ({ ...pairs.find((p) => p.id === input.pairId)!, state: "paused" as const }),
+    "pairs.resume": async (input) => pairs.find((p) => p.id === input.pairId)!,
+    "pairs.remove": (input) => record("pairs.remove", input, { ok: true as const }),
+    "pairs.confirmDeletes": async (input) => pairs.find((p) => p.id === input.pairId)!,
+    "activity.list": (input) => record("activity.list", input, []),
+  };
+
+  return {
+    handlers,
+    calls,
+    get seq() {
+      return seq;
+    },
+    emit,
+    putTasks(list) {
+      for (const task of list) tasks.set(task.id, task);
+      emit("tasks.changed", { tasks: list, removed: [] });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}

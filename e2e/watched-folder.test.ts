@@ -1,0 +1,55 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchChromium } from "./support/browser.ts";
+import { mainTree, openApp, prepareRenderer, shownBytes, treeItem, until } from "./support/app.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  await prepareRenderer();
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => browser?.close());
+
+test("a folder added through the UI syncs: new files appear in the tree, an edit updates the size", async () => {
+  const app = await openApp(browser);
+  try {
+    const { page } = app;
+    const local = join(app.scratch, "Reports");
+    await mkdir(local);
+
+    await page.getByRole("button", { name: "Sync folders" }).click();
+    await page.getByText("No folders are synced yet").waitFor();
+    await page.getByRole("button", { name: "Add sync folder" }).first().click();
+    const form = page.getByRole("form", { name: "Add sync folder" });
+    await form.getByLabel("Local folder").fill(local);
+    expect(await form.getByLabel("Cloud folder").inputValue()).toBe("/Reports");
+    await form.getByRole("button", { name: "Start syncing" }).click();
+    const card = page.getByRole("listitem", { name: `Sync folder ${local}` });
+    await card.getByText("In sync", { exact: true }).waitFor({ timeout: 20_000 });
+
+    await writeFile(join(local, "summary.txt"), "q".repeat(300));
+    await mkdir(join(local, "data"));
+    await writeFile(join(local, "data", "figures.csv"), "1,2,3\n".repeat(400));
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: /Local cloud/ }).click();
+    const tree = mainTree(page);
+    await treeItem(tree, "Reports").dblclick({ timeout: 20_000 });
+    const summary = treeItem(tree, "summary.txt");
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await shownBytes(summary)).toBe(300);
+    await treeItem(tree, "data").getByRole("button", { name: "Expand data" }).click();
+    expect(await shownBytes(await until(async () => treeItem(tree, "figures.csv").count().then((n) => n > 0 && treeItem(tree, "figures.csv"))))).toBe(2400);
+
+    await writeFile(join(local, "summary.txt"), "q".repeat(5000));
+    await until(async () => (await shownBytes(summary)) === 5000, 20_000, "the edited size");
+    await app.screenshot("watched-folder");
+
+    await page.getByRole("button", { name: "Sync folders" }).click();
+    await card.getByText("In sync", { exact: true }).waitFor({ timeout: 20_000 });
+    await app.screenshot("watched-folder-pairs");
+  } finally {
+    await app.close();
+  }
+});

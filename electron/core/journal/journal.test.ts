@@ -1,0 +1,116 @@
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { afterEach, expect, test } from "vitest";
+import { tempDir } from "../testing/harness.ts";
+import { migrations } from "./migrations.ts";
+import { openJournal } from "./index.ts";
+
+const dirs: ReturnType<typeof tempDir>[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+test("migrations run once and reopening keeps the data", () => {
+  const d = tempDir();
+  dirs.push(d);
+  const file = join(d.path, "j", "journal.db");
+  let journal = openJournal(file);
+  journal.putPair({
+    id: "p",
+    accountId: "a",
+    localPath: "/x",
+    remotePath: "/r",
+    deletePolicy: "mirror",
+    paused: false,
+    remoteRootId: "7",
+    createdAt: 1,
+  });
+  journal.putFile("p", {
+    path: "a/b.txt",
+    size: 3,
+    mtimeMs: 1.5,
+    ino: 9,
+    md5: "m",
+    remoteId: "r1",
+    remoteVersion: 2,
+  });
+  journal.close();
+  journal = openJournal(file);
+  expect(journal.pairs()).toEqual([
+    expect.objectContaining({ id: "p", deletePolicy: "mirror", remoteRootId: "7" }),
+  ]);
+  expect(journal.file("p", "a/b.txt")).toMatchObject({ mtimeMs: 1.5, remoteId: "r1" });
+  journal.close();
+  const db = new DatabaseSync(file);
+  expect(db.prepare("select version from schema_version").get()).toEqual({ version: migrations.length });
+  expect(db.prepare("pragma journal_mode").get()).toEqual({ journal_mode: "wal" });
+  db.close();
+});
+
+test("a journal from a newer docsync is refused with a clear error", () => {
+  const d = tempDir();
+  dirs.push(d);
+  const file = join(d.path, "journal.db");
+  openJournal(file).close();
+  const db = new DatabaseSync(file);
+  db.prepare("update schema_version set version = 99").run();
+  db.close();
+  expect(() => openJournal(file)).toThrow(/newer docsync/);
+});
+
+test("a folder move renames every path below it, and only below it", () => {
+  const journal = openJournal(":memory:");
+  const file = (path: string) => ({
+    path,
+    size: 1,
+    mtimeMs: 1,
+    ino: 1,
+    md5: null,
+    remoteId: "r",
+    remoteVersion: 1,
+  });
+  for (const p of ["a/x.txt", "a/b/y.txt", "a_b/z.txt", "ab.txt"]) journal.putFile("p", file(p));
+  journal.putFolder("p", { path: "a", remoteId: "fa" });
+  journal.putFolder("p", { path: "a/b", remoteId: "fb" });
+  journal.movePath("p", "a", "moved/a2", true);
+  expect(
+    journal
+      .files("p")
+      .map((f) => f.path)
+      .sort(),
+  ).toEqual(["a_b/z.txt", "ab.txt", "moved/a2/b/y.txt", "moved/a2/x.txt"]);
+  expect(
+    journal
+      .folders("p")
+      .map((f) => f.path)
+      .sort(),
+  ).toEqual(["moved/a2", "moved/a2/b"]);
+  journal.deleteBelow("p", "moved");
+  expect(
+    journal
+      .files("p")
+      .map((f) => f.path)
+      .sort(),
+  ).toEqual(["a_b/z.txt", "ab.txt"]);
+  journal.close();
+});
+
+test("a failed transaction leaves nothing behind", () => {
+  const journal = openJournal(":memory:");
+  expect(() =>
+    journal.transaction(() => {
+      journal.putFile("p", {
+        path: "a",
+        size: 1,
+        mtimeMs: 1,
+        ino: 1,
+        md5: null,
+        remoteId: null,
+        remoteVersion: null,
+      });
+      throw new Error("crash");
+    }),
+  ).toThrow("crash");
+  expect(journal.files("p")).toEqual([]);
+  const e = journal.appendEvent({ time: 5, level: "warn", text: "hello", pairId: "p" });
+  expect(journal.events(10)).toEqual([e]);
+  journal.close();
+});
