@@ -52,18 +52,29 @@ const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
 describe("async upload from a URL", () => {
   test("progress counts the bytes received against Content-Length, then the file appears", async () => {
-    const taskId = await startImport({ url: `${sourceUrl}/file`, filename: "imported.bin", parent_path: ["in"] });
+    const taskId = await startImport({
+      url: `${sourceUrl}/file`,
+      filename: "imported.bin",
+      parent_path: ["in"],
+    });
     const midway = await waitFor(async () => {
       const p = await progressOf(taskId);
       return p.progress.current === half ? p : undefined;
     });
-    expect(midway).toMatchObject({ task_id: taskId, status: "processing", progress: { total: content.length } });
+    expect(midway).toMatchObject({
+      task_id: taskId,
+      status: "processing",
+      progress: { total: content.length },
+    });
     releaseSecondHalf();
     const done = await waitFor(async () => {
       const p = await progressOf(taskId);
       return p.status !== "processing" ? p : undefined;
     });
-    expect(done).toMatchObject({ status: "success", progress: { current: content.length, total: content.length } });
+    expect(done).toMatchObject({
+      status: "success",
+      progress: { current: content.length, total: content.length },
+    });
     const file = await call(sandbox, "GET", `${API}/files/${done.file_token}`);
     expect(file.json.data).toMatchObject({ name: "imported.bin", size: content.length, md5: md5(content) });
   });
@@ -130,7 +141,9 @@ describe("async upload from a URL", () => {
       json: { url: "ftp://x/y", filename: "a" },
     });
     expect(badUrl.json).toMatchObject({ code: 40001, msg: expect.stringMatching(/^url: /) });
-    const noName = await call(sandbox, "POST", `${API}/file/async/upload`, { json: { url: `${sourceUrl}/file` } });
+    const noName = await call(sandbox, "POST", `${API}/file/async/upload`, {
+      json: { url: `${sourceUrl}/file` },
+    });
     expect(noName.json.msg).toBe("filename: is required");
     const both = await call(sandbox, "POST", `${API}/file/async/upload`, {
       json: { url: `${sourceUrl}/file`, filename: "a", parent_token: "0", parent_path: ["x"] },

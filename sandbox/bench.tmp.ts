@@ -12,11 +12,21 @@ for (let i = 0; i < 6; i++) {
   writeFileSync("/tmp/body.bin", body);
   const { headers } = signedHeaders(sb, "POST", `${API}/files/upload`, { body, contentType });
   headers.Date = headers.Date!;
-  const args = ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total} %{speed_upload}", "-X", "POST", "--data-binary", "@/tmp/body.bin"];
+  const args = [
+    "-s",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{http_code} %{time_total} %{speed_upload}",
+    "-X",
+    "POST",
+    "--data-binary",
+    "@/tmp/body.bin",
+  ];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
   args.push(sb.url + `${API}/files/upload`);
   // each upload needs a fresh name: use file_token versions after the first
   console.log((await run("curl", args)).stdout);
-  await fetch(sb.url); 
+  await fetch(sb.url);
 }
 await sb.close();

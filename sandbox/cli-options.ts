@@ -31,7 +31,8 @@ export function parseCommandLine(args: string[]): SandboxOptions {
   const options: SandboxOptions = {};
   if (values.port !== undefined) {
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port: "${values.port}" is not a port number`);
+    if (!/^\d+$/.test(values.port) || port > 65535)
+      throw new Error(`--port: "${values.port}" is not a port number`);
     options.port = port;
   }
   if (values.data !== undefined) options.dataDir = values.data;

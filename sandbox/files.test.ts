@@ -16,7 +16,10 @@ async function folder(name: string, parent = "0"): Promise<string> {
 }
 
 async function file(name: string, parent: string, content = name): Promise<string> {
-  const result = await upload(sandbox, [["parent_token", parent]], { filename: name, content: Buffer.from(content) });
+  const result = await upload(sandbox, [["parent_token", parent]], {
+    filename: name,
+    content: Buffer.from(content),
+  });
   expect(result.json.code).toBe(0);
   return result.json.data.file_token;
 }
@@ -82,7 +85,9 @@ describe("file info, folders and rename", () => {
   test("a folder name taken in the same folder answers 40009; bad names 40001", async () => {
     const parent = await folder("names");
     await folder("taken", parent);
-    const again = await call(sandbox, "POST", `${API}/folders`, { json: { name: "taken", parent_token: parent } });
+    const again = await call(sandbox, "POST", `${API}/folders`, {
+      json: { name: "taken", parent_token: parent },
+    });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe(40009);
     for (const name of ["", "a/b", "..", "x".repeat(256)]) {
@@ -102,9 +107,17 @@ describe("file info, folders and rename", () => {
     const token = await file("old.txt", parent);
     await file("other.txt", parent);
     clock += 5000;
-    const renamed = await call(sandbox, "PUT", `${API}/files/${token}/name`, { json: { new_name: "new.txt" } });
-    expect(renamed.json.data).toMatchObject({ file_token: token, name: "new.txt", mtime: Math.floor(clock / 1000) });
-    const taken = await call(sandbox, "PUT", `${API}/files/${token}/name`, { json: { new_name: "other.txt" } });
+    const renamed = await call(sandbox, "PUT", `${API}/files/${token}/name`, {
+      json: { new_name: "new.txt" },
+    });
+    expect(renamed.json.data).toMatchObject({
+      file_token: token,
+      name: "new.txt",
+      mtime: Math.floor(clock / 1000),
+    });
+    const taken = await call(sandbox, "PUT", `${API}/files/${token}/name`, {
+      json: { new_name: "other.txt" },
+    });
     expect(taken.json.code).toBe(40009);
     const unknown = await call(sandbox, "PUT", `${API}/files/nope/name`, { json: { new_name: "x" } });
     expect(unknown.json.code).toBe(40004);
@@ -115,7 +128,10 @@ describe("destroy", () => {
   test("destroying a folder destroys its content for good", async () => {
     const parent = await folder("doomed");
     const child = await file("inside.txt", await folder("sub", parent));
-    expect((await call(sandbox, "DELETE", `${API}/files/${parent}/destroy`)).json).toEqual({ code: 0, data: {} });
+    expect((await call(sandbox, "DELETE", `${API}/files/${parent}/destroy`)).json).toEqual({
+      code: 0,
+      data: {},
+    });
     expect((await call(sandbox, "GET", `${API}/files/${child}`)).json.code).toBe(40004);
     expect((await call(sandbox, "GET", `${API}/files/${parent}`)).json.code).toBe(40004);
     expect((await call(sandbox, "DELETE", `${API}/files/${parent}/destroy`)).json.code).toBe(40004);
@@ -123,7 +139,9 @@ describe("destroy", () => {
 
   test("a modifier may be sent as JSON", async () => {
     const token = await file("with-modifier.txt", "0");
-    const result = await call(sandbox, "DELETE", `${API}/files/${token}/destroy`, { json: { modifier: "u1" } });
+    const result = await call(sandbox, "DELETE", `${API}/files/${token}/destroy`, {
+      json: { modifier: "u1" },
+    });
     expect(result.json.code).toBe(0);
   });
 });

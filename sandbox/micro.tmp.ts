@@ -16,5 +16,12 @@ bb.on("file", (_n, s) => s.on("data", () => {}));
 await pipeline(Readable.from(chunks), bb);
 console.log("busboy", (performance.now() - t).toFixed(0), "ms");
 t = performance.now();
-await pipeline(Readable.from(chunks), new Writable({ write(c, _e, cb) { cb(); } }));
+await pipeline(
+  Readable.from(chunks),
+  new Writable({
+    write(c, _e, cb) {
+      cb();
+    },
+  }),
+);
 console.log("plain stream", (performance.now() - t).toFixed(0), "ms");

@@ -64,7 +64,12 @@ describe("batch move", () => {
       const task = (await call(sandbox, "GET", `${API}/tasks/${taskId}`)).json.data;
       return task.progress.current > 0 && task.progress.current < 30 ? task : undefined;
     });
-    expect(midway).toMatchObject({ task_id: taskId, type: "move", status: "processing", progress: { total: 30 } });
+    expect(midway).toMatchObject({
+      task_id: taskId,
+      type: "move",
+      status: "processing",
+      progress: { total: 30 },
+    });
     const done = await finished(taskId);
     expect(performance.now() - started).toBeGreaterThanOrEqual((29 / ITEMS_PER_SECOND) * 1000);
     expect(done.status).toBe("success");
@@ -114,7 +119,10 @@ describe("batch move", () => {
     const belowItself = await move([one], child);
     expect(belowItself.status).toBe(409);
     expect(belowItself.json.msg).toContain("itself");
-    expect((await move([], two)).json).toMatchObject({ code: 40001, msg: expect.stringMatching(/^file_tokens: /) });
+    expect((await move([], two)).json).toMatchObject({
+      code: 40001,
+      msg: expect.stringMatching(/^file_tokens: /),
+    });
     const tooMany = Array.from({ length: 101 }, (_, i) => `t${i}`);
     expect((await move(tooMany, two)).json.code).toBe(40001);
     expect((await move([inOne!, inOne!], two)).json.code).toBe(40001);

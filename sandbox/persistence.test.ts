@@ -37,7 +37,10 @@ test("a restart with the same data folder keeps files, credentials and unfinishe
   let sandbox: Sandbox = await startSandbox({ dataDir, moveItemsPerSecond: 20 });
   cleanups.push(() => sandbox.close());
   const first = { appId: sandbox.appId, appKey: sandbox.appKey, ost: sandbox.ost };
-  const kept = await upload(sandbox, [["parent_path", "kept"]], { filename: "kept.txt", content: Buffer.from("kept") });
+  const kept = await upload(sandbox, [["parent_path", "kept"]], {
+    filename: "kept.txt",
+    content: Buffer.from("kept"),
+  });
   const tokens: string[] = [];
   for (let i = 0; i < 15; i++) {
     const result = await upload(sandbox, [["parent_path", "from"]], {
@@ -46,13 +49,18 @@ test("a restart with the same data folder keeps files, credentials and unfinishe
     });
     tokens.push(result.json.data.file_token);
   }
-  const target = (await call(sandbox, "POST", `${API}/folders`, { json: { name: "to" } })).json.data.file_token;
-  const moveTask = (await call(sandbox, "POST", `${API}/tasks/files/move`, {
-    json: { file_tokens: tokens, parent_token: target },
-  })).json.data.task_id;
-  const importTask = (await call(sandbox, "POST", `${API}/file/async/upload`, {
-    json: { url: sourceUrl, filename: "imported.txt" },
-  })).json.data.task_id;
+  const target = (await call(sandbox, "POST", `${API}/folders`, { json: { name: "to" } })).json.data
+    .file_token;
+  const moveTask = (
+    await call(sandbox, "POST", `${API}/tasks/files/move`, {
+      json: { file_tokens: tokens, parent_token: target },
+    })
+  ).json.data.task_id;
+  const importTask = (
+    await call(sandbox, "POST", `${API}/file/async/upload`, {
+      json: { url: sourceUrl, filename: "imported.txt" },
+    })
+  ).json.data.task_id;
   await waitFor(async () => {
     const task = (await call(sandbox, "GET", `${API}/tasks/${moveTask}`)).json.data;
     return task.progress.current > 0 ? task : undefined;
@@ -80,7 +88,11 @@ test("a restart with the same data folder keeps files, credentials and unfinishe
   });
   expect(imported).toMatchObject({ status: "success", progress: { current: 5, total: 5 } });
   const file = await call(sandbox, "GET", `${API}/files/${imported.file_token}`);
-  expect(file.json.data).toMatchObject({ name: "imported.txt", size: 5, md5: "5d41402abc4b2a76b9719d911017c592" });
+  expect(file.json.data).toMatchObject({
+    name: "imported.txt",
+    size: 5,
+    md5: "5d41402abc4b2a76b9719d911017c592",
+  });
 });
 
 test("a sandbox without a data folder removes its temp folder on close", async () => {

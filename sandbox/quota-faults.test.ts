@@ -18,7 +18,9 @@ describe("daily quotas", () => {
     const folder = (name: string) => call(sandbox!, "POST", `${API}/folders`, { json: { name }, date });
     expect((await folder("a")).json.code).toBe(0);
     // A refusal for the signature does not count.
-    expect((await call(sandbox, "POST", `${API}/folders`, { json: { name: "x" }, date, appKey: "bad" })).json.code).toBe(30003);
+    expect(
+      (await call(sandbox, "POST", `${API}/folders`, { json: { name: "x" }, date, appKey: "bad" })).json.code,
+    ).toBe(30003);
     expect((await folder("a")).json.code).toBe(40009); // counted whatever it answers
     const refused = await folder("b");
     expect(refused.status).toBe(429);

@@ -91,7 +91,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let stats: Record<string, number> = {};
   let url = "";
 
-  const server = Fastify({ logger: false, forceCloseConnections: true, routerOptions: { maxParamLength: 256 } });
+  const server = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 256 },
+  });
 
   server.addHook("onRequest", async (request) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
@@ -108,7 +112,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const parsed = faultSpecSchema.nullable().safeParse(request.body ?? null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return reply.code(400).send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
+      return reply
+        .code(400)
+        .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
     }
     faults.set(parsed.data);
     return { code: 0, data: parsed.data };
@@ -122,7 +128,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   await server.register(downloadRoutes(links, blobs));
   await server.register(
-    appspaceRoutes({ app, now, tree, blobs, md5Pool, quota, moves, imports, links, content, baseUrl: () => url }),
+    appspaceRoutes({
+      app,
+      now,
+      tree,
+      blobs,
+      md5Pool,
+      quota,
+      moves,
+      imports,
+      links,
+      content,
+      baseUrl: () => url,
+    }),
     { prefix: APPSPACE_PREFIX },
   );
   await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));

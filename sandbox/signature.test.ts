@@ -89,7 +89,9 @@ describe("refusals name what to fix", () => {
     const result = await call(sandbox, "POST", `${API}/files/upload`, {
       body: signed.body,
       contentType: signed.contentType,
-      sendBody: Buffer.from(sent.body.toString().replaceAll(sent.contentType.split("=")[1]!, signed.contentType.split("=")[1]!)),
+      sendBody: Buffer.from(
+        sent.body.toString().replaceAll(sent.contentType.split("=")[1]!, signed.contentType.split("=")[1]!),
+      ),
     });
     expect(result.json.code).toBe(30003);
     expect(result.json.hint).toContain("the multipart body");

@@ -24,11 +24,23 @@ async function children(parent: string): Promise<{ name: string; file_token: str
 describe("direct upload", () => {
   test("stores the bytes and answers the file object with their MD5", async () => {
     const content = randomBytes(1000);
-    const result = await upload(sandbox, [["parent_token", "0"], ["creator", "u1"]], {
-      filename: "random.bin",
-      content,
+    const result = await upload(
+      sandbox,
+      [
+        ["parent_token", "0"],
+        ["creator", "u1"],
+      ],
+      {
+        filename: "random.bin",
+        content,
+      },
+    );
+    expect(result.json.data).toMatchObject({
+      name: "random.bin",
+      type: "file",
+      parent_token: "0",
+      size: 1000,
     });
-    expect(result.json.data).toMatchObject({ name: "random.bin", type: "file", parent_token: "0", size: 1000 });
     expect(result.json.data.md5).toBe(md5(content));
     expect(await download(result.json.data.file_token)).toEqual(content);
   });
@@ -46,14 +58,28 @@ describe("direct upload", () => {
   });
 
   test("parent_path creates the missing folders and reuses existing ones", async () => {
-    const first = await upload(sandbox, [["parent_path", "docs"], ["parent_path", "2024"]], {
-      filename: "a.txt",
-      content: Buffer.from("a"),
-    });
-    const second = await upload(sandbox, [["parent_path", "docs"], ["parent_path", "2024"]], {
-      filename: "b.txt",
-      content: Buffer.from("b"),
-    });
+    const first = await upload(
+      sandbox,
+      [
+        ["parent_path", "docs"],
+        ["parent_path", "2024"],
+      ],
+      {
+        filename: "a.txt",
+        content: Buffer.from("a"),
+      },
+    );
+    const second = await upload(
+      sandbox,
+      [
+        ["parent_path", "docs"],
+        ["parent_path", "2024"],
+      ],
+      {
+        filename: "b.txt",
+        content: Buffer.from("b"),
+      },
+    );
     expect(second.json.data.parent_token).toBe(first.json.data.parent_token);
     const docs = (await children("0")).find((f) => f.name === "docs")!;
     expect(docs.type).toBe("folder");
@@ -64,7 +90,10 @@ describe("direct upload", () => {
 
   test("a file in the way of parent_path answers 40009", async () => {
     await upload(sandbox, [], { filename: "blocker", content: Buffer.from("x") });
-    const result = await upload(sandbox, [["parent_path", "blocker"]], { filename: "c.txt", content: Buffer.from("c") });
+    const result = await upload(sandbox, [["parent_path", "blocker"]], {
+      filename: "c.txt",
+      content: Buffer.from("c"),
+    });
     expect(result.json.code).toBe(40009);
   });
 
@@ -82,7 +111,10 @@ describe("direct upload", () => {
       content: Buffer.from("v1"),
     });
     const token = first.json.data.file_token;
-    const second = await upload(sandbox, [["file_token", token]], { filename: "other-name", content: Buffer.from("v2!") });
+    const second = await upload(sandbox, [["file_token", token]], {
+      filename: "other-name",
+      content: Buffer.from("v2!"),
+    });
     expect(second.json.data).toMatchObject({
       file_token: token,
       name: "doc.txt",
@@ -96,10 +128,25 @@ describe("direct upload", () => {
 
   test("the placement rules answer 40001 naming the field", async () => {
     const base = { filename: "p.txt", content: Buffer.from("p") };
-    const both = await upload(sandbox, [["parent_token", "0"], ["parent_path", "x"]], base);
+    const both = await upload(
+      sandbox,
+      [
+        ["parent_token", "0"],
+        ["parent_path", "x"],
+      ],
+      base,
+    );
     expect(both.json).toMatchObject({ code: 40001, msg: expect.stringMatching(/^parent_path: /) });
-    const token = (await upload(sandbox, [], { filename: "placed.txt", content: Buffer.from("x") })).json.data.file_token;
-    const versionElsewhere = await upload(sandbox, [["file_token", token], ["parent_token", "0"]], base);
+    const token = (await upload(sandbox, [], { filename: "placed.txt", content: Buffer.from("x") })).json.data
+      .file_token;
+    const versionElsewhere = await upload(
+      sandbox,
+      [
+        ["file_token", token],
+        ["parent_token", "0"],
+      ],
+      base,
+    );
     expect(versionElsewhere.json.msg).toMatch(/^file_token: /);
     const noFile = await upload(sandbox, [["parent_token", "0"]]);
     expect(noFile.json.msg).toMatch(/^file: /);
@@ -161,7 +208,8 @@ describe("direct upload", () => {
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const chunk = Buffer.alloc(1024 * 1024);
     const hash = createHash("md5").update(head);
-    for (let sent = 0; sent < size; sent += chunk.length) hash.update(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+    for (let sent = 0; sent < size; sent += chunk.length)
+      hash.update(chunk.subarray(0, Math.min(chunk.length, size - sent)));
     hash.update(tail);
     const { headers } = signedHeaders(sandbox, "POST", `${API}/files/upload`, {
       contentType: `multipart/form-data; boundary=${boundary}`,

@@ -81,7 +81,9 @@ export function verifySignedHeaders(
 export function verifyContentMd5(claimedMd5: string, actualMd5: string, what: string): void {
   if (claimedMd5 === actualMd5) return;
   const lowercaseHint =
-    claimedMd5.toLowerCase() === actualMd5 ? "; Content-Md5 must be lowercase hex" : "; hash the exact bytes sent";
+    claimedMd5.toLowerCase() === actualMd5
+      ? "; Content-Md5 must be lowercase hex"
+      : "; hash the exact bytes sent";
   throw invalidSignature(
     "Content-Md5 does not match the request",
     `Content-Md5 is "${claimedMd5}" but the MD5 of ${what} as the server received it is "${actualMd5}"${lowercaseHint}`,

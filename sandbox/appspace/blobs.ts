@@ -57,7 +57,12 @@ export class BlobStore {
       },
     });
     try {
-      await pipeline(source, counting, hashing.transform, createWriteStream(tempPath, { highWaterMark: 1 << 20 }));
+      await pipeline(
+        source,
+        counting,
+        hashing.transform,
+        createWriteStream(tempPath, { highWaterMark: 1 << 20 }),
+      );
       return { tempPath, md5: await hashing.digest(), size };
     } catch (error) {
       await rm(tempPath, { force: true });

@@ -42,8 +42,9 @@ export class DownloadLinks {
   /** An address handed out keeps serving its bytes even if the file gets a new version meanwhile. */
   isBlobLinked(md5: string): boolean {
     return (
-      this.db.prepare("SELECT 1 FROM download_links WHERE md5 = ? AND expires >= ? LIMIT 1").get(md5, this.now()) !==
-      undefined
+      this.db
+        .prepare("SELECT 1 FROM download_links WHERE md5 = ? AND expires >= ? LIMIT 1")
+        .get(md5, this.now()) !== undefined
     );
   }
 }

@@ -91,8 +91,7 @@ export class FileTree {
 
   childNamed(parent: string, name: string): FileRow | undefined {
     return this.db.prepare("SELECT * FROM files WHERE parent = ? AND name = ?").get(parent, name) as
-      | FileRow
-      | undefined;
+      FileRow | undefined;
   }
 
   /** Folders first, then files, each by name. */
@@ -241,6 +240,8 @@ export class FileTree {
   }
 
   isBlobUsed(md5: string): boolean {
-    return this.db.prepare("SELECT 1 FROM files WHERE md5 = ? AND type = 'file' LIMIT 1").get(md5) !== undefined;
+    return (
+      this.db.prepare("SELECT 1 FROM files WHERE md5 = ? AND type = 'file' LIMIT 1").get(md5) !== undefined
+    );
   }
 }

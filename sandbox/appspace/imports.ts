@@ -70,8 +70,7 @@ export class ImportTasks {
 
   get(id: string): ImportTaskView {
     const row = this.db.prepare("SELECT * FROM tasks WHERE id = ? AND kind = 'upload'").get(id) as
-      | TaskRow
-      | undefined;
+      TaskRow | undefined;
     if (!row) throw notFound(`task_id: no upload task "${id}"`);
     const view: ImportTaskView = {
       task_id: row.id,

@@ -82,8 +82,7 @@ export class MoveTasks {
 
   get(id: string): MoveTaskView {
     const row = this.db.prepare("SELECT * FROM tasks WHERE id = ? AND kind = 'move'").get(id) as
-      | TaskRow
-      | undefined;
+      TaskRow | undefined;
     if (!row) throw notFound(`task_id: no task "${id}"`);
     return {
       task_id: row.id,
@@ -96,7 +95,9 @@ export class MoveTasks {
 
   /** Picks up the tasks a previous run of the server left unfinished. */
   resumeAll(): void {
-    const rows = this.db.prepare("SELECT id FROM tasks WHERE kind = 'move' AND status = 'processing'").all() as {
+    const rows = this.db
+      .prepare("SELECT id FROM tasks WHERE kind = 'move' AND status = 'processing'")
+      .all() as {
       id: string;
     }[];
     rows.forEach((row) => this.schedule(row.id));
@@ -136,7 +137,13 @@ export class MoveTasks {
       }
       const failures = results.filter((result) => result.code !== 0).length;
       const status: MoveTaskView["status"] =
-        end < row.total ? "processing" : failures === 0 ? "success" : failures === row.total ? "failed" : "partial";
+        end < row.total
+          ? "processing"
+          : failures === 0
+            ? "success"
+            : failures === row.total
+              ? "failed"
+              : "partial";
       this.db
         .prepare("UPDATE tasks SET current = ?, results = ?, status = ? WHERE id = ?")
         .run(end, JSON.stringify(results), status, id);

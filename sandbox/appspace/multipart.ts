@@ -59,7 +59,9 @@ export async function readUploadBody(
     staging = blobs.stage(stream, { large }).then(async (staged) => {
       if (stream.truncated) {
         await blobs.discard(staged.tempPath);
-        throw tooLarge(`file: larger than ${maxFileBytes} bytes, the limit of direct upload; use the async upload`);
+        throw tooLarge(
+          `file: larger than ${maxFileBytes} bytes, the limit of direct upload; use the async upload`,
+        );
       }
       return { ...staged, filename };
     });

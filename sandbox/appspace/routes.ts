@@ -91,7 +91,11 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
         verifyContentMd5(verified.claimedMd5, md5Hex(request.url), `the request URI "${request.url}"`);
       } else if (!isMultipart(request)) {
         const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-        verifyContentMd5(verified.claimedMd5, body ? md5Hex(body) : EMPTY_MD5, body ? "the body" : "an empty body");
+        verifyContentMd5(
+          verified.claimedMd5,
+          body ? md5Hex(body) : EMPTY_MD5,
+          body ? "the body" : "an empty body",
+        );
       }
       ctx.quota.charge(verified.appId, `${request.method} ${request.routeOptions.url}`, kind);
       signed.set(request, verified);
@@ -115,10 +119,14 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       return ok(toFileObject(ctx.tree.createFolder(body.parent_token, body.name)));
     });
 
-    app.put<{ Params: { file_token: string } }>("/appspace/files/:file_token/name", write, async (request) => {
-      const body = parseJsonBody(request.body, request.headers["content-type"], renameBody);
-      return ok(toFileObject(ctx.tree.rename(request.params.file_token, body.new_name)));
-    });
+    app.put<{ Params: { file_token: string } }>(
+      "/appspace/files/:file_token/name",
+      write,
+      async (request) => {
+        const body = parseJsonBody(request.body, request.headers["content-type"], renameBody);
+        return ok(toFileObject(ctx.tree.rename(request.params.file_token, body.new_name)));
+      },
+    );
 
     app.delete<{ Params: { file_token: string } }>(
       "/appspace/files/:file_token/destroy",
@@ -189,9 +197,13 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       return ok({ task_id: ctx.imports.start(body) });
     });
 
-    app.get<{ Params: { task_id: string } }>("/appspace/file/async/upload/:task_id", read, async (request) => {
-      return ok(ctx.imports.get(request.params.task_id));
-    });
+    app.get<{ Params: { task_id: string } }>(
+      "/appspace/file/async/upload/:task_id",
+      read,
+      async (request) => {
+        return ok(ctx.imports.get(request.params.task_id));
+      },
+    );
 
     app.post("/appspace/tasks/files/move", write, async (request) => {
       const body = parseJsonBody(request.body, request.headers["content-type"], moveBody);

@@ -25,7 +25,8 @@ export function parseAuthorization(header: string | undefined): Authorization | 
   return { appId: match[1]!, signature: match[2]! };
 }
 
-const RFC1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC1123 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /** Milliseconds since the epoch, or null when the value is not an RFC 1123 GMT date. */
 export function parseHttpDate(value: string | undefined): number | null {

@@ -16,7 +16,10 @@ export function parseJsonBody<T>(raw: unknown, contentType: string | undefined, 
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
   if (bytes.length === 0) return parseWith(schema, {}, "body");
   if (!/^application\/json\s*(;|$)/i.test(contentType ?? "")) {
-    throw badArgument("Content-Type", `must be application/json for this endpoint, got "${contentType ?? ""}"`);
+    throw badArgument(
+      "Content-Type",
+      `must be application/json for this endpoint, got "${contentType ?? ""}"`,
+    );
   }
   let value: unknown;
   try {
@@ -49,7 +52,10 @@ export const destroyBody = z.object({ modifier: z.string().optional() });
 export const asyncUploadBody = z.object({
   url: z
     .string()
-    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s) URL"),
+    .refine(
+      (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+      "must be an http(s) URL",
+    ),
   filename: z.string(),
   parent_token: token.optional(),
   parent_path: segments.optional(),

@@ -40,8 +40,7 @@ export class Accounts {
   /** A fresh token for a known user and password. */
   signIn(name: string, password: string): { token: string; user: KooUser; expiresIn: number } {
     const row = this.#db.prepare("SELECT * FROM users WHERE name = ?").get(name) as
-      | { user_id: string; name: string; password: string; container_id: string }
-      | undefined;
+      { user_id: string; name: string; password: string; container_id: string } | undefined;
     if (!row || row.password !== password) throw badToken("unknown user or wrong password");
     const token = randomBytes(24).toString("base64url");
     this.#db

@@ -47,7 +47,8 @@ export function signedHeaders(
   const body =
     options.body ?? (options.json !== undefined ? Buffer.from(JSON.stringify(options.json)) : undefined);
   const contentType = options.contentType ?? "application/json";
-  const contentMd5 = options.contentMd5 ?? (method === "GET" ? md5(pathAndQuery) : md5(body ?? new Uint8Array()));
+  const contentMd5 =
+    options.contentMd5 ?? (method === "GET" ? md5(pathAndQuery) : md5(body ?? new Uint8Array()));
   const date = options.date === undefined ? new Date().toUTCString() : options.date;
   const headers: Record<string, string> = {
     "Content-Type": contentType,
