@@ -9,7 +9,7 @@ import { createMemoryCloud } from "../electron/core/testing/memory-cloud.ts";
 import { flag, makeTreeInChild, peakRssMiB } from "../electron/core/testing/bench-support.ts";
 import { startTestEngine, tempDir, waitFor } from "../electron/core/testing/harness.ts";
 import { openJournal } from "../electron/core/journal/index.ts";
-import { scanFolder } from "../electron/core/sync/scan.ts";
+import { reconcileFolder } from "../electron/core/sync/reconcile.ts";
 import { planChanges } from "../electron/core/sync/plan.ts";
 import { loadIgnoreRules } from "../electron/core/sync/ignore-rules.ts";
 import { md5File } from "../electron/core/sync/hash.ts";
@@ -42,15 +42,17 @@ try {
     const journal = openJournal(journalFile);
     const started = performance.now();
     const ignored = loadIgnoreRules(local);
-    const scan = await scanFolder(local, ignored);
+    // The engine's own first pass: a reconcile against the (empty) journal, then the plan.
+    const { scan, known } = await reconcileFolder(local, ignored, journal, pair.id);
     const plan = await planChanges({
       scan,
       inScope: () => true,
-      known: new Map(),
+      known,
       knownFolders: new Map(),
       ignored,
       hash: (path, size) => md5File(join(local, path), size),
       stillThere: () => false,
+      withIno: () => [],
     });
     journal.transaction(() => {
       let n = 0;

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchChromium } from "./support/browser.ts";
-import { dropFiles, mainTree, openApp, prepareRenderer, shownBytes, treeItem, until } from "./support/app.ts";
+import { dropFiles, mainTree, openApp, prepareRenderer, shownBytes, treeItem } from "./support/app.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,7 +18,10 @@ test("three files dropped onto a folder upload with a task bar each and appear w
     await page.getByText("This folder is empty").waitFor();
 
     await page.getByRole("button", { name: "New folder" }).click();
-    await page.getByRole("dialog", { name: /^New folder/ }).getByLabel("Name").fill("Inbox");
+    await page
+      .getByRole("dialog", { name: /^New folder/ })
+      .getByLabel("Name")
+      .fill("Inbox");
     await page.getByRole("button", { name: "Create folder" }).click();
     const inbox = treeItem(tree, "Inbox");
     await inbox.waitFor();

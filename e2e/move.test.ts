@@ -16,7 +16,9 @@ const ROOT = "0";
 const names = ["a.txt", "b.txt", "c.txt", "d.txt"];
 
 /** Source (with four files) and an empty Target, made through the shell's API. */
-async function seed(app: AppUnderTest): Promise<{ accountId: string; source: string; target: string; ids: Record<string, string> }> {
+async function seed(
+  app: AppUnderTest,
+): Promise<{ accountId: string; source: string; target: string; ids: Record<string, string> }> {
   const [account] = await app.api("accounts.list", {});
   const accountId = account!.id;
   const source = await app.api("tree.createFolder", { accountId, parentId: ROOT, name: "Source" });
@@ -28,10 +30,14 @@ async function seed(app: AppUnderTest): Promise<{ accountId: string; source: str
     paths.push(path);
   }
   const { taskIds } = await app.api("uploads.fromPaths", { accountId, folderId: source.id, paths });
-  await until(async () => {
-    const { tasks } = await app.api("tasks.snapshot", {});
-    return taskIds.every((id) => tasks.find((t) => t.id === id)?.state === "succeeded");
-  }, 20_000, "the seed uploads");
+  await until(
+    async () => {
+      const { tasks } = await app.api("tasks.snapshot", {});
+      return taskIds.every((id) => tasks.find((t) => t.id === id)?.state === "succeeded");
+    },
+    20_000,
+    "the seed uploads",
+  );
   const listing = await app.api("tree.list", { accountId, folderId: source.id });
   const ids = Object.fromEntries(listing.entries.map((e) => [e.name, e.id]));
   return { accountId, source: source.id, target: target.id, ids };
@@ -76,14 +82,27 @@ test("three files selected and moved with the dialog leave the source and appear
     await page.reload();
     await selectAndMove(app, ["a.txt", "b.txt", "c.txt"], "move-dialog");
 
-    await until(async () => (await names_in(page)).join() === "d.txt", 20_000, "the source to keep only d.txt");
+    await until(
+      async () => (await names_in(page)).join() === "d.txt",
+      20_000,
+      "the source to keep only d.txt",
+    );
     const tree = mainTree(page);
-    await page.getByRole("navigation", { name: "Folder path" }).getByRole("button", { name: /Local cloud/ }).click();
+    await page
+      .getByRole("navigation", { name: "Folder path" })
+      .getByRole("button", { name: /Local cloud/ })
+      .click();
     await treeItem(tree, "Target").dblclick();
-    await until(async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt", 20_000, "the target's files");
+    await until(
+      async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt",
+      20_000,
+      "the target's files",
+    );
     const tasks = page.getByRole("complementary", { name: "Tasks" });
     await tasks.getByRole("button", { name: /History/ }).click();
-    expect(await tasks.getByRole("progressbar", { name: /^Move 3 items/ }).getAttribute("aria-valuenow")).toBe("100");
+    expect(
+      await tasks.getByRole("progressbar", { name: /^Move 3 items/ }).getAttribute("aria-valuenow"),
+    ).toBe("100");
     await app.screenshot("move");
   } finally {
     await app.close();
@@ -105,17 +124,34 @@ test("a move that partly fails under injected faults lists the failed item, and 
     const tasks = page.getByRole("complementary", { name: "Tasks" });
     const failures = tasks.getByRole("list", { name: /^Items that failed in Move 3 items/ });
     await failures.waitFor({ timeout: 30_000 });
-    expect(await failures.getByRole("listitem").allTextContents()).toEqual([expect.stringMatching(/^b\.txt — .+/)]);
-    await until(async () => (await names_in(page)).join() === "b.txt,d.txt", 20_000, "the source after the partial move");
+    expect(await failures.getByRole("listitem").allTextContents()).toEqual([
+      expect.stringMatching(/^b\.txt — .+/),
+    ]);
+    await until(
+      async () => (await names_in(page)).join() === "b.txt,d.txt",
+      20_000,
+      "the source after the partial move",
+    );
     await app.screenshot("move-partly-failed");
 
     cloud.setFaults(null);
     await tasks.getByRole("button", { name: "Retry failed" }).click();
-    await until(async () => (await names_in(page)).join() === "d.txt", 30_000, "the retried item to leave the source");
+    await until(
+      async () => (await names_in(page)).join() === "d.txt",
+      30_000,
+      "the retried item to leave the source",
+    );
     await failures.waitFor({ state: "detached" });
-    await page.getByRole("navigation", { name: "Folder path" }).getByRole("button", { name: /Local cloud/ }).click();
+    await page
+      .getByRole("navigation", { name: "Folder path" })
+      .getByRole("button", { name: /Local cloud/ })
+      .click();
     await treeItem(mainTree(page), "Target").dblclick();
-    await until(async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt", 20_000, "all three in the target");
+    await until(
+      async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt",
+      20_000,
+      "all three in the target",
+    );
     await app.screenshot("move-retried");
   } finally {
     await app.close();

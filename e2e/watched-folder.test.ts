@@ -33,14 +33,25 @@ test("a folder added through the UI syncs: new files appear in the tree, an edit
     await mkdir(join(local, "data"));
     await writeFile(join(local, "data", "figures.csv"), "1,2,3\n".repeat(400));
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: /Local cloud/ }).click();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("button", { name: /Local cloud/ })
+      .click();
     const tree = mainTree(page);
     await treeItem(tree, "Reports").dblclick({ timeout: 20_000 });
     const summary = treeItem(tree, "summary.txt");
     await summary.waitFor({ timeout: 20_000 });
     expect(await shownBytes(summary)).toBe(300);
     await treeItem(tree, "data").getByRole("button", { name: "Expand data" }).click();
-    expect(await shownBytes(await until(async () => treeItem(tree, "figures.csv").count().then((n) => n > 0 && treeItem(tree, "figures.csv"))))).toBe(2400);
+    expect(
+      await shownBytes(
+        await until(async () =>
+          treeItem(tree, "figures.csv")
+            .count()
+            .then((n) => n > 0 && treeItem(tree, "figures.csv")),
+        ),
+      ),
+    ).toBe(2400);
 
     await writeFile(join(local, "summary.txt"), "q".repeat(5000));
     await until(async () => (await shownBytes(summary)) === 5000, 20_000, "the edited size");

@@ -25,12 +25,15 @@ if (values.help) {
   process.exit(0);
 }
 const port = values.port === undefined ? 0 : Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be a number from 0 to 65535, not "${values.port}"`);
 
 try {
   await ensureRendererBuilt();
 } catch (error) {
-  console.error(`docsync: the interface could not be built (${(error as Error).message}); serving the API only.`);
+  console.error(
+    `docsync: the interface could not be built (${(error as Error).message}); serving the API only.`,
+  );
 }
 
 let shell: Awaited<ReturnType<typeof startWebShell>>;

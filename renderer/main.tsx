@@ -16,7 +16,10 @@ declare global {
 
 const bridge = window.docsync
   ? createDesktopBridge(window.docsync)
-  : createWebBridge({ origin: window.location.origin, token: takeToken(window.location, window.history, window.sessionStorage) });
+  : createWebBridge({
+      origin: window.location.origin,
+      token: takeToken(window.location, window.history, window.sessionStorage),
+    });
 installBridge(bridge);
 connectLive(bridge);
 

@@ -54,7 +54,7 @@ export function parseCommandLine(args: string[]): SandboxOptions {
     try {
       options.faults = parseFaultFlag(values.faults);
     } catch (error) {
-      throw new Error(`--faults: ${(error as Error).message}`);
+      throw new Error(`--faults: ${(error as Error).message}`, { cause: error });
     }
   }
   const ost = {

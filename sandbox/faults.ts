@@ -47,6 +47,24 @@ export function parseFaultFlag(text: string): FaultSpec {
   return result.data;
 }
 
+/** Waits until part of the body has arrived (if any), so the cut comes in the middle of the request. */
+function firstBodyBytes(request: FastifyRequest): Promise<void> {
+  const raw = request.raw;
+  const hasBody =
+    Number(raw.headers["content-length"] ?? 0) > 0 || raw.headers["transfer-encoding"] !== undefined;
+  if (!hasBody || raw.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      raw.off("data", done).off("end", done).off("error", done);
+      raw.pause();
+      resolve();
+    };
+    const timer = setTimeout(done, 1000);
+    raw.once("data", done).once("end", done).once("error", done);
+  });
+}
+
 /** Requests under this prefix (test control) never get faults. */
 export const CONTROL_PREFIX = "/__sandbox/";
 
@@ -75,6 +93,7 @@ export class FaultInjector {
     if (spec.latencyMs) await sleep(spec.latencyMs);
     if (spec.dropRate && this.random() < spec.dropRate) {
       reply.hijack();
+      await firstBodyBytes(request);
       request.raw.socket.destroy();
       return reply;
     }

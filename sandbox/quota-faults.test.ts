@@ -118,3 +118,29 @@ describe("faults", () => {
     expect((await call(sandbox, "GET", `${API}/files`)).status).toBe(200);
   });
 });
+
+describe("faults reach every route", () => {
+  test("a drop during an upload cuts it in the middle and stores nothing", async () => {
+    sandbox = await startSandbox({ faults: { dropRate: 1, pathPrefix: `${API}/files/upload` } });
+    await expect(
+      upload(sandbox, [], { filename: "cut.bin", content: Buffer.alloc(4 * 1024 * 1024, 1) }),
+    ).rejects.toThrow();
+    sandbox.setFaults(null);
+    const listing = await call(sandbox, "GET", `${API}/files`);
+    expect(listing.json.data.files).toEqual([]);
+  });
+
+  test("the OST endpoints share the port and the fault hook", async () => {
+    sandbox = await startSandbox();
+    const init = () =>
+      fetch(`${sandbox!.url}/file/mpupload/init`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+    expect((await init()).status).not.toBe(404);
+    sandbox.setFaults({ errorRate: 1, pathPrefix: "/file/" });
+    expect((await init()).status).toBe(500);
+    expect(sandbox.stats()["POST /file/mpupload/init"]).toBe(2);
+  });
+});

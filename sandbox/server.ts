@@ -1,5 +1,5 @@
 /** The local cloud: KDocs application space and iFlytek OST on one loopback HTTP server. */
-import Fastify from "fastify";
+import Fastify, { type FastifyReply } from "fastify";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -9,7 +9,8 @@ import { BlobStore } from "./appspace/blobs.ts";
 import { openDatabase } from "./appspace/database.ts";
 import { DownloadLinks, downloadRoutes } from "./appspace/downloads.ts";
 import { FileTree } from "./appspace/files.ts";
-import { ImportTasks, type StoreContent } from "./appspace/imports.ts";
+import { ContentStore } from "./appspace/content.ts";
+import { ImportTasks } from "./appspace/imports.ts";
 import { Md5Pool } from "./appspace/md5.ts";
 import { MoveTasks } from "./appspace/moves.ts";
 import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
@@ -73,12 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const blobs = new BlobStore(dataDir, md5Pool);
   const tree = new FileTree(db, now);
   const links = new DownloadLinks(db, now);
-  const content: StoreContent = {
-    commitBlob: (staged) => blobs.commit(staged),
-    releaseBlob: async (md5) => {
-      if (!tree.isBlobUsed(md5) && !links.isBlobLinked(md5)) await blobs.remove(md5);
-    },
-  };
+  const content = new ContentStore(blobs, tree, links);
   const plan = PLAN_LIMITS[options.plan ?? "production"];
   const quota = new QuotaBook(
     db,
@@ -92,6 +88,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let url = "";
 
   const server = Fastify({
+    // URLs the router cannot take (bad escapes, over-long tokens) get the same envelope as the rest.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) =>
+      reply.code(400).send({ code: 40001, msg: `request: ${error.message}` }),
     logger: false,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 256 },

@@ -36,7 +36,11 @@ export async function buildRenderer(): Promise<void> {
   const before = process.env.NODE_ENV;
   process.env.NODE_ENV = "production";
   try {
-    await build({ configFile: join(repo, "renderer", "vite.config.ts"), mode: "production", logLevel: "warn" });
+    await build({
+      configFile: join(repo, "renderer", "vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+    });
   } finally {
     if (before === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = before;
@@ -57,7 +61,9 @@ function tryLock(): boolean {
 }
 
 /** Builds the renderer unless it is up to date; returns whether a build ran here. */
-export async function ensureRendererBuilt(options: { force?: boolean; timeoutMs?: number } = {}): Promise<boolean> {
+export async function ensureRendererBuilt(
+  options: { force?: boolean; timeoutMs?: number } = {},
+): Promise<boolean> {
   const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   for (;;) {
     if (!options.force && rendererIsFresh()) return false;
@@ -79,5 +85,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const force = process.argv.includes("--force");
   const started = Date.now();
   const built = await ensureRendererBuilt({ force });
-  console.log(built ? `renderer built in ${Date.now() - started} ms → ${rendererDir}` : "renderer is up to date");
+  console.log(
+    built ? `renderer built in ${Date.now() - started} ms → ${rendererDir}` : "renderer is up to date",
+  );
 }

@@ -96,7 +96,11 @@ export async function shownBytes(item: Locator): Promise<number | undefined> {
 }
 
 /** Drops files built in the page onto an element, as the browser does for a drop from the desktop. */
-export async function dropFiles(page: Page, target: Locator, files: { name: string; size: number }[]): Promise<void> {
+export async function dropFiles(
+  page: Page,
+  target: Locator,
+  files: { name: string; size: number }[],
+): Promise<void> {
   const data = await page.evaluateHandle((list) => {
     const transfer = new DataTransfer();
     for (const { name, size } of list) {
@@ -106,12 +110,17 @@ export async function dropFiles(page: Page, target: Locator, files: { name: stri
     }
     return transfer;
   }, files);
-  for (const type of ["dragenter", "dragover", "drop"]) await target.dispatchEvent(type, { dataTransfer: data });
+  for (const type of ["dragenter", "dragover", "drop"])
+    await target.dispatchEvent(type, { dataTransfer: data });
   await data.dispose();
 }
 
 /** Polls until `check` holds (or throws its last failure at the deadline). */
-export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -121,7 +130,8 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

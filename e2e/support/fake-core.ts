@@ -67,13 +67,23 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   };
   const newTask = (kind: TaskView["kind"], title: string): TaskView => {
     const now = Date.now();
-    return { id: `task-${nextTask++}`, kind, title, state: "queued", cancellable: true, createdAt: now, updatedAt: now };
+    return {
+      id: `task-${nextTask++}`,
+      kind,
+      title,
+      state: "queued",
+      cancellable: true,
+      createdAt: now,
+      updatedAt: now,
+    };
   };
 
   const handlers: Handlers = {
-    "app.info": (input) => record("app.info", input, { version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
+    "app.info": (input) =>
+      record("app.info", input, { version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
     "accounts.list": (input) => record("accounts.list", input, [fakeAccount]),
-    "accounts.add": (input) => record("accounts.add", input, { ...fakeAccount, id: "acc-2", name: input.name }),
+    "accounts.add": (input) =>
+      record("accounts.add", input, { ...fakeAccount, id: "acc-2", name: input.name }),
     "accounts.test": (input) => record("accounts.test", input, fakeAccount),
     "accounts.remove": (input) => record("accounts.remove", input, { ok: true as const }),
     "tree.list": async (input) => {
@@ -138,7 +148,10 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       pairs.push(pair);
       return pair;
     },
-    "pairs.pause": async (input) => ({ ...pairs.find((p) => p.id === input.pairId)!, state: "paused" as const }),
+    "pairs.pause": async (input) => ({
+      ...pairs.find((p) => p.id === input.pairId)!,
+      state: "paused" as const,
+    }),
     "pairs.resume": async (input) => pairs.find((p) => p.id === input.pairId)!,
     "pairs.remove": (input) => record("pairs.remove", input, { ok: true as const }),
     "pairs.confirmDeletes": async (input) => pairs.find((p) => p.id === input.pairId)!,

@@ -15,6 +15,8 @@ export interface BootOptions {
   secrets?: SecretBox;
   /** Failures of background work nobody awaits. */
   log?: (line: string) => void;
+  /** The app's version, when the shell knows it better than package.json (a bundled app). */
+  version?: string;
 }
 
 export interface BootedCore {
@@ -31,6 +33,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     home: options.home,
     shell: options.shell,
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.version ? { version: options.version } : {}),
     onBackgroundError: (error) => log(`docsync: ${error instanceof Error ? error.message : String(error)}`),
     async startLocalCloud() {
       localCloud ??= await startSandbox({ dataDir: join(options.home, "sandbox"), port: 0 });

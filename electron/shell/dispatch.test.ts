@@ -48,8 +48,18 @@ describe("dispatch", () => {
     ["a wrong type", "moves.start", { accountId: "a1", entryIds: "x", targetFolderId: "f" }, /entryIds/],
     ["an empty list", "moves.start", { accountId: "a1", entryIds: [], targetFolderId: "f" }, /entryIds/],
     ["a string instead of an object", "tasks.cancel", "t1", /Invalid input for tasks.cancel/],
-    ["a relative remote path", "pairs.add", { accountId: "a", localPath: "/x", remotePath: "docs" }, /remotePath/],
-    ["a bad URL", "accounts.add", { kind: "kdocs", name: "n", baseUrl: "nope", appId: "i", appKey: "k" }, /baseUrl/],
+    [
+      "a relative remote path",
+      "pairs.add",
+      { accountId: "a", localPath: "/x", remotePath: "docs" },
+      /remotePath/,
+    ],
+    [
+      "a bad URL",
+      "accounts.add",
+      { kind: "kdocs", name: "n", baseUrl: "nope", appId: "i", appKey: "k" },
+      /baseUrl/,
+    ],
   ])("rejects %s with invalid-input and calls nothing", async (_what, channel, input, message) => {
     const handlers = handlersWith({});
     const dispatch = createDispatcher(handlers);

@@ -47,7 +47,10 @@ export function createTableDispatcher<T extends ChannelTable>(
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: "invalid-input", message: `Invalid input for ${channel}: ${describeZod(parsed.error)}` },
+        error: {
+          code: "invalid-input",
+          message: `Invalid input for ${channel}: ${describeZod(parsed.error)}`,
+        },
       };
     }
     let result: unknown;

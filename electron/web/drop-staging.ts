@@ -21,10 +21,17 @@ export class DropRefused extends Error {
 
 /** The segments of a relative path sent by the browser, or an error for one that could leave the drop. */
 export function safeSegments(relativePath: string): string[] {
-  if (relativePath.length === 0 || relativePath.length > 4096) throw new DropRefused("The file path is empty or too long.");
+  if (relativePath.length === 0 || relativePath.length > 4096)
+    throw new DropRefused("The file path is empty or too long.");
   const segments = relativePath.split("/");
   for (const segment of segments) {
-    if (segment === "" || segment === "." || segment === ".." || /[\0\\]/.test(segment) || segment.length > 255) {
+    if (
+      segment === "" ||
+      segment === "." ||
+      segment === ".." ||
+      /[\0\\]/.test(segment) ||
+      segment.length > 255
+    ) {
       throw new DropRefused(`The file path is not a plain relative path: ${relativePath}`);
     }
   }
@@ -98,7 +105,8 @@ export function createDropStaging(root: string): DropStaging {
       const drops = await readdir(root).catch(() => [] as string[]);
       for (const drop of drops) {
         const info = await stat(join(root, drop)).catch(() => null);
-        if (info && now - info.mtimeMs > STALE_AFTER_MS) await rm(join(root, drop), { recursive: true, force: true });
+        if (info && now - info.mtimeMs > STALE_AFTER_MS)
+          await rm(join(root, drop), { recursive: true, force: true });
       }
     },
   };

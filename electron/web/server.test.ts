@@ -76,7 +76,12 @@ describe("access", () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", port: shell.port, path: `/?token=${shell.token}`, headers: { host: `evil.example:${shell.port}` } },
+        {
+          host: "127.0.0.1",
+          port: shell.port,
+          path: `/?token=${shell.token}`,
+          headers: { host: `evil.example:${shell.port}` },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -113,23 +118,35 @@ describe("channels and events", () => {
 
     const missing = await postJson("/api/tree.list", { accountId: "acc-1" });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ ok: false, error: { code: "invalid-input", message: /folderId/ } });
+    expect(await missing.json()).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input", message: /folderId/ },
+    });
 
     const notJson = await postJson("/api/tree.list", "{not json");
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ ok: false, error: { code: "invalid-input" } });
 
     const unknown = await postJson("/api/files.wipe", {});
-    expect(await unknown.json()).toMatchObject({ ok: false, error: { code: "invalid-input", message: /Unknown channel/ } });
+    expect(await unknown.json()).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input", message: /Unknown channel/ },
+    });
 
-    const wrongType = await fetch(`${origin}/api/tree.list`, { method: "POST", headers: withToken({ "content-type": "text/plain" }), body: "x" });
+    const wrongType = await fetch(`${origin}/api/tree.list`, {
+      method: "POST",
+      headers: withToken({ "content-type": "text/plain" }),
+      body: "x",
+    });
     expect(wrongType.status).toBe(415);
 
     expect((await postJson("/api/accounts.list", {})).status).toBe(200);
   });
 
   test("events reach the page numbered, in order", async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${shell.port}/events?token=${shell.token}`, { headers: { origin } });
+    const socket = new WebSocket(`ws://127.0.0.1:${shell.port}/events?token=${shell.token}`, {
+      headers: { origin },
+    });
     await new Promise((resolve) => socket.once("open", resolve));
     const received: { name: string; payload: { seq: number } }[] = [];
     socket.on("message", (data) => received.push(JSON.parse(String(data))));
@@ -146,7 +163,7 @@ describe("channels and events", () => {
 });
 
 describe("dropped files", () => {
-  const put = (dropId: string, path: string, body: string | Uint8Array) =>
+  const put = (dropId: string, path: string, body: string) =>
     fetch(`${origin}/drops/${dropId}?path=${encodeURIComponent(path)}`, {
       method: "PUT",
       headers: withToken({ "content-type": "application/octet-stream" }),
@@ -158,15 +175,42 @@ describe("dropped files", () => {
     expect((await put(dropId, "photos/2024/a.jpg", "aaaa")).status).toBe(200);
     expect((await put(dropId, "photos/b.jpg", "bb")).status).toBe(200);
     expect((await put(dropId, "notes.txt", "n")).status).toBe(200);
-    const commit = await postJson(`/drops/${dropId}/commit`, { accountId: "acc-1", folderId: "0", names: ["photos", "notes.txt"] });
+    const commit = await postJson(`/drops/${dropId}/commit`, {
+      accountId: "acc-1",
+      folderId: "0",
+      names: ["photos", "notes.txt"],
+    });
     const answer = (await commit.json()) as { ok: true; result: { taskIds: string[] } };
     expect(answer.ok).toBe(true);
     const call = core.calls.find((c) => c.channel === "uploads.fromPaths")!.input as { paths: string[] };
-    expect(call.paths).toEqual([join(home, "staging", dropId, "photos"), join(home, "staging", dropId, "notes.txt")]);
+    expect(call.paths).toEqual([
+      join(home, "staging", dropId, "photos"),
+      join(home, "staging", dropId, "notes.txt"),
+    ]);
 
     const [photos, notes] = answer.result.taskIds;
-    core.putTasks([{ id: photos!, kind: "upload", title: "Upload photos", state: "succeeded", cancellable: false, createdAt: 1, updatedAt: 2 }]);
-    core.putTasks([{ id: notes!, kind: "upload", title: "Upload notes.txt", state: "failed", cancellable: false, createdAt: 1, updatedAt: 2 }]);
+    core.putTasks([
+      {
+        id: photos!,
+        kind: "upload",
+        title: "Upload photos",
+        state: "succeeded",
+        cancellable: false,
+        createdAt: 1,
+        updatedAt: 2,
+      },
+    ]);
+    core.putTasks([
+      {
+        id: notes!,
+        kind: "upload",
+        title: "Upload notes.txt",
+        state: "failed",
+        cancellable: false,
+        createdAt: 1,
+        updatedAt: 2,
+      },
+    ]);
     const deadline = Date.now() + 5000;
     let left = ["?"];
     while (left.length > 0 && Date.now() < deadline) {
@@ -188,7 +232,11 @@ describe("dropped files", () => {
   });
 
   test("a commit for items never received is refused and uploads nothing", async () => {
-    const answer = await postJson("/drops/drop0000000000003/commit", { accountId: "acc-1", folderId: "0", names: ["ghost.txt"] });
+    const answer = await postJson("/drops/drop0000000000003/commit", {
+      accountId: "acc-1",
+      folderId: "0",
+      names: ["ghost.txt"],
+    });
     expect(answer.status).toBe(400);
     expect(core.calls.some((c) => c.channel === "uploads.fromPaths")).toBe(false);
   });

@@ -79,7 +79,9 @@ function securityHeaders(port: number): Record<string, string> {
 }
 
 function refuse(socket: Duplex, reason: string): void {
-  socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nForbidden: ${reason}\n`);
+  socket.end(
+    `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nForbidden: ${reason}\n`,
+  );
 }
 
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
@@ -95,7 +97,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   await staging.sweepStale().catch(() => {});
 
   let port = 0;
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const fanout = createEventFanout(wss);
 
@@ -134,6 +136,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     };
     await reply.code(status).send(envelope);
   });
+  // JSON for calls, raw bytes for drops, nothing else (a text/plain POST is what a foreign form can send).
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/octet-stream", (_request, payload, done) => done(null, payload));
 
   app.post<{ Params: { channel: string } }>("/api/:channel", async (request, reply) => {
@@ -146,11 +150,17 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     "/drops/:dropId",
     async (request, reply) => {
       try {
-        const size = await staging.receive(request.params.dropId, request.query.path ?? "", request.body as Readable);
+        const size = await staging.receive(
+          request.params.dropId,
+          request.query.path ?? "",
+          request.body as Readable,
+        );
         return reply.send({ ok: true, result: { size } });
       } catch (error) {
         if (error instanceof DropRefused) {
-          return reply.code(400).send({ ok: false, error: { code: "invalid-input", message: error.message } });
+          return reply
+            .code(400)
+            .send({ ok: false, error: { code: "invalid-input", message: error.message } });
         }
         throw error;
       }
@@ -183,7 +193,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     for (const id of taskIds) releases.set(id, release);
     // A task may have finished before its id was known here.
     const snapshot = await core.handlers["tasks.snapshot"]({}).catch(() => ({ tasks: [] }));
-    for (const task of snapshot.tasks) if (release.open.has(task.id) && finalStates.has(task.state)) finishTask(task.id);
+    for (const task of snapshot.tasks)
+      if (release.open.has(task.id) && finalStates.has(task.state)) finishTask(task.id);
     if (taskIds.length === 0) await staging.release(paths);
     return reply.send(answer);
   });

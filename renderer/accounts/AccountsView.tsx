@@ -16,7 +16,9 @@ export function AccountsView() {
       <header className="page-head">
         <div>
           <h1>Accounts</h1>
-          <p className="page-lead">The cloud spaces docsync works with. Keys are stored encrypted and never shown again.</p>
+          <p className="page-lead">
+            The cloud spaces docsync works with. Keys are stored encrypted and never shown again.
+          </p>
         </div>
         {!adding && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
@@ -97,7 +99,9 @@ function AccountCard({ account }: { account: AccountView }) {
         </p>
       )}
       {account.sandbox && (
-        <p className="muted">A cloud that runs on this computer, so you can try every feature. Its files stay on this machine.</p>
+        <p className="muted">
+          A cloud that runs on this computer, so you can try every feature. Its files stay on this machine.
+        </p>
       )}
       <dl className="facts">
         <dt>Address</dt>
@@ -120,8 +124,8 @@ function AccountCard({ account }: { account: AccountView }) {
           <>
             <dt>Left today</dt>
             <dd>
-              {account.quota.writesLeft.toLocaleString()} writes, {account.quota.readsLeft.toLocaleString()} reads · resets{" "}
-              {formatTime(account.quota.resetsAt)}
+              {account.quota.writesLeft.toLocaleString()} writes, {account.quota.readsLeft.toLocaleString()}{" "}
+              reads · resets {formatTime(account.quota.resetsAt)}
             </dd>
           </>
         )}
@@ -161,7 +165,12 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
   const [baseUrl, setBaseUrl] = useState("https://developer.kdocs.cn");
   const [appId, setAppId] = useState("");
   const [appKey, setAppKey] = useState("");
-  const [large, setLarge] = useState({ baseUrl: "https://upload-ost-api.xfyun.cn", appId: "", apiKey: "", apiSecret: "" });
+  const [large, setLarge] = useState({
+    baseUrl: "https://upload-ost-api.xfyun.cn",
+    appId: "",
+    apiKey: "",
+    apiSecret: "",
+  });
   const [useLarge, setUseLarge] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -176,7 +185,9 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
         baseUrl: baseUrl.trim(),
         appId: appId.trim(),
         appKey,
-        ...(useLarge ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } } : {}),
+        ...(useLarge
+          ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } }
+          : {}),
       });
       setAppKey("");
       onDone();
@@ -192,7 +203,14 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
       <div className="field-grid">
         <label className="field">
           <span>Name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Work" required maxLength={100} data-autofocus />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Work"
+            required
+            maxLength={100}
+            data-autofocus
+          />
         </label>
         <label className="field">
           <span>Service address</span>
@@ -200,7 +218,13 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
         </label>
         <label className="field">
           <span>App ID</span>
-          <input value={appId} onChange={(e) => setAppId(e.target.value)} required autoComplete="off" spellCheck={false} />
+          <input
+            value={appId}
+            onChange={(e) => setAppId(e.target.value)}
+            required
+            autoComplete="off"
+            spellCheck={false}
+          />
         </label>
         <label className="field">
           <span>App key</span>
@@ -214,17 +238,32 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
           />
         </label>
       </div>
-      <details className="optional" open={useLarge} onToggle={(e) => setUseLarge((e.target as HTMLDetailsElement).open)}>
+      <details
+        className="optional"
+        open={useLarge}
+        onToggle={(e) => setUseLarge((e.target as HTMLDetailsElement).open)}
+      >
         <summary>Large files (optional)</summary>
-        <p className="muted">Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.</p>
+        <p className="muted">
+          Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.
+        </p>
         <div className="field-grid">
           <label className="field">
             <span>OST address</span>
-            <input type="url" value={large.baseUrl} onChange={(e) => setLarge({ ...large, baseUrl: e.target.value })} required={useLarge} />
+            <input
+              type="url"
+              value={large.baseUrl}
+              onChange={(e) => setLarge({ ...large, baseUrl: e.target.value })}
+              required={useLarge}
+            />
           </label>
           <label className="field">
             <span>OST app ID</span>
-            <input value={large.appId} onChange={(e) => setLarge({ ...large, appId: e.target.value })} required={useLarge} />
+            <input
+              value={large.appId}
+              onChange={(e) => setLarge({ ...large, appId: e.target.value })}
+              required={useLarge}
+            />
           </label>
           <label className="field">
             <span>OST API key</span>

@@ -22,7 +22,8 @@ export function createDesktopBridge(api: DesktopApi): ShellBridge {
       return {
         count: paths.length,
         async upload(target) {
-          if (paths.length === 0) throw new Error("Nothing that was dropped is a file or folder on this computer.");
+          if (paths.length === 0)
+            throw new Error("Nothing that was dropped is a file or folder on this computer.");
           const answer = await api.channels["uploads.fromPaths"]({ ...target, paths });
           if (!answer.ok) throw new Error(answer.error.message);
           return answer.result.taskIds;

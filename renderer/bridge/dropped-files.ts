@@ -23,7 +23,9 @@ async function readAllEntries(folder: FileSystemDirectoryEntry): Promise<FileSys
   const all: FileSystemEntry[] = [];
   // readEntries answers in batches (about 100 in Chromium) until it answers an empty one.
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
     if (batch.length === 0) return all;
     all.push(...batch);
   }
@@ -46,7 +48,14 @@ export function captureDroppedItems(data: DataTransfer): DroppedItem[] {
     if (item.kind !== "file") continue;
     const entry = item.webkitGetAsEntry?.() ?? null;
     if (entry) {
-      items.push({ name: entry.name, files: async () => { const out: DroppedFile[] = []; await walk(entry, "", out); return out; } });
+      items.push({
+        name: entry.name,
+        files: async () => {
+          const out: DroppedFile[] = [];
+          await walk(entry, "", out);
+          return out;
+        },
+      });
       seen.add(entry.name);
       continue;
     }

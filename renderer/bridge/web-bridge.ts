@@ -62,7 +62,9 @@ export function createWebBridge(options: { origin: string; token: string }): She
   };
 
   const connect = () => {
-    const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/events?token=${encodeURIComponent(token)}`);
+    const socket = new WebSocket(
+      `${origin.replace(/^http/, "ws")}/events?token=${encodeURIComponent(token)}`,
+    );
     socket.onopen = () => {
       retryMs = 250;
       setConnected(true);
@@ -113,10 +115,11 @@ export function createWebBridge(options: { origin: string; token: string }): She
           let staged = true;
           for (const { path, file } of files) {
             try {
-              const response = await fetch(
-                `${origin}/drops/${dropId}?path=${encodeURIComponent(path)}`,
-                { method: "PUT", headers: { "content-type": "application/octet-stream", [TOKEN_HEADER]: token }, body: file },
-              );
+              const response = await fetch(`${origin}/drops/${dropId}?path=${encodeURIComponent(path)}`, {
+                method: "PUT",
+                headers: { "content-type": "application/octet-stream", [TOKEN_HEADER]: token },
+                body: file,
+              });
               const answer = await readEnvelope<{ size: number }>(response);
               if (!answer.ok) throw new Error(answer.error.message);
             } catch (error) {
@@ -126,7 +129,10 @@ export function createWebBridge(options: { origin: string; token: string }): She
             }
           }
           if (!staged) continue;
-          const answer = await post<{ taskIds: string[] }>(`/drops/${dropId}/commit`, { ...target, names: [item.name] });
+          const answer = await post<{ taskIds: string[] }>(`/drops/${dropId}/commit`, {
+            ...target,
+            names: [item.name],
+          });
           if (answer.ok) taskIds.push(...answer.result.taskIds);
           else failures.push(`${item.name}: ${answer.error.message}`);
         }

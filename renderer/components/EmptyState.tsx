@@ -1,7 +1,12 @@
 import type { ReactNode } from "react";
 import { Icon, type IconName } from "./Icon.tsx";
 
-export function EmptyState(props: { icon: IconName; title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState(props: {
+  icon: IconName;
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="empty">
       <div className="empty-icon">

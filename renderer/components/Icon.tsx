@@ -1,6 +1,7 @@
 /** Line icons drawn inline, so the app needs no icon font and works offline. */
 const paths = {
-  folder: "M3 7.5A1.5 1.5 0 0 1 4.5 6h4.2l1.8 2h9A1.5 1.5 0 0 1 21 9.5v8A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5z",
+  folder:
+    "M3 7.5A1.5 1.5 0 0 1 4.5 6h4.2l1.8 2h9A1.5 1.5 0 0 1 21 9.5v8A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5z",
   file: "M7 3h7l5 5v11.5A1.5 1.5 0 0 1 17.5 21h-10A1.5 1.5 0 0 1 6 19.5v-15A1.5 1.5 0 0 1 7.5 3zM14 3v5h5",
   chevron: "M9 6l6 6-6 6",
   cloud: "M7 18h10.5a4 4 0 0 0 .6-7.95A6 6 0 0 0 6.4 9.1 4.5 4.5 0 0 0 7 18z",
@@ -17,7 +18,8 @@ const paths = {
   play: "M7 5l12 7-12 7z",
   trash: "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13",
   retry: "M4 12a8 8 0 1 0 2.3-5.7M4 4v4h4",
-  folderPlus: "M3 7.5A1.5 1.5 0 0 1 4.5 6h4.2l1.8 2h9A1.5 1.5 0 0 1 21 9.5v8A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5zM12 11v5M9.5 13.5h5",
+  folderPlus:
+    "M3 7.5A1.5 1.5 0 0 1 4.5 6h4.2l1.8 2h9A1.5 1.5 0 0 1 21 9.5v8A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5zM12 11v5M9.5 13.5h5",
   up: "M12 19V5M6 11l6-6 6 6",
   laptop: "M4 6h16v10H4zM2 19h20",
 } as const;

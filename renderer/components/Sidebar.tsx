@@ -3,9 +3,21 @@ import { useAccounts } from "../stores/accounts.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi, type View } from "../stores/ui.ts";
 
-function NavButton(props: { icon: IconName; label: string; current: boolean; badge?: string; tone?: string; onClick(): void }) {
+function NavButton(props: {
+  icon: IconName;
+  label: string;
+  current: boolean;
+  badge?: string;
+  tone?: string;
+  onClick(): void;
+}) {
   return (
-    <button type="button" className={props.current ? "nav-item is-current" : "nav-item"} aria-current={props.current ? "page" : undefined} onClick={props.onClick}>
+    <button
+      type="button"
+      className={props.current ? "nav-item is-current" : "nav-item"}
+      aria-current={props.current ? "page" : undefined}
+      onClick={props.onClick}
+    >
       <Icon name={props.icon} />
       <span className="nav-label">{props.label}</span>
       {props.badge && <span className={`nav-badge ${props.tone ?? ""}`}>{props.badge}</span>}
@@ -20,7 +32,9 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
   const info = useUi((s) => s.info);
   const accounts = useAccounts((s) => s.accounts);
   const pairs = usePairs((s) => s.pairs);
-  const troubled = pairs.filter((p) => p.issues.length > 0 || ["degraded", "error", "needs-confirmation"].includes(p.state)).length;
+  const troubled = pairs.filter(
+    (p) => p.issues.length > 0 || ["degraded", "error", "needs-confirmation"].includes(p.state),
+  ).length;
   const go = (next: View) => () => show(next);
   return (
     <nav className="sidebar" aria-label="Main">
@@ -36,7 +50,9 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
           <button
             key={account.id}
             type="button"
-            className={view === "files" && props.accountId === account.id ? "nav-item is-current" : "nav-item"}
+            className={
+              view === "files" && props.accountId === account.id ? "nav-item is-current" : "nav-item"
+            }
             aria-current={view === "files" && props.accountId === account.id ? "page" : undefined}
             onClick={() => props.onOpenAccount(account.id)}
           >
@@ -45,7 +61,13 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
             <span
               className={`dot dot-${account.status.state}`}
               title={account.status.state === "error" ? account.status.message : account.status.state}
-              aria-label={account.status.state === "connected" ? "connected" : account.status.state === "error" ? "not connected" : "not checked"}
+              aria-label={
+                account.status.state === "connected"
+                  ? "connected"
+                  : account.status.state === "error"
+                    ? "not connected"
+                    : "not checked"
+              }
             />
           </button>
         ))}

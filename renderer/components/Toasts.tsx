@@ -10,7 +10,12 @@ export function Toasts() {
         <div key={toast.id} className={`toast toast-${toast.tone}`}>
           <Icon name={toast.tone === "error" ? "alert" : "check"} />
           <span>{toast.text}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss"
+            onClick={() => dismiss(toast.id)}
+          >
             <Icon name="close" size={14} />
           </button>
         </div>

@@ -65,7 +65,11 @@ function AccountFiles({ account }: { account: AccountView }) {
                   {crumb.name}
                 </span>
               ) : (
-                <button type="button" className="crumb-link" onClick={() => useTree.getState().openCrumb(index)}>
+                <button
+                  type="button"
+                  className="crumb-link"
+                  onClick={() => useTree.getState().openCrumb(index)}
+                >
                   {crumb.name}
                 </button>
               )}
@@ -97,7 +101,8 @@ function AccountFiles({ account }: { account: AccountView }) {
             hidden
             aria-label="Files to upload"
             onChange={(event) => {
-              if (event.target.files && open) uploadPicked(event.target.files, { accountId: account.id, folderId: open.id }, open.name);
+              if (event.target.files && open)
+                uploadPicked(event.target.files, { accountId: account.id, folderId: open.id }, open.name);
               event.target.value = "";
             }}
           />
@@ -105,17 +110,29 @@ function AccountFiles({ account }: { account: AccountView }) {
       </header>
       <FolderTree accountId={account.id} accountName={account.name} onMove={() => setMoveOpen(true)} />
       <p className="hint">
-        Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a folder.
+        Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a
+        folder.
       </p>
       {moveOpen && selection.parentId !== null && count > 0 && (
-        <MoveDialog account={account} parentId={selection.parentId} ids={[...selection.ids]} onClose={() => setMoveOpen(false)} />
+        <MoveDialog
+          account={account}
+          parentId={selection.parentId}
+          ids={[...selection.ids]}
+          onClose={() => setMoveOpen(false)}
+        />
       )}
-      {creating && open && <NewFolderDialog accountId={account.id} parent={open} onClose={() => setCreating(false)} />}
+      {creating && open && (
+        <NewFolderDialog accountId={account.id} parent={open} onClose={() => setCreating(false)} />
+      )}
     </div>
   );
 }
 
-function NewFolderDialog(props: { accountId: string; parent: { id: string; name: string }; onClose(): void }) {
+function NewFolderDialog(props: {
+  accountId: string;
+  parent: { id: string; name: string };
+  onClose(): void;
+}) {
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -124,7 +141,11 @@ function NewFolderDialog(props: { accountId: string; parent: { id: string; name:
     setBusy(true);
     setError(null);
     try {
-      await call("tree.createFolder", { accountId: props.accountId, parentId: props.parent.id, name: name.trim() });
+      await call("tree.createFolder", {
+        accountId: props.accountId,
+        parentId: props.parent.id,
+        name: name.trim(),
+      });
       await useTree.getState().refresh([props.parent.id]);
       props.onClose();
     } catch (failure) {
@@ -137,7 +158,13 @@ function NewFolderDialog(props: { accountId: string; parent: { id: string; name:
       <form onSubmit={submit} className="form">
         <label className="field">
           <span>Name</span>
-          <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} />
+          <input
+            data-autofocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={255}
+          />
         </label>
         {error && (
           <p role="alert" className="form-error">

@@ -62,7 +62,10 @@ export function FolderPicker(props: {
         (folders) => setListings((l) => ({ ...l, [folderId]: { folders, status: "ready" } })),
         (error: unknown) => {
           requested.current.delete(folderId);
-          setListings((l) => ({ ...l, [folderId]: { folders: [], status: "error", error: describeError(error) } }));
+          setListings((l) => ({
+            ...l,
+            [folderId]: { folders: [], status: "error", error: describeError(error) },
+          }));
         },
       );
     },
@@ -177,7 +180,10 @@ export function FolderPicker(props: {
               </div>
             )}
             {open && listing?.status === "error" && (
-              <div className="picker-note picker-note-error" style={{ paddingLeft: 34 + (row.depth + 1) * 18 }}>
+              <div
+                className="picker-note picker-note-error"
+                style={{ paddingLeft: 34 + (row.depth + 1) * 18 }}
+              >
                 {listing.error}
               </div>
             )}

@@ -28,17 +28,26 @@ interface RowProps {
 const Row = memo(function Row(props: RowProps) {
   const { row, top, selected, active, dropHere } = props;
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
-  if (row.kind === "more") return <MoreRow folderId={row.folderId} depth={row.depth} top={top} onLoadMore={props.onLoadMore} />;
+  if (row.kind === "more")
+    return <MoreRow folderId={row.folderId} depth={row.depth} top={top} onLoadMore={props.onLoadMore} />;
   if (row.kind === "note") {
     return (
-      <div className={row.error ? "tree-note tree-note-error" : "tree-note"} style={{ ...style, paddingLeft: indent(row.depth) + 28 }}>
+      <div
+        className={row.error ? "tree-note tree-note-error" : "tree-note"}
+        style={{ ...style, paddingLeft: indent(row.depth) + 28 }}
+      >
         {row.text}
       </div>
     );
   }
   const { entry } = row;
   const isFolder = entry.kind === "folder";
-  const className = ["tree-row", selected && "is-selected", active && "is-active", dropHere && "is-drop-target"]
+  const className = [
+    "tree-row",
+    selected && "is-selected",
+    active && "is-active",
+    dropHere && "is-drop-target",
+  ]
     .filter(Boolean)
     .join(" ");
   return (
@@ -89,12 +98,24 @@ const Row = memo(function Row(props: RowProps) {
   );
 });
 
-function MoreRow(props: { folderId: string; depth: number; top: number; onLoadMore(folderId: string): void }) {
+function MoreRow(props: {
+  folderId: string;
+  depth: number;
+  top: number;
+  onLoadMore(folderId: string): void;
+}) {
   const { folderId, onLoadMore } = props;
   // Shown means scrolled near: the next page is fetched.
   useEffect(() => onLoadMore(folderId), [folderId, onLoadMore]);
   return (
-    <div className="tree-note" style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT, paddingLeft: indent(props.depth) + 28 }}>
+    <div
+      className="tree-note"
+      style={{
+        transform: `translateY(${props.top}px)`,
+        height: ROW_HEIGHT,
+        paddingLeft: indent(props.depth) + 28,
+      }}
+    >
       Loading more…
     </div>
   );
@@ -131,10 +152,7 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
     getItemKey: (index) => rows[index]?.key ?? index,
   });
 
-  const siblingsOf = useCallback(
-    (entry: EntryView) => folders[entry.parentId]?.entries ?? [],
-    [folders],
-  );
+  const siblingsOf = useCallback((entry: EntryView) => folders[entry.parentId]?.entries ?? [], [folders]);
 
   const onRowClick = useCallback(
     (event: React.MouseEvent, entry: EntryView) => {
@@ -144,7 +162,10 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
     },
     [siblingsOf],
   );
-  const onOpen = useCallback((entry: EntryView) => useTree.getState().openFolder({ id: entry.id, name: entry.name }), []);
+  const onOpen = useCallback(
+    (entry: EntryView) => useTree.getState().openFolder({ id: entry.id, name: entry.name }),
+    [],
+  );
   const onToggle = useCallback((entry: EntryView) => {
     const state = useTree.getState();
     state.setExpanded(entry.id, !state.expanded[entry.id]);
@@ -268,7 +289,13 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
   const treeClass = dropFolderId === rootId ? "tree-scroll is-drop-target" : "tree-scroll";
 
   return (
-    <div className="tree-wrap" onDragEnter={onDragOver} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
+    <div
+      className="tree-wrap"
+      onDragEnter={onDragOver}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+    >
       <div className="tree-columns" aria-hidden="true">
         <span>Name</span>
         <span className="tree-size">Size</span>
@@ -278,7 +305,11 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
         {listing?.status === "error" && listing.entries.length === 0 ? (
           <EmptyState icon="alert" title="This folder could not be opened">
             {listing.error}{" "}
-            <button type="button" className="link" onClick={() => void useTree.getState().ensureLoaded(rootId)}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => void useTree.getState().ensureLoaded(rootId)}
+            >
               Try again
             </button>
           </EmptyState>
@@ -310,7 +341,9 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
                 top={item.start}
                 selected={selection.ids.has(id)}
                 active={id !== "" && id === activeId}
-                dropHere={row.kind === "entry" && row.entry.kind === "folder" && row.entry.id === dropFolderId}
+                dropHere={
+                  row.kind === "entry" && row.entry.kind === "folder" && row.entry.id === dropFolderId
+                }
                 onRowClick={onRowClick}
                 onOpen={onOpen}
                 onToggle={onToggle}
@@ -319,7 +352,9 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
             );
           })}
         </div>
-        {listing?.status === "loading" && listing.entries.length === 0 && <div className="tree-loading">Loading…</div>}
+        {listing?.status === "loading" && listing.entries.length === 0 && (
+          <div className="tree-loading">Loading…</div>
+        )}
       </div>
     </div>
   );

@@ -8,7 +8,12 @@ import { useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 import { FolderPicker } from "./FolderPicker.tsx";
 
-export function MoveDialog(props: { account: AccountView; parentId: string; ids: string[]; onClose(): void }) {
+export function MoveDialog(props: {
+  account: AccountView;
+  parentId: string;
+  ids: string[];
+  onClose(): void;
+}) {
   const { account, parentId, ids, onClose } = props;
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
@@ -44,7 +49,12 @@ export function MoveDialog(props: { account: AccountView; parentId: string; ids:
 
   const names = entries.map((e) => e.name);
   const summary =
-    names.length <= 3 ? names.map((n) => `“${n}”`).join(", ") : `${names.slice(0, 2).map((n) => `“${n}”`).join(", ")} and ${names.length - 2} more`;
+    names.length <= 3
+      ? names.map((n) => `“${n}”`).join(", ")
+      : `${names
+          .slice(0, 2)
+          .map((n) => `“${n}”`)
+          .join(", ")} and ${names.length - 2} more`;
 
   const confirm = async () => {
     if (!target) return;
@@ -80,7 +90,12 @@ export function MoveDialog(props: { account: AccountView; parentId: string; ids:
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button primary" disabled={!target || busy} onClick={() => void confirm()}>
+          <button
+            type="button"
+            className="button primary"
+            disabled={!target || busy}
+            onClick={() => void confirm()}
+          >
             {busy ? "Starting…" : "Move here"}
           </button>
         </>
@@ -89,9 +104,7 @@ export function MoveDialog(props: { account: AccountView; parentId: string; ids:
       <p className="dialog-lead">
         Move {summary} out of <strong>{parentName}</strong> into another folder of {account.name}.
       </p>
-      <p className="dialog-note">
-        “{parentName}” cannot be chosen: the items are already in it.
-      </p>
+      <p className="dialog-note">“{parentName}” cannot be chosen: the items are already in it.</p>
       <FolderPicker
         accountId={account.id}
         rootName={path[0]?.name ?? account.name}

@@ -16,7 +16,9 @@ export function uploadDropped(data: DataTransfer, target: DropTarget, folderName
     return;
   }
   toast("info", `Uploading ${plural(captured.count, "item")} to “${folderName}”`);
-  captured.upload(target).catch((error: unknown) => toast("error", `The upload did not start: ${describeError(error)}`));
+  captured
+    .upload(target)
+    .catch((error: unknown) => toast("error", `The upload did not start: ${describeError(error)}`));
 }
 
 /** Files chosen with the file picker go the same way as dropped ones. */

@@ -38,7 +38,8 @@ function applyEvent(event: CoreEvent): void {
     case "tasks.changed": {
       useTasks.getState().apply(event.payload.tasks, event.payload.removed);
       const accountId = useTree.getState().accountId;
-      if (event.payload.tasks.some((task) => task.kind === "sync" && task.accountId === accountId)) refreshVisibleSoon();
+      if (event.payload.tasks.some((task) => task.kind === "sync" && task.accountId === accountId))
+        refreshVisibleSoon();
       break;
     }
     case "pairs.changed":
@@ -51,7 +52,8 @@ function applyEvent(event: CoreEvent): void {
       useActivity.getState().append(event.payload.entries);
       break;
     case "tree.changed":
-      if (useTree.getState().accountId === event.payload.accountId) void useTree.getState().refresh(event.payload.folderIds);
+      if (useTree.getState().accountId === event.payload.accountId)
+        void useTree.getState().refresh(event.payload.folderIds);
       break;
   }
 }
@@ -87,6 +89,7 @@ export function connectLive(bridge: ShellBridge): LiveSync {
       };
     },
     applyEvent,
-    onError: (error) => useUi.getState().toast("error", `Could not load the current state: ${describeError(error)}`),
+    onError: (error) =>
+      useUi.getState().toast("error", `Could not load the current state: ${describeError(error)}`),
   });
 }

@@ -23,7 +23,10 @@ export interface LiveSync {
   readonly snapshots: number;
 }
 
-export function startLiveSync(bridge: Pick<ShellBridge, "onEvent" | "onReconnect">, hooks: LiveSyncHooks): LiveSync {
+export function startLiveSync(
+  bridge: Pick<ShellBridge, "onEvent" | "onReconnect">,
+  hooks: LiveSyncHooks,
+): LiveSync {
   let seq = -1;
   let held: CoreEvent[] | null = null;
   let snapshots = 0;

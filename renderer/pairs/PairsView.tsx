@@ -33,7 +33,9 @@ const stateTone: Record<PairView["state"], string> = {
 
 /** The message adds nothing when it only repeats the state's label. */
 function showsMore(pair: PairView): boolean {
-  return pair.message.trim() !== "" && pair.message.trim().toLowerCase() !== stateLabel[pair.state].toLowerCase();
+  return (
+    pair.message.trim() !== "" && pair.message.trim().toLowerCase() !== stateLabel[pair.state].toLowerCase()
+  );
 }
 
 export function PairsView() {
@@ -74,7 +76,11 @@ export function PairsView() {
         ) : (
           <ul className="cards" aria-label="Sync folders">
             {pairs.map((pair) => (
-              <PairCard key={pair.id} pair={pair} accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"} />
+              <PairCard
+                key={pair.id}
+                pair={pair}
+                accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"}
+              />
             ))}
           </ul>
         )}
@@ -118,15 +124,19 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
       {(showsMore(pair) || pair.deletePolicy === "mirror") && (
         <p className="pair-message">
           {showsMore(pair) ? pair.message : ""}
-          {pair.state === "waiting-quota" && pair.quotaResetsAt ? ` (until ${formatTime(pair.quotaResetsAt)})` : ""}
-          {pair.deletePolicy === "mirror" ? <span className="muted">{showsMore(pair) ? " · " : ""}Deletes are mirrored</span> : null}
+          {pair.state === "waiting-quota" && pair.quotaResetsAt
+            ? ` (until ${formatTime(pair.quotaResetsAt)})`
+            : ""}
+          {pair.deletePolicy === "mirror" ? (
+            <span className="muted">{showsMore(pair) ? " · " : ""}Deletes are mirrored</span>
+          ) : null}
         </p>
       )}
       {pair.pendingDeletes > 0 && (
         <div className="callout callout-warn" role="alert">
           <p>
-            <strong>{plural(pair.pendingDeletes, "file")}</strong> were deleted in this folder. Delete them in the cloud
-            too?
+            <strong>{plural(pair.pendingDeletes, "file")}</strong> were deleted in this folder. Delete them in
+            the cloud too?
           </p>
           <div className="callout-actions">
             <button
@@ -155,7 +165,9 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
             {pair.issues.slice(0, 100).map((issue) => (
               <li key={issue.path}>
                 <code>{issue.path}</code> — {issue.reason}
-                {issue.nextRetryAt ? <span className="muted"> · retries at {formatTime(issue.nextRetryAt)}</span> : null}
+                {issue.nextRetryAt ? (
+                  <span className="muted"> · retries at {formatTime(issue.nextRetryAt)}</span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -163,18 +175,33 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
       )}
       <div className="card-actions">
         {paused ? (
-          <button type="button" className="button" disabled={busy} onClick={() => void act(() => store.resume(pair.id), "Could not resume")}>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void act(() => store.resume(pair.id), "Could not resume")}
+          >
             <Icon name="play" size={16} /> Resume
           </button>
         ) : (
-          <button type="button" className="button" disabled={busy} onClick={() => void act(() => store.pause(pair.id), "Could not pause")}>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void act(() => store.pause(pair.id), "Could not pause")}
+          >
             <Icon name="pause" size={16} /> Pause
           </button>
         )}
         {confirmRemove ? (
           <span className="inline-confirm">
             Stop syncing? Files stay where they are.
-            <button type="button" className="button danger" disabled={busy} onClick={() => void act(() => store.remove(pair.id), "Could not remove")}>
+            <button
+              type="button"
+              className="button danger"
+              disabled={busy}
+              onClick={() => void act(() => store.remove(pair.id), "Could not remove")}
+            >
               Stop syncing
             </button>
             <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
@@ -205,7 +232,10 @@ function AddPairForm({ onDone }: { onDone(): void }) {
   const chooseLocal = (path: string) => {
     setLocalPath(path);
     if (!remoteTouched) {
-      const base = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop();
+      const base = path
+        .replace(/[\\/]+$/, "")
+        .split(/[\\/]/)
+        .pop();
       setRemotePath(base ? `/${base}` : "/");
     }
   };
@@ -222,7 +252,9 @@ function AddPairForm({ onDone }: { onDone(): void }) {
     setBusy(true);
     setError(null);
     try {
-      await usePairs.getState().add({ accountId, localPath: localPath.trim(), remotePath: remotePath.trim(), deletePolicy });
+      await usePairs
+        .getState()
+        .add({ accountId, localPath: localPath.trim(), remotePath: remotePath.trim(), deletePolicy });
       onDone();
     } catch (failure) {
       setError(describeError(failure));
@@ -252,7 +284,9 @@ function AddPairForm({ onDone }: { onDone(): void }) {
           )}
         </div>
         <small id="pair-local-help">
-          {canPick ? "The folder on this computer to keep in sync." : "The full path of a folder on the computer docsync runs on."}
+          {canPick
+            ? "The folder on this computer to keep in sync."
+            : "The full path of a folder on the computer docsync runs on."}
         </small>
       </div>
       <div className="field-grid">

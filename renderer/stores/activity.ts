@@ -10,7 +10,8 @@ interface ActivityState {
   append(entries: ActivityEntry[]): void;
 }
 
-const newestFirst = (entries: ActivityEntry[]) => entries.slice().sort((a, b) => b.seq - a.seq || b.time - a.time);
+const newestFirst = (entries: ActivityEntry[]) =>
+  entries.slice().sort((a, b) => b.seq - a.seq || b.time - a.time);
 
 export const useActivity = create<ActivityState>()((set) => ({
   entries: [],
@@ -19,6 +20,8 @@ export const useActivity = create<ActivityState>()((set) => ({
     set((state) => {
       const known = new Set(state.entries.map((e) => e.seq));
       const fresh = entries.filter((e) => !known.has(e.seq));
-      return fresh.length === 0 ? state : { entries: newestFirst([...fresh, ...state.entries]).slice(0, KEEP) };
+      return fresh.length === 0
+        ? state
+        : { entries: newestFirst([...fresh, ...state.entries]).slice(0, KEEP) };
     }),
 }));

@@ -24,7 +24,8 @@ export const useTasks = create<TasksState>()((set) => ({
   byId: new Map(),
   version: 0,
   retried: new Set(),
-  setAll: (tasks) => set((state) => ({ byId: new Map(tasks.map((t) => [t.id, t])), version: state.version + 1 })),
+  setAll: (tasks) =>
+    set((state) => ({ byId: new Map(tasks.map((t) => [t.id, t])), version: state.version + 1 })),
   apply: (tasks, removed) =>
     set((state) => {
       const next = new Map(state.byId);
@@ -58,7 +59,10 @@ export interface TaskGroups {
   history: TaskView[];
 }
 
-export function groupTasks(byId: ReadonlyMap<string, TaskView>, retried: ReadonlySet<string> = new Set()): TaskGroups {
+export function groupTasks(
+  byId: ReadonlyMap<string, TaskView>,
+  retried: ReadonlySet<string> = new Set(),
+): TaskGroups {
   const active: TaskView[] = [];
   const attention: TaskView[] = [];
   const history: TaskView[] = [];

@@ -63,7 +63,12 @@ export const useTree = create<TreeState>()((set, get) => {
 
   const patchFolder = (folderId: string, patch: Partial<FolderListing>) =>
     set((state) => {
-      const before = state.folders[folderId] ?? { entries: [], next: null, status: "loading", loadingMore: false };
+      const before = state.folders[folderId] ?? {
+        entries: [],
+        next: null,
+        status: "loading",
+        loadingMore: false,
+      };
       return { folders: { ...state.folders, [folderId]: { ...before, ...patch } } };
     });
 
@@ -87,7 +92,12 @@ export const useTree = create<TreeState>()((set, get) => {
       try {
         const page = await fetchPage(accountId, folderId, null);
         if (mine !== generation) return;
-        patchFolder(folderId, { entries: page.entries, next: page.next, status: "ready", loadingMore: false });
+        patchFolder(folderId, {
+          entries: page.entries,
+          next: page.next,
+          status: "ready",
+          loadingMore: false,
+        });
       } catch (error) {
         if (mine !== generation) return;
         patchFolder(folderId, { status: "error", error: describeError(error) });
@@ -142,7 +152,11 @@ export const useTree = create<TreeState>()((set, get) => {
           const page = await fetchPage(accountId, folderId, listing.next);
           if (mine !== generation) return;
           const current = get().folders[folderId] ?? listing;
-          patchFolder(folderId, { entries: current.entries.concat(page.entries), next: page.next, loadingMore: false });
+          patchFolder(folderId, {
+            entries: current.entries.concat(page.entries),
+            next: page.next,
+            loadingMore: false,
+          });
         } catch (error) {
           if (mine !== generation) return;
           patchFolder(folderId, { loadingMore: false, status: "error", error: describeError(error) });
@@ -206,11 +220,16 @@ export const useTree = create<TreeState>()((set, get) => {
           return;
         }
       }
-      set({ selection: { parentId: entry.parentId, ids: new Set([entry.id]), anchorId: entry.id }, activeId: entry.id });
+      set({
+        selection: { parentId: entry.parentId, ids: new Set([entry.id]), anchorId: entry.id },
+        activeId: entry.id,
+      });
     },
     selectAll(parentId) {
       const entries = get().folders[parentId]?.entries ?? [];
-      set({ selection: { parentId, ids: new Set(entries.map((e) => e.id)), anchorId: entries[0]?.id ?? null } });
+      set({
+        selection: { parentId, ids: new Set(entries.map((e) => e.id)), anchorId: entries[0]?.id ?? null },
+      });
     },
     clearSelection: () => set({ selection: emptySelection }),
     setActive: (activeId) => set({ activeId }),
@@ -225,7 +244,15 @@ export const useTree = create<TreeState>()((set, get) => {
 
 /** One visible line of the tree. */
 export type TreeRow =
-  | { kind: "entry"; key: string; entry: EntryView; depth: number; expanded: boolean; posInSet: number; setSize: number }
+  | {
+      kind: "entry";
+      key: string;
+      entry: EntryView;
+      depth: number;
+      expanded: boolean;
+      posInSet: number;
+      setSize: number;
+    }
   | { kind: "more"; key: string; folderId: string; depth: number }
   | { kind: "note"; key: string; folderId: string; depth: number; text: string; error: boolean };
 
@@ -239,15 +266,30 @@ export function flattenTree(
   const visit = (folderId: string, depth: number) => {
     const listing = folders[folderId];
     if (!listing || (listing.status === "loading" && listing.entries.length === 0)) {
-      if (depth > 0) rows.push({ kind: "note", key: `note:${folderId}`, folderId, depth, text: "Loading…", error: false });
+      if (depth > 0)
+        rows.push({ kind: "note", key: `note:${folderId}`, folderId, depth, text: "Loading…", error: false });
       return;
     }
     if (listing.status === "error" && listing.entries.length === 0) {
-      rows.push({ kind: "note", key: `note:${folderId}`, folderId, depth, text: listing.error ?? "Could not load", error: true });
+      rows.push({
+        kind: "note",
+        key: `note:${folderId}`,
+        folderId,
+        depth,
+        text: listing.error ?? "Could not load",
+        error: true,
+      });
       return;
     }
     if (listing.entries.length === 0 && depth > 0) {
-      rows.push({ kind: "note", key: `note:${folderId}`, folderId, depth, text: "Empty folder", error: false });
+      rows.push({
+        kind: "note",
+        key: `note:${folderId}`,
+        folderId,
+        depth,
+        text: "Empty folder",
+        error: false,
+      });
       return;
     }
     const setSize = listing.next === null ? listing.entries.length : listing.entries.length + 1;

@@ -37,7 +37,10 @@ export const useUi = create<UiState>()((set) => ({
   toast(tone, text) {
     const id = nextToast++;
     set((state) => ({ toasts: [...state.toasts.slice(-3), { id, tone, text }] }));
-    setTimeout(() => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })), tone === "error" ? 9000 : 4000);
+    setTimeout(
+      () => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+      tone === "error" ? 9000 : 4000,
+    );
   },
   dismiss: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
   setMoveDialogOpen: (moveDialogOpen) => set({ moveDialogOpen }),

@@ -29,12 +29,18 @@ export function TaskPanel() {
       for (const task of groups.active) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.attention.length > 0) {
-      out.push({ kind: "section", key: "s-attention", title: "Needs attention", count: groups.attention.length });
+      out.push({
+        kind: "section",
+        key: "s-attention",
+        title: "Needs attention",
+        count: groups.attention.length,
+      });
       for (const task of groups.attention) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.history.length > 0) {
       out.push({ kind: "history", key: "s-history", count: groups.history.length, open: historyOpen });
-      if (historyOpen) for (const task of groups.history) out.push({ kind: "task", key: task.id, task, compact: true });
+      if (historyOpen)
+        for (const task of groups.history) out.push({ kind: "task", key: task.id, task, compact: true });
     }
     return out;
   }, [groups, historyOpen]);
@@ -65,7 +71,9 @@ export function TaskPanel() {
     <aside className="tasks" aria-label="Tasks">
       <header className="tasks-head">
         <h2>Tasks</h2>
-        <span className="tasks-count">{groups.active.length > 0 ? `${groups.active.length.toLocaleString()} running` : ""}</span>
+        <span className="tasks-count">
+          {groups.active.length > 0 ? `${groups.active.length.toLocaleString()} running` : ""}
+        </span>
       </header>
       <div ref={scrollRef} className="tasks-scroll">
         {rows.length === 0 ? (

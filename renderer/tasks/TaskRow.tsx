@@ -28,7 +28,8 @@ export function percentOf(task: TaskView): number | undefined {
 function amount(task: TaskView): string | undefined {
   const p = task.progress;
   if (!p) return undefined;
-  if (p.unit === "bytes") return p.total > 0 ? `${formatBytes(p.current)} of ${formatBytes(p.total)}` : formatBytes(p.current);
+  if (p.unit === "bytes")
+    return p.total > 0 ? `${formatBytes(p.current)} of ${formatBytes(p.total)}` : formatBytes(p.current);
   if (p.unit === "items") return `${p.current.toLocaleString()} of ${plural(p.total, "item")}`;
   return undefined;
 }
@@ -42,8 +43,10 @@ export function describeTask(task: TaskView): string {
       if (task.phase) parts.push(task.phase[0]!.toUpperCase() + task.phase.slice(1));
       const done = amount(task);
       if (done) parts.push(done);
-      if (task.bytesPerSecond !== undefined && task.bytesPerSecond > 0) parts.push(formatRate(task.bytesPerSecond));
-      if (task.etaSeconds !== undefined && task.etaSeconds >= 0) parts.push(`${formatDuration(task.etaSeconds)} left`);
+      if (task.bytesPerSecond !== undefined && task.bytesPerSecond > 0)
+        parts.push(formatRate(task.bytesPerSecond));
+      if (task.etaSeconds !== undefined && task.etaSeconds >= 0)
+        parts.push(`${formatDuration(task.etaSeconds)} left`);
       return parts.join(" · ") || "Working…";
     }
     case "succeeded": {
@@ -91,7 +94,16 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
     <div className={`task task-${task.state}${compact ? " task-compact" : ""}`} data-task-id={task.id}>
       <div className="task-head">
         <span className="task-kind">
-          <Icon name={task.state === "succeeded" ? "check" : task.state === "failed" || task.state === "partial" ? "alert" : kindIcon[task.kind]} size={16} />
+          <Icon
+            name={
+              task.state === "succeeded"
+                ? "check"
+                : task.state === "failed" || task.state === "partial"
+                  ? "alert"
+                  : kindIcon[task.kind]
+            }
+            size={16}
+          />
         </span>
         <span className="task-title" title={task.title}>
           {task.title}

@@ -3,6 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { BlobStore, StagedBlob } from "./blobs.ts";
+import type { ContentStore } from "./content.ts";
 import { ApiError, notFound, serverFault } from "./errors.ts";
 import { newToken, ROOT_TOKEN, type FileRow, type FileTree } from "./files.ts";
 
@@ -33,23 +34,17 @@ interface TaskRow {
   error_msg: string | null;
 }
 
-export interface StoreContent {
-  commitBlob(staged: StagedBlob): Promise<void>;
-  /** Removes the bytes when no file or download link uses them any more. */
-  releaseBlob(md5: string): Promise<void>;
-}
-
 export class ImportTasks {
   private readonly db: DatabaseSync;
   private readonly tree: FileTree;
   private readonly blobs: BlobStore;
-  private readonly content: StoreContent;
+  private readonly content: ContentStore;
   private readonly now: () => number;
   private readonly live = new Map<string, { current: number; total: number }>();
   private readonly running = new Set<Promise<void>>();
   private readonly stop = new AbortController();
 
-  constructor(db: DatabaseSync, tree: FileTree, blobs: BlobStore, content: StoreContent, now: () => number) {
+  constructor(db: DatabaseSync, tree: FileTree, blobs: BlobStore, content: ContentStore, now: () => number) {
     this.db = db;
     this.tree = tree;
     this.blobs = blobs;
@@ -142,24 +137,21 @@ export class ImportTasks {
   }
 
   private async store(request: ImportRequest, staged: StagedBlob): Promise<FileRow> {
-    if (request.file_token !== undefined) {
-      this.tree.require(request.file_token, "file_token");
-      await this.content.commitBlob(staged);
-      const { row, replacedMd5 } = this.tree.addVersion(request.file_token, staged.size, staged.md5);
-      await this.content.releaseBlob(replacedMd5);
+    const fileToken = request.file_token;
+    if (fileToken !== undefined) {
+      const { row, replacedMd5 } = await this.content.keep(staged, () =>
+        this.tree.addVersion(fileToken, staged.size, staged.md5),
+      );
+      await this.content.release(replacedMd5);
       return row;
     }
     const parent =
       request.parent_path !== undefined
         ? this.tree.ensurePath(ROOT_TOKEN, request.parent_path)
         : (request.parent_token ?? ROOT_TOKEN);
-    await this.content.commitBlob(staged);
-    try {
-      return this.tree.addFile(parent, request.filename, staged.size, staged.md5);
-    } catch (error) {
-      await this.content.releaseBlob(staged.md5);
-      throw error;
-    }
+    return this.content.keep(staged, () =>
+      this.tree.addFile(parent, request.filename, staged.size, staged.md5),
+    );
   }
 
   private finish(

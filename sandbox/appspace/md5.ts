@@ -12,6 +12,7 @@ const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 
 interface Session {
   inFlight: number;
+  failed: boolean;
   wake: (() => void) | undefined;
   done: (md5: string) => void;
   fail: (error: Error) => void;
@@ -19,7 +20,7 @@ interface Session {
 
 export class Md5Pool {
   private readonly size: number;
-  private readonly workers: Worker[] = [];
+  private readonly workers: (Worker | undefined)[] = [];
   private readonly sessions = new Map<number, Session>();
   private nextId = 1;
   private closed = false;
@@ -36,6 +37,11 @@ export class Md5Pool {
       worker.unref();
       worker.on("message", (reply: Md5Reply) => this.onReply(reply));
       worker.on("error", (error) => this.failAll(error));
+      worker.on("exit", () => {
+        // The next session starts a fresh worker; the ones in flight cannot finish.
+        if (this.workers[index] === worker) this.workers[index] = undefined;
+        this.failAll(new Error("the MD5 worker stopped"));
+      });
       this.workers[index] = worker;
     }
     return worker;
@@ -59,7 +65,12 @@ export class Md5Pool {
   }
 
   private failAll(error: Error): void {
-    for (const session of this.sessions.values()) session.fail(error);
+    for (const session of this.sessions.values()) {
+      session.failed = true;
+      session.fail(error);
+      // A stream waiting for acknowledgements runs on; its digest reports the failure.
+      session.wake?.();
+    }
     this.sessions.clear();
   }
 
@@ -75,11 +86,21 @@ export class Md5Pool {
       rejectDigest = reject;
     });
     digest.catch(() => undefined);
-    const session: Session = { inFlight: 0, wake: undefined, done: resolveDigest, fail: rejectDigest };
+    const session: Session = {
+      inFlight: 0,
+      failed: false,
+      wake: undefined,
+      done: resolveDigest,
+      fail: rejectDigest,
+    };
     this.sessions.set(id, session);
     const post = (message: Md5Request, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
     const transform = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
+        if (session.failed) {
+          callback(null, chunk);
+          return;
+        }
         // A copy of exactly these bytes: a Buffer view may sit in a larger shared pool.
         const copy = new Uint8Array(chunk);
         session.inFlight += copy.byteLength;
@@ -103,7 +124,7 @@ export class Md5Pool {
   async close(): Promise<void> {
     this.closed = true;
     this.failAll(new Error("the MD5 pool closed"));
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await Promise.all(this.workers.map((worker) => worker?.terminate()));
   }
 }
 

@@ -50,9 +50,14 @@ export async function readUploadBody(
     if (valueTruncated) problems.push(badArgument(name, `longer than ${MAX_FIELD_BYTES} bytes`));
     fields.set(name, [...(fields.get(name) ?? []), value]);
   });
-  busboy.on("file", (name, stream, filename) => {
+  busboy.on("file", (name, stream, filename: string | undefined) => {
     if (name !== "file") {
       problems.push(badArgument(name, 'unexpected file part; the file goes in the part named "file"'));
+      stream.resume();
+      return;
+    }
+    if (!filename) {
+      problems.push(badArgument("file", "the part needs a filename in its Content-Disposition"));
       stream.resume();
       return;
     }

@@ -7,7 +7,8 @@ import { DOWNLOAD_PATH_PREFIX, type DownloadLinks } from "./downloads.ts";
 import { badArgument, conflict, toApiError, tooLarge } from "./errors.ts";
 import { ROOT_TOKEN, toFileObject, validateName, type FileRow, type FileTree } from "./files.ts";
 import type { Md5Pool } from "./md5.ts";
-import type { ImportTasks, StoreContent } from "./imports.ts";
+import type { ContentStore } from "./content.ts";
+import type { ImportTasks } from "./imports.ts";
 import type { MoveTasks } from "./moves.ts";
 import { readUploadBody, type UploadBody } from "./multipart.ts";
 import type { EndpointClass, QuotaBook } from "./quota.ts";
@@ -39,7 +40,7 @@ export interface AppspaceContext {
   moves: MoveTasks;
   imports: ImportTasks;
   links: DownloadLinks;
-  content: StoreContent;
+  content: ContentStore;
   baseUrl: () => string;
 }
 
@@ -134,7 +135,7 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       async (request) => {
         parseJsonBody(request.body, request.headers["content-type"], destroyBody);
         const removed = ctx.tree.destroy(request.params.file_token);
-        for (const md5 of new Set(removed)) await ctx.content.releaseBlob(md5);
+        for (const md5 of new Set(removed)) await ctx.content.release(md5);
         return ok({});
       },
     );
@@ -246,9 +247,10 @@ async function storeUpload(ctx: AppspaceContext, body: UploadBody): Promise<File
   const fileToken = single(body.fields, "file_token");
   checkPlacement(ctx.tree, parentToken, parentPath, fileToken);
   if (fileToken !== undefined) {
-    await ctx.content.commitBlob(file);
-    const { row, replacedMd5 } = ctx.tree.addVersion(fileToken, file.size, file.md5);
-    await ctx.content.releaseBlob(replacedMd5);
+    const { row, replacedMd5 } = await ctx.content.keep(file, () =>
+      ctx.tree.addVersion(fileToken, file.size, file.md5),
+    );
+    await ctx.content.release(replacedMd5);
     return row;
   }
   validateName("file", file.filename);
@@ -259,11 +261,5 @@ async function storeUpload(ctx: AppspaceContext, body: UploadBody): Promise<File
   if (ctx.tree.childNamed(parent, file.filename)) {
     throw conflict(`file: the name "${file.filename}" is already taken in this folder`);
   }
-  await ctx.content.commitBlob(file);
-  try {
-    return ctx.tree.addFile(parent, file.filename, file.size, file.md5);
-  } catch (error) {
-    await ctx.content.releaseBlob(file.md5);
-    throw error;
-  }
+  return ctx.content.keep(file, () => ctx.tree.addFile(parent, file.filename, file.size, file.md5));
 }

@@ -37,6 +37,10 @@ export class Accounts {
     }
   }
 
+  userIds(): string[] {
+    return (this.#db.prepare("SELECT user_id FROM users").all() as { user_id: string }[]).map((row) => row.user_id);
+  }
+
   /** A fresh token for a known user and password. */
   signIn(name: string, password: string): { token: string; user: KooUser; expiresIn: number } {
     const row = this.#db.prepare("SELECT * FROM users WHERE name = ?").get(name) as

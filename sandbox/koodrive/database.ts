@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE TABLE IF NOT EXISTS upload_parts (
   upload_id TEXT NOT NULL,
   part_number INTEGER NOT NULL,
-  size INTEGER NOT NULL,
+  declared INTEGER NOT NULL,
+  received INTEGER,
   PRIMARY KEY (upload_id, part_number)
 );
 CREATE TABLE IF NOT EXISTS jobs (

@@ -74,6 +74,16 @@ export interface Journal {
   deletePair(pairId: string): void;
 
   files(pairId: string): FileRecord[];
+  /** The files directly in `folder` ("" for the pair's root), read through an index. */
+  filesIn(pairId: string, folder: string): FileRecord[];
+  /** The files at any depth below `folder`. */
+  filesBelow(pairId: string, folder: string): FileRecord[];
+  /** Every folder that directly holds a known file ("" for the root). */
+  fileFolders(pairId: string): string[];
+  filesWithIno(pairId: string, ino: number): FileRecord[];
+  /** Known files that have no cloud copy yet (indexed, not uploaded), one at a time. */
+  unsyncedFiles(pairId: string): Iterable<FileRecord>;
+  fileCount(pairId: string): number;
   file(pairId: string, path: string): FileRecord | undefined;
   putFile(pairId: string, file: FileRecord): void;
   deleteFile(pairId: string, path: string): void;
@@ -138,6 +148,9 @@ function migrate(db: DatabaseSync): void {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 const parse = (text: unknown): unknown => (typeof text === "string" ? JSON.parse(text) : undefined);
+
+/** A file's folder with a trailing slash ("" at the root), as the files_by_dir index computes it. */
+const dirOf = "rtrim(path, replace(path, '/', ''))";
 
 /** Escapes LIKE wildcards so a folder named `a_b%` only matches itself. */
 const likePrefix = (folder: string): string => folder.replace(/[\\%_]/g, (c) => `\\${c}`) + "/%";
@@ -229,6 +242,35 @@ export function openJournal(file: string): Journal {
       const out: FileRecord[] = [];
       for (const row of sql("select * from files where pair_id = ?").iterate(pairId)) out.push(toFile(row));
       return out;
+    },
+    filesIn(pairId, folder) {
+      const out: FileRecord[] = [];
+      const key = folder === "" ? "" : folder + "/";
+      for (const row of sql(`select * from files where pair_id = ? and ${dirOf} = ?`).iterate(pairId, key))
+        out.push(toFile(row));
+      return out;
+    },
+    filesBelow(pairId, folder) {
+      // "0" is the character after "/": the range is exactly the paths that start with "folder/".
+      return sql("select * from files where pair_id = ? and path > ? and path < ?")
+        .all(pairId, folder + "/", folder + "0")
+        .map(toFile);
+    },
+    fileFolders(pairId) {
+      return sql(`select distinct ${dirOf} as dir from files where pair_id = ?`)
+        .all(pairId)
+        .map((r) => String(r.dir).slice(0, -1));
+    },
+    filesWithIno(pairId, ino) {
+      return sql("select * from files where pair_id = ? and ino = ?").all(pairId, ino).map(toFile);
+    },
+    *unsyncedFiles(pairId) {
+      for (const row of sql("select * from files where pair_id = ? and remote_id is null").iterate(pairId))
+        yield toFile(row);
+    },
+    fileCount(pairId) {
+      const row = sql("select count(*) as n from files where pair_id = ?").get(pairId);
+      return Number(row?.n ?? 0);
     },
     file(pairId, path) {
       const row = sql("select * from files where pair_id = ? and path = ?").get(pairId, path);

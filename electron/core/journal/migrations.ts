@@ -71,4 +71,8 @@ export const migrations: readonly string[] = [
     account_id text
   );
   `,
+  // Files by their folder ("a/b/" for "a/b/c.txt", "" at the root), so a pass reads one folder at a time.
+  `
+  create index files_by_dir on files (pair_id, rtrim(path, replace(path, '/', '')));
+  `,
 ];

@@ -26,6 +26,7 @@ import {
   splitRemotePath,
   type CallPolicy,
 } from "./remote.ts";
+import { knownInScope, reconcileFolder } from "./reconcile.ts";
 import {
   reasonOf,
   sameStat,
@@ -64,7 +65,7 @@ interface PassJob {
 
 interface PairRuntime {
   record: PairRecord;
-  files?: Map<string, FileRecord>;
+  /** Known cloud folders by local path (few next to the files, which stay in the journal). */
   folders?: Map<string, string>;
   phase: "idle" | "scanning" | "syncing";
   pendingFiles: number;
@@ -320,19 +321,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   // ---- one pass -----------------------------------------------------------------------------
 
-  function load(rt: PairRuntime): { files: Map<string, FileRecord>; folders: Map<string, string> } {
-    rt.files ??= new Map(journal.files(rt.record.id).map((f) => [f.path, f]));
+  function loadFolders(rt: PairRuntime): Map<string, string> {
     rt.folders ??= new Map(journal.folders(rt.record.id).map((f) => [f.path, f.remoteId]));
-    return { files: rt.files, folders: rt.folders };
+    return rt.folders;
   }
 
-  async function scan(
+  /** The hinted paths as they are on disk now. */
+  async function scanHints(
     rt: PairRuntime,
     job: PassJob,
     ignored: ReturnType<typeof loadIgnoreRules>,
   ): Promise<ScanResult> {
     const root = rt.record.localPath;
-    if (job.full) return scanFolder(root, ignored);
     const result: ScanResult = { files: new Map(), folders: [], issues: [] };
     for (const path of job.paths) {
       if ([...job.paths].some((p) => p !== path && isBelow(path, p))) continue;
@@ -370,12 +370,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       record.remoteRootId = await ensureRemotePath(provider, record.remotePath, call);
       journal.putPair(record);
     }
-    const { files, folders } = load(rt);
+    const folders = loadFolders(rt);
     rt.error = undefined;
     rt.phase = "scanning";
     notify();
     const ignored = loadIgnoreRules(record.localPath);
-    const scanned = await scan(rt, job, ignored);
+    let scanned: ScanResult;
+    let known: Map<string, FileRecord>;
+    let unchanged = 0;
+    if (job.full) {
+      const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id);
+      ({ scan: scanned, known, unchanged } = reconciled);
+    } else {
+      scanned = await scanHints(rt, job, ignored);
+      known = knownInScope(journal, record.id, job.paths);
+    }
     const scope = job.full
       ? () => true
       : (path: string) => {
@@ -387,7 +396,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const plan = await planChanges({
       scan: scanned,
       inScope: scope,
-      known: files,
+      known,
       knownFolders: folders,
       ignored,
       hash: (path, size) => md5File(join(record.localPath, toNative(path)), size),
@@ -395,6 +404,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const found = statPath(record.localPath, r.path);
         return found.kind !== "none";
       },
+      // A full pass saw every known path: a moved file's old path is among the vanished ones.
+      withIno: (ino) => (job.full ? [] : journal.filesWithIno(record.id, ino)),
     });
     if (!job.full && (plan.deletes.length > 0 || plan.deletedFolders.length > 0)) {
       // A vanished path may be half of a move whose other half the watcher has not reported yet.
@@ -408,15 +419,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         ...plan.issues.filter((i) => !rt.scanIssues.some((o) => o.path === i.path)),
       ];
     }
-    summary.unchanged = plan.unchanged;
+    summary.unchanged = unchanged + plan.unchanged;
     for (const issue of plan.issues) summary.failures.push(issue);
 
     journal.transaction(() => {
       for (const t of plan.touched) putFile(rt, { ...t.record, ...t.local });
       for (const path of plan.forgotten) forgetFile(rt, path);
       for (const u of plan.uploads) {
-        const known = files.get(u.path);
-        if (!known)
+        if (!known.has(u.path))
           putFile(rt, { path: u.path, ...u.local, md5: u.md5, remoteId: null, remoteVersion: null });
       }
     });
@@ -437,7 +447,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const allowed = job.allowMassDelete || rt.allowMassDeleteOnce;
       const mass =
         deleteCount > massDelete.files ||
-        (deleteCount > massDelete.minimumForShare && deleteCount > massDelete.share * files.size);
+        (deleteCount > massDelete.minimumForShare &&
+          deleteCount > massDelete.share * journal.fileCount(record.id));
       if (rt.dropHeldDeletes) {
         journal.transaction(() => {
           for (const r of plan.deletes) forgetFile(rt, r.path);
@@ -548,34 +559,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   function putFile(rt: PairRuntime, file: FileRecord): void {
-    rt.files?.set(file.path, file);
     journal.putFile(rt.record.id, file);
   }
   function forgetFile(rt: PairRuntime, path: string): void {
-    rt.files?.delete(path);
     journal.deleteFile(rt.record.id, path);
   }
   function forgetFolder(rt: PairRuntime, folder: string): void {
-    for (const path of [...(rt.files?.keys() ?? [])]) if (isBelow(path, folder)) rt.files?.delete(path);
     for (const path of [...(rt.folders?.keys() ?? [])])
       if (path === folder || isBelow(path, folder)) rt.folders?.delete(path);
     journal.deleteBelow(rt.record.id, folder);
   }
   function movedInMemory(rt: PairRuntime, from: string, to: string, folder: boolean): void {
-    const files = rt.files!;
     const folders = rt.folders!;
-    if (!folder) {
-      const record = files.get(from);
-      files.delete(from);
-      if (record) files.set(to, { ...record, path: to });
-      return;
-    }
-    for (const [path, record] of [...files]) {
-      if (!isBelow(path, from)) continue;
-      files.delete(path);
-      const next = to + path.slice(from.length);
-      files.set(next, { ...record, path: next });
-    }
+    if (!folder) return;
     for (const [path, id] of [...folders]) {
       if (path !== from && !isBelow(path, from)) continue;
       folders.delete(path);
@@ -679,7 +675,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       journal.movePath(rt.record.id, from, to, folder);
       movedInMemory(rt, from, to, folder);
       if (!folder && local) {
-        const record = rt.files!.get(to);
+        const record = journal.file(rt.record.id, to);
         if (record) putFile(rt, { ...record, size: local.size, mtimeMs: local.mtimeMs, ino: local.ino });
       }
     });

@@ -55,6 +55,11 @@ export interface PlanInput {
   hash(path: string, size: number): Promise<string>;
   /** Does this known path (outside the scope) still exist with the recorded stat? */
   stillThere(record: FileRecord): boolean;
+  /**
+   * Known files with this inode, wherever they are (a pass on hints looks up a moved file's old
+   * path here). Defaults to searching `known`.
+   */
+  withIno?(ino: number): Iterable<FileRecord>;
 }
 
 const parentOf = (path: string): string => {
@@ -125,8 +130,10 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
   }
 
   // Outside a full scan a moved file's old path may not be in scope: look it up by inode.
+  const withIno =
+    input.withIno ?? ((ino: number) => [...known.values()].filter((record) => record.ino === ino));
   const outOfScopeByIno = (local: LocalFile): FileRecord | undefined => {
-    for (const record of known.values()) {
+    for (const record of withIno(local.ino)) {
       if (record.ino !== local.ino || record.size !== local.size || record.mtimeMs !== local.mtimeMs)
         continue;
       if (!record.remoteId || input.inScope(record.path) || scan.files.has(record.path)) continue;
@@ -178,8 +185,13 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
 
   // Whole folders that moved: every known file below a vanished folder moved to one new folder.
   const localFolders = new Set(scan.folders);
+  // A folder that could not be read is there, whatever the scan saw of it.
+  const unreadable = (folder: string): boolean => {
+    for (let p = folder; p !== ""; p = parentOf(p)) if (issuePaths.has(p)) return true;
+    return issuePaths.has(".");
+  };
   const vanishedFolders = [...knownFolders.keys()]
-    .filter((f) => input.inScope(f) && !localFolders.has(f) && !input.ignored(f, true))
+    .filter((f) => input.inScope(f) && !localFolders.has(f) && !input.ignored(f, true) && !unreadable(f))
     .sort((a, b) => a.length - b.length);
   const movedFolderTargets = new Set<string>();
   const handled = new Set<string>();

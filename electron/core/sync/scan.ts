@@ -44,16 +44,26 @@ export function describeSpecial(stats: Stats | Dirent): string | undefined {
   return undefined;
 }
 
+/** One folder of a walk: its files (by name) and the problems met in it. */
+export interface WalkedFolder {
+  /** Relative path, "" for the root. */
+  path: string;
+  /** False when the folder could not be read (its issue says why). */
+  readable: boolean;
+  files: Map<string, LocalFile>;
+  issues: ScanIssue[];
+}
+
 /**
- * Scans `root`, or only `below` (relative folder paths, each scanned recursively) when given.
- * Ignored entries and symlinks are left out silently.
+ * Walks `root`, or only `below` (relative folder paths, each walked recursively) when given, one
+ * folder at a time, parents before children. Ignored entries and symlinks are left out silently; a
+ * folder that cannot be read is an issue, and a folder that vanished is skipped.
  */
-export async function scanFolder(
+export async function* walkFolders(
   root: string,
   ignored: IgnoreMatcher,
   below?: string[],
-): Promise<ScanResult> {
-  const result: ScanResult = { files: new Map(), folders: [], issues: [] };
+): AsyncGenerator<WalkedFolder> {
   const stack = below ? [...below].reverse() : [""];
   let sinceYield = 0;
   while (stack.length > 0) {
@@ -65,10 +75,15 @@ export async function scanFolder(
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") continue;
-      result.issues.push({ path: folder || ".", reason: reasonOf(error) });
+      yield {
+        path: folder,
+        readable: false,
+        files: new Map(),
+        issues: [{ path: folder || ".", reason: reasonOf(error) }],
+      };
       continue;
     }
-    if (folder !== "") result.folders.push(folder);
+    const walked: WalkedFolder = { path: folder, readable: true, files: new Map(), issues: [] };
     const children: string[] = [];
     for (const entry of entries) {
       if (entry.isSymbolicLink()) continue;
@@ -81,24 +96,40 @@ export async function scanFolder(
       }
       const special = describeSpecial(entry);
       if (special) {
-        result.issues.push({ path, reason: special });
+        walked.issues.push({ path, reason: special });
         continue;
       }
       try {
         const stats = lstatSync(join(absolute, entry.name));
         if (stats.isFile())
-          result.files.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+          walked.files.set(entry.name, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-          result.issues.push({ path, reason: reasonOf(error) });
+          walked.issues.push({ path, reason: reasonOf(error) });
       }
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    yield walked;
     sinceYield += entries.length + 1;
     if (sinceYield >= 500) {
       sinceYield = 0;
       await yieldToLoop();
     }
+  }
+}
+
+/** A walk gathered whole: for small scopes (a hinted folder), never for a whole pair. */
+export async function scanFolder(
+  root: string,
+  ignored: IgnoreMatcher,
+  below?: string[],
+): Promise<ScanResult> {
+  const result: ScanResult = { files: new Map(), folders: [], issues: [] };
+  for await (const folder of walkFolders(root, ignored, below)) {
+    if (folder.path !== "" && folder.readable) result.folders.push(folder.path);
+    const prefix = folder.path === "" ? "" : folder.path + "/";
+    for (const [name, file] of folder.files) result.files.set(prefix + name, file);
+    result.issues.push(...folder.issues);
   }
   return result;
 }

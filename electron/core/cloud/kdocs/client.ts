@@ -23,6 +23,7 @@ import {
   JSON_TYPE,
   MAX_LIST_COUNT,
   MAX_MOVE_BATCH,
+  ROOT_TOKEN,
   UPLOAD_FILE_FIELD,
   api,
   envelope,
@@ -93,7 +94,7 @@ export class KdocsClient {
     this.#retry = retryPolicy({ now: this.#now, ...options.retry });
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const Agent = this.#base.protocol === "https:" ? https.Agent : http.Agent;
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 16 });
   }
 
   /** Releases idle connections. */
@@ -278,14 +279,14 @@ export class KdocsClient {
     const parentId =
       target.parentPath !== undefined
         ? await this.#resolvePath(target.parentPath, signal)
-        : (target.parentId ?? "0");
+        : (target.parentId ?? ROOT_TOKEN);
     if (parentId === undefined) return undefined;
     const entry = await this.find(parentId, name, signal);
     return entry?.kind === "file" && entry.md5 === md5 ? entry : undefined;
   }
 
   async #resolvePath(path: string[], signal?: AbortSignal): Promise<string | undefined> {
-    let id = "0";
+    let id = ROOT_TOKEN;
     for (const segment of path) {
       const folder = await this.find(id, segment, signal);
       if (folder?.kind !== "folder") return undefined;
@@ -389,5 +390,5 @@ function pickTarget(input: UploadTarget): UploadTarget {
   }
   if (input.replaceId !== undefined) return { replaceId: input.replaceId };
   if (input.parentPath !== undefined) return { parentPath: input.parentPath };
-  return { parentId: input.parentId ?? "0" };
+  return { parentId: input.parentId ?? ROOT_TOKEN };
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
+import { startSandbox, type FaultSpec, type Sandbox } from "../../../../sandbox/server.ts";
 import type { ServerTaskRef, ServerTaskStatus } from "../provider.ts";
 import type { FetchLike } from "../http/transport.ts";
 import { createKdocsProvider, type KdocsProvider, type KdocsProviderConfig } from "./provider.ts";
@@ -114,6 +114,12 @@ describe("files and folders", () => {
       offset = page.nextOffset;
     } while (offset !== null);
     expect(names).toEqual(["f0", "f1", "f2"]);
+
+    const paged = connect(sandbox, { listPageSize: 2 });
+    const first = await paged.list(folder.id);
+    expect(first.entries.map((e) => e.name)).toEqual(["f0", "f1"]);
+    const second = await paged.list(folder.id, first.next);
+    expect(second).toMatchObject({ next: null, entries: [{ name: "f2" }] });
     await expect(provider.list(folder.id, "not-a-cursor")).rejects.toMatchObject({ kind: "invalid" });
   });
 
@@ -343,11 +349,19 @@ describe("signature and account errors", () => {
 
 describe("faults", () => {
   test("uploads through 500s and dropped connections arrive exactly once", async () => {
-    const faulty = await startSandbox({ faults: { errorRate: 0.3, dropRate: 0.3 } });
+    const faulty = await startSandbox();
+    const uploadPath = "/api/v1/openapi/appspace/files/upload";
+    // Each upload meets a 500, then a dropped connection, then a healthy server: the retry's sleep
+    // moves the server to the next state.
+    let script: Array<FaultSpec | null> = [];
+    const p = connect(faulty, {
+      retry: { attempts: 5, random: () => 0, sleep: async () => faulty.setFaults(script.shift() ?? null) },
+    });
     try {
-      const p = connect(faulty, { retry: { ...noWait, attempts: 20 } });
-      const names = ["f1.txt", "f2.txt", "f3.txt", "f4.txt", "f5.txt"];
+      const names = ["f1.txt", "f2.txt", "f3.txt"];
       for (const name of names) {
+        faulty.setFaults({ errorRate: 1, pathPrefix: uploadPath });
+        script = [{ dropRate: 1, pathPrefix: uploadPath }, null];
         const entry = await p.upload({
           localPath: await local(name, `bytes of ${name}`),
           name,
@@ -355,10 +369,23 @@ describe("faults", () => {
         });
         expect(entry.md5).toBe(md5(`bytes of ${name}`));
       }
+      expect((await p.list("0")).entries.map((e) => e.name)).toEqual(names);
+      expect(faulty.stats()[`POST ${uploadPath}`]).toBe(3 * names.length);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  test("uploads through random faults on every endpoint arrive exactly once", async () => {
+    const faulty = await startSandbox({ faults: { errorRate: 0.3, dropRate: 0.3 } });
+    try {
+      const p = connect(faulty, { retry: { ...noWait, attempts: 25 } });
+      const names = ["r1.txt", "r2.txt", "r3.txt", "r4.txt"];
+      for (const name of names) {
+        await p.upload({ localPath: await local(name, `random ${name}`), name, parentId: "0" });
+      }
       faulty.setFaults(null);
-      const listed = (await p.list("0")).entries.map((e) => e.name);
-      expect(listed).toEqual(names);
-      expect(faulty.stats()["POST /api/v1/openapi/appspace/files/upload"]).toBeGreaterThan(names.length);
+      expect((await p.list("0")).entries.map((e) => e.name)).toEqual(names);
     } finally {
       await faulty.close();
     }

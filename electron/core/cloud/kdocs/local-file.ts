@@ -122,7 +122,12 @@ export function uploadBody(
     if (chunk.buffer.byteLength === READ_CHUNK && spares.length < 8) spares.push(Buffer.from(chunk.buffer));
   };
   return {
-    chunks: bodyChunks(file, frame, () => spares.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK)),
+    // Only whole chunks are pooled; a small file's single chunk is sized to fit.
+    chunks: bodyChunks(file, frame, (length) =>
+      length === READ_CHUNK
+        ? (spares.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK))
+        : Buffer.allocUnsafe(length),
+    ),
     recycle,
   };
 }
@@ -130,12 +135,12 @@ export function uploadBody(
 async function* bodyChunks(
   file: LocalFile,
   frame: MultipartFrame,
-  take: () => Buffer,
+  take: (length: number) => Buffer,
 ): AsyncGenerator<Uint8Array> {
   yield frame.preamble;
   const size = file.snapshot.size;
   const readAt = async (position: number): Promise<Buffer> => {
-    const buffer = take().subarray(0, Math.min(READ_CHUNK, size - position));
+    const buffer = take(Math.min(READ_CHUNK, size - position));
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await file.handle.read(buffer, filled, buffer.length - filled, position + filled);

@@ -32,6 +32,8 @@ export interface KdocsProviderConfig {
   now?: () => number;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
+  /** Entries per listing page (at most 500, the default). */
+  listPageSize?: number;
 }
 
 export interface KdocsProvider extends CloudProvider {
@@ -82,7 +84,11 @@ export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider 
         if (!/^\d+$/.test(cursor)) throw new CloudError("invalid", `Not a KDocs listing cursor: ${cursor}`);
         offset = Number(cursor);
       }
-      const page = await client.list(parentId, { offset, count: MAX_LIST_COUNT }, signal);
+      const page = await client.list(
+        parentId,
+        { offset, count: config.listPageSize ?? MAX_LIST_COUNT },
+        signal,
+      );
       return { entries: page.entries, next: page.nextOffset === null ? null : String(page.nextOffset) };
     },
 

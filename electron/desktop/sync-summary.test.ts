@@ -1,0 +1,40 @@
+import { expect, test } from "vitest";
+import type { PairView } from "../../shared/model.ts";
+import { summarizeSync } from "./sync-summary.ts";
+
+const pair = (over: Partial<PairView>): PairView => ({
+  id: "p",
+  accountId: "a",
+  localPath: "/x",
+  remotePath: "/x",
+  deletePolicy: "keep",
+  state: "idle",
+  message: "in sync",
+  pendingFiles: 0,
+  pendingDeletes: 0,
+  issues: [],
+  ...over,
+});
+
+test("the tray says the most urgent thing about all pairs", () => {
+  expect(summarizeSync([])).toEqual({ tone: "idle", text: "No folders synced" });
+  expect(summarizeSync([pair({})])).toEqual({ tone: "idle", text: "Everything is in sync" });
+  expect(summarizeSync([pair({}), pair({ state: "syncing", pendingFiles: 12 })])).toEqual({
+    tone: "busy",
+    text: "Syncing 12 files",
+  });
+  expect(summarizeSync([pair({ state: "degraded", message: "degraded: inotify limit reached" })])).toEqual({
+    tone: "warn",
+    text: "degraded: inotify limit reached",
+  });
+  expect(summarizeSync([pair({ state: "needs-confirmation" }), pair({ state: "syncing" })]).tone).toBe(
+    "warn",
+  );
+  expect(summarizeSync([pair({ state: "error" }), pair({ state: "syncing" })])).toEqual({
+    tone: "error",
+    text: "1 of 2 folders failing",
+  });
+  expect(summarizeSync([pair({ issues: [{ path: "a", reason: "locked" }] })]).text).toBe(
+    "1 file could not sync",
+  );
+});

@@ -1,0 +1,24 @@
+import { startKooDriveTestServer } from "./test-server.ts";
+const s = await startKooDriveTestServer();
+const { token } = await s.login();
+const call = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${s.baseUrl}/koodrive/ose/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const j = await r.json(); console.log(method, path, r.status, JSON.stringify(j).slice(0, 300)); return j as any;
+};
+const folder = await call("POST", "/directory", { fileName: "A", fileType: "10" });
+await call("POST", "/files/0", { parentFileId: "root" });
+const c = await call("POST", "/files/create", { fileName: "x.txt", length: 5, uploadMode: "put" });
+const put = await fetch(c.multiParts[0].uploadUrl, { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: "hello" });
+console.log("PUT", put.status, await put.text());
+await call("POST", "/files/complete", { fileId: c.fileId, sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" });
+const job = await call("POST", "/jobs", { taskType: 3, actionType: 301, taskInfo: { fileInfo: [{ fileId: c.fileId }, { fileId: "nope" }], newFilePath: folder.id } });
+await new Promise((r) => setTimeout(r, 300));
+await call("GET", `/${job.data}`);
+const share = await call("POST", "/share/tasks", { taskType: 1, fileIds: [folder.id] });
+await new Promise((r) => setTimeout(r, 300));
+const d = await call("POST", "/share/taskDetail", { taskId: share.taskId, shareId: "self" });
+const z = await fetch(d.taskInfo.downloadUrl); const buf = Buffer.from(await z.arrayBuffer());
+(await import("node:fs")).writeFileSync("/tmp/kd.zip", buf);
+await call("POST", "/files/create", { fileName: "bad/name", length: 5 });
+await call("GET", "/123");
+await s.close();
