@@ -24,13 +24,21 @@ function harness(snapshotSeqs: number[]) {
     },
   );
   const send = (seq: number) => {
-    for (const listener of listeners) listener({ name: "tree.changed", payload: { seq, accountId: "a", folderIds: [] } });
+    for (const listener of listeners)
+      listener({ name: "tree.changed", payload: { seq, accountId: "a", folderIds: [] } });
   };
   const answer = async () => {
     pending.shift()?.();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { live, send, answer, applied, fetches: () => fetches, reconnect: () => reconnects.forEach((l) => l()) };
+  return {
+    live,
+    send,
+    answer,
+    applied,
+    fetches: () => fetches,
+    reconnect: () => reconnects.forEach((l) => l()),
+  };
 }
 
 test("events during the first snapshot are held, then only the newer ones applied in order", async () => {

@@ -26,14 +26,9 @@ test("the tree shows expanded folders below their row, a loading line for unload
     docs: ready([entry("d1", "docs")]),
   };
   const rows = flattenTree("0", folders, { docs: true, pics: true });
-  expect(rows.map((r) => (r.kind === "entry" ? `${r.depth}:${r.entry.id}` : `${r.depth}:${r.kind}`))).toEqual([
-    "0:docs",
-    "1:d1",
-    "0:pics",
-    "1:note",
-    "0:a",
-    "0:more",
-  ]);
+  expect(rows.map((r) => (r.kind === "entry" ? `${r.depth}:${r.entry.id}` : `${r.depth}:${r.kind}`))).toEqual(
+    ["0:docs", "1:d1", "0:pics", "1:note", "0:a", "0:more"],
+  );
 });
 
 const folder = "0";

@@ -38,7 +38,9 @@ export class Accounts {
   }
 
   userIds(): string[] {
-    return (this.#db.prepare("SELECT user_id FROM users").all() as { user_id: string }[]).map((row) => row.user_id);
+    return (this.#db.prepare("SELECT user_id FROM users").all() as { user_id: string }[]).map(
+      (row) => row.user_id,
+    );
   }
 
   /** A fresh token for a known user and password. */

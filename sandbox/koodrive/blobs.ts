@@ -63,14 +63,17 @@ export class KooBlobs {
   }
 
   /** Concatenates parts 1..count into a staged file, hashing on the way. */
-  async assemble(uploadId: string, count: number): Promise<{ tempPath: string; sha256: string; size: number }> {
+  async assemble(
+    uploadId: string,
+    count: number,
+  ): Promise<{ tempPath: string; sha256: string; size: number }> {
     const tempPath = this.#tempPath();
     const hash = createHash("sha256");
     let size = 0;
-    const root = this;
+    const paths = Array.from({ length: count }, (_, i) => this.partPath(uploadId, i + 1));
     async function* parts() {
-      for (let n = 1; n <= count; n++) {
-        for await (const chunk of createReadStream(root.partPath(uploadId, n), { highWaterMark: 1 << 20 })) {
+      for (const path of paths) {
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
           hash.update(chunk as Buffer);
           size += (chunk as Buffer).length;
           yield chunk as Buffer;

@@ -41,10 +41,32 @@ export function validateName(field: string, name: string): void {
 }
 
 const TYPE_BY_EXTENSION: Record<string, string> = {
-  jpg: "15", jpeg: "15", png: "15", gif: "15", webp: "15", bmp: "15",
-  mp4: "20", mov: "20", avi: "20", mkv: "20",
-  doc: "26", docx: "26", xls: "27", xlsx: "27", csv: "27", ppt: "28", pptx: "28",
-  mp3: "30", wav: "30", flac: "30", zip: "35", rar: "35", "7z": "35", gz: "35", apk: "40", exe: "40",
+  jpg: "15",
+  jpeg: "15",
+  png: "15",
+  gif: "15",
+  webp: "15",
+  bmp: "15",
+  mp4: "20",
+  mov: "20",
+  avi: "20",
+  mkv: "20",
+  doc: "26",
+  docx: "26",
+  xls: "27",
+  xlsx: "27",
+  csv: "27",
+  ppt: "28",
+  pptx: "28",
+  mp3: "30",
+  wav: "30",
+  flac: "30",
+  zip: "35",
+  rar: "35",
+  "7z": "35",
+  gz: "35",
+  apk: "40",
+  exe: "40",
 };
 
 /** The vendor's fileType for a name: "10" folder, 15 image … 45 other [doc]. */
@@ -96,8 +118,7 @@ export class FileTree {
 
   get(owner: string, id: string): FileRow | undefined {
     return this.#db.prepare("SELECT * FROM files WHERE owner = ? AND id = ?").get(owner, id) as
-      | FileRow
-      | undefined;
+      FileRow | undefined;
   }
 
   require(owner: string, id: string, field: string): FileRow {
@@ -161,11 +182,27 @@ export class FileTree {
     return inTransaction(this.#db, () => {
       this.requireFolder(owner, parent, "parentFolder");
       const free = this.freeName(owner, parent, name, mode);
-      return this.#insert({ owner, id: newFileId(), parent, name: free, type: "folder", size: 0, sha256: "" });
+      return this.#insert({
+        owner,
+        id: newFileId(),
+        parent,
+        name: free,
+        type: "folder",
+        size: 0,
+        sha256: "",
+      });
     });
   }
 
-  addFile(owner: string, id: string, parent: string, name: string, mode: RenameMode, size: number, sha256: string) {
+  addFile(
+    owner: string,
+    id: string,
+    parent: string,
+    name: string,
+    mode: RenameMode,
+    size: number,
+    sha256: string,
+  ) {
     return inTransaction(this.#db, () => {
       this.requireFolder(owner, parent, "parentFolder");
       const free = this.freeName(owner, parent, name, mode);
@@ -180,7 +217,9 @@ export class FileTree {
       if (row.type !== "file") throw new KooError(CODES.notForFolders, 400, `fileId: "${id}" is a folder`);
       const t = this.#now();
       this.#db
-        .prepare("UPDATE files SET size = ?, sha256 = ?, version = version + 1, mtime = ? WHERE owner = ? AND id = ?")
+        .prepare(
+          "UPDATE files SET size = ?, sha256 = ?, version = version + 1, mtime = ? WHERE owner = ? AND id = ?",
+        )
         .run(size, sha256, t, owner, id);
       this.#touch(owner, row.parent);
       return { row: { ...row, size, sha256, version: row.version + 1, mtime: t }, replaced: row.sha256 };
@@ -195,7 +234,9 @@ export class FileTree {
       if (row.name === newName) return row;
       const free = this.freeName(owner, row.parent, newName, mode);
       const t = this.#now();
-      this.#db.prepare("UPDATE files SET name = ?, mtime = ? WHERE owner = ? AND id = ?").run(free, t, owner, id);
+      this.#db
+        .prepare("UPDATE files SET name = ?, mtime = ? WHERE owner = ? AND id = ?")
+        .run(free, t, owner, id);
       return { ...row, name: free, mtime: t };
     });
   }
@@ -273,6 +314,9 @@ export class FileTree {
   }
 
   isContentUsed(sha256: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM files WHERE sha256 = ? AND type = 'file' LIMIT 1").get(sha256) !== undefined;
+    return (
+      this.#db.prepare("SELECT 1 FROM files WHERE sha256 = ? AND type = 'file' LIMIT 1").get(sha256) !==
+      undefined
+    );
   }
 }

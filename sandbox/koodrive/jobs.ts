@@ -86,7 +86,8 @@ export class Jobs {
     }
     let target = "";
     if (request.taskType !== 2) {
-      if (request.target === undefined) throw badParameter("taskInfo.newFilePath", "is required: the target folder id");
+      if (request.target === undefined)
+        throw badParameter("taskInfo.newFilePath", "is required: the target folder id");
       target = this.#tree.requireFolder(owner, request.target, "taskInfo.newFilePath").id;
     }
     const id = digits(19);
@@ -167,7 +168,9 @@ export class Jobs {
       }
       const done = results.length >= items.length;
       this.#db
-        .prepare("UPDATE jobs SET status = ?, results = ?, started = COALESCE(started, ?), ended = ? WHERE id = ?")
+        .prepare(
+          "UPDATE jobs SET status = ?, results = ?, started = COALESCE(started, ?), ended = ? WHERE id = ?",
+        )
         .run(done ? 2 : 1, JSON.stringify(results), this.#now(), done ? this.#now() : null, id);
       return done;
     });

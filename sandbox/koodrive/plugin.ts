@@ -121,7 +121,10 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
 
         app.post<{ Params: { type: string } }>("/files/:type", async (request) => {
           if (request.params.type !== "0") {
-            throw badParameter("type", "the local cloud lists 0 (the personal space); it keeps no recycle bin");
+            throw badParameter(
+              "type",
+              "the local cloud lists 0 (the personal space); it keeps no recycle bin",
+            );
           }
           const body = parseWith(listBody, request.body);
           const user = userOf(request, body.containerId);
@@ -190,7 +193,9 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
         app.post("/files/multipart/uploadUrl", async (request) => {
           const body = parseWith(uploadUrlBody, request.body);
           const user = userOf(request, body.containerId);
-          return ok({ multiParts: uploads.uploadUrls(user.userId, body.fileId, body.uploadId, body.multiParts, base()) });
+          return ok({
+            multiParts: uploads.uploadUrls(user.userId, body.fileId, body.uploadId, body.multiParts, base()),
+          });
         });
 
         app.post("/files/complete", async (request) => {
@@ -246,14 +251,22 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
       app.removeAllContentTypeParsers();
       app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
-      app.put<{ Params: { uploadId: string; part: string } }>(`${UPLOAD_PREFIX}:uploadId/:part`, async (request) => {
-        const part = /^\d{1,5}$/.test(request.params.part) ? Number(request.params.part) : Number.NaN;
-        if (!(part >= 1)) throw badParameter("partNumber", "must be a whole number from 1");
-        const length = request.headers["content-length"];
-        const body = (request.body ?? request.raw) as Readable;
-        await uploads.receivePart(request.params.uploadId, part, length === undefined ? undefined : Number(length), body);
-        return ok();
-      });
+      app.put<{ Params: { uploadId: string; part: string } }>(
+        `${UPLOAD_PREFIX}:uploadId/:part`,
+        async (request) => {
+          const part = /^\d{1,5}$/.test(request.params.part) ? Number(request.params.part) : Number.NaN;
+          if (!(part >= 1)) throw badParameter("partNumber", "must be a whole number from 1");
+          const length = request.headers["content-length"];
+          const body = (request.body ?? request.raw) as Readable;
+          await uploads.receivePart(
+            request.params.uploadId,
+            part,
+            length === undefined ? undefined : Number(length),
+            body,
+          );
+          return ok();
+        },
+      );
 
       app.get<{ Params: { downloadId: string } }>(`${DOWNLOAD_PREFIX}:downloadId`, async (request, reply) => {
         const found = await shares.package(request.params.downloadId);
@@ -265,7 +278,6 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
           .send(createReadStream(found.path));
       });
     });
-
   };
 }
 
@@ -284,6 +296,7 @@ function encodeCursor(offset: number): string {
 function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined || cursor === "") return 0;
   const text = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^o\d{1,12}$/.test(text)) throw badParameter("pageInfo.pageCursor", "is not a cursor this server gave out");
+  if (!/^o\d{1,12}$/.test(text))
+    throw badParameter("pageInfo.pageCursor", "is not a cursor this server gave out");
   return Number(text.slice(1));
 }

@@ -51,7 +51,14 @@ export class ShareTasks {
   readonly #dir: string;
   readonly #open = new Map<string, OpenPackage>();
 
-  constructor(db: DatabaseSync, tree: FileTree, blobs: KooBlobs, pacer: Pacer, now: () => number, dataDir: string) {
+  constructor(
+    db: DatabaseSync,
+    tree: FileTree,
+    blobs: KooBlobs,
+    pacer: Pacer,
+    now: () => number,
+    dataDir: string,
+  ) {
     this.#db = db;
     this.#tree = tree;
     this.#blobs = blobs;
@@ -61,17 +68,30 @@ export class ShareTasks {
     mkdirSync(this.#dir, { recursive: true });
   }
 
-  start(owner: string, request: { taskType: number; fileIds: string[]; zipName?: string | undefined; shareId?: string | undefined }): string {
-    if (request.taskType !== 1) throw badParameter("taskType", "the local cloud runs 1 (package download) only");
+  start(
+    owner: string,
+    request: {
+      taskType: number;
+      fileIds: string[];
+      zipName?: string | undefined;
+      shareId?: string | undefined;
+    },
+  ): string {
+    if (request.taskType !== 1)
+      throw badParameter("taskType", "the local cloud runs 1 (package download) only");
     const shareId = request.shareId ?? OWN_FILES_SHARE_ID;
     if (shareId !== OWN_FILES_SHARE_ID) throw notFound(`shareId: no share "${shareId}"`);
-    if (new Set(request.fileIds).size !== request.fileIds.length) throw badParameter("fileIds", "lists a file twice");
+    if (new Set(request.fileIds).size !== request.fileIds.length)
+      throw badParameter("fileIds", "lists a file twice");
     let zipName = request.zipName?.trim() || "download.zip";
-    if (/[<>|:"*?/\\]/.test(zipName)) throw badParameter("zipName", 'must not contain any of < > | : " * ? / \\');
+    if (/[<>|:"*?/\\]/.test(zipName))
+      throw badParameter("zipName", 'must not contain any of < > | : " * ? / \\');
     if (!zipName.toLowerCase().endsWith(".zip")) zipName += ".zip";
     const id = digits(19);
     this.#db
-      .prepare("INSERT INTO share_tasks (id, owner, share_id, status, file_ids, zip_name, created) VALUES (?, ?, ?, 0, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO share_tasks (id, owner, share_id, status, file_ids, zip_name, created) VALUES (?, ?, ?, 0, ?, ?, ?)",
+      )
       .run(id, owner, shareId, JSON.stringify(request.fileIds), zipName, this.#now());
     this.#schedule(id);
     return id;
@@ -104,8 +124,7 @@ export class ShareTasks {
   async package(downloadId: string): Promise<{ path: string; size: number; name: string } | undefined> {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(downloadId)) return undefined;
     const row = this.#db.prepare("SELECT * FROM share_tasks WHERE download_id = ?").get(downloadId) as
-      | TaskRow
-      | undefined;
+      TaskRow | undefined;
     if (!row) return undefined;
     const path = this.#packagePath(downloadId);
     try {
@@ -117,9 +136,13 @@ export class ShareTasks {
 
   /** Unfinished packages are built again from the start. */
   resumeAll(): void {
-    const rows = this.#db.prepare("SELECT id FROM share_tasks WHERE status IN (0, 1)").all() as { id: string }[];
+    const rows = this.#db.prepare("SELECT id FROM share_tasks WHERE status IN (0, 1)").all() as {
+      id: string;
+    }[];
     for (const { id } of rows) {
-      this.#db.prepare("UPDATE share_tasks SET status = 0, done = 0, failed = 0, result_code = 0 WHERE id = ?").run(id);
+      this.#db
+        .prepare("UPDATE share_tasks SET status = 0, done = 0, failed = 0, result_code = 0 WHERE id = ?")
+        .run(id);
       this.#schedule(id);
     }
   }
@@ -200,7 +223,13 @@ export class ShareTasks {
     return createReadStream(this.#blobs.path(row.sha256), { highWaterMark: 1 << 20 });
   }
 
-  async #finish(row: TaskRow, open: OpenPackage, done: number, failed: number, resultCode: number): Promise<boolean> {
+  async #finish(
+    row: TaskRow,
+    open: OpenPackage,
+    done: number,
+    failed: number,
+    resultCode: number,
+  ): Promise<boolean> {
     this.#open.delete(row.id);
     let downloadId: string | null = null;
     if (failed < done) {
@@ -230,7 +259,9 @@ export class ShareTasks {
     const total = (JSON.parse(row.file_ids) as string[]).length;
     const code = error instanceof ZipLimitError ? CODES.badParameter : CODES.serverFault;
     this.#db
-      .prepare("UPDATE share_tasks SET status = 2, done = ?, failed = ?, result_code = ?, ended = ? WHERE id = ?")
+      .prepare(
+        "UPDATE share_tasks SET status = 2, done = ?, failed = ?, result_code = ?, ended = ? WHERE id = ?",
+      )
       .run(total, total, Number(code), this.#now(), id);
   }
 }

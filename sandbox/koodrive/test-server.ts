@@ -71,7 +71,11 @@ export async function startKooDriveTestServer(
     dataDir,
     login: async (name = "demo", password = "demo") => {
       const json = await post(LOGIN_PATH, { name, password });
-      return { token: String(json.token), containerId: String(json.containerId), userId: String(json.userId) };
+      return {
+        token: String(json.token),
+        containerId: String(json.containerId),
+        userId: String(json.userId),
+      };
     },
     advanceClock: (ms) => {
       offset += ms;

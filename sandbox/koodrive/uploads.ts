@@ -39,7 +39,11 @@ export interface PartUrl extends PartRequest {
 }
 
 const noUpload = (fileId: string) =>
-  new KooError(CODES.noUpload, 400, `fileId: no upload in progress for "${fileId}" (completed, expired or never created)`);
+  new KooError(
+    CODES.noUpload,
+    400,
+    `fileId: no upload in progress for "${fileId}" (completed, expired or never created)`,
+  );
 
 export class Uploads {
   readonly #db: DatabaseSync;
@@ -87,7 +91,16 @@ export class Uploads {
       return { fileId, rapidUpload: true, uploadId: "", fileName: row.name, parentFolder: [parent] };
     }
     this.#sweep();
-    const uploadId = this.#insert(owner, fileId, "create", parent, fileName, input.length, input.mode, renameMode);
+    const uploadId = this.#insert(
+      owner,
+      fileId,
+      "create",
+      parent,
+      fileName,
+      input.length,
+      input.mode,
+      renameMode,
+    );
     return {
       fileId,
       rapidUpload: false,
@@ -105,12 +118,22 @@ export class Uploads {
     baseUrl: string,
   ) {
     const file = this.#tree.require(owner, input.fileId, "fileId");
-    if (file.type !== "file") throw new KooError(CODES.notForFolders, 400, `fileId: "${file.id}" is a folder`);
+    if (file.type !== "file")
+      throw new KooError(CODES.notForFolders, 400, `fileId: "${file.id}" is a folder`);
     this.#checkLength(input.mode, input.length);
     const earlier = this.#find(owner, file.id);
     if (earlier) await this.#drop(earlier.upload_id);
     this.#sweep();
-    const uploadId = this.#insert(owner, file.id, "revision", file.parent, file.name, input.length, input.mode, 3);
+    const uploadId = this.#insert(
+      owner,
+      file.id,
+      "revision",
+      file.parent,
+      file.name,
+      input.length,
+      input.mode,
+      3,
+    );
     return {
       fileId: file.id,
       uploadId,
@@ -121,7 +144,13 @@ export class Uploads {
   }
 
   /** Step 2: addresses to PUT parts to. */
-  uploadUrls(owner: string, fileId: string, uploadId: string | undefined, parts: PartRequest[], baseUrl: string): PartUrl[] {
+  uploadUrls(
+    owner: string,
+    fileId: string,
+    uploadId: string | undefined,
+    parts: PartRequest[],
+    baseUrl: string,
+  ): PartUrl[] {
     const upload = this.#require(owner, fileId, uploadId);
     return this.#issue(upload.upload_id, upload.mode, upload.length, parts, baseUrl);
   }
@@ -133,19 +162,27 @@ export class Uploads {
         "SELECT p.declared FROM upload_parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE p.upload_id = ? AND p.part_number = ?",
       )
       .get(uploadId, partNumber) as { declared: number } | undefined;
-    if (!part) throw new KooError(CODES.noUpload, 404, `no upload address for part ${partNumber} of "${uploadId}"`);
+    if (!part)
+      throw new KooError(CODES.noUpload, 404, `no upload address for part ${partNumber} of "${uploadId}"`);
     if (contentLength !== undefined && contentLength !== part.declared) {
-      throw badParameter("Content-Length", `part ${partNumber} was declared with ${part.declared} bytes, not ${contentLength}`);
+      throw badParameter(
+        "Content-Length",
+        `part ${partNumber} was declared with ${part.declared} bytes, not ${contentLength}`,
+      );
     }
     let size: number;
     try {
       size = await this.#blobs.putPart(uploadId, partNumber, body, part.declared);
     } catch (error) {
-      if (error instanceof PartTooLong) throw badParameter("body", `part ${partNumber} is longer than ${part.declared} bytes`);
+      if (error instanceof PartTooLong)
+        throw badParameter("body", `part ${partNumber} is longer than ${part.declared} bytes`);
       throw error;
     }
     if (size !== part.declared) {
-      throw badParameter("body", `part ${partNumber} carried ${size} bytes; it was declared with ${part.declared}`);
+      throw badParameter(
+        "body",
+        `part ${partNumber} carried ${size} bytes; it was declared with ${part.declared}`,
+      );
     }
     this.#db
       .prepare("UPDATE upload_parts SET received = ? WHERE upload_id = ? AND part_number = ?")
@@ -154,33 +191,67 @@ export class Uploads {
   }
 
   /** Step 3: joins the parts, checks length and SHA-256, and makes the file (or version) appear. */
-  async complete(owner: string, kind: "create" | "revision", fileId: string, uploadId: string | undefined, sha256?: string) {
+  async complete(
+    owner: string,
+    kind: "create" | "revision",
+    fileId: string,
+    uploadId: string | undefined,
+    sha256?: string,
+  ) {
     const upload = this.#require(owner, fileId, uploadId);
     if (upload.kind !== kind) {
-      throw badParameter("fileId", kind === "create" ? "is a new version: complete it with completeRevision" : "is a new file: complete it with files/complete");
+      throw badParameter(
+        "fileId",
+        kind === "create"
+          ? "is a new version: complete it with completeRevision"
+          : "is a new file: complete it with files/complete",
+      );
     }
     const parts = this.#db
-      .prepare("SELECT part_number, received FROM upload_parts WHERE upload_id = ? AND received IS NOT NULL ORDER BY part_number")
+      .prepare(
+        "SELECT part_number, received FROM upload_parts WHERE upload_id = ? AND received IS NOT NULL ORDER BY part_number",
+      )
       .all(upload.upload_id) as { part_number: number; received: number }[];
+    if (parts.length === 0 && upload.length > 0)
+      throw badParameter("multiParts", "part 1 was never received");
     parts.forEach((part, index) => {
-      if (part.part_number !== index + 1) throw badParameter("multiParts", `part ${index + 1} was never received`);
+      if (part.part_number !== index + 1)
+        throw badParameter("multiParts", `part ${index + 1} was never received`);
       if (index < parts.length - 1 && part.received < MIN_PART) {
-        throw badParameter("multiParts", `part ${part.part_number} has ${part.received} bytes; every part but the last needs at least 5 MiB`);
+        throw badParameter(
+          "multiParts",
+          `part ${part.part_number} has ${part.received} bytes; every part but the last needs at least 5 MiB`,
+        );
       }
     });
     const total = parts.reduce((sum, part) => sum + part.received, 0);
     if (total !== upload.length) {
-      throw badParameter("length", `the parts hold ${total} bytes; the file was declared with ${upload.length}`);
+      throw badParameter(
+        "length",
+        `the parts hold ${total} bytes; the file was declared with ${upload.length}`,
+      );
     }
     const staged = await this.#blobs.assemble(upload.upload_id, parts.length);
     if (sha256 !== undefined && staged.sha256 !== sha256) {
       await this.#blobs.discard(staged.tempPath);
-      throw new KooError(CODES.integrity, 400, `sha256: the bytes received have SHA-256 ${staged.sha256}, not ${sha256}`);
+      throw new KooError(
+        CODES.integrity,
+        400,
+        `sha256: the bytes received have SHA-256 ${staged.sha256}, not ${sha256}`,
+      );
     }
     await this.#blobs.commit(staged.tempPath, staged.sha256);
     try {
       if (kind === "create") {
-        this.#tree.addFile(owner, fileId, upload.parent, upload.name, upload.rename_mode, total, staged.sha256);
+        this.#tree.addFile(
+          owner,
+          fileId,
+          upload.parent,
+          upload.name,
+          upload.rename_mode,
+          total,
+          staged.sha256,
+        );
       } else {
         const { replaced } = this.#tree.addVersion(owner, fileId, total, staged.sha256);
         if (replaced !== staged.sha256) await this.#release([replaced]);
@@ -193,9 +264,9 @@ export class Uploads {
   }
 
   #holds(sha256: string, length: number): boolean {
-    const row = this.#db.prepare("SELECT size FROM files WHERE sha256 = ? AND type = 'file' LIMIT 1").get(sha256) as
-      | { size: number }
-      | undefined;
+    const row = this.#db
+      .prepare("SELECT size FROM files WHERE sha256 = ? AND type = 'file' LIMIT 1")
+      .get(sha256) as { size: number } | undefined;
     return row?.size === length && this.#blobs.has(sha256);
   }
 
@@ -225,31 +296,54 @@ export class Uploads {
   }
 
   /** A put upload answers its one address at once; a multipart one those it was asked for. */
-  #initialParts(uploadId: string, mode: "put" | "multipart", length: number, parts: PartRequest[] | undefined, baseUrl: string) {
-    if (mode === "put") return { multiParts: this.#issue(uploadId, mode, length, [{ partNumber: 1, partSize: length }], baseUrl) };
-    return parts && parts.length > 0 ? { multiParts: this.#issue(uploadId, mode, length, parts, baseUrl) } : {};
+  #initialParts(
+    uploadId: string,
+    mode: "put" | "multipart",
+    length: number,
+    parts: PartRequest[] | undefined,
+    baseUrl: string,
+  ) {
+    if (mode === "put")
+      return {
+        multiParts: this.#issue(uploadId, mode, length, [{ partNumber: 1, partSize: length }], baseUrl),
+      };
+    return parts && parts.length > 0
+      ? { multiParts: this.#issue(uploadId, mode, length, parts, baseUrl) }
+      : {};
   }
 
-  #issue(uploadId: string, mode: "put" | "multipart", length: number, parts: PartRequest[], baseUrl: string): PartUrl[] {
+  #issue(
+    uploadId: string,
+    mode: "put" | "multipart",
+    length: number,
+    parts: PartRequest[],
+    baseUrl: string,
+  ): PartUrl[] {
     for (const part of parts) {
       if (mode === "put" && (part.partNumber !== 1 || part.partSize !== length)) {
         throw badParameter("multiParts", `a put upload has one part: number 1 with all ${length} bytes`);
       }
       if (part.partSize > MAX_PART) throw badParameter("multiParts.partSize", "a part holds at most 5 GiB");
-      if (part.partSize > length) throw badParameter("multiParts.partSize", `part ${part.partNumber} is longer than the file`);
+      if (part.partSize > length)
+        throw badParameter("multiParts.partSize", `part ${part.partNumber} is longer than the file`);
     }
     const upsert = this.#db.prepare(
       `INSERT INTO upload_parts (upload_id, part_number, declared) VALUES (?, ?, ?)
        ON CONFLICT (upload_id, part_number) DO UPDATE SET declared = excluded.declared, received = NULL`,
     );
-    inTransaction(this.#db, () => parts.forEach((part) => upsert.run(uploadId, part.partNumber, part.partSize)));
-    return parts.map((part) => ({ ...part, uploadUrl: `${baseUrl}${UPLOAD_PREFIX}${uploadId}/${part.partNumber}` }));
+    inTransaction(this.#db, () =>
+      parts.forEach((part) => upsert.run(uploadId, part.partNumber, part.partSize)),
+    );
+    return parts.map((part) => ({
+      ...part,
+      uploadUrl: `${baseUrl}${UPLOAD_PREFIX}${uploadId}/${part.partNumber}`,
+    }));
   }
 
   #find(owner: string, fileId: string): UploadRow | undefined {
-    const row = this.#db.prepare("SELECT * FROM uploads WHERE owner = ? AND file_id = ?").get(owner, fileId) as
-      | UploadRow
-      | undefined;
+    const row = this.#db
+      .prepare("SELECT * FROM uploads WHERE owner = ? AND file_id = ?")
+      .get(owner, fileId) as UploadRow | undefined;
     return row && this.#now() - row.created <= UPLOAD_LIFETIME_MS ? row : undefined;
   }
 

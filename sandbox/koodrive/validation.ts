@@ -25,7 +25,9 @@ const int = (min: number, max: number) =>
 
 const id = z.string().min(1, "must not be empty").max(64, "is longer than 64 characters");
 const containerId = id.optional();
-const renameMode = z.union([z.literal(2), z.literal(3)], { message: "must be 2 (add a time stamp) or 3 (refuse)" });
+const renameMode = z.union([z.literal(2), z.literal(3)], {
+  message: "must be 2 (add a time stamp) or 3 (refuse)",
+});
 const sha256 = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex digits")
@@ -97,7 +99,12 @@ export const uploadUrlBody = z.object({
   multiParts: z.array(partRequest).min(1, "must name at least one part").max(MAX_PARTS),
 });
 
-export const completeBody = z.object({ fileId: id, uploadId: id.optional(), containerId, sha256: sha256.optional() });
+export const completeBody = z.object({
+  fileId: id,
+  uploadId: id.optional(),
+  containerId,
+  sha256: sha256.optional(),
+});
 
 export const jobBody = z.object({
   taskType: int(1, 7),

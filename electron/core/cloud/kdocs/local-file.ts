@@ -1,9 +1,9 @@
 /**
- * The local side of a direct upload. The file is opened once and read twice through the same
- * handle: the first read hashes it (the file's MD5 and the whole multipart body's MD5, which the
- * signature needs before the first byte goes out), the second streams it. A size or mtime that moves
- * between the reads, or a read that comes up short, refuses the upload as "changed" rather than
- * sending a torn file.
+ * The local side of a direct upload. The file is opened once, hashed (the file's MD5 and the whole
+ * multipart body's MD5, which the signature needs before the first byte goes out; a large file is
+ * hashed on two threads at once), then read again through the same handle to be sent. A size or
+ * mtime that moves between the passes, or a read that comes up short, refuses the upload as
+ * "changed" rather than sending a torn file.
  */
 import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
@@ -59,8 +59,8 @@ export interface UploadDigests {
   bodyMd5: string;
 }
 
-/** Below this a second thread costs more than it saves. */
-const PARALLEL_HASH_FROM = 8 * 1024 * 1024;
+/** Below this, threads cost more than they save. */
+const THREADED_HASH_FROM = 8 * 1024 * 1024;
 
 export async function hashForUpload(
   file: LocalFile,
@@ -68,44 +68,44 @@ export async function hashForUpload(
   signal?: AbortSignal,
 ): Promise<UploadDigests> {
   const { size } = file.snapshot;
-  const inWorker = size >= PARALLEL_HASH_FROM;
-  const fileDigest = inWorker ? md5OfDescriptor(file.handle.fd, size, READ_CHUNK, signal) : undefined;
-  // Keeps an early failure of the thread from counting as unhandled before it is awaited.
-  fileDigest?.catch(() => {});
-  const fileHash = inWorker ? undefined : createHash("md5");
-  const bodyHash = createHash("md5").update(frame.preamble);
-  // Two buffers: the next read runs on the thread pool while this thread hashes the last one.
-  const length = Math.min(READ_CHUNK, Math.max(1, size));
-  let current = Buffer.allocUnsafeSlow(length);
-  let spare = Buffer.allocUnsafeSlow(length);
-  const readInto = (buffer: Buffer, position: number) =>
-    file.handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
-  let position = 0;
-  let pending = size > 0 ? readInto(current, 0) : undefined;
-  while (pending) {
-    const { bytesRead } = await pending;
-    if (bytesRead === 0) throw changed(file.path, "while it was being read");
-    if (signal?.aborted)
-      throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
-    const chunk = current.subarray(0, bytesRead);
-    position += bytesRead;
-    pending = position < size ? readInto(spare, position) : undefined;
-    pending?.catch(() => {});
-    fileHash?.update(chunk);
-    bodyHash.update(chunk);
-    [current, spare] = [spare, current];
-  }
-  bodyHash.update(frame.epilogue);
-  let md5: string;
-  if (fileDigest) {
-    const result = await fileDigest;
-    if (result.bytes !== size) throw changed(file.path, "while it was being read");
-    md5 = result.md5;
+  if (signal?.aborted)
+    throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
+  let digests: UploadDigests;
+  if (size >= THREADED_HASH_FROM) {
+    const job = { fd: file.handle.fd, size, chunk: READ_CHUNK };
+    const [plain, body] = await Promise.all([
+      md5OfDescriptor(job, signal),
+      md5OfDescriptor({ ...job, prefix: frame.preamble, suffix: frame.epilogue }, signal),
+    ]);
+    if (plain.bytes !== size || body.bytes !== size) throw changed(file.path, "while it was being read");
+    digests = { md5: plain.md5, bodyMd5: body.md5 };
   } else {
-    md5 = fileHash!.digest("hex");
+    digests = await hashInline(file, frame);
   }
   await assertUnchanged(file, "while it was being read");
-  return { md5, bodyMd5: bodyHash.digest("hex") };
+  return digests;
+}
+
+async function hashInline(file: LocalFile, frame: MultipartFrame): Promise<UploadDigests> {
+  const { size } = file.snapshot;
+  const fileHash = createHash("md5");
+  const bodyHash = createHash("md5").update(frame.preamble);
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, size)));
+  for (let position = 0; position < size;) {
+    const { bytesRead } = await file.handle.read(
+      buffer,
+      0,
+      Math.min(buffer.length, size - position),
+      position,
+    );
+    if (bytesRead === 0) throw changed(file.path, "while it was being read");
+    const chunk = buffer.subarray(0, bytesRead);
+    fileHash.update(chunk);
+    bodyHash.update(chunk);
+    position += bytesRead;
+  }
+  bodyHash.update(frame.epilogue);
+  return { md5: fileHash.digest("hex"), bodyMd5: bodyHash.digest("hex") };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The MD5 of a file's bytes, computed on a worker thread from an already open descriptor. A direct
+ * MD5s of a file's bytes, computed on worker threads from an already open descriptor. A direct
  * upload needs two MD5s over the same bytes (the file's and the multipart body's); MD5 cannot be
- * split, so running one of them beside the other halves the time before the first byte is sent.
- * Threads are kept between uploads: starting one costs about as much as hashing 25 MiB.
+ * split, so running them side by side halves the time before the first byte is sent, and the main
+ * thread (which also serves the UI's requests) stays free. Threads are kept between uploads:
+ * starting one costs about as much as hashing 25 MiB.
  */
 import { Worker } from "node:worker_threads";
 import { CloudError } from "../errors.ts";
@@ -12,9 +13,10 @@ const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const { readSync } = require("node:fs");
-parentPort.on("message", ({ fd, size, chunk }) => {
+parentPort.on("message", ({ fd, size, chunk, prefix, suffix }) => {
   try {
     const hash = createHash("md5");
+    if (prefix) hash.update(prefix);
     const buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(chunk, size)));
     let position = 0;
     while (position < size) {
@@ -23,6 +25,7 @@ parentPort.on("message", ({ fd, size, chunk }) => {
       hash.update(buffer.subarray(0, read));
       position += read;
     }
+    if (suffix && position === size) hash.update(suffix);
     parentPort.postMessage({ md5: hash.digest("hex"), bytes: position });
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) });
@@ -30,16 +33,25 @@ parentPort.on("message", ({ fd, size, chunk }) => {
 });
 `;
 
-const MAX_IDLE_THREADS = 2;
+const MAX_IDLE_THREADS = 4;
 const idle: Worker[] = [];
 
 type Reply = { md5: string; bytes: number } | { error: string };
 
-/** MD5 of bytes [0, size) of `fd`; `bytes` is less than `size` when the file came up short. */
+export interface DescriptorHashJob {
+  fd: number;
+  /** Bytes [0, size) of the file are hashed. */
+  size: number;
+  /** Read size. */
+  chunk: number;
+  /** Hashed before and after the file's bytes. */
+  prefix?: Uint8Array;
+  suffix?: Uint8Array;
+}
+
+/** MD5 of prefix + file + suffix; `bytes` is less than `size` when the file came up short. */
 export function md5OfDescriptor(
-  fd: number,
-  size: number,
-  chunk: number,
+  job: DescriptorHashJob,
   signal?: AbortSignal,
 ): Promise<{ md5: string; bytes: number }> {
   const worker = idle.pop() ?? new Worker(WORKER_SOURCE, { eval: true });
@@ -84,6 +96,6 @@ export function md5OfDescriptor(
     worker.on("message", onMessage);
     worker.once("error", onError);
     worker.once("exit", onExit);
-    worker.postMessage({ fd, size, chunk });
+    worker.postMessage(job);
   });
 }

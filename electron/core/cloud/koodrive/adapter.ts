@@ -64,19 +64,17 @@ export const fileObject = z
     version: z.number().int().nullish(),
     editedTime: time,
   })
-  .transform(
-    (f): RemoteEntry & { sha256?: string } => ({
-      id: f.id,
-      name: f.fileName,
-      // 11 is a "smart folder" [doc]: still a folder to docsync.
-      kind: f.fileType === FOLDER_TYPE || f.fileType === "11" ? "folder" : "file",
-      parentId: f.parentFolder?.[0] ?? "",
-      size: f.size ?? 0,
-      version: f.version ?? 1,
-      mtime: f.editedTime,
-      ...(f.sha256 ? { sha256: f.sha256.toLowerCase() } : {}),
-    }),
-  );
+  .transform((f): RemoteEntry & { sha256?: string } => ({
+    id: f.id,
+    name: f.fileName,
+    // 11 is a "smart folder" [doc]: still a folder to docsync.
+    kind: f.fileType === FOLDER_TYPE || f.fileType === "11" ? "folder" : "file",
+    parentId: f.parentFolder?.[0] ?? "",
+    size: f.size ?? 0,
+    version: f.version ?? 1,
+    mtime: f.editedTime,
+    ...(f.sha256 ? { sha256: f.sha256.toLowerCase() } : {}),
+  }));
 
 export type KooEntry = z.infer<typeof fileObject>;
 
@@ -116,14 +114,12 @@ const uploadSession = z
     rapidUpload: z.boolean().nullish(),
     multiParts: z.array(partAddress).nullish(),
   })
-  .transform(
-    (s): UploadSession => ({
-      fileId: s.fileId,
-      uploadId: s.uploadId ?? "",
-      rapid: s.rapidUpload === true,
-      parts: s.multiParts ?? [],
-    }),
-  );
+  .transform((s): UploadSession => ({
+    fileId: s.fileId,
+    uploadId: s.uploadId ?? "",
+    rapid: s.rapidUpload === true,
+    parts: s.multiParts ?? [],
+  }));
 
 const partAddresses = z.object({ multiParts: z.array(partAddress) }).transform((a) => a.multiParts);
 
@@ -166,9 +162,19 @@ const jobStatus = z
         : 0;
     const failed: ServerTaskItemResult[] = (taskInfos ?? [])
       .filter((item) => item.resultCode !== 0)
-      .map((item) => ({ id: item.fileId, code: item.resultCode, message: item.msg ?? `code ${item.resultCode}` }));
+      .map((item) => ({
+        id: item.fileId,
+        code: item.resultCode,
+        message: item.msg ?? `code ${item.resultCode}`,
+      }));
     if (jobInfo.status === STATUS_CANCELLED) {
-      return { state: "failed", current, total, failed, error: { code: 0, message: "The job was cancelled on KooDrive." } };
+      return {
+        state: "failed",
+        current,
+        total,
+        failed,
+        error: { code: 0, message: "The job was cancelled on KooDrive." },
+      };
     }
     if (jobInfo.status !== STATUS_DONE) return { state: "running", current, total, failed };
     const state = finalState(jobInfo.taskResultCode ?? (failed.length === 0 ? 1 : 2));
@@ -201,7 +207,11 @@ const packageStatus = z
     const current = Math.max(0, Math.min(100, taskInfo.progress ?? 0));
     const base = { current, total: 100, failed: [] };
     if (taskInfo.taskStatus === STATUS_CANCELLED) {
-      return { ...base, state: "failed", error: { code: 0, message: "The package was cancelled on KooDrive." } };
+      return {
+        ...base,
+        state: "failed",
+        error: { code: 0, message: "The package was cancelled on KooDrive." },
+      };
     }
     if (taskInfo.taskStatus !== STATUS_DONE) return { ...base, state: "running" };
     const state = finalState(taskInfo.taskResultCode ?? 1);
@@ -230,7 +240,12 @@ export interface UploadRequest {
 }
 
 export const api = {
-  list: (parentId: string, cursor: string | null, pageSize: number, containerId?: string): ApiCall<FilePage> => ({
+  list: (
+    parentId: string,
+    cursor: string | null,
+    pageSize: number,
+    containerId?: string,
+  ): ApiCall<FilePage> => ({
     method: "POST",
     path: "/files/0",
     json: {
@@ -250,7 +265,13 @@ export const api = {
     method: "POST",
     path: "/directory",
     // renameMode 3: a taken name fails instead of getting a time stamp [doc].
-    json: { ...space(containerId), fileName: name, fileType: FOLDER_TYPE, parentFolder: [parentId], renameMode: 3 },
+    json: {
+      ...space(containerId),
+      fileName: name,
+      fileType: FOLDER_TYPE,
+      parentFolder: [parentId],
+      renameMode: 3,
+    },
     data: fileObject,
   }),
   rename: (fileId: string, name: string, containerId?: string): ApiCall<void> => ({
@@ -259,7 +280,12 @@ export const api = {
     json: { ...space(containerId), name, renameMode: 3 },
     data: nothing,
   }),
-  createFile: (parentId: string, name: string, request: UploadRequest, containerId?: string): ApiCall<UploadSession> => ({
+  createFile: (
+    parentId: string,
+    name: string,
+    request: UploadRequest,
+    containerId?: string,
+  ): ApiCall<UploadSession> => ({
     method: "POST",
     path: "/files/create",
     json: {
@@ -390,10 +416,14 @@ export function errorFromAnswer(
     });
   }
   if (httpStatus >= 500 || httpStatus === 408 || httpStatus === 429) {
-    return new CloudError(httpStatus === 429 ? "quota" : "transient", detail(`KooDrive answered HTTP ${httpStatus}`), {
-      ...options,
-      ...(retryAt !== undefined ? { retryAt } : {}),
-    });
+    return new CloudError(
+      httpStatus === 429 ? "quota" : "transient",
+      detail(`KooDrive answered HTTP ${httpStatus}`),
+      {
+        ...options,
+        ...(retryAt !== undefined ? { retryAt } : {}),
+      },
+    );
   }
   switch (code) {
     case CODES.notFound:
@@ -405,14 +435,22 @@ export function errorFromAnswer(
     case CODES.noUpload:
       return new CloudError("not-found", detail("KooDrive has no such upload in progress"), options);
     case CODES.integrity:
-      return new CloudError("transient", detail("KooDrive received bytes whose SHA-256 does not match"), options);
+      return new CloudError(
+        "transient",
+        detail("KooDrive received bytes whose SHA-256 does not match"),
+        options,
+      );
     case CODES.badParameter:
     case CODES.notForFolders:
       return new CloudError("invalid", detail("KooDrive rejected an argument"), options);
   }
   if (httpStatus === 404) return new CloudError("not-found", detail("KooDrive has no such address"), options);
   if (httpStatus === 413) return new CloudError("too-large", detail("KooDrive refused the size"), options);
-  return new CloudError("protocol", detail(`KooDrive answered HTTP ${httpStatus} with code ${rawCode ?? "none"}`), options);
+  return new CloudError(
+    "protocol",
+    detail(`KooDrive answered HTTP ${httpStatus} with code ${rawCode ?? "none"}`),
+    options,
+  );
 }
 
 /** The error a failed job item stands for. */

@@ -106,7 +106,12 @@ export class KooDriveClient {
     this.#agent.destroy();
   }
 
-  list(parentId: string, cursor: string | null = null, pageSize = MAX_PAGE_SIZE, signal?: AbortSignal): Promise<FilePage> {
+  list(
+    parentId: string,
+    cursor: string | null = null,
+    pageSize = MAX_PAGE_SIZE,
+    signal?: AbortSignal,
+  ): Promise<FilePage> {
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));
     return this.#call(api.list(parentId, cursor, size, this.#containerId), signal);
   }
@@ -156,9 +161,13 @@ export class KooDriveClient {
     if (kind !== "delete" && targetId === undefined) {
       return Promise.reject(new CloudError("invalid", `A ${kind} job needs a target folder.`));
     }
-    return this.#call(api.startJob(JOB[kind], fileIds, kind === "delete" ? undefined : targetId, this.#containerId), signal, {
-      retryOnlyAnswered: true,
-    });
+    return this.#call(
+      api.startJob(JOB[kind], fileIds, kind === "delete" ? undefined : targetId, this.#containerId),
+      signal,
+      {
+        retryOnlyAnswered: true,
+      },
+    );
   }
 
   job(jobId: string, signal?: AbortSignal): Promise<ServerTaskStatus> {
@@ -169,10 +178,15 @@ export class KooDriveClient {
   startPackage(fileIds: string[], zipName?: string, signal?: AbortSignal): Promise<string> {
     if (fileIds.length < 1 || fileIds.length > MAX_PACKAGE_FILES) {
       return Promise.reject(
-        new CloudError("invalid", `A KooDrive package takes 1 to ${MAX_PACKAGE_FILES} items, not ${fileIds.length}.`),
+        new CloudError(
+          "invalid",
+          `A KooDrive package takes 1 to ${MAX_PACKAGE_FILES} items, not ${fileIds.length}.`,
+        ),
       );
     }
-    return this.#call(api.startPackage(fileIds, zipName, this.#containerId), signal, { retryOnlyAnswered: true });
+    return this.#call(api.startPackage(fileIds, zipName, this.#containerId), signal, {
+      retryOnlyAnswered: true,
+    });
   }
 
   packageStatus(taskId: string, signal?: AbortSignal): Promise<PackageStatus> {
@@ -222,7 +236,9 @@ export class KooDriveClient {
         ...(options.onSent ? { onSent: options.onSent } : {}),
       });
     } catch (error) {
-      throw error instanceof CloudError ? error : new CloudError("transient", String(error), { cause: error });
+      throw error instanceof CloudError
+        ? error
+        : new CloudError("transient", String(error), { cause: error });
     }
     if (response.status >= 200 && response.status < 300) return;
     throw this.#failure(response);
@@ -311,7 +327,8 @@ export class KooDriveClient {
       throw this.#failure(response);
     }
     const head = envelope.safeParse(json);
-    if (!head.success || !isSuccess(head.data.code) || response.status >= 300) throw this.#failure(response, json);
+    if (!head.success || !isSuccess(head.data.code) || response.status >= 300)
+      throw this.#failure(response, json);
     const data = call.data.safeParse(json);
     if (!data.success) {
       throw new CloudError(

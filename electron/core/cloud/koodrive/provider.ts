@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { setTimeout as delay } from "node:timers/promises";
 import { CloudError, isCloudError } from "../errors.ts";
 import type {
@@ -79,7 +80,8 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
 
   async function zipDownloadUrl(taskId: string, signal?: AbortSignal): Promise<string> {
     const status = await client.packageStatus(taskId, signal);
-    if (status.state === "running") throw new CloudError("invalid", "The zip is still being packed on KooDrive.");
+    if (status.state === "running")
+      throw new CloudError("invalid", "The zip is still being packed on KooDrive.");
     if (!status.downloadUrl) {
       throw new CloudError("not-found", status.error?.message ?? "KooDrive produced no package.", {
         ...(status.error ? { code: status.error.code } : {}),
@@ -127,7 +129,9 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
         {
           localPath: source.localPath,
           name: source.name,
-          ...(source.replaceId !== undefined ? { replaceId: source.replaceId } : { parentId: source.parentId ?? ROOT_ID }),
+          ...(source.replaceId !== undefined
+            ? { replaceId: source.replaceId }
+            : { parentId: source.parentId ?? ROOT_ID }),
           ...(source.expected ? { expected: source.expected } : {}),
           ...(source.onProgress ? { onProgress: source.onProgress } : {}),
           ...(source.resume ? { resume: source.resume } : {}),
@@ -168,7 +172,9 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
         response = await fetchImpl(url, signal ? { signal } : {});
       } catch (error) {
         if (signal?.aborted) throw cancelled(signal);
-        throw new CloudError("transient", `The package download failed (${(error as Error).message}).`, { cause: error });
+        throw new CloudError("transient", `The package download failed (${(error as Error).message}).`, {
+          cause: error,
+        });
       }
       if (!response.ok || !response.body) {
         throw new CloudError(
@@ -179,19 +185,18 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
       const partial = `${destination}.part`;
       let bytes = 0;
       try {
-        const counted = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).on(
-          "data",
-          (chunk: Buffer) => {
-            bytes += chunk.length;
-          },
-        );
+        const counted = Readable.fromWeb(response.body as WebReadableStream).on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
         await pipeline(counted, createWriteStream(partial), signal ? { signal } : {});
         await rename(partial, destination);
       } catch (error) {
         await rm(partial, { force: true });
         if (signal?.aborted) throw cancelled(signal);
         if (isCloudError(error)) throw error;
-        throw new CloudError("transient", `Saving the package failed (${(error as Error).message}).`, { cause: error });
+        throw new CloudError("transient", `Saving the package failed (${(error as Error).message}).`, {
+          cause: error,
+        });
       }
       return { bytes };
     },

@@ -23,7 +23,8 @@ export class BearerToken {
   #renewing: Promise<string> | undefined;
 
   constructor(options: TokenOptions) {
-    if (!options.token.trim()) throw new CloudError("credentials", "The KooDrive account has no access token.");
+    if (!options.token.trim())
+      throw new CloudError("credentials", "The KooDrive account has no access token.");
     this.#token = options.token.trim();
     this.#refresh = options.refresh;
     this.#now = options.now;

@@ -10,7 +10,14 @@ import { basename } from "node:path";
 import { CloudError, isCloudError } from "../errors.ts";
 import { withRetry } from "../http/retry.ts";
 import { READ_CHUNK, assertUnchanged, openLocalFile, type LocalFile } from "../kdocs/local-file.ts";
-import { MAX_FILE_SIZE, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, type KooEntry, type PartAddress } from "./adapter.ts";
+import {
+  MAX_FILE_SIZE,
+  MAX_PARTS,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+  type KooEntry,
+  type PartAddress,
+} from "./adapter.ts";
 import type { KooDriveClient } from "./client.ts";
 
 export interface LocalUpload {
@@ -65,14 +72,21 @@ export async function uploadLocalFile(
   }
 }
 
-async function uploadOnce(client: KooDriveClient, input: LocalUpload, tuning: UploadTuning): Promise<KooEntry> {
+async function uploadOnce(
+  client: KooDriveClient,
+  input: LocalUpload,
+  tuning: UploadTuning,
+): Promise<KooEntry> {
   const { signal } = input;
   const name = input.name ?? basename(input.localPath);
   const file = await openLocalFile(input.localPath, input.expected);
   try {
     const { size, mtimeMs } = file.snapshot;
     if (size > MAX_FILE_SIZE) {
-      throw new CloudError("too-large", `${name} is ${size} bytes; KooDrive takes files up to ${MAX_FILE_SIZE} bytes.`);
+      throw new CloudError(
+        "too-large",
+        `${name} is ${size} bytes; KooDrive takes files up to ${MAX_FILE_SIZE} bytes.`,
+      );
     }
     // Parts grow for files so large that the default would need more than 10,000 of them.
     const partSize = Math.max(tuning.partSize, Math.ceil(size / MAX_PARTS));
@@ -92,7 +106,15 @@ async function uploadOnce(client: KooDriveClient, input: LocalUpload, tuning: Up
         signal,
       );
       if (session.rapid) return await client.stat(session.fileId, signal);
-      state = { kind, fileId: session.fileId, uploadId: session.uploadId, size, mtimeMs, partSize, partsDone: 0 };
+      state = {
+        kind,
+        fileId: session.fileId,
+        uploadId: session.uploadId,
+        size,
+        mtimeMs,
+        partSize,
+        partsDone: 0,
+      };
       addresses = session.parts;
       input.resume?.save(state);
     }
@@ -184,7 +206,8 @@ async function* readPart(
   let position = offset;
   const end = offset + length;
   while (position < end) {
-    if (signal?.aborted) throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
+    if (signal?.aborted)
+      throw new CloudError("cancelled", "The upload was cancelled.", { cause: signal.reason });
     const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - position));
     let filled = 0;
     while (filled < chunk.length) {
