@@ -42,8 +42,10 @@ try {
     const journal = openJournal(journalFile);
     const started = performance.now();
     const ignored = loadIgnoreRules(local);
-    // The engine's own first pass: a reconcile against the (empty) journal, then the plan.
-    const { scan, known } = await reconcileFolder(local, ignored, journal, pair.id);
+    // The engine's own first pass: the reconcile hashes and indexes every new file, folder by folder.
+    const { scan, known, indexed } = await reconcileFolder(local, ignored, journal, pair.id, {
+      hash: (path, size) => md5File(join(local, path), size),
+    });
     const plan = await planChanges({
       scan,
       inScope: () => true,
@@ -54,22 +56,21 @@ try {
       stillThere: () => false,
       withIno: () => [],
     });
+    const seconds = (performance.now() - started) / 1000;
+    // As after a completed first sync: every file has its cloud copy, every folder its cloud folder.
+    let n = 0;
+    for (let page = journal.unsyncedFiles(pair.id, "", 1000); page.length > 0; ) {
+      journal.transaction(() => {
+        for (const f of page) journal.putFile(pair.id, { ...f, remoteId: `r${n++}`, remoteVersion: 1 });
+      });
+      page = journal.unsyncedFiles(pair.id, page.at(-1)!.path, 1000);
+    }
     journal.transaction(() => {
-      let n = 0;
-      for (const u of plan.uploads) {
-        journal.putFile(pair.id, {
-          path: u.path,
-          ...u.local,
-          md5: u.md5,
-          remoteId: `r${n++}`,
-          remoteVersion: 1,
-        });
-      }
       for (const f of scan.folders) journal.putFolder(pair.id, { path: f, remoteId: `d:${f}` });
     });
-    const seconds = (performance.now() - started) / 1000;
     journal.close();
-    if (plan.uploads.length !== made) throw new Error(`indexed ${plan.uploads.length} of ${made} files`);
+    if (indexed + plan.uploads.length !== made || n !== made)
+      throw new Error(`indexed ${indexed} + ${plan.uploads.length} of ${made} files`);
     return seconds;
   })();
   const rssAfterIndex = peakRssMiB();
@@ -85,7 +86,10 @@ try {
 
   // Idle with the watcher on.
   await t.engine.start();
-  await waitFor(() => t.engine.pairs()[0]?.state === "idle", "the watcher start-up pass", 120_000);
+  await waitFor(() => t.engine.pairs()[0]?.state === "idle", "the watcher start-up pass", 120_000).catch((e) => {
+    console.log(JSON.stringify(t.engine.pairs()[0]));
+    throw e;
+  });
   await new Promise((r) => setTimeout(r, 2000));
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();

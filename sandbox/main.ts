@@ -28,6 +28,7 @@ process.stdout.write(
     `sandbox listening on ${sandbox.url}`,
     `kdocs app_id: ${sandbox.appId}`,
     `kdocs app_key: ${sandbox.appKey}`,
+    `kdocs access_token (scripts): ${sandbox.scriptsAccessToken}`,
     `ost app_id: ${sandbox.ost.appId}`,
     `ost api_key: ${sandbox.ost.apiKey}`,
     `ost api_secret: ${sandbox.ost.apiSecret}`,

@@ -1,4 +1,4 @@
-/** The local cloud: KDocs application space and iFlytek OST on one loopback HTTP server. */
+/** The local cloud: KDocs application space, KDocs scripts and iFlytek OST on one loopback HTTP server. */
 import Fastify, { type FastifyReply } from "fastify";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,6 +18,8 @@ import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
 import { demoCredentials } from "./credentials.ts";
 import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
 import { ostPlugin } from "./ost/plugin.ts";
+import { scriptsPlugin } from "./scripts/plugin.ts";
+import { ScriptService } from "./scripts/runs.ts";
 
 export type { FaultSpec } from "./faults.ts";
 export type { Plan } from "./appspace/quota.ts";
@@ -40,6 +42,8 @@ export interface SandboxOptions {
   /** Pace of batch-move tasks; default 50. */
   moveItemsPerSecond?: number;
   ost?: { appId?: string; apiKey?: string; apiSecret?: string };
+  /** The user access_token the script endpoints accept; default: a demo token kept per data folder. */
+  scriptsAccessToken?: string;
 }
 
 export interface Sandbox {
@@ -49,6 +53,8 @@ export interface Sandbox {
   appKey: string;
   dataDir: string;
   ost: { appId: string; apiKey: string; apiSecret: string };
+  /** The user access_token of the script endpoints (personal space). */
+  scriptsAccessToken: string;
   setFaults(spec: FaultSpec | null): void;
   /** Requests received per endpoint ("POST /api/v1/openapi/appspace/files/upload"), faults included. */
   stats(): Record<string, number>;
@@ -84,6 +90,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moves = new MoveTasks(db, tree, options.moveItemsPerSecond ?? 50, now);
   const imports = new ImportTasks(db, tree, blobs, content, now);
   const faults = new FaultInjector(options.faults ?? null);
+  const scripts = new ScriptService({
+    dataDir,
+    now,
+    // Personal-space file ids are the application space's file tokens.
+    documentKind: (fileId) => tree.get(fileId)?.type,
+    ...(options.scriptsAccessToken !== undefined ? { accessToken: options.scriptsAccessToken } : {}),
+  });
   let stats: Record<string, number> = {};
   let url = "";
 
@@ -143,10 +156,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     { prefix: APPSPACE_PREFIX },
   );
   await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));
+  await server.register(scriptsPlugin(scripts));
 
   try {
     await server.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   } catch (error) {
+    await scripts.close();
     db.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -162,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     appKey: app.appKey,
     dataDir,
     ost,
+    scriptsAccessToken: scripts.accessToken,
     setFaults: (spec) => faults.set(spec),
     stats: () => ({ ...stats }),
     resetStats: () => {
@@ -172,6 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         moves.close();
         await imports.close();
         await server.close();
+        await scripts.close();
         await md5Pool.close();
         db.close();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

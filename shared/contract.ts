@@ -48,6 +48,11 @@ export const channels = {
   },
   "accounts.test": { input: z.object({ accountId: id }), result: AccountView },
   "accounts.remove": { input: z.object({ accountId: id }), result: Ok },
+  /** Stores the user access token of the personal-space APIs (scripts); it is never sent back. */
+  "accounts.setAccessToken": {
+    input: z.object({ accountId: id, accessToken: z.string().min(1).max(2000) }),
+    result: AccountView,
+  },
   "tree.list": {
     input: z.object({ accountId: id, folderId: id, cursor: z.string().nullable().optional() }),
     result: z.object({ entries: z.array(EntryView), next: z.string().nullable() }),
@@ -67,6 +72,16 @@ export const channels = {
   },
   /** Starts a new move of the items that failed in a finished move task. */
   "moves.retryFailed": { input: z.object({ taskId: id }), result: z.object({ taskId: z.string() }) },
+  /** Runs a script on a document; its task's `log` fills as it runs and ends with its result. */
+  "scripts.run": {
+    input: z.object({
+      accountId: id,
+      fileId: id,
+      script: z.string().min(1).max(65_536),
+      name: z.string().min(1).max(100).optional(),
+    }),
+    result: z.object({ taskId: z.string() }),
+  },
   "tasks.snapshot": {
     input: z.object({}),
     result: z.object({ seq: z.number(), tasks: z.array(TaskView) }),

@@ -365,7 +365,7 @@ export async function mv({ core, output, positionals, stop }: CommandContext): P
 }
 
 /** Ends a long wait when the user presses Ctrl-C; the work stays resumable in the journal. */
-function raceStop<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
+export function raceStop<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
   if (stop.aborted) return Promise.reject(new Interrupted());
   return new Promise<T>((resolve, reject) => {
     const onStop = () => reject(new Interrupted());

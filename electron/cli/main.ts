@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
 import * as commands from "./commands.ts";
+import { accountSet, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
@@ -37,6 +38,7 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
   "account list": { run: commands.accountList },
   "account test": { run: commands.accountTest },
   "account remove": { run: commands.accountRemove },
+  "account set": { run: accountSet, options: strings("access-token") },
   "pair add": { run: commands.pairAdd, options: strings("delete") },
   "pair list": { run: commands.pairList },
   "pair remove": { run: commands.pairRemove },
@@ -47,9 +49,10 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
   put: { run: commands.put },
   mkdir: { run: commands.mkdir },
   mv: { run: commands.mv },
+  "script run": { run: scriptRun, options: strings("file", "name") },
 };
 
-const groups = new Set(["account", "pair"]);
+const groups = new Set(["account", "pair", "script"]);
 
 export interface CliEnv {
   env: NodeJS.ProcessEnv;

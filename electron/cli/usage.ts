@@ -17,6 +17,8 @@ Commands:
   account list            the accounts and whether they work
   account test NAME       check an account's credentials again
   account remove NAME     forget an account (and its sync pairs)
+  account set NAME --access-token TOKEN
+                          store the user access token that scripts need (kept encrypted)
   pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]
                           keep a local folder in sync with a cloud folder (created when missing);
                           keep (the default) never deletes in the cloud
@@ -32,6 +34,9 @@ Commands:
                           upload files and folders into a cloud folder
   mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target
                           move cloud files and folders into a folder
+  script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]
+                          run a script on a document, showing its log as it runs;
+                          prints its result, exit 1 when the script fails
 
 Options:
   --home DIR              the home folder

@@ -19,6 +19,7 @@ import { openJournal } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { openSettings } from "./settings/settings.ts";
+import { createScriptRunner, type ScriptRunner } from "./scripts/index.ts";
 import { createSyncEngine } from "./sync/index.ts";
 import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
 import { createTaskPoller, createTaskRegistry, type TaskRegistry } from "./tasks/index.ts";
@@ -48,6 +49,8 @@ export interface LocalCore extends Core {
   readonly accounts: Accounts;
   readonly engine: SyncEngine;
   readonly tasks: TaskRegistry;
+  /** Script tasks; `onLog` streams each task's new log lines as they arrive. */
+  readonly scripts: ScriptRunner;
   /** `/a/b` in an account → its entry (the root for `/`); not-found names the first missing part. */
   resolveRemotePath(accountId: string, path: string): Promise<EntryView>;
   /** `/a/b` in an account, with the folders that are missing created. */
@@ -100,6 +103,15 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       () => poller.stop(),
       () => registry.close(),
     );
+
+    const scripts = createScriptRunner({
+      registry,
+      access: (accountId) => accounts.scriptAccess(accountId),
+      describeDocument: async (accountId, fileId) => (await providerFor(accountId).stat(fileId)).name,
+      now,
+      onError: report,
+    });
+    undo.unshift(() => scripts.stop());
 
     const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
       bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
@@ -163,6 +175,8 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         return account;
       },
       "accounts.test": async ({ accountId }) => accounts.test(accountId),
+      "accounts.setAccessToken": async ({ accountId, accessToken }) =>
+        accounts.setAccessToken(accountId, accessToken),
       "accounts.remove": async ({ accountId }) => {
         const { name } = accounts.get(accountId);
         for (const pair of engine.pairs().filter((p) => p.accountId === accountId)) {
@@ -195,6 +209,9 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       "moves.start": async ({ accountId, entryIds, targetFolderId }) =>
         moves.start({ accountId, entryIds, targetFolderId }),
       "moves.retryFailed": async ({ taskId }) => moves.retryFailed(taskId),
+
+      "scripts.run": async ({ accountId, fileId, script, name }) =>
+        scripts.run({ accountId, fileId, script, ...(name ? { name } : {}) }),
 
       "tasks.snapshot": async () => {
         // The registry delivers its pending batch first, so the snapshot is as new as the sequence number.
@@ -238,6 +255,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     undo.unshift(() => moves.stop());
 
     moves.resumeUnfinished();
+    scripts.resumeUnfinished();
     if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
 
     let closing: Promise<void> | undefined;
@@ -247,6 +265,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       accounts,
       engine,
       tasks: registry,
+      scripts,
       resolveRemotePath: (accountId, path) =>
         asIpc(async () => toEntryView(await resolveRemotePath(providerFor(accountId), path))),
       ensureRemoteFolder: (accountId, path) =>
@@ -254,7 +273,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       accountByName: (name) => accounts.findByName(name),
       close() {
         closing ??= (async () => {
-          await Promise.allSettled([moves.stop(), engine.stop()]);
+          await Promise.allSettled([moves.stop(), engine.stop(), scripts.stop()]);
           poller.stop();
           registry.close();
           for (const unsubscribe of unsubscribers) unsubscribe();

@@ -46,11 +46,12 @@ function clockText(ms: number): string {
 }
 
 /**
- * Task ids look like the vendor's: "ID" and base64 with padding, which the client must pass through
- * encodeURIComponent ("/", "+" and "=" do not survive a query string otherwise).
+ * Task ids look like the vendor's example: "ID" and URL-encoded base64, so they carry "%2F" and
+ * "%3D%3D" themselves. Only a client that passes the id through encodeURIComponent once more
+ * ("%252F") gets it back intact from the query string.
  */
 function newTaskId(): string {
-  return `ID${randomBytes(49).toString("base64")}`;
+  return `ID${encodeURIComponent(randomBytes(49).toString("base64"))}`;
 }
 
 export class ScriptService {
@@ -87,6 +88,10 @@ export class ScriptService {
     if (!taken) return undefined;
     const { task, logs } = taken;
     return { error: task.error, status: task.status, data: { logs, result: task.result } };
+  }
+
+  documentKind(fileId: string): "file" | "folder" | undefined {
+    return this.#options.documentKind(fileId);
   }
 
   /** A cell of a document's sheet (for tests and the curious). */

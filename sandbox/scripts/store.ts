@@ -70,8 +70,7 @@ export class ScriptStore {
   /** The demo token of this data folder, created on first use. */
   demoAccessToken(): string {
     const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'access_token'").get() as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (row) return row.value;
     const token = newAccessToken();
     this.#db.prepare("INSERT INTO meta (key, value) VALUES ('access_token', ?)").run(token);
@@ -85,9 +84,9 @@ export class ScriptStore {
   }
 
   task(id: string): TaskRow | undefined {
-    return this.#db.prepare("SELECT id, file_id, name, status, error, result FROM script_tasks WHERE id = ?").get(id) as
-      | TaskRow
-      | undefined;
+    return this.#db
+      .prepare("SELECT id, file_id, name, status, error, result FROM script_tasks WHERE id = ?")
+      .get(id) as TaskRow | undefined;
   }
 
   appendLog(taskId: string, line: LogLine): void {
@@ -118,7 +117,9 @@ export class ScriptStore {
           .prepare("SELECT line FROM script_logs WHERE task_id = ? AND delivered = 0 ORDER BY seq")
           .all(taskId) as { line: string }[];
         logs = rows.map((r) => JSON.parse(r.line) as LogLine);
-        this.#db.prepare("UPDATE script_logs SET delivered = 1 WHERE task_id = ? AND delivered = 0").run(taskId);
+        this.#db
+          .prepare("UPDATE script_logs SET delivered = 1 WHERE task_id = ? AND delivered = 0")
+          .run(taskId);
       }
       this.#db.exec("COMMIT");
       return task && { task, logs };
@@ -136,9 +137,9 @@ export class ScriptStore {
   }
 
   cell(fileId: string, cell: string): Value | undefined {
-    const row = this.#db.prepare("SELECT value FROM sheet_cells WHERE file_id = ? AND cell = ?").get(fileId, cell) as
-      | { value: string }
-      | undefined;
+    const row = this.#db
+      .prepare("SELECT value FROM sheet_cells WHERE file_id = ? AND cell = ?")
+      .get(fileId, cell) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as Value) : undefined;
   }
 

@@ -117,4 +117,21 @@ describe("accounts", () => {
     expect(open().list()).toEqual([]);
     expect(changes).toEqual([1, 1, 0]);
   });
+
+  it("keeps a user access token encrypted, never shows it, and hands it only to the script calls", async () => {
+    const accounts = open();
+    const { id } = await accounts.add(input(APP_KEY));
+    expect(() => accounts.scriptAccess(id)).toThrow(/has no user access token/);
+    const view = accounts.setAccessToken(id, "user-token-abcdef");
+    expect(view.hasAccessToken).toBe(true);
+    const reopened = open();
+    expect(reopened.scriptAccess(id)).toEqual({
+      baseUrl: "http://127.0.0.1:1",
+      accessToken: "user-token-abcdef",
+    });
+    const everything = JSON.stringify(reopened.list()) + readFileSync(join(home, "settings.json"), "utf8");
+    expect(everything).not.toContain("user-token-abcdef");
+    // The app key is kept beside it.
+    await expect(reopened.test(id)).resolves.toMatchObject({ status: { state: "connected" } });
+  });
 });

@@ -44,6 +44,10 @@ export interface Accounts {
   /** Points an existing account at a new endpoint (the local cloud listens on a new port each start). */
   repoint(accountId: string, config: KdocsConfig): AccountView;
   providerFor(accountId: string): CloudProvider;
+  /** Stores (encrypted) the user access token of the personal-space APIs; it is never returned. */
+  setAccessToken(accountId: string, accessToken: string): AccountView;
+  /** Where and with which user token the script calls go; throws when the account has no token. */
+  scriptAccess(accountId: string): { baseUrl: string; accessToken: string };
   /** Called after every change with the new list. */
   onChange(listener: (accounts: AccountView[]) => void): () => void;
   /** Releases every provider's connections. */
@@ -223,6 +227,35 @@ export function createAccounts(deps: {
     },
 
     providerFor,
+
+    setAccessToken(accountId, accessToken) {
+      const account = find(accountId);
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
+      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      secret.accessToken = accessToken;
+      const updated: StoredAccount = {
+        ...account,
+        hasAccessToken: true,
+        secrets: secrets.encrypt(JSON.stringify(secret)),
+      };
+      save(updated);
+      changed();
+      return toAccountView(updated);
+    },
+
+    scriptAccess(accountId) {
+      const account = find(accountId);
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
+      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      if (!account.hasAccessToken || !secret.accessToken) {
+        throw ipcFailure(
+          "credentials",
+          `The account "${account.name}" has no user access token, which scripts need.`,
+        );
+      }
+      return { baseUrl: account.baseUrl, accessToken: secret.accessToken };
+    },
+
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

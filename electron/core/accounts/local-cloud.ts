@@ -9,6 +9,8 @@ import type { Accounts, KdocsConfig } from "./accounts.ts";
 export const LOCAL_CLOUD_NAME = "Local cloud (sandbox)";
 
 export interface LocalCloud extends KdocsConfig {
+  /** The user token of its script endpoints. */
+  accessToken?: string;
   /** Stops the local cloud when the core closes. */
   close?: () => Promise<void>;
 }
@@ -24,10 +26,11 @@ export async function connectLocalCloud(
   const config: KdocsConfig = { baseUrl: cloud.baseUrl, appId: cloud.appId, appKey: cloud.appKey };
   if (cloud.largeFiles) config.largeFiles = cloud.largeFiles;
   try {
-    const account =
+    let account =
       existing.length === 1
         ? accounts.repoint(existing[0]!.id, config)
         : await accounts.add({ kind: "kdocs", name: LOCAL_CLOUD_NAME, ...config }, { sandbox: true });
+    if (cloud.accessToken) account = accounts.setAccessToken(account.id, cloud.accessToken);
     return { cloud, account };
   } catch (error) {
     await cloud.close?.();

@@ -81,8 +81,9 @@ export interface Journal {
   /** Every folder that directly holds a known file ("" for the root). */
   fileFolders(pairId: string): string[];
   filesWithIno(pairId: string, ino: number): FileRecord[];
-  /** Known files that have no cloud copy yet (indexed, not uploaded), one at a time. */
-  unsyncedFiles(pairId: string): Iterable<FileRecord>;
+  /** Known files with no cloud copy yet (indexed, not uploaded), in path order after `after`. */
+  unsyncedFiles(pairId: string, after: string, limit: number): FileRecord[];
+  unsyncedCount(pairId: string): number;
   fileCount(pairId: string): number;
   file(pairId: string, path: string): FileRecord | undefined;
   putFile(pairId: string, file: FileRecord): void;
@@ -246,7 +247,7 @@ export function openJournal(file: string): Journal {
     filesIn(pairId, folder) {
       const out: FileRecord[] = [];
       const key = folder === "" ? "" : folder + "/";
-      for (const row of sql(`select * from files where pair_id = ? and ${dirOf} = ?`).iterate(pairId, key))
+      for (const row of sql(`select * from files indexed by files_by_dir where pair_id = ? and ${dirOf} = ?`).iterate(pairId, key))
         out.push(toFile(row));
       return out;
     },
@@ -264,9 +265,16 @@ export function openJournal(file: string): Journal {
     filesWithIno(pairId, ino) {
       return sql("select * from files where pair_id = ? and ino = ?").all(pairId, ino).map(toFile);
     },
-    *unsyncedFiles(pairId) {
-      for (const row of sql("select * from files where pair_id = ? and remote_id is null").iterate(pairId))
-        yield toFile(row);
+    unsyncedFiles(pairId, after, limit) {
+      return sql(
+        "select * from files indexed by files_unsynced where pair_id = ? and path > ? and remote_id is null order by path limit ?",
+      )
+        .all(pairId, after, limit)
+        .map(toFile);
+    },
+    unsyncedCount(pairId) {
+      const row = sql("select count(*) as n from files indexed by files_unsynced where pair_id = ? and remote_id is null").get(pairId);
+      return Number(row?.n ?? 0);
     },
     fileCount(pairId) {
       const row = sql("select count(*) as n from files where pair_id = ?").get(pairId);

@@ -71,8 +71,10 @@ export const migrations: readonly string[] = [
     account_id text
   );
   `,
-  // Files by their folder ("a/b/" for "a/b/c.txt", "" at the root), so a pass reads one folder at a time.
+  // Files by their folder ("a/b/" for "a/b/c.txt", "" at the root), so a pass reads one folder at a
+  // time; and the files still waiting for their first upload, so a pass streams them from here.
   `
   create index files_by_dir on files (pair_id, rtrim(path, replace(path, '/', '')));
+  create index files_unsynced on files (pair_id, path) where remote_id is null;
   `,
 ];

@@ -379,7 +379,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     let known: Map<string, FileRecord>;
     let unchanged = 0;
     if (job.full) {
-      const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id);
+      const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id, {
+        hash: (path, size) => md5File(join(record.localPath, toNative(path)), size),
+      });
       ({ scan: scanned, known, unchanged } = reconciled);
     } else {
       scanned = await scanHints(rt, job, ignored);
@@ -425,20 +427,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     journal.transaction(() => {
       for (const t of plan.touched) putFile(rt, { ...t.record, ...t.local });
       for (const path of plan.forgotten) forgetFile(rt, path);
+      // New files wait in the journal with every other file not uploaded yet; uploads stream from there.
       for (const u of plan.uploads) {
-        if (!known.has(u.path))
+        if (!u.replaceId)
           putFile(rt, { path: u.path, ...u.local, md5: u.md5, remoteId: null, remoteVersion: null });
       }
     });
 
     // Quarantined files wait for their retry time; everything else flows.
     const failures = new Map(journal.failures(record.id).map((f) => [f.path, f]));
-    const uploads = plan.uploads.filter((u) => {
-      const failure = failures.get(u.path);
-      if (!failure?.nextRetryAt || failure.nextRetryAt <= now()) return true;
-      summary.failures.push({ path: u.path, reason: failure.reason });
-      return false;
-    });
+    const waiting = (path: string): boolean => {
+      const failure = failures.get(path);
+      if (!failure?.nextRetryAt || failure.nextRetryAt <= now()) return false;
+      summary.failures.push({ path, reason: failure.reason });
+      return true;
+    };
+    const versions = plan.uploads.filter((u) => u.replaceId && !waiting(u.path));
+    const newFiles = journal.unsyncedCount(record.id);
 
     const deleteCount =
       plan.deletes.length + plan.deletedFolders.reduce((n, f) => n + Math.max(1, f.files.length), 0);
@@ -470,7 +475,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (doDeletes) rt.heldDeletes = 0;
 
     const work =
-      uploads.length +
+      versions.length +
+      newFiles +
       plan.moves.length +
       plan.folderMoves.length +
       (doDeletes && record.deletePolicy === "mirror" ? deleteCount : 0);
@@ -522,18 +528,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       }
     }
 
-    const results = await Promise.allSettled(
-      uploads.map((item) =>
-        queue.add(async () => {
-          const outcome = await uploadOne(rt, item, { provider, ensureLocalFolder, signal });
-          if (outcome === "uploaded") summary.uploaded += 1;
-          else if (outcome !== "vanished") fail(item.path, outcome.reason);
-          step();
-        }),
-      ),
-    );
-    for (const r of results) if (r.status === "rejected" && signal.aborted) throw r.reason;
-    for (const r of results) if (r.status === "rejected") throw r.reason;
+    await uploadAll(rt, versions, waiting, {
+      upload: async (item) => {
+        const outcome = await uploadOne(rt, item, { provider, ensureLocalFolder, signal });
+        if (outcome === "uploaded") summary.uploaded += 1;
+        else if (outcome === "vanished") {
+          if (!item.replaceId) journal.deleteFile(record.id, item.path);
+        } else fail(item.path, outcome.reason);
+        step();
+      },
+      signal,
+    });
 
     if (doDeletes) await runDeletes(rt, plan, { provider, call, summary, step, fail, signal });
 
@@ -556,6 +561,46 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (rt.allowMassDeleteOnce && doDeletes) rt.allowMassDeleteOnce = false;
     summary.failed = summary.failures.length;
     return summary;
+  }
+
+  /**
+   * New versions of changed files, then every file the journal holds without a cloud copy, read in
+   * pages and queued a few at a time: a first sync of 100,000 files never holds them all in memory.
+   */
+  async function uploadAll(
+    rt: PairRuntime,
+    versions: UploadItem[],
+    waiting: (path: string) => boolean,
+    ctx: { upload(item: UploadItem): Promise<void>; signal: AbortSignal },
+  ): Promise<void> {
+    const running = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const ahead = Math.max(8, queue.concurrency * 2);
+    const submit = async (item: UploadItem): Promise<void> => {
+      const tracked: Promise<void> = queue
+        .add(() => ctx.upload(item))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => running.delete(tracked));
+      running.add(tracked);
+      if (queue.size >= ahead) await queue.onSizeLessThan(ahead);
+    };
+    for (const item of versions) await submit(item);
+    const root = rt.record.localPath;
+    for (let after = "", page: FileRecord[]; !failure && !ctx.signal.aborted; after = page.at(-1)!.path) {
+      page = journal.unsyncedFiles(rt.record.id, after, 256);
+      if (page.length === 0) break;
+      for (const r of page) {
+        if (waiting(r.path)) continue;
+        const local = { size: r.size, mtimeMs: r.mtimeMs, ino: r.ino };
+        const md5 = r.md5 ?? (await md5File(join(root, toNative(r.path)), r.size).catch(() => undefined));
+        if (md5 !== undefined) await submit({ path: r.path, local, md5 });
+      }
+    }
+    await Promise.all(running);
+    if (failure) throw failure.error;
+    ctx.signal.throwIfAborted();
   }
 
   function putFile(rt: PairRuntime, file: FileRecord): void {

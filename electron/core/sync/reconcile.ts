@@ -1,26 +1,35 @@
 /**
  * Reconciles a pair's folder with the journal one folder at a time, so memory follows the changes,
- * not the size of the pair: an unchanged file costs one comparison and is forgotten with its folder.
- * What comes out is only what the planner must decide on: local files that are new, changed or not
- * uploaded yet, and known files that changed, vanished (possibly moved) or are not uploaded yet.
+ * not the size of the pair. An unchanged file costs one comparison and is forgotten with its
+ * folder; a new file is hashed and indexed in the journal (no cloud copy yet) with its folder, and
+ * its upload is streamed from there later. What comes back is only what the planner must decide on:
+ * changed files, files that may have moved (same inode as a vanished one, or same size and MD5), and
+ * known files that vanished (deleted, moved, now ignored).
  */
 import type { FileRecord, Journal } from "../journal/index.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
-import { sameStat, walkFolders, type ScanResult } from "./scan.ts";
+import { reasonOf, sameStat, statPath, walkFolders, type LocalFile, type ScanResult } from "./scan.ts";
 
 export interface Reconciled {
   /** Files whose stat matches the journal and whose cloud copy is current. */
   unchanged: number;
+  /** New files indexed in the journal during the walk, waiting for their upload there. */
+  indexed: number;
   /** `files`: only the local files that need a decision; `folders`: every local folder; every issue. */
   scan: ScanResult;
   /** Only the journal's records that need a decision. */
   known: Map<string, FileRecord>;
 }
 
+export interface ReconcileOptions {
+  /** MD5 of a relative path's content. */
+  hash(path: string, size: number): Promise<string>;
+}
+
 const isAtOrBelow = (path: string, folder: string): boolean =>
   folder === "" || path === folder || path.startsWith(folder + "/");
 
-const isCurrent = (record: FileRecord | undefined, local: { size: number; mtimeMs: number; ino: number }) =>
+const isCurrent = (record: FileRecord | undefined, local: LocalFile): boolean =>
   record !== undefined && record.remoteId !== null && record.md5 !== null && sameStat(record, local);
 
 /** A full reconcile of `root` against the journal's records of `pairId`. */
@@ -29,12 +38,30 @@ export async function reconcileFolder(
   ignored: IgnoreMatcher,
   journal: Journal,
   pairId: string,
+  options: ReconcileOptions,
 ): Promise<Reconciled> {
   const scan: ScanResult = { files: new Map(), folders: [], issues: [] };
   const known = new Map<string, FileRecord>();
   const walked = new Set<string>();
   const unreadable: string[] = [];
+  // With nothing synced yet there is nothing a new file could have moved from.
+  const anySynced = journal.fileCount(pairId) > journal.unsyncedCount(pairId);
   let unchanged = 0;
+  let indexed = 0;
+
+  /** A synced file that vanished from another path, with this file's inode and stat: a move. */
+  const movedFrom = (path: string, local: LocalFile): FileRecord | undefined => {
+    if (!anySynced) return undefined;
+    for (const record of journal.filesWithIno(pairId, local.ino)) {
+      if (record.path === path || !record.remoteId) continue;
+      if (record.size !== local.size || record.mtimeMs !== local.mtimeMs) continue;
+      const there = statPath(root, record.path);
+      if (there.kind === "file" && there.file.ino === local.ino) continue;
+      return record;
+    }
+    return undefined;
+  };
+
   for await (const folder of walkFolders(root, ignored)) {
     scan.issues.push(...folder.issues);
     if (!folder.readable) {
@@ -47,15 +74,42 @@ export async function reconcileFolder(
     const records = new Map<string, FileRecord>();
     for (const record of journal.filesIn(pairId, folder.path))
       records.set(record.path.slice(prefix.length), record);
+    const toIndex: FileRecord[] = [];
     for (const [name, local] of folder.files) {
+      const path = prefix + name;
       const record = records.get(name);
       records.delete(name);
       if (isCurrent(record, local)) {
         unchanged += 1;
         continue;
       }
-      scan.files.set(prefix + name, local);
-      if (record) known.set(record.path, record);
+      if (record?.remoteId) {
+        // Synced before and changed since: the planner hashes it and decides.
+        scan.files.set(path, local);
+        known.set(path, record);
+        continue;
+      }
+      if (record && record.md5 !== null && sameStat(record, local)) continue; // indexed, not uploaded yet
+      const from = movedFrom(path, local);
+      if (from) {
+        scan.files.set(path, local);
+        known.set(from.path, from);
+        if (record) known.set(path, record);
+        continue;
+      }
+      try {
+        const md5 = await options.hash(path, local.size);
+        toIndex.push({ path, ...local, md5, remoteId: null, remoteVersion: null });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+          scan.issues.push({ path, reason: reasonOf(error) });
+      }
+    }
+    if (toIndex.length > 0) {
+      journal.transaction(() => {
+        for (const record of toIndex) journal.putFile(pairId, record);
+      });
+      indexed += toIndex.length;
     }
     // Vanished here (deleted, moved, now ignored or unreadable): the planner tells which.
     for (const record of records.values()) known.set(record.path, record);
@@ -66,11 +120,46 @@ export async function reconcileFolder(
     if (walked.has(folder) || unreadable.some((u) => isAtOrBelow(folder, u))) continue;
     for (const record of journal.filesIn(pairId, folder)) known.set(record.path, record);
   }
-  return { unchanged, scan, known };
+  addCopiedFiles(root, journal, pairId, scan, known);
+  return { unchanged, indexed, scan, known };
+}
+
+/**
+ * A tool that copies then deletes leaves a new inode: a new file with a vanished file's size and MD5
+ * is that file moved. Only read when something synced vanished.
+ */
+function addCopiedFiles(
+  root: string,
+  journal: Journal,
+  pairId: string,
+  scan: ScanResult,
+  known: Map<string, FileRecord>,
+): void {
+  const vanished = new Set<string>();
+  for (const record of known.values()) {
+    if (record.remoteId && record.md5 !== null && !scan.files.has(record.path))
+      vanished.add(`${record.size}:${record.md5}`);
+  }
+  if (vanished.size === 0) return;
+  for (let after = "", page: FileRecord[]; ; after = page.at(-1)!.path) {
+    page = journal.unsyncedFiles(pairId, after, 500);
+    if (page.length === 0) return;
+    for (const record of page) {
+      if (!vanished.has(`${record.size}:${record.md5}`) || scan.files.has(record.path)) continue;
+      const there = statPath(root, record.path);
+      if (there.kind !== "file" || !sameStat(there.file, record)) continue;
+      scan.files.set(record.path, there.file);
+      known.set(record.path, record);
+    }
+  }
 }
 
 /** The journal's records at or below the given paths (the scope of a pass on watcher hints). */
-export function knownInScope(journal: Journal, pairId: string, paths: Iterable<string>): Map<string, FileRecord> {
+export function knownInScope(
+  journal: Journal,
+  pairId: string,
+  paths: Iterable<string>,
+): Map<string, FileRecord> {
   const known = new Map<string, FileRecord>();
   for (const path of paths) {
     if (path === "") continue;

@@ -242,6 +242,7 @@ export function errorFromEnvelope(
   failure: Envelope,
   httpStatus: number,
   retryAt: number | undefined,
+  now: number = Date.now(),
 ): CloudError {
   const { code } = failure;
   const said = failure.msg ?? "";
@@ -263,9 +264,10 @@ export function errorFromEnvelope(
         options,
       );
     case 42900:
+      // Quotas are per UTC day [doc]: without Retry-After, the next reset is the next midnight.
       return new CloudError("quota", detail("The daily KDocs quota of this endpoint is used up"), {
         ...options,
-        ...(retryAt !== undefined ? { retryAt } : {}),
+        retryAt: retryAt ?? nextUtcMidnight(now),
       });
     case 40004:
       return new CloudError("not-found", detail("No such file, folder or task on KDocs"), options);
@@ -282,6 +284,11 @@ export function errorFromEnvelope(
       });
   }
   return errorFromStatus(httpStatus, detail(`KDocs answered code ${code}`), options, retryAt);
+}
+
+function nextUtcMidnight(now: number): number {
+  const day = 24 * 60 * 60 * 1000;
+  return Math.floor(now / day) * day + day;
 }
 
 /** An HTTP failure without a readable envelope (a proxy's page, an unknown code). */

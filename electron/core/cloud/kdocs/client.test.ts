@@ -134,6 +134,14 @@ describe("signing", () => {
   });
 });
 
+test("an address that is not http(s) is refused at once", () => {
+  for (const baseUrl of ["ftp://example.com", "not a url"]) {
+    expect(() => new KdocsClient({ baseUrl, appId: APP_ID, appKey: APP_KEY })).toThrow(
+      expect.objectContaining({ kind: "invalid" }),
+    );
+  }
+});
+
 describe("errors", () => {
   const cases = [
     [30003, 401, "credentials"],
@@ -165,6 +173,14 @@ describe("errors", () => {
       retryAt: now + 3_600_000,
     });
     expect(server.requests).toHaveLength(1);
+  });
+
+  test("a used-up quota without Retry-After resets at the next UTC midnight", async () => {
+    const now = Date.UTC(2025, 0, 1, 13, 30);
+    const { client } = await setup((_req, res) => answerJson(res, 429, { code: 42900, msg: "quota" }), {
+      now: () => now,
+    });
+    await expect(client.stat("f1")).rejects.toMatchObject({ kind: "quota", retryAt: Date.UTC(2025, 0, 2) });
   });
 
   test("an answer of the wrong shape is a protocol error", async () => {
@@ -378,6 +394,21 @@ describe("direct upload", () => {
     await expect(client.uploadFile({ localPath: path, parentId: "0" })).rejects.toMatchObject({
       kind: "protocol",
     });
+  });
+
+  test("cancelling an upload mid-way ends it as cancelled", async () => {
+    const path = await localFile("big.bin", Buffer.alloc(9 * 1024 * 1024, 7));
+    const { client } = await setup(() => {});
+    const controller = new AbortController();
+    const running = client.uploadFile({
+      localPath: path,
+      parentId: "0",
+      signal: controller.signal,
+      onProgress: (sent) => {
+        if (sent > 0) controller.abort();
+      },
+    });
+    await expect(running).rejects.toMatchObject({ kind: "cancelled" });
   });
 
   test("an empty file uploads", async () => {

@@ -83,7 +83,7 @@ export class KdocsClient {
   readonly #agent: http.Agent;
 
   constructor(options: KdocsClientOptions) {
-    this.#base = new URL(options.baseUrl);
+    this.#base = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : new URL("invalid:");
     if (this.#base.protocol !== "http:" && this.#base.protocol !== "https:") {
       throw new CloudError("invalid", `The KDocs address must be http or https: ${options.baseUrl}`);
     }
@@ -354,7 +354,8 @@ export class KdocsClient {
 
   #interpret<T>(response: HttpResponse, call: ApiCall<T>): T {
     const { status } = response;
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), this.#now());
+    const now = this.#now();
+    const retryAt = parseRetryAfter(response.headers.get("retry-after"), now);
     let json: unknown;
     try {
       json = JSON.parse(response.body.toString("utf8"));
@@ -370,7 +371,7 @@ export class KdocsClient {
     if (!parsed.success) {
       throw errorFromStatus(status, `KDocs answered HTTP ${status} without its envelope.`, {}, retryAt);
     }
-    if (parsed.data.code !== 0) throw errorFromEnvelope(parsed.data, status, retryAt);
+    if (parsed.data.code !== 0) throw errorFromEnvelope(parsed.data, status, retryAt, now);
     const data = call.data.safeParse(parsed.data.data);
     if (!data.success) {
       const where = `${call.method} ${call.path}`;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { hashForUpload, openLocalFile, uploadBody, type LocalFile } from "./local-file.ts";
 import { multipartFrame } from "./multipart.ts";
+import { idleHashThreads } from "./parallel-md5.ts";
 
 const md5 = (data: Buffer) => createHash("md5").update(data).digest("hex");
 let dir: string;
@@ -62,4 +63,12 @@ test("hashing stops when the upload is cancelled", async () => {
 
 test("a folder is not a file to upload", async () => {
   await expect(openLocalFile(dir)).rejects.toMatchObject({ kind: "invalid" });
+});
+
+test("a hashing thread that ended while idle is replaced", async () => {
+  const content = randomBytes(9 * 1024 * 1024);
+  const file = await fileWith(content);
+  await hashForUpload(file, frame);
+  await Promise.all(idleHashThreads().map((worker) => worker.terminate()));
+  await expect(hashForUpload(file, frame)).resolves.toMatchObject({ md5: md5(content) });
 });

@@ -36,6 +36,21 @@ parentPort.on("message", ({ fd, size, chunk, prefix, suffix }) => {
 const MAX_IDLE_THREADS = 4;
 const idle: Worker[] = [];
 
+/** The threads kept for the next upload (tests use it to end them). */
+export function idleHashThreads(): readonly Worker[] {
+  return [...idle];
+}
+
+function startWorker(): Worker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  // A thread that ends while idle must not be handed a job it would never answer.
+  worker.once("exit", () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return worker;
+}
+
 type Reply = { md5: string; bytes: number } | { error: string };
 
 export interface DescriptorHashJob {
@@ -54,7 +69,7 @@ export function md5OfDescriptor(
   job: DescriptorHashJob,
   signal?: AbortSignal,
 ): Promise<{ md5: string; bytes: number }> {
-  const worker = idle.pop() ?? new Worker(WORKER_SOURCE, { eval: true });
+  const worker = idle.pop() ?? startWorker();
   worker.ref();
   return new Promise((resolve, reject) => {
     const cleanup = () => {

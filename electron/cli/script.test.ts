@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { upload } from "../../sandbox/testing/wps2-client.ts";
+import { runCli } from "./harness.ts";
+
+describe("cli: script run", () => {
+  let sandbox: Sandbox;
+  let home: string;
+  const script = (name: string, text: string) => {
+    const path = join(home, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    home = mkdtempSync(join(tmpdir(), "docsync-cli-script-"));
+    const app = { url: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey };
+    await upload(app, [["parent_path", "Reports"]], { filename: "q1.xlsx", content: Buffer.from("q1") });
+    const added = await runCli(
+      home,
+      ...["account", "add", "kdocs", "--name", "Work", "--base-url", sandbox.url],
+      ...["--app-id", sandbox.appId, "--app-key", sandbox.appKey],
+    );
+    expect(added.code).toBe(0);
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("says in one line that a token is missing or wrong, and how to set it", async () => {
+    const file = script("one.js", "1");
+    const missing = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      'docsync: The account "Work" has no user access token, which scripts need. Set it with: account set Work --access-token TOKEN\n',
+    );
+
+    expect((await runCli(home, "account", "set", "Work", "--access-token", "wrong-token")).code).toBe(0);
+    const wrong = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^docsync: .*refused the user access token.* Set it with: account set Work --access-token TOKEN$/,
+      ),
+    ]);
+  });
+
+  it("streams the log with times and levels, then prints the result; a script error exits 1", async () => {
+    const set = await runCli(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken);
+    expect(set).toMatchObject({ code: 0, stderr: "" });
+    expect(set.stdout).not.toContain(sandbox.scriptsAccessToken);
+
+    const fill = script(
+      "fill.js",
+      [
+        'console.log("filling")',
+        "Time.sleep(300)",
+        'Application.Range("A1").Value = 42',
+        'console.warn("A1 is " + Application.Range("A1").Text)',
+        "Time.sleep(300)",
+        'Application.Range("A1").Value + 1',
+      ].join("\n"),
+    );
+    const ran = await runCli(
+      home,
+      "script",
+      "run",
+      "Work:/Reports/q1.xlsx",
+      "--file",
+      fill,
+      "--name",
+      "fill",
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
+    const lines = ran.stdout.trim().split("\n");
+    expect(lines.filter((l) => !l.startsWith("result:"))).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} \[info\] 已开始执行$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} \[info\] filling$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} \[warn\] A1 is 42$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} \[info\] 执行完毕$/),
+    ]);
+    expect(lines.at(-1)).toBe("result: 43");
+
+    const broken = script("broken.js", 'console.log("ok")\nwhile (true) {}\n');
+    const failed = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", broken);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/\[info\] ok\n/);
+    expect(failed.stderr).toBe(
+      "docsync: The script failed: line 2: unsupported statement: while (true) {}\n",
+    );
+  });
+});

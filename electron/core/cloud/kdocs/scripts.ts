@@ -1,0 +1,240 @@
+/**
+ * The KDocs script calls of the personal space (contract section 4): start a script on a document,
+ * then poll its status. They carry a user `access_token` in the query instead of a WPS-2 signature.
+ * The shapes the vendor's pages leave open ([ours]: the refused-token code, errors on the status
+ * endpoint, the meaning of `error`) are kept in this file, beside the calls.
+ *
+ * The status endpoint hands out each log line once: an answer lost on the way takes its lines with
+ * it, and asking again cannot bring them back. So these calls are retried only after an answer
+ * that says the server failed (it handed out nothing); a failure where the request may have
+ * reached the server goes to the caller, which knows whether that can cost log lines.
+ */
+import { z } from "zod";
+import { CloudError } from "../errors.ts";
+import { isNetworkFailure, fetchBytes, type FetchLike, type HttpResponse } from "../http/transport.ts";
+import { parseRetryAfter, retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
+import { API_PREFIX, envelope, errorFromEnvelope, errorFromStatus } from "./adapter.ts";
+
+/** A refused user token: missing, unknown or expired [ours]. */
+export const ACCESS_TOKEN_REFUSED = 30006;
+
+export interface ScriptClientOptions {
+  baseUrl: string;
+  accessToken: string;
+  fetchImpl?: FetchLike;
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /**
+   * A status call with no answer for this long is given up, which can cost log lines: generous by
+   * default, since a slow answer is better than a lost one.
+   */
+  timeoutMs?: number;
+}
+
+export interface ScriptLogLine {
+  level: string;
+  /** The logged values, joined by spaces. */
+  text: string;
+  /** ms since epoch. */
+  time: number;
+  /** "test.ks:3:1", or "system" for the server's own lines. */
+  source: string;
+}
+
+export interface ScriptStatus {
+  state: "running" | "finished";
+  /** The log lines not returned by an earlier poll. */
+  logs: ScriptLogLine[];
+  /** The value of the script's last statement, once finished ("[Undefined]" when it has none). */
+  result: string;
+  /** Why the script failed; only once finished. */
+  error?: string;
+}
+
+/** The time of a line: `unix_time` in seconds, refined by the milliseconds of `timestamp` when they agree. */
+function lineTime(unixTime: number, timestamp: string | null | undefined): number {
+  const base = Math.floor(unixTime) * 1000;
+  const clock = /(\d{2})\.(\d{3})$/.exec(timestamp ?? "");
+  if (clock && Number(clock[1]) === Math.floor(unixTime) % 60) return base + Number(clock[2]);
+  return base;
+}
+
+const shown = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+const logLine = z
+  .object({
+    args: z.array(z.unknown()).nullish(),
+    filename: z.string().nullish(),
+    level: z.string().nullish(),
+    unix_time: z.number(),
+    timestamp: z.string().nullish(),
+  })
+  .transform((line): ScriptLogLine => ({
+    level: line.level || "info",
+    text: (line.args ?? []).map(shown).join(" "),
+    time: lineTime(line.unix_time, line.timestamp),
+    source: line.filename ?? "",
+  }));
+
+/** The status answer [doc]: `error`, `status` and `data` at the top level, no `code`. */
+const statusAnswer = z
+  .object({
+    error: z.string().nullish(),
+    status: z.enum(["running", "finish"]),
+    data: z.object({ logs: z.array(logLine).nullish(), result: z.unknown().optional() }).nullish(),
+  })
+  .transform((answer): ScriptStatus => {
+    const finished = answer.status === "finish";
+    const result = answer.data?.result;
+    return {
+      state: finished ? "finished" : "running",
+      logs: answer.data?.logs ?? [],
+      result: result === undefined || result === null ? "" : shown(result),
+      ...(finished && answer.error ? { error: answer.error } : {}),
+    };
+  });
+
+function tokenRefused(said: string | null | undefined): CloudError {
+  return new CloudError("credentials", `KDocs refused the user access token${said ? ` (${said})` : ""}`, {
+    code: ACCESS_TOKEN_REFUSED,
+  });
+}
+
+const startAnswer = z.object({ task_id: z.string().min(1) });
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export class KdocsScriptClient {
+  readonly #base: URL;
+  readonly #token: string;
+  readonly #fetch: FetchLike;
+  readonly #now: () => number;
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+
+  constructor(options: ScriptClientOptions) {
+    this.#base = new URL(options.baseUrl);
+    if (this.#base.protocol !== "http:" && this.#base.protocol !== "https:") {
+      throw new CloudError("invalid", `The KDocs address must be http or https: ${options.baseUrl}`);
+    }
+    if (!options.accessToken) throw new CloudError("needs-config", "Scripts need a user access token.");
+    this.#token = options.accessToken;
+    this.#fetch = options.fetchImpl ?? ((input, init) => fetch(input, init));
+    this.#now = options.now ?? Date.now;
+    this.#retry = retryPolicy({ now: this.#now, ...options.retry });
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /**
+   * Starts `script` on the document `fileId` and returns the server's task id. Not retried after an
+   * answer that may have been lost: the script may be running already, and a second run would
+   * repeat what it does to the document.
+   */
+  async start(fileId: string, script: string, name?: string, signal?: AbortSignal): Promise<string> {
+    const body = Buffer.from(JSON.stringify(name ? { script, script_name: name } : { script }), "utf8");
+    const response = await this.#send(
+      `/personal/files/${encodeURIComponent(fileId)}/script`,
+      "",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body },
+      signal,
+    );
+    const data = startAnswer.safeParse(this.#envelopeData(response));
+    if (!data.success) throw this.#unexpected("the script start", data.error.message);
+    return data.data.task_id;
+  }
+
+  /** One status poll: the lines not returned before, and the result once the script has finished. */
+  async status(taskId: string, signal?: AbortSignal): Promise<ScriptStatus> {
+    // The id goes through encodeURIComponent as the vendor asks, even when it looks encoded already.
+    const response = await this.#send(
+      "/personal/script/status",
+      `&task_id=${encodeURIComponent(taskId)}`,
+      { method: "GET", headers: {} },
+      signal,
+    );
+    const json = this.#json(response);
+    if (json && typeof json === "object" && "code" in json) {
+      // Failures come in the usual envelope; a `code` 0 here would be a shape the contract does not know.
+      this.#envelopeData(response);
+      throw this.#unexpected("a script status", "an envelope where the status was expected");
+    }
+    if (response.status !== 200) throw this.#statusFailure(response);
+    const parsed = statusAnswer.safeParse(json);
+    if (!parsed.success) throw this.#unexpected("a script status", parsed.error.message);
+    return parsed.data;
+  }
+
+  async #send(
+    path: string,
+    query: string,
+    request: { method: string; headers: Record<string, string>; body?: Uint8Array },
+    signal: AbortSignal | undefined,
+  ): Promise<HttpResponse> {
+    const url = new URL(this.#base);
+    url.pathname = `${this.#base.pathname.replace(/\/+$/, "")}${API_PREFIX}${path}`;
+    url.search = `?access_token=${encodeURIComponent(this.#token)}${query}`;
+    return withRetry(
+      async () => {
+        const response = await fetchBytes(this.#fetch, url, request, {
+          timeoutMs: this.#timeoutMs,
+          ...(signal ? { signal } : {}),
+        });
+        // An answered server fault handed nothing out: worth another try here.
+        if (response.status >= 500) throw this.#statusFailure(response);
+        return response;
+      },
+      this.#retry,
+      signal,
+      (error) => !isNetworkFailure(error),
+    );
+  }
+
+  #json(response: HttpResponse): unknown {
+    try {
+      return JSON.parse(response.body.toString("utf8"));
+    } catch {
+      throw errorFromStatus(
+        response.status,
+        `KDocs answered HTTP ${response.status} with something other than JSON.`,
+        {},
+        this.#retryAt(response),
+      );
+    }
+  }
+
+  /** The `data` of a `{code, msg, data}` envelope, or the CloudError its code means. */
+  #envelopeData(response: HttpResponse): unknown {
+    const parsed = envelope.safeParse(this.#json(response));
+    if (!parsed.success) throw this.#statusFailure(response);
+    const { code, msg } = parsed.data;
+    if (code === ACCESS_TOKEN_REFUSED) throw tokenRefused(msg);
+    if (code !== 0) throw errorFromEnvelope(parsed.data, response.status, this.#retryAt(response));
+    return parsed.data.data;
+  }
+
+  /** An HTTP failure, in the words of its envelope when it has one. */
+  #statusFailure(response: HttpResponse): CloudError {
+    let answer: { code?: unknown; msg?: unknown } = {};
+    try {
+      answer = (JSON.parse(response.body.toString("utf8")) as typeof answer | null) ?? {};
+    } catch {
+      // Not JSON (a proxy's page): the HTTP status alone speaks.
+    }
+    const said = typeof answer.msg === "string" ? answer.msg : undefined;
+    if (answer.code === ACCESS_TOKEN_REFUSED) return tokenRefused(said);
+    return errorFromStatus(
+      response.status,
+      `KDocs answered HTTP ${response.status}${said ? ` (${said})` : ""}.`,
+      typeof answer.code === "number" ? { code: answer.code } : {},
+      this.#retryAt(response),
+    );
+  }
+
+  #retryAt(response: HttpResponse): number | undefined {
+    return parseRetryAfter(response.headers.get("retry-after"), this.#now());
+  }
+
+  #unexpected(what: string, detail: string): CloudError {
+    return new CloudError("protocol", `KDocs answered ${what} with an unexpected shape: ${detail}`);
+  }
+}
