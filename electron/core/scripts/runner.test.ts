@@ -10,7 +10,13 @@ import { openJournal, type Journal } from "../journal/index.ts";
 import { createTaskRegistry } from "../tasks/index.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
 import { tempDir, waitFor } from "../testing/harness.ts";
-import { createScriptRunner, RESULT_LEVEL, type ScriptRunner, type ScriptRunnerDeps } from "./index.ts";
+import {
+  createScriptRunner,
+  RESULT_LEVEL,
+  type ScriptClient,
+  type ScriptRunner,
+  type ScriptRunnerDeps,
+} from "./index.ts";
 
 const STATUS = "GET /api/v1/openapi/personal/script/status";
 
@@ -182,5 +188,43 @@ describe("script tasks", () => {
     const marker = texts(task.log).findIndex((t) => t.startsWith("Log lines may be missing here"));
     expect(marker).toBeGreaterThan(0);
     expect(task.log![marker]!.level).toBe("warn");
+  });
+
+  it("marks the gap at the next start when a shutdown had to cut a status call", async () => {
+    let asked = false;
+    const hangs: ScriptClient = {
+      start: async () => "ID1",
+      status: (_id, signal) => {
+        asked = true;
+        return new Promise((_resolve, reject) =>
+          signal?.addEventListener("abort", () => reject(new CloudError("cancelled", "cut")), { once: true }),
+        );
+      },
+    };
+    const first = start("cut.db", { makeClient: () => hangs, stopGraceMs: 50 });
+    const { taskId } = await first.runner.run({ accountId: "a", fileId: docId, script: "1" });
+    await waitFor(() => asked, "the first status call");
+    open.splice(open.indexOf(first), 1);
+    await first.runner.stop();
+    first.registry.close();
+    first.journal.close();
+
+    const answers: ScriptClient = {
+      start: async () => "ID1",
+      status: async () => ({
+        state: "finished",
+        logs: [{ level: "info", text: "after", time: Date.now(), source: "script.ks:1:1" }],
+        result: "ok",
+      }),
+    };
+    const second = start("cut.db", { makeClient: () => answers });
+    second.runner.resumeUnfinished();
+    const task = await finished(second.registry, taskId);
+    expect(task.state).toBe("succeeded");
+    expect(task.log!.map((l) => [l.level, l.text])).toEqual([
+      ["warn", "Log lines may be missing here: docsync stopped while a status answer was on its way."],
+      ["info", "after"],
+      [RESULT_LEVEL, "ok"],
+    ]);
   });
 });

@@ -101,7 +101,7 @@ function mayHaveArrived(error: unknown): boolean {
   return true;
 }
 
-const describe = (error: unknown): string => toIpcError(error).message;
+const inWords = (error: unknown): string => toIpcError(error).message;
 
 /** Sooner while lines keep coming, later while the script is quiet. */
 export function nextPollDelay(previousMs: number, newLines: number, minMs: number, maxMs: number): number {
@@ -180,7 +180,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
           save({
             asking: false,
             ...(mayHaveArrived(error)
-              ? { gap: resume.gap ?? `a status answer was lost (${error.message})` }
+              ? { gap: resume.gap ?? `a status answer was lost (${error.message.replace(/\.$/, "")})` }
               : {}),
           });
           delay = Math.min(
@@ -189,7 +189,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
           );
           continue;
         }
-        handle.fail(describe(error));
+        handle.fail(inWords(error));
         return;
       }
       const lines: TaskLogLine[] = [];
@@ -219,7 +219,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
   const track = (handle: TaskHandle, client: ScriptClient, resume: ScriptResume) => {
     const run = follow(handle, client, resume)
       .catch((error: unknown) => {
-        handle.fail(describe(error));
+        handle.fail(inWords(error));
         report(error);
       })
       .finally(() => following.delete(run));
@@ -253,8 +253,8 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
       } catch (error) {
         handle.fail(
           mayHaveArrived(error)
-            ? `The answer to the script's start was lost (${describe(error)}); the script may have run. Check the document before running it again.`
-            : describe(error),
+            ? `The answer to the script's start was lost (${inWords(error)}); the script may have run. Check the document before running it again.`
+            : inWords(error),
         );
         throw error;
       }
@@ -281,7 +281,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
         try {
           client = makeClient(deps.access(parsed.data.accountId));
         } catch (error) {
-          handle.fail(describe(error));
+          handle.fail(inWords(error));
           continue;
         }
         track(handle, client, parsed.data);

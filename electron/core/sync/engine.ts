@@ -129,6 +129,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyTimer.unref();
   };
   const quota = createQuotaGate(now, sleep, notify);
+
+  // Finished uploads are recorded together, one transaction per turn of the event loop rather than
+  // one per file; what a crash loses here is found again in the cloud by the next start (adopted).
+  const pendingWrites: (() => void)[] = [];
+  let writesTimer: NodeJS.Immediate | undefined;
+  const flushWrites = (): void => {
+    if (writesTimer) clearImmediate(writesTimer);
+    writesTimer = undefined;
+    if (pendingWrites.length === 0) return;
+    const writes = pendingWrites.splice(0);
+    journal.transaction(() => {
+      for (const write of writes) write();
+    });
+  };
+  const writeSoon = (write: () => void): void => {
+    pendingWrites.push(write);
+    writesTimer ??= setImmediate(flushWrites);
+  };
   const policy: CallPolicy = { now, sleep, quota };
 
   const log = (level: ActivityEntry["level"], text: string, pair?: PairRecord): void => {
@@ -599,6 +617,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       }
     }
     await Promise.all(running);
+    flushWrites();
     if (failure) throw failure.error;
     ctx.signal.throwIfAborted();
   }
@@ -889,7 +908,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   function recordUpload(rt: PairRuntime, item: UploadItem, entry: RemoteEntry, key: string): void {
-    journal.transaction(() => {
+    writeSoon(() => {
       putFile(rt, {
         path: item.path,
         size: item.local.size,
@@ -1066,6 +1085,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const deadline = Date.now() + 5000;
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
+      flushWrites();
       if (notifyTimer) clearTimeout(notifyTimer);
       notifyTimer = undefined;
     },
