@@ -4,9 +4,19 @@
  * dispatcher, secrets in the OS keychain, the window's place remembered, and a tray icon with the
  * sync state. Bundled by scripts/build-desktop.ts into dist/electron/.
  */
-import { app, BrowserWindow, dialog, ipcMain, screen, session, type IpcMainInvokeEvent } from "electron";
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  screen,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from "electron";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { channels } from "../shared/contract.ts";
 import type { PairView } from "../shared/model.ts";
@@ -17,6 +27,7 @@ import { summarizeSync } from "./desktop/sync-summary.ts";
 import { createSyncTray, type SyncTray } from "./desktop/tray.ts";
 import { APP_URL, isAppUrl } from "./desktop/trust.ts";
 import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from "./desktop/window-state.ts";
+import { ipcFailure } from "./core/ipc-error.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createTableDispatcher, type Dispatch, type TableHandlers } from "./shell/dispatch.ts";
 import { resolveHome } from "./shell/home.ts";
@@ -123,6 +134,19 @@ async function pickFolder(title: string | undefined): Promise<{ path: string | n
   return { path: answer.canceled ? null : (answer.filePaths[0] ?? null) };
 }
 
+/** Reveals a file in the file manager (a folder opens); never opens a file, so nothing can be run this way. */
+async function showInFolder(path: string): Promise<{ ok: true }> {
+  const info = isAbsolute(path) ? await stat(path).catch(() => undefined) : undefined;
+  if (!info) throw ipcFailure("not-found", `${path} is not there any more.`);
+  if (info.isDirectory()) {
+    const failure = await shell.openPath(path);
+    if (failure) throw ipcFailure("internal", `The folder could not be opened: ${failure}`);
+  } else {
+    shell.showItemInFolder(path);
+  }
+  return { ok: true };
+}
+
 async function start(): Promise<void> {
   const home = resolveHome(flag("--home"));
   mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -139,6 +163,7 @@ async function start(): Promise<void> {
   const handlers = {
     ...core.handlers,
     "dialog.pickFolder": ({ title }: { title?: string | undefined }) => pickFolder(title),
+    "shell.showInFolder": ({ path }: { path: string }) => showInFolder(path),
   } as TableHandlers<typeof table>;
   const dispatch: Dispatch = createTableDispatcher(table, handlers, {
     onInternalError: (channel, error) => console.error(`docsync: ${channel} failed:`, error),

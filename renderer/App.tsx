@@ -5,6 +5,7 @@ import { Sidebar } from "./components/Sidebar.tsx";
 import { Toasts } from "./components/Toasts.tsx";
 import { FilesView } from "./files/FilesView.tsx";
 import { PairsView } from "./pairs/PairsView.tsx";
+import { RunScriptHost } from "./scripts/RunScriptDialog.tsx";
 import { useAccounts } from "./stores/accounts.ts";
 import { useUi } from "./stores/ui.ts";
 import { TaskPanel } from "./tasks/TaskPanel.tsx";
@@ -34,6 +35,7 @@ export function App() {
         {view === "accounts" && <AccountsView />}
       </main>
       <TaskPanel />
+      <RunScriptHost />
       <Toasts />
     </div>
   );

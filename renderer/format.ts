@@ -55,6 +55,13 @@ export function formatTime(time: number): string {
   return sameDay.format(new Date(toMillis(time)));
 }
 
+/** "17:29:58.114": log lines a fraction of a second apart stay apart. */
+export function formatClock(time: number): string {
+  const date = new Date(toMillis(time));
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }

@@ -23,6 +23,15 @@ try {
   process.exit(1);
 }
 
+let koodriveToken: string;
+try {
+  koodriveToken = await sandbox.koodriveToken();
+} catch (error) {
+  await sandbox.close();
+  process.stderr.write(`sandbox: cannot sign in to the local KooDrive: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
 process.stdout.write(
   [
     `sandbox listening on ${sandbox.url}`,
@@ -32,6 +41,8 @@ process.stdout.write(
     `ost app_id: ${sandbox.ost.appId}`,
     `ost api_key: ${sandbox.ost.apiKey}`,
     `ost api_secret: ${sandbox.ost.apiSecret}`,
+    `koodrive login (POST /__sandbox/koodrive/login): ${sandbox.koodriveUser.name} / ${sandbox.koodriveUser.password}`,
+    `koodrive token (lapses after 20 minutes without a call): ${koodriveToken}`,
     `data: ${sandbox.dataDir}${options.dataDir === undefined ? " (removed on exit)" : ""}`,
     "",
   ].join("\n"),

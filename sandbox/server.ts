@@ -1,4 +1,7 @@
-/** The local cloud: KDocs application space, KDocs scripts and iFlytek OST on one loopback HTTP server. */
+/**
+ * The local cloud: KDocs application space, KDocs scripts, iFlytek OST and Huawei KooDrive on one
+ * loopback HTTP server, sharing its faults and request counts.
+ */
 import Fastify, { type FastifyReply } from "fastify";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,12 +20,15 @@ import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
 import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
 import { demoCredentials } from "./credentials.ts";
 import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
+import { DEFAULT_USERS } from "./koodrive/auth.ts";
+import { LOGIN_PATH, koodrivePlugin, type UserSpec } from "./koodrive/plugin.ts";
 import { ostPlugin } from "./ost/plugin.ts";
 import { scriptsPlugin } from "./scripts/plugin.ts";
 import { ScriptService } from "./scripts/runs.ts";
 
 export type { FaultSpec } from "./faults.ts";
 export type { Plan } from "./appspace/quota.ts";
+export type { UserSpec } from "./koodrive/plugin.ts";
 
 export interface SandboxOptions {
   /** Default 0: any free port. */
@@ -44,6 +50,8 @@ export interface SandboxOptions {
   ost?: { appId?: string; apiKey?: string; apiSecret?: string };
   /** The user access_token the script endpoints accept; default: a demo token kept per data folder. */
   scriptsAccessToken?: string;
+  /** KooDrive: who may sign in (default demo / demo) and the pace of its jobs and packages (default 20/s). */
+  koodrive?: { users?: UserSpec[]; itemsPerSecond?: number };
 }
 
 export interface Sandbox {
@@ -55,6 +63,10 @@ export interface Sandbox {
   ost: { appId: string; apiKey: string; apiSecret: string };
   /** The user access_token of the script endpoints (personal space). */
   scriptsAccessToken: string;
+  /** The KooDrive user tests and the demo sign in as (the first of `koodrive.users`). */
+  koodriveUser: UserSpec;
+  /** Signs in to KooDrive (as `koodriveUser` unless told otherwise) and answers a fresh Bearer token. */
+  koodriveToken(user?: UserSpec): Promise<string>;
   setFaults(spec: FaultSpec | null): void;
   /** Requests received per endpoint ("POST /api/v1/openapi/appspace/files/upload"), faults included. */
   stats(): Record<string, number>;
@@ -157,10 +169,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));
   await server.register(scriptsPlugin(scripts));
+  const koodriveUsers = options.koodrive?.users ?? DEFAULT_USERS;
+  await server.register(
+    koodrivePlugin({
+      dataDir,
+      now,
+      baseUrl: () => url,
+      users: koodriveUsers,
+      ...(options.koodrive?.itemsPerSecond !== undefined
+        ? { itemsPerSecond: options.koodrive.itemsPerSecond }
+        : {}),
+    }),
+  );
 
   try {
     await server.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   } catch (error) {
+    await server.close().catch(() => {});
     await scripts.close();
     db.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
@@ -178,6 +203,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dataDir,
     ost,
     scriptsAccessToken: scripts.accessToken,
+    koodriveUser: koodriveUser(koodriveUsers),
+    koodriveToken: async (user = koodriveUser(koodriveUsers)) => {
+      const response = await fetch(`${url}${LOGIN_PATH}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: user.name, password: user.password }),
+      });
+      const answer = (await response.json()) as { code?: unknown; msg?: unknown; token?: unknown };
+      if (answer.code !== 0 || typeof answer.token !== "string") {
+        throw new Error(`KooDrive sign-in as ${user.name} failed: ${String(answer.msg ?? response.status)}`);
+      }
+      return answer.token;
+    },
     setFaults: (spec) => faults.set(spec),
     stats: () => ({ ...stats }),
     resetStats: () => {
@@ -194,4 +232,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+function koodriveUser(users: UserSpec[]): UserSpec {
+  const first = users[0];
+  if (!first) throw new Error("the local KooDrive needs at least one user");
+  return first;
 }

@@ -66,6 +66,15 @@ export const channels = {
     input: z.object({ accountId: id, folderId: id, paths: z.array(z.string().min(1)).min(1).max(10_000) }),
     result: z.object({ taskIds: z.array(z.string()) }),
   },
+  /** Packs cloud entries into one zip on the server, then saves it into a local folder (a "download" task). */
+  "downloads.zip": {
+    input: z.object({
+      accountId: id,
+      entryIds: z.array(id).min(1).max(1000),
+      destinationDir: z.string().min(1).max(4096),
+    }),
+    result: z.object({ taskId: z.string() }),
+  },
   "moves.start": {
     input: z.object({ accountId: id, entryIds: z.array(id).min(1).max(10_000), targetFolderId: id }),
     result: z.object({ taskId: z.string() }),

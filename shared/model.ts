@@ -19,6 +19,15 @@ export const AccountView = z.object({
   }),
   hasLargeFiles: z.boolean(),
   hasAccessToken: z.boolean(),
+  /** What the account's service can do, so the UI offers only what works there. */
+  capabilities: z.object({
+    /** Packs a selection into one zip on the server ("Download as zip"). */
+    zipDownload: z.boolean(),
+    /** Runs scripts on documents. */
+    scripts: z.boolean(),
+    /** Takes files beyond the direct-upload limit (staged or in parts). */
+    largeFiles: z.boolean(),
+  }),
   /** Calls left today per endpoint class, when the core has counted them. */
   quota: z.object({ writesLeft: z.number(), readsLeft: z.number(), resetsAt: z.number() }).optional(),
 });

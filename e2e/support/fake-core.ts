@@ -31,6 +31,7 @@ export const fakeAccount: AccountView = {
   status: { state: "connected" },
   hasLargeFiles: false,
   hasAccessToken: false,
+  capabilities: { zipDownload: true, scripts: true, largeFiles: false },
 };
 
 export function fakeEntries(parentId: string, count: number, prefix = "file"): EntryView[] {
@@ -53,6 +54,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   const tasks = new Map<string, TaskView>();
   const calls: { channel: string; input: unknown }[] = [];
   const pairs: PairView[] = [];
+  let account: AccountView = fakeAccount;
   let seq = 0;
   let nextTask = 1;
 
@@ -81,11 +83,18 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   const handlers: Handlers = {
     "app.info": (input) =>
       record("app.info", input, { version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
-    "accounts.list": (input) => record("accounts.list", input, [fakeAccount]),
+    "accounts.list": (input) => record("accounts.list", input, [account]),
     "accounts.add": (input) =>
       record("accounts.add", input, { ...fakeAccount, id: "acc-2", name: input.name }),
-    "accounts.test": (input) => record("accounts.test", input, fakeAccount),
+    "accounts.test": (input) => record("accounts.test", input, account),
     "accounts.remove": (input) => record("accounts.remove", input, { ok: true as const }),
+    "accounts.setAccessToken": async (input) => {
+      calls.push({ channel: "accounts.setAccessToken", input });
+      if (input.accountId !== account.id) throw new IpcFailure("not-found", `No account ${input.accountId}`);
+      account = { ...account, hasAccessToken: true };
+      emit("accounts.changed", { accounts: [account] });
+      return account;
+    },
     "tree.list": async (input) => {
       calls.push({ channel: "tree.list", input });
       const entries = folders[input.folderId];
@@ -116,6 +125,13 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       emit("tasks.changed", { tasks: created, removed: [] });
       return { taskIds: created.map((t) => t.id) };
     },
+    "downloads.zip": async (input) => {
+      calls.push({ channel: "downloads.zip", input });
+      const task = newTask("download", `Download ${input.entryIds.length} items as zip`);
+      tasks.set(task.id, task);
+      emit("tasks.changed", { tasks: [task], removed: [] });
+      return { taskId: task.id };
+    },
     "moves.start": async (input) => {
       calls.push({ channel: "moves.start", input });
       const task = newTask("move", `Move ${input.entryIds.length} items`);
@@ -126,6 +142,16 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     "moves.retryFailed": async (input) => {
       calls.push({ channel: "moves.retryFailed", input });
       return { taskId: newTask("move", "Retry").id };
+    },
+    "scripts.run": async (input) => {
+      calls.push({ channel: "scripts.run", input });
+      const task = newTask(
+        "script",
+        input.name ? `Script "${input.name}" on ${input.fileId}` : `Script on ${input.fileId}`,
+      );
+      tasks.set(task.id, task);
+      emit("tasks.changed", { tasks: [task], removed: [] });
+      return { taskId: task.id };
     },
     "tasks.snapshot": (input) => record("tasks.snapshot", input, { seq, tasks: [...tasks.values()] }),
     "tasks.cancel": (input) => record("tasks.cancel", input, { ok: true as const }),

@@ -39,19 +39,21 @@ const flagFor: Record<string, string> = {
   "largeFiles.appId": "--ost-app-id",
   "largeFiles.apiKey": "--ost-api-key",
   "largeFiles.apiSecret": "--ost-api-secret",
+  token: "--token",
 };
 
-export async function accountAdd({ core, output, values, positionals }: CommandContext): Promise<number> {
-  expectPositionals(
-    positionals,
-    1,
-    1,
-    "account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY",
-  );
-  if (positionals[0] !== "kdocs") {
-    throw new UsageError(
-      `"${positionals[0]}" accounts cannot be added from the command line yet; use kdocs.`,
-    );
+const ADD_USAGE =
+  "account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY, or account add koodrive --name NAME --base-url URL --token TOKEN";
+
+/** The flags of `account add KIND` as the channel's input. */
+function accountInput(kind: string, values: Values): Record<string, unknown> {
+  if (kind === "koodrive") {
+    return {
+      kind,
+      name: str(values, "name"),
+      baseUrl: str(values, "base-url"),
+      token: str(values, "token"),
+    };
   }
   const ost = {
     baseUrl: str(values, "ost-base-url"),
@@ -60,14 +62,32 @@ export async function accountAdd({ core, output, values, positionals }: CommandC
     apiSecret: str(values, "ost-api-secret"),
   };
   const anyOst = Object.values(ost).some((v) => v !== undefined);
-  const input = {
-    kind: "kdocs" as const,
+  return {
+    kind,
     name: str(values, "name"),
     baseUrl: str(values, "base-url"),
     appId: str(values, "app-id"),
     appKey: str(values, "app-key"),
     ...(anyOst ? { largeFiles: ost } : {}),
   };
+}
+
+/** Flags that belong to the other kind of account are a mistake worth naming. */
+const FLAGS_OF: Record<string, string[]> = {
+  kdocs: ["app-id", "app-key", "ost-base-url", "ost-app-id", "ost-api-key", "ost-api-secret"],
+  koodrive: ["token"],
+};
+
+export async function accountAdd({ core, output, values, positionals }: CommandContext): Promise<number> {
+  expectPositionals(positionals, 1, 1, ADD_USAGE);
+  const kind = positionals[0]!;
+  const own = FLAGS_OF[kind];
+  if (!own) throw new UsageError(`"${kind}" is not an account kind; use kdocs or koodrive.`);
+  const foreign = Object.values(FLAGS_OF)
+    .flat()
+    .find((flag) => !own.includes(flag) && values[flag] !== undefined);
+  if (foreign) throw new UsageError(`--${foreign} is not for ${kind} accounts`);
+  const input = accountInput(kind, values);
   const parsed = channels["accounts.add"].input.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -79,8 +99,9 @@ export async function accountAdd({ core, output, values, positionals }: CommandC
     throw new UsageError(value === undefined ? `${flag} is required` : `${flag}: ${issue.message}`);
   }
   const account = await core.handlers["accounts.add"](parsed.data);
+  const credentials = account.kind === "koodrive" ? "the token works" : "the credentials work";
   output.out(
-    `added account "${account.name}": the credentials work${account.hasLargeFiles ? " (with large files)" : ""}`,
+    `added account "${account.name}": ${credentials}${account.hasLargeFiles ? " (with large files)" : ""}`,
   );
   return 0;
 }

@@ -33,6 +33,7 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
       "ost-app-id",
       "ost-api-key",
       "ost-api-secret",
+      "token",
     ),
   },
   "account list": { run: commands.accountList },

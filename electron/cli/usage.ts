@@ -13,7 +13,9 @@ and the journal. Cloud paths are written ACCOUNT:/folder/file.
 Commands:
   account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY
           [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]
+  account add koodrive --name NAME --base-url URL --token TOKEN
                           add an account after checking its credentials with a real call
+                          (the KooDrive token is kept encrypted; it lapses after 20 minutes unused)
   account list            the accounts and whether they work
   account test NAME       check an account's credentials again
   account remove NAME     forget an account (and its sync pairs)

@@ -9,10 +9,17 @@ import { join } from "node:path";
 import { channels, type Channel, type Handlers } from "../../shared/contract.ts";
 import type { ActivityEntry, EntryView, TaskView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
-import { createAccounts, type Accounts, type ProviderFactory } from "./accounts/accounts.ts";
+import {
+  createAccounts,
+  type Accounts,
+  type KooDriveProviderFactory,
+  type ProviderFactory,
+} from "./accounts/accounts.ts";
 import { connectLocalCloud, type LocalCloud } from "./accounts/local-cloud.ts";
 import { ensureRemoteFolder, resolveRemotePath, toEntryView } from "./accounts/remote-tree.ts";
 import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
+import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
+import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
 import { asIpcFailure, ipcFailure } from "./ipc-error.ts";
 import { openJournal } from "./journal/index.ts";
@@ -39,6 +46,9 @@ export interface CoreDeps {
   version?: string;
   /** For tests: another provider factory, engine tuning (watcher, timings, concurrency). */
   makeKdocsProvider?: ProviderFactory;
+  makeKooDriveProvider?: KooDriveProviderFactory;
+  /** What `~` means in a download folder (default: the user's home). */
+  userHome?: string;
   engine?: Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor" | "now" | "activity">>;
   /** Failures of background work nobody awaits (logged by the shell). */
   onBackgroundError?: (error: unknown) => void;
@@ -73,13 +83,22 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const report = deps.onBackgroundError ?? ((error: unknown) => console.error(error));
   const settings = openSettings(deps.home);
   const bus = createEventBus(report);
+  /** Filled once the local cloud runs. */
+  const localKooDrive: { current?: LocalCloud["koodrive"] } = {};
   const accounts = createAccounts({
     settings,
     secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
+    makeKooDriveProvider: deps.makeKooDriveProvider ?? createKooDriveProvider,
+    // The local cloud can sign its KooDrive user in again; a real KooDrive account needs a new token.
+    koodriveSignIn: (baseUrl) => {
+      const koodrive = localKooDrive.current;
+      return koodrive && sameOrigin(koodrive.baseUrl, baseUrl) ? koodrive.signIn : undefined;
+    },
     now,
   });
   const local = deps.startLocalCloud ? await connectLocalCloud(accounts, deps.startLocalCloud) : undefined;
+  localKooDrive.current = local?.cloud.koodrive;
   const providerFor = (accountId: string) => accounts.providerFor(accountId);
 
   // Whatever started before a failure is released, so a failed start leaves nothing running.
@@ -161,6 +180,16 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       onError: report,
     });
 
+    const downloads = createZipDownloads({
+      registry,
+      providerFor,
+      waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
+      ...(deps.userHome !== undefined ? { home: deps.userHome } : {}),
+      log: (level, text, accountId) => logActivity({ level, text, accountId }),
+      onError: report,
+    });
+    undo.unshift(() => downloads.stop());
+
     const rawHandlers: Handlers = {
       "app.info": async () => ({
         version: deps.version ?? packageVersion(),
@@ -204,6 +233,11 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         // Tasks that ended before we could note them (tiny files) are announced now.
         announceFinishedDrops(result.taskIds.map((id) => registry.get(id)).filter((t): t is TaskView => !!t));
         return result;
+      },
+
+      "downloads.zip": async ({ accountId, entryIds, destinationDir }) => {
+        accounts.get(accountId);
+        return downloads.start({ accountId, entryIds, destinationDir });
       },
 
       "moves.start": async ({ accountId, entryIds, targetFolderId }) =>
@@ -255,6 +289,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     undo.unshift(() => moves.stop());
 
     moves.resumeUnfinished();
+    downloads.resumeUnfinished();
     scripts.resumeUnfinished();
     if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
 
@@ -273,7 +308,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       accountByName: (name) => accounts.findByName(name),
       close() {
         closing ??= (async () => {
-          await Promise.allSettled([moves.stop(), engine.stop(), scripts.stop()]);
+          await Promise.allSettled([moves.stop(), engine.stop(), scripts.stop(), downloads.stop()]);
           poller.stop();
           registry.close();
           for (const unsubscribe of unsubscribers) unsubscribe();
@@ -287,6 +322,14 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   } catch (error) {
     for (const step of undo) await Promise.resolve().then(step).catch(report);
     throw error;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }
 

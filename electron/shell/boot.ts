@@ -43,6 +43,8 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
         appId: cloud.appId,
         appKey: cloud.appKey,
         largeFiles: { baseUrl: cloud.url, ...cloud.ost },
+        // Lets the built-in account run scripts without asking the user for a token first.
+        accessToken: cloud.scriptsAccessToken,
         close: () => cloud.close(),
       };
     },

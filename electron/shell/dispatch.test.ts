@@ -12,6 +12,7 @@ const account = {
   status: { state: "connected" as const },
   hasLargeFiles: false,
   hasAccessToken: false,
+  capabilities: { zipDownload: false, scripts: true, largeFiles: false },
 };
 
 function handlersWith(overrides: Partial<Handlers>): Handlers {

@@ -10,6 +10,11 @@ export const shellChannels = {
     input: z.object({ title: z.string().max(200).optional() }),
     result: z.object({ path: z.string().nullable() }),
   },
+  /** Shows a saved file (or a folder) in the system's file manager; nothing is opened or run. */
+  "shell.showInFolder": {
+    input: z.object({ path: z.string().min(1).max(4096) }),
+    result: z.object({ ok: z.literal(true) }),
+  },
 } as const;
 
 export type ShellChannel = keyof typeof shellChannels;

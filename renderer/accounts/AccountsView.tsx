@@ -1,4 +1,4 @@
-/** Cloud accounts: add a KDocs application space, test it, see whether it is connected and why not. */
+/** Cloud accounts: add a KDocs application space or a KooDrive, test it, see whether it is connected and why not. */
 import { useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
 import { describeError } from "../bridge/client.ts";
@@ -7,6 +7,7 @@ import { Icon } from "../components/Icon.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
 import { useUi } from "../stores/ui.ts";
+import { AccessTokenField } from "./AccessTokenField.tsx";
 
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
@@ -38,7 +39,7 @@ export function AccountsView() {
               </button>
             }
           >
-            Add a KDocs application space with its app id and app key.
+            Add a KDocs application space with its app id and app key, or a KooDrive with its access token.
           </EmptyState>
         ) : (
           <ul className="cards" aria-label="Accounts">
@@ -116,10 +117,16 @@ function AccountCard({ account }: { account: AccountView }) {
             </dd>
           </>
         )}
-        <dt>App key</dt>
+        <dt>{account.kind === "koodrive" ? "Access token" : "App key"}</dt>
         <dd>Stored encrypted</dd>
         <dt>Large files</dt>
-        <dd>{account.hasLargeFiles ? "Staged through OST" : "Not set up (files up to 64 MB)"}</dd>
+        <dd>
+          {account.kind === "koodrive"
+            ? "Sent in parts"
+            : account.hasLargeFiles
+              ? "Staged through OST"
+              : "Not set up (files up to 64 MB)"}
+        </dd>
         {account.quota && (
           <>
             <dt>Left today</dt>
@@ -136,6 +143,7 @@ function AccountCard({ account }: { account: AccountView }) {
           </>
         )}
       </dl>
+      {account.capabilities.scripts && <AccessTokenField account={account} />}
       <div className="card-actions">
         <button type="button" className="button" disabled={testing} onClick={() => void test()}>
           {testing ? "Testing…" : "Test connection"}
@@ -160,9 +168,16 @@ function AccountCard({ account }: { account: AccountView }) {
   );
 }
 
+const DEFAULT_ADDRESS: Record<AccountView["kind"], string> = {
+  kdocs: "https://developer.kdocs.cn",
+  koodrive: "",
+};
+
 function AddAccountForm({ onDone }: { onDone(): void }) {
+  const [kind, setKind] = useState<AccountView["kind"]>("kdocs");
   const [name, setName] = useState("");
-  const [baseUrl, setBaseUrl] = useState("https://developer.kdocs.cn");
+  const [baseUrl, setBaseUrl] = useState(DEFAULT_ADDRESS.kdocs);
+  const [token, setToken] = useState("");
   const [appId, setAppId] = useState("");
   const [appKey, setAppKey] = useState("");
   const [large, setLarge] = useState({
@@ -179,17 +194,22 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
     setBusy(true);
     setError(null);
     try {
-      await useAccounts.getState().add({
-        kind: "kdocs",
-        name: name.trim(),
-        baseUrl: baseUrl.trim(),
-        appId: appId.trim(),
-        appKey,
-        ...(useLarge
-          ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } }
-          : {}),
-      });
+      await useAccounts.getState().add(
+        kind === "koodrive"
+          ? { kind, name: name.trim(), baseUrl: baseUrl.trim(), token: token.trim() }
+          : {
+              kind,
+              name: name.trim(),
+              baseUrl: baseUrl.trim(),
+              appId: appId.trim(),
+              appKey,
+              ...(useLarge
+                ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } }
+                : {}),
+            },
+      );
       setAppKey("");
+      setToken("");
       onDone();
     } catch (failure) {
       setError(describeError(failure));
@@ -198,8 +218,32 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
   };
   return (
     <form className="card form" onSubmit={submit} aria-label="Add account">
-      <h2>Add a KDocs account</h2>
-      <p className="muted">docsync checks the app id and key with a real call before saving them.</p>
+      <h2>Add a {kind === "koodrive" ? "KooDrive" : "KDocs"} account</h2>
+      <fieldset className="kind-choice">
+        <legend>Service</legend>
+        {(["kdocs", "koodrive"] as const).map((choice) => (
+          <label key={choice} className="kind-option">
+            <input
+              type="radio"
+              name="account-kind"
+              value={choice}
+              checked={kind === choice}
+              onChange={() => {
+                // Keep an address the user typed; swap only the other service's default.
+                if (baseUrl === DEFAULT_ADDRESS[kind]) setBaseUrl(DEFAULT_ADDRESS[choice]);
+                setKind(choice);
+                setError(null);
+              }}
+            />
+            {choice === "kdocs" ? "KDocs application space" : "Huawei KooDrive"}
+          </label>
+        ))}
+      </fieldset>
+      <p className="muted">
+        {kind === "koodrive"
+          ? "docsync checks the access token with a real call before saving it. A token lapses after 20 minutes without a call."
+          : "docsync checks the app id and key with a real call before saving them."}
+      </p>
       <div className="field-grid">
         <label className="field">
           <span>Name</span>
@@ -214,79 +258,104 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
         </label>
         <label className="field">
           <span>Service address</span>
-          <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
-        </label>
-        <label className="field">
-          <span>App ID</span>
           <input
-            value={appId}
-            onChange={(e) => setAppId(e.target.value)}
+            type="url"
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            placeholder="https://…"
             required
-            autoComplete="off"
-            spellCheck={false}
           />
         </label>
-        <label className="field">
-          <span>App key</span>
-          <input
-            type="password"
-            value={appKey}
-            onChange={(e) => setAppKey(e.target.value)}
-            required
-            autoComplete="new-password"
-            spellCheck={false}
-          />
-        </label>
+        {kind === "koodrive" && (
+          <label className="field">
+            <span>Access token</span>
+            <input
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              required
+              autoComplete="new-password"
+              spellCheck={false}
+            />
+          </label>
+        )}
+        {kind === "kdocs" && (
+          <>
+            <label className="field">
+              <span>App ID</span>
+              <input
+                value={appId}
+                onChange={(e) => setAppId(e.target.value)}
+                required
+                autoComplete="off"
+                spellCheck={false}
+              />
+            </label>
+            <label className="field">
+              <span>App key</span>
+              <input
+                type="password"
+                value={appKey}
+                onChange={(e) => setAppKey(e.target.value)}
+                required
+                autoComplete="new-password"
+                spellCheck={false}
+              />
+            </label>
+          </>
+        )}
       </div>
-      <details
-        className="optional"
-        open={useLarge}
-        onToggle={(e) => setUseLarge((e.target as HTMLDetailsElement).open)}
-      >
-        <summary>Large files (optional)</summary>
-        <p className="muted">
-          Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.
-        </p>
-        <div className="field-grid">
-          <label className="field">
-            <span>OST address</span>
-            <input
-              type="url"
-              value={large.baseUrl}
-              onChange={(e) => setLarge({ ...large, baseUrl: e.target.value })}
-              required={useLarge}
-            />
-          </label>
-          <label className="field">
-            <span>OST app ID</span>
-            <input
-              value={large.appId}
-              onChange={(e) => setLarge({ ...large, appId: e.target.value })}
-              required={useLarge}
-            />
-          </label>
-          <label className="field">
-            <span>OST API key</span>
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={large.apiKey}
-              onChange={(e) => setLarge({ ...large, apiKey: e.target.value })}
-              required={useLarge}
-            />
-          </label>
-          <label className="field">
-            <span>OST API secret</span>
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={large.apiSecret}
-              onChange={(e) => setLarge({ ...large, apiSecret: e.target.value })}
-              required={useLarge}
-            />
-          </label>
-        </div>
-      </details>
+      {kind === "kdocs" && (
+        <details
+          className="optional"
+          open={useLarge}
+          onToggle={(e) => setUseLarge((e.target as HTMLDetailsElement).open)}
+        >
+          <summary>Large files (optional)</summary>
+          <p className="muted">
+            Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.
+          </p>
+          <div className="field-grid">
+            <label className="field">
+              <span>OST address</span>
+              <input
+                type="url"
+                value={large.baseUrl}
+                onChange={(e) => setLarge({ ...large, baseUrl: e.target.value })}
+                required={useLarge}
+              />
+            </label>
+            <label className="field">
+              <span>OST app ID</span>
+              <input
+                value={large.appId}
+                onChange={(e) => setLarge({ ...large, appId: e.target.value })}
+                required={useLarge}
+              />
+            </label>
+            <label className="field">
+              <span>OST API key</span>
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={large.apiKey}
+                onChange={(e) => setLarge({ ...large, apiKey: e.target.value })}
+                required={useLarge}
+              />
+            </label>
+            <label className="field">
+              <span>OST API secret</span>
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={large.apiSecret}
+                onChange={(e) => setLarge({ ...large, apiSecret: e.target.value })}
+                required={useLarge}
+              />
+            </label>
+          </div>
+        </details>
+      )}
       {error && (
         <p role="alert" className="form-error">
           {error}

@@ -22,6 +22,8 @@ const paths = {
     "M3 7.5A1.5 1.5 0 0 1 4.5 6h4.2l1.8 2h9A1.5 1.5 0 0 1 21 9.5v8A1.5 1.5 0 0 1 19.5 19h-15A1.5 1.5 0 0 1 3 17.5zM12 11v5M9.5 13.5h5",
   up: "M12 19V5M6 11l6-6 6 6",
   laptop: "M4 6h16v10H4zM2 19h20",
+  script: "M8 8l-4 4 4 4M16 8l4 4-4 4M13.5 5l-3 14",
+  download: "M12 4v12M7 11l5 5 5-5M5 20h14",
 } as const;
 
 export type IconName = keyof typeof paths;

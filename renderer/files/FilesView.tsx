@@ -1,16 +1,19 @@
-import { useEffect, useRef, useState } from "react";
-import type { AccountView } from "../../shared/model.ts";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { AccountView, EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import type { MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { plural } from "../format.ts";
+import { canRunScripts } from "../scripts/RunScriptDialog.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 import { uploadPicked } from "./drop-upload.ts";
 import { FolderTree } from "./FolderTree.tsx";
 import { MoveDialog } from "./MoveDialog.tsx";
+import { ZipDownloadButton } from "./ZipDownload.tsx";
 
 export function FilesView(props: { accountId: string | null }) {
   const accounts = useAccounts((s) => s.accounts);
@@ -52,6 +55,37 @@ function AccountFiles({ account }: { account: AccountView }) {
   const picker = useRef<HTMLInputElement>(null);
   const open = path[path.length - 1];
   const count = selection.ids.size;
+  const folders = useTree((s) => s.folders);
+  const scripts = canRunScripts(account);
+  const onlyFile = (() => {
+    const [id] = selection.ids;
+    if (count !== 1 || selection.parentId === null) return undefined;
+    const entry = folders[selection.parentId]?.entries.find((e) => e.id === id);
+    return entry?.kind === "file" ? entry : undefined;
+  })();
+  const runScript = useCallback(
+    (entry: EntryView) =>
+      useUi.getState().openScript({ accountId: account.id, fileId: entry.id, fileName: entry.name }),
+    [account.id],
+  );
+  const menuFor = useCallback(
+    (entry: EntryView): MenuItem[] => [
+      ...(entry.kind === "file" && scripts
+        ? [{ label: "Run script…", icon: "script" as const, onSelect: () => runScript(entry) }]
+        : []),
+      ...(entry.kind === "folder"
+        ? [
+            {
+              label: "Open",
+              icon: "folder" as const,
+              onSelect: () => useTree.getState().openFolder({ id: entry.id, name: entry.name }),
+            },
+          ]
+        : []),
+      { label: "Move…", icon: "move" as const, onSelect: () => setMoveOpen(true) },
+    ],
+    [scripts, runScript, setMoveOpen],
+  );
 
   return (
     <div className="page files-page">
@@ -77,14 +111,12 @@ function AccountFiles({ account }: { account: AccountView }) {
           ))}
         </nav>
         <div className="toolbar" role="toolbar" aria-label="File actions">
-          {count > 0 && (
-            <span className="selection-note">
-              {plural(count, "item")} selected
-              <button type="button" className="link" onClick={() => useTree.getState().clearSelection()}>
-                Clear
-              </button>
-            </span>
+          {scripts && onlyFile && (
+            <button type="button" className="button" onClick={() => runScript(onlyFile)}>
+              <Icon name="script" /> Run script…
+            </button>
           )}
+          {count > 0 && <ZipDownloadButton account={account} ids={[...selection.ids]} />}
           <button type="button" className="button" disabled={count === 0} onClick={() => setMoveOpen(true)}>
             <Icon name="move" /> Move…
           </button>
@@ -108,11 +140,28 @@ function AccountFiles({ account }: { account: AccountView }) {
           />
         </div>
       </header>
-      <FolderTree accountId={account.id} accountName={account.name} onMove={() => setMoveOpen(true)} />
-      <p className="hint">
-        Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a
-        folder.
-      </p>
+      <FolderTree
+        accountId={account.id}
+        accountName={account.name}
+        onMove={() => setMoveOpen(true)}
+        menuFor={menuFor}
+      />
+      {count > 0 ? (
+        <p className="hint">
+          {/* Here rather than in the toolbar, so the folder's name keeps its room there. */}
+          <span className="selection-note">
+            {plural(count, "item")} selected
+            <button type="button" className="link" onClick={() => useTree.getState().clearSelection()}>
+              Clear
+            </button>
+          </span>
+        </p>
+      ) : (
+        <p className="hint">
+          Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a
+          folder.
+        </p>
+      )}
       {moveOpen && selection.parentId !== null && count > 0 && (
         <MoveDialog
           account={account}

@@ -5,6 +5,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EntryView } from "../../shared/model.ts";
+import { ContextMenu, type MenuAt, type MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { formatBytes, formatDate } from "../format.ts";
@@ -20,6 +21,7 @@ interface RowProps {
   active: boolean;
   dropHere: boolean;
   onRowClick(event: React.MouseEvent, entry: EntryView): void;
+  onRowMenu(event: React.MouseEvent, entry: EntryView): void;
   onOpen(entry: EntryView): void;
   onToggle(entry: EntryView): void;
   onLoadMore(folderId: string): void;
@@ -66,6 +68,7 @@ const Row = memo(function Row(props: RowProps) {
       className={className}
       style={style}
       onClick={(event) => props.onRowClick(event, entry)}
+      onContextMenu={(event) => props.onRowMenu(event, entry)}
       onDoubleClick={() => isFolder && props.onOpen(entry)}
     >
       <span className="tree-name" style={{ paddingLeft: indent(row.depth) }}>
@@ -125,7 +128,13 @@ function indent(depth: number): number {
   return 8 + depth * 20;
 }
 
-export function FolderTree(props: { accountId: string; accountName: string; onMove(): void }) {
+export function FolderTree(props: {
+  accountId: string;
+  accountName: string;
+  onMove(): void;
+  /** The actions of an entry's context menu (right click, the Menu key or Shift+F10). */
+  menuFor?: (entry: EntryView) => MenuItem[];
+}) {
   const { accountId, accountName } = props;
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
@@ -143,6 +152,9 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
   const scrollRef = useRef<HTMLDivElement>(null);
   const treeRef = useRef<HTMLDivElement>(null);
   const [dropFolderId, setDropFolderId] = useState<string | null>(null);
+  const [menu, setMenu] = useState<MenuAt | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const { menuFor } = props;
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -161,6 +173,25 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
       treeRef.current?.focus({ preventScroll: true });
     },
     [siblingsOf],
+  );
+  const openMenu = useCallback(
+    (entry: EntryView, x: number, y: number) => {
+      const items = menuFor?.(entry) ?? [];
+      if (items.length > 0) setMenu({ x, y, label: `Actions for ${entry.name}`, items });
+    },
+    [menuFor],
+  );
+  const onRowMenu = useCallback(
+    (event: React.MouseEvent, entry: EntryView) => {
+      if (!menuFor) return;
+      event.preventDefault();
+      // The menu acts on what is selected, so a click outside the selection selects the entry first.
+      const tree = useTree.getState();
+      if (!tree.selection.ids.has(entry.id)) tree.select(entry, "only", siblingsOf(entry));
+      else tree.setActive(entry.id);
+      openMenu(entry, event.clientX, event.clientY);
+    },
+    [menuFor, openMenu, siblingsOf],
   );
   const onOpen = useCallback(
     (entry: EntryView) => useTree.getState().openFolder({ id: entry.id, name: entry.name }),
@@ -241,6 +272,14 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
         break;
       case "Escape":
         tree.clearSelection();
+        break;
+      case "ContextMenu":
+      case "F10":
+        if (event.key === "F10" && !event.shiftKey) return;
+        if (entry) {
+          const box = document.getElementById(`treeitem-${entry.id}`)?.getBoundingClientRect();
+          openMenu(entry, (box?.left ?? 0) + 40, (box?.bottom ?? 0) - 4);
+        }
         break;
       case "F2":
       case "m":
@@ -345,6 +384,7 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
                   row.kind === "entry" && row.entry.kind === "folder" && row.entry.id === dropFolderId
                 }
                 onRowClick={onRowClick}
+                onRowMenu={onRowMenu}
                 onOpen={onOpen}
                 onToggle={onToggle}
                 onLoadMore={onLoadMore}
@@ -356,6 +396,7 @@ export function FolderTree(props: { accountId: string; accountName: string; onMo
           <div className="tree-loading">Loading…</div>
         )}
       </div>
+      {menu && <ContextMenu menu={menu} onClose={closeMenu} />}
     </div>
   );
 }

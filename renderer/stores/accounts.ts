@@ -12,6 +12,7 @@ interface AccountsState {
   add(input: ChannelInput<"accounts.add">): Promise<AccountView>;
   test(accountId: string): Promise<void>;
   remove(accountId: string): Promise<void>;
+  setAccessToken(accountId: string, accessToken: string): Promise<AccountView>;
 }
 
 function upsert(list: AccountView[], account: AccountView): AccountView[] {
@@ -40,6 +41,11 @@ export const useAccounts = create<AccountsState>()((set) => ({
     } finally {
       set((state) => ({ testing: { ...state.testing, [accountId]: false } }));
     }
+  },
+  async setAccessToken(accountId, accessToken) {
+    const account = await call("accounts.setAccessToken", { accountId, accessToken });
+    set((state) => ({ accounts: upsert(state.accounts, account) }));
+    return account;
   },
   async remove(accountId) {
     await call("accounts.remove", { accountId });

@@ -13,17 +13,21 @@ interface TasksState {
   version: number;
   /** Partly failed tasks whose failures were retried: they go to the history. */
   retried: ReadonlySet<string>;
+  /** Tasks whose log is shown; a finished one stays in view (with its result) until its log is closed. */
+  openLogs: ReadonlySet<string>;
   setAll(tasks: TaskView[]): void;
   apply(tasks: TaskView[], removed: string[]): void;
   cancel(taskId: string): Promise<void>;
   retryFailed(taskId: string): Promise<string>;
   clearFinished(): Promise<void>;
+  setLogOpen(taskId: string, open: boolean): void;
 }
 
 export const useTasks = create<TasksState>()((set) => ({
   byId: new Map(),
   version: 0,
   retried: new Set(),
+  openLogs: new Set(),
   setAll: (tasks) =>
     set((state) => ({ byId: new Map(tasks.map((t) => [t.id, t])), version: state.version + 1 })),
   apply: (tasks, removed) =>
@@ -51,28 +55,42 @@ export const useTasks = create<TasksState>()((set) => ({
       return { byId: next, version: state.version + 1 };
     });
   },
+  setLogOpen: (taskId, open) =>
+    set((state) => {
+      if (state.openLogs.has(taskId) === open) return {};
+      const next = new Set(state.openLogs);
+      if (open) next.add(taskId);
+      else next.delete(taskId);
+      return { openLogs: next, version: state.version + 1 };
+    }),
 }));
 
 export interface TaskGroups {
   active: TaskView[];
   attention: TaskView[];
+  /** Finished tasks whose log is still open: a script's result stays in view. */
+  open: TaskView[];
   history: TaskView[];
 }
 
 export function groupTasks(
   byId: ReadonlyMap<string, TaskView>,
   retried: ReadonlySet<string> = new Set(),
+  openLogs: ReadonlySet<string> = new Set(),
 ): TaskGroups {
   const active: TaskView[] = [];
   const attention: TaskView[] = [];
+  const open: TaskView[] = [];
   const history: TaskView[] = [];
   for (const task of byId.values()) {
     if (!isFinal(task)) active.push(task);
     else if (needsAttention(task) && !retried.has(task.id)) attention.push(task);
+    else if (openLogs.has(task.id)) open.push(task);
     else history.push(task);
   }
   active.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   attention.sort((a, b) => b.updatedAt - a.updatedAt);
+  open.sort((a, b) => b.updatedAt - a.updatedAt);
   history.sort((a, b) => b.updatedAt - a.updatedAt);
-  return { active, attention, history };
+  return { active, attention, open, history };
 }

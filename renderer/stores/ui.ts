@@ -3,6 +3,13 @@ import type { ChannelResult } from "../../shared/contract.ts";
 
 export type View = "files" | "pairs" | "activity" | "accounts";
 
+/** The document "Run script…" was opened on. */
+export interface ScriptTarget {
+  accountId: string;
+  fileId: string;
+  fileName: string;
+}
+
 export interface Toast {
   id: number;
   tone: "info" | "error";
@@ -15,12 +22,14 @@ interface UiState {
   connected: boolean;
   toasts: Toast[];
   moveDialogOpen: boolean;
+  scriptTarget: ScriptTarget | null;
   show(view: View): void;
   setInfo(info: ChannelResult<"app.info">): void;
   setConnected(connected: boolean): void;
   toast(tone: Toast["tone"], text: string): void;
   dismiss(id: number): void;
   setMoveDialogOpen(open: boolean): void;
+  openScript(target: ScriptTarget | null): void;
 }
 
 let nextToast = 1;
@@ -31,6 +40,7 @@ export const useUi = create<UiState>()((set) => ({
   connected: false,
   toasts: [],
   moveDialogOpen: false,
+  scriptTarget: null,
   show: (view) => set({ view }),
   setInfo: (info) => set({ info }),
   setConnected: (connected) => set({ connected }),
@@ -44,4 +54,5 @@ export const useUi = create<UiState>()((set) => ({
   },
   dismiss: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
   setMoveDialogOpen: (moveDialogOpen) => set({ moveDialogOpen }),
+  openScript: (scriptTarget) => set({ scriptTarget }),
 }));

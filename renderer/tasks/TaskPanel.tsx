@@ -20,8 +20,9 @@ type PanelRow =
 export function TaskPanel() {
   const byId = useTasks((s) => s.byId);
   const retried = useTasks((s) => s.retried);
+  const openLogs = useTasks((s) => s.openLogs);
   const [historyOpen, setHistoryOpen] = useState(false);
-  const groups = useMemo(() => groupTasks(byId, retried), [byId, retried]);
+  const groups = useMemo(() => groupTasks(byId, retried, openLogs), [byId, retried, openLogs]);
   const rows = useMemo(() => {
     const out: PanelRow[] = [];
     if (groups.active.length > 0) {
@@ -36,6 +37,10 @@ export function TaskPanel() {
         count: groups.attention.length,
       });
       for (const task of groups.attention) out.push({ kind: "task", key: task.id, task, compact: false });
+    }
+    if (groups.open.length > 0) {
+      out.push({ kind: "section", key: "s-open", title: "Finished", count: groups.open.length });
+      for (const task of groups.open) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.history.length > 0) {
       out.push({ kind: "history", key: "s-history", count: groups.history.length, open: historyOpen });
@@ -53,6 +58,7 @@ export function TaskPanel() {
       const row = rows[index];
       if (!row || row.kind !== "task") return 40;
       if (row.task.failedItems?.length) return 120 + Math.min(row.task.failedItems.length, 50) * 22;
+      if (openLogs.has(row.task.id)) return 150 + Math.min(row.task.log?.length ?? 0, 10) * 20;
       return row.compact ? 64 : 78;
     },
     overscan: 6,
@@ -80,7 +86,7 @@ export function TaskPanel() {
           <div className="tasks-empty">
             <Icon name="check" size={22} />
             <p>Nothing running.</p>
-            <p className="muted">Uploads, moves and syncs show their progress here.</p>
+            <p className="muted">Uploads, moves, syncs and scripts show their progress here.</p>
           </div>
         ) : (
           <div className="tasks-list" style={{ height: virtualizer.getTotalSize() }}>

@@ -1,5 +1,5 @@
 /** One task: its title, a progress bar named after it, speed and time left, and what went wrong. */
-import { memo, useState } from "react";
+import { memo, useId, useState } from "react";
 import type { TaskView } from "../../shared/model.ts";
 import { describeError } from "../bridge/client.ts";
 import { Icon, type IconName } from "../components/Icon.tsx";
@@ -7,13 +7,15 @@ import { formatBytes, formatDuration, formatRate, plural } from "../format.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
+import { SavedFile } from "./SavedFile.tsx";
+import { logLines, ScriptLog } from "./ScriptLog.tsx";
 
 const kindIcon: Record<TaskView["kind"], IconName> = {
   upload: "upload",
   import: "cloud",
   move: "move",
-  script: "activity",
-  download: "upload",
+  script: "script",
+  download: "download",
   sync: "sync",
 };
 
@@ -50,6 +52,7 @@ export function describeTask(task: TaskView): string {
       return parts.join(" · ") || "Working…";
     }
     case "succeeded": {
+      if (task.kind === "script") return "Finished";
       const p = task.progress;
       if (p?.unit === "bytes" && p.total > 0) return `Done · ${formatBytes(p.total)}`;
       if (p?.unit === "items" && p.total > 0) return `Done · ${plural(p.total, "item")}`;
@@ -77,6 +80,12 @@ function itemName(item: { id: string; name: string }): string {
 export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView; compact?: boolean }) {
   const percent = percentOf(task);
   const [busy, setBusy] = useState(false);
+  const logOpen = useTasks((s) => s.openLogs.has(task.id));
+  const logId = useId();
+  const lineCount = task.kind === "script" ? logLines(task).length : 0;
+  // A script that never got to run (its start was refused) has no log to show.
+  const hasLog =
+    task.kind === "script" && (lineCount > 0 || (task.state !== "failed" && task.state !== "cancelled"));
   const toast = useUi((s) => s.toast);
   const run = async (work: () => Promise<unknown>, failure: string) => {
     setBusy(true);
@@ -134,7 +143,20 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
       <div className="task-meta">
         <span>{text}</span>
         {percent !== undefined && !final && <span className="task-percent">{percent}%</span>}
+        {hasLog && (
+          <button
+            type="button"
+            className="link log-toggle"
+            aria-expanded={logOpen}
+            aria-controls={logOpen ? logId : undefined}
+            onClick={() => useTasks.getState().setLogOpen(task.id, !logOpen)}
+          >
+            {logOpen ? "Hide log" : `Show log · ${plural(lineCount, "line")}`}
+          </button>
+        )}
       </div>
+      {hasLog && logOpen && <ScriptLog task={task} id={logId} />}
+      {task.kind === "download" && <SavedFile task={task} />}
       {task.error && task.state !== "partial" && <p className="task-error">{task.error}</p>}
       {task.state === "partial" && task.failedItems && task.failedItems.length > 0 && (
         <div className="task-failures">

@@ -10,6 +10,7 @@ import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-e
 import { CloudError } from "../cloud/errors.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
+import { capabilitiesOf } from "./capabilities.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -20,9 +21,17 @@ export interface KdocsConfig {
   largeFiles?: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
 }
 
+export interface KooDriveConfig {
+  baseUrl: string;
+  token: string;
+  /** Signs in again when KooDrive refuses the token (only where docsync can: the local cloud). */
+  refreshToken?: () => Promise<string>;
+}
+
 /** A provider may hold connections; `close` releases them when the account changes or the core stops. */
 export type ClosableProvider = CloudProvider & { close?(): void };
 export type ProviderFactory = (config: KdocsConfig) => ClosableProvider;
+export type KooDriveProviderFactory = (config: KooDriveConfig) => ClosableProvider;
 
 interface AccountSecrets {
   appKey?: string;
@@ -64,6 +73,7 @@ export function toAccountView(stored: StoredAccount): AccountView {
     status: { ...stored.status },
     hasLargeFiles: stored.largeFiles !== undefined,
     hasAccessToken: stored.hasAccessToken,
+    capabilities: capabilitiesOf(stored),
   };
   if (stored.appId !== undefined) view.appId = stored.appId;
   return view;
@@ -78,6 +88,10 @@ export function createAccounts(deps: {
   settings: Settings;
   secrets: SecretBox;
   makeKdocsProvider: ProviderFactory;
+  /** Without it, KooDrive accounts are refused as unsupported. */
+  makeKooDriveProvider?: KooDriveProviderFactory;
+  /** How to get a fresh KooDrive token for an account at this address, when docsync can sign in there. */
+  koodriveSignIn?: (baseUrl: string) => (() => Promise<string>) | undefined;
   now: () => number;
 }): Accounts {
   const { settings, secrets, now } = deps;
@@ -119,14 +133,57 @@ export function createAccounts(deps: {
     return config;
   };
 
+  const koodriveProvider = (baseUrl: string, token: string): ClosableProvider => {
+    if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "are not available here");
+    const refreshToken = deps.koodriveSignIn?.(baseUrl);
+    return deps.makeKooDriveProvider({ baseUrl, token, ...(refreshToken ? { refreshToken } : {}) });
+  };
+
+  const makeProvider = (account: StoredAccount): ClosableProvider => {
+    switch (account.kind) {
+      case "kdocs":
+        return deps.makeKdocsProvider(kdocsConfig(account));
+      case "koodrive": {
+        const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+        return koodriveProvider(account.baseUrl, secret.token ?? "");
+      }
+    }
+  };
+
   const providerFor = (accountId: string): CloudProvider => {
     const cached = providers.get(accountId);
     if (cached) return cached;
-    const account = find(accountId);
-    if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
-    const provider = deps.makeKdocsProvider(kdocsConfig(account));
+    const provider = makeProvider(find(accountId));
     providers.set(accountId, provider);
     return provider;
+  };
+
+  /** What a new account stores: its settings, its secrets (encrypted as one blob) and a provider to check it. */
+  const prepare = (
+    input: AccountInput,
+  ): { provider: ClosableProvider; secret: AccountSecrets; fields: Partial<StoredAccount> } => {
+    if (input.kind === "koodrive") {
+      return {
+        provider: koodriveProvider(input.baseUrl, input.token),
+        secret: { token: input.token },
+        fields: {},
+      };
+    }
+    const config: KdocsConfig = { baseUrl: input.baseUrl, appId: input.appId, appKey: input.appKey };
+    if (input.largeFiles) config.largeFiles = { ...input.largeFiles };
+    const secret: AccountSecrets = { appKey: input.appKey };
+    if (input.largeFiles) {
+      secret.ostApiKey = input.largeFiles.apiKey;
+      secret.ostApiSecret = input.largeFiles.apiSecret;
+    }
+    if (input.accessToken) secret.accessToken = input.accessToken;
+    const fields: Partial<StoredAccount> = {
+      appId: input.appId,
+      hasAccessToken: input.accessToken !== undefined,
+    };
+    if (input.largeFiles)
+      fields.largeFiles = { baseUrl: input.largeFiles.baseUrl, appId: input.largeFiles.appId };
+    return { provider: deps.makeKdocsProvider(config), secret, fields };
   };
 
   return {
@@ -140,13 +197,10 @@ export function createAccounts(deps: {
     },
 
     async add(input, options = {}) {
-      if (input.kind !== "kdocs") throw unsupportedKind(input.kind);
       if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
         throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
       }
-      const config: KdocsConfig = { baseUrl: input.baseUrl, appId: input.appId, appKey: input.appKey };
-      if (input.largeFiles) config.largeFiles = { ...input.largeFiles };
-      const provider = deps.makeKdocsProvider(config);
+      const { provider, secret, fields } = prepare(input);
       try {
         await provider.verify();
       } catch (error) {
@@ -155,26 +209,18 @@ export function createAccounts(deps: {
           cause: error,
         });
       }
-      const secret: AccountSecrets = { appKey: input.appKey };
-      if (input.largeFiles) {
-        secret.ostApiKey = input.largeFiles.apiKey;
-        secret.ostApiSecret = input.largeFiles.apiSecret;
-      }
-      if (input.accessToken) secret.accessToken = input.accessToken;
       const account: StoredAccount = {
         id: randomUUID(),
-        kind: "kdocs",
+        kind: input.kind,
         name: input.name,
         baseUrl: input.baseUrl,
-        appId: input.appId,
         sandbox: options.sandbox ?? false,
-        hasAccessToken: input.accessToken !== undefined,
+        hasAccessToken: false,
+        ...fields,
         secrets: secrets.encrypt(JSON.stringify(secret)),
         status: { state: "connected", checkedAt: now() },
         createdAt: now(),
       };
-      if (input.largeFiles)
-        account.largeFiles = { baseUrl: input.largeFiles.baseUrl, appId: input.largeFiles.appId };
       save(account);
       providers.set(account.id, provider);
       changed();
@@ -206,6 +252,7 @@ export function createAccounts(deps: {
 
     repoint(accountId, config) {
       const account = find(accountId);
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "cannot be re-pointed");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       secret.appKey = config.appKey;
       if (config.largeFiles) {
@@ -230,7 +277,7 @@ export function createAccounts(deps: {
 
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       secret.accessToken = accessToken;
       const updated: StoredAccount = {
@@ -245,7 +292,7 @@ export function createAccounts(deps: {
 
     scriptAccess(accountId) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind);
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       if (!account.hasAccessToken || !secret.accessToken) {
         throw ipcFailure(
@@ -266,9 +313,6 @@ export function createAccounts(deps: {
   };
 }
 
-function unsupportedKind(kind: string): IpcFailure {
-  return ipcFailure(
-    "unsupported",
-    `${kind === "koodrive" ? "KooDrive" : kind} accounts are not supported yet.`,
-  );
+function unsupportedKind(kind: string, what: string): IpcFailure {
+  return ipcFailure("unsupported", `${kind === "koodrive" ? "KooDrive" : "KDocs"} accounts ${what}.`);
 }

@@ -11,6 +11,8 @@ export const LOCAL_CLOUD_NAME = "Local cloud (sandbox)";
 export interface LocalCloud extends KdocsConfig {
   /** The user token of its script endpoints. */
   accessToken?: string;
+  /** Its KooDrive, where docsync can sign the demo user in again when a token lapses. */
+  koodrive?: { baseUrl: string; signIn(): Promise<string> };
   /** Stops the local cloud when the core closes. */
   close?: () => Promise<void>;
 }

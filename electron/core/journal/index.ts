@@ -247,7 +247,9 @@ export function openJournal(file: string): Journal {
     filesIn(pairId, folder) {
       const out: FileRecord[] = [];
       const key = folder === "" ? "" : folder + "/";
-      for (const row of sql(`select * from files indexed by files_by_dir where pair_id = ? and ${dirOf} = ?`).iterate(pairId, key))
+      for (const row of sql(
+        `select * from files indexed by files_by_dir where pair_id = ? and ${dirOf} = ?`,
+      ).iterate(pairId, key))
         out.push(toFile(row));
       return out;
     },
@@ -273,7 +275,9 @@ export function openJournal(file: string): Journal {
         .map(toFile);
     },
     unsyncedCount(pairId) {
-      const row = sql("select count(*) as n from files indexed by files_unsynced where pair_id = ? and remote_id is null").get(pairId);
+      const row = sql(
+        "select count(*) as n from files indexed by files_unsynced where pair_id = ? and remote_id is null",
+      ).get(pairId);
       return Number(row?.n ?? 0);
     },
     fileCount(pairId) {

@@ -2,7 +2,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createMemoryCloud, type MemoryCloud } from "../testing/memory-cloud.ts";
-import { startTestEngine, tempDir, type TestEngine } from "../testing/harness.ts";
+import { startTestEngine, tempDir, waitFor, type TestEngine } from "../testing/harness.ts";
+import type { WatchHandle, WatcherFactory } from "./types.ts";
+import { folderWatcher } from "./watcher.ts";
 
 let dir: ReturnType<typeof tempDir>;
 let local: string;
@@ -106,5 +108,127 @@ describe("sync engine on the in-memory cloud", () => {
     await t.engine.confirmDeletes(pair.id, true);
     expect(cloud.at("/p/f5.txt")).toBeUndefined();
     expect(t.engine.pairs()[0]).toMatchObject({ state: "idle", pendingDeletes: 0 });
+  });
+});
+
+describe("the engine's contract with the core", () => {
+  const addPair = (localPath = local, remotePath = "/p") =>
+    t.engine.addPair({ accountId: "acc", localPath, remotePath, deletePolicy: "keep" });
+
+  test("bad pairs are refused with the error codes the UI shows", async () => {
+    const code = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "accepted",
+        (error: { ipc?: { code: string } }) => error.ipc?.code,
+      );
+    write("file.txt", "x");
+    expect(await code(addPair(join(local, "missing")))).toBe("invalid-input");
+    expect(await code(addPair(join(local, "file.txt")))).toBe("invalid-input");
+    expect(await code(addPair(local, "no/leading/slash"))).toBe("invalid-input");
+    await addPair();
+    expect(await code(addPair())).toBe("conflict");
+    mkdirSync(join(local, "inner"));
+    expect(await code(addPair(join(local, "inner")))).toBe("invalid-input");
+    expect(await code(t.engine.pause("no-such-pair"))).toBe("not-found");
+  });
+
+  test("every pass tells which cloud folders changed, for the tree to refresh", async () => {
+    const changed: string[][] = [];
+    await t.close();
+    t = startTestEngine({
+      journalFile: join(dir.path, "journal.db"),
+      provider: cloud,
+      remoteChanged: (_account, folderIds) => changed.push(folderIds),
+    });
+    write("docs/a.txt", "a");
+    const pair = await addPair();
+    await t.engine.syncOnce(pair.id);
+    const root = cloud.at("/p")!.id;
+    const docs = cloud.at("/p/docs")!.id;
+    expect(changed.flat()).toEqual(expect.arrayContaining([root, docs]));
+    changed.length = 0;
+    await t.engine.syncOnce(pair.id);
+    expect(changed).toEqual([]);
+    mkdirSync(join(local, "later"));
+    renameSync(join(local, "docs/a.txt"), join(local, "later/a.txt"));
+    await t.engine.syncOnce(pair.id);
+    expect(changed.flat()).toEqual(expect.arrayContaining([docs, cloud.at("/p/later")!.id]));
+  });
+
+  test("start() resolves only once the watcher is live: a file written right after is synced", async () => {
+    await t.close();
+    // A watcher that needs a while to become live, like one that crawls the tree first.
+    const slowWatcher: WatcherFactory = (root, events) => {
+      let inner: WatchHandle | undefined;
+      let closed = false;
+      const ready = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          if (!closed) inner = folderWatcher(root, events);
+          resolve();
+        }, 300),
+      );
+      return { ready, close: async () => void ((closed = true), await inner?.close()) };
+    };
+    t = startTestEngine({
+      journalFile: join(dir.path, "journal.db"),
+      provider: cloud,
+      watch: slowWatcher,
+      rescanIntervalMs: 600_000,
+    });
+    await addPair();
+    await t.engine.start();
+    // Joins the start-up pass: once it is over only the watcher can see the next file.
+    await t.engine.syncOnce();
+    write("early.txt", "written at once");
+    await waitFor(() => cloud.at("/p/early.txt"), "the early file in the cloud", 3000);
+  });
+
+  test("a drop uploads files and a nested folder, one task per file; a vanished file is a failed task", async () => {
+    const target = await cloud.createFolder(cloud.rootId, "Inbox");
+    write("drop/one.txt", "1");
+    write("drop/sub/two.txt", "22");
+    write("three.txt", "333");
+    write("gone.txt", "soon gone");
+    cloud.beforeUpload = (source) => {
+      if (source.name === "gone.txt") rmSync(source.localPath);
+    };
+    const { taskIds } = await t.engine.uploadPaths({
+      accountId: "acc",
+      folderId: target.id,
+      paths: [join(local, "drop"), join(local, "three.txt"), join(local, "gone.txt")],
+    });
+    expect(taskIds).toHaveLength(4);
+    const states = () => taskIds.map((id) => t.tasks.get(id)?.state);
+    await waitFor(() => states().every((s) => s && t.tasks.isFinal(s)), "every drop task to end");
+    const byTitle = new Map(taskIds.map((id) => [t.tasks.get(id)!.title, t.tasks.get(id)!]));
+    expect(byTitle.get("Upload gone.txt")).toMatchObject({
+      state: "failed",
+      error: "the file no longer exists",
+    });
+    for (const name of ["one.txt", "two.txt", "three.txt"])
+      expect(byTitle.get(`Upload ${name}`)?.state).toBe("succeeded");
+    expect(cloud.content(cloud.at("/Inbox/drop/sub/two.txt")!.id)?.toString()).toBe("22");
+    expect(cloud.at("/Inbox/drop/one.txt")).toBeDefined();
+    expect(cloud.at("/Inbox/three.txt")).toBeDefined();
+    await expect(
+      t.engine.uploadPaths({ accountId: "acc", folderId: target.id, paths: [join(local, "nothing")] }),
+    ).rejects.toMatchObject({ ipc: { code: "not-found" } });
+  });
+
+  test("a drop left unfinished by the last run is resumed by syncOnce", async () => {
+    const target = await cloud.createFolder(cloud.rootId, "Inbox");
+    write("late.txt", "resumed");
+    const left = t.tasks.create({
+      kind: "upload",
+      title: "Upload late.txt",
+      accountId: "acc",
+      cancellable: true,
+      resume: { accountId: "acc", localPath: join(local, "late.txt"), parentId: target.id, name: "late.txt" },
+    });
+    await t.close();
+    t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: cloud });
+    await t.engine.syncOnce();
+    await waitFor(() => t.tasks.get(left.id)?.state === "succeeded", "the resumed drop");
+    expect(cloud.content(cloud.at("/Inbox/late.txt")!.id)?.toString()).toBe("resumed");
   });
 });

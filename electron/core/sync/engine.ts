@@ -8,8 +8,9 @@ import { join, resolve, sep } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import PQueue from "p-queue";
 import type { ActivityEntry, PairView } from "../../../shared/model.ts";
-import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
+import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
 import { CloudError, isCloudError } from "../cloud/errors.ts";
+import { ipcFailure } from "../ipc-error.ts";
 import type { FileRecord, PairRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
@@ -84,6 +85,15 @@ interface PairRuntime {
   next?: PassJob;
   controller: AbortController;
   removed: boolean;
+  /** Cloud folders this pass changed, announced when it ends. */
+  landed: Set<string>;
+}
+
+/** What a pair's batch move keeps with its server task, to follow it after a restart. */
+interface MoveContext {
+  pairId: string;
+  ids: string[];
+  targetId: string;
 }
 
 const emptySummary = (): SyncSummary => ({
@@ -175,13 +185,32 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       running: false,
       controller: new AbortController(),
       removed: false,
+      landed: new Set(),
     };
   }
 
   function runtime(pairId: string): PairRuntime {
     const rt = runtimes.get(pairId);
-    if (!rt) throw new Error(`No sync pair ${pairId}.`);
+    if (!rt) throw ipcFailure("not-found", `There is no sync pair ${pairId}.`);
     return rt;
+  }
+
+  /** Notes that the cloud folder holding `path` (a pair-relative file or folder) changed. */
+  function markLanded(rt: PairRuntime, path: string): void {
+    const parent = parentOf(path);
+    const id = parent === "" ? rt.record.remoteRootId : rt.folders?.get(parent);
+    if (id) rt.landed.add(id);
+  }
+
+  function announceLanded(rt: PairRuntime): void {
+    if (rt.landed.size === 0) return;
+    const folderIds = [...rt.landed];
+    rt.landed.clear();
+    try {
+      deps.remoteChanged?.(rt.record.accountId, folderIds);
+    } catch {
+      // A listener's failure is not the sync's.
+    }
   }
 
   function viewOf(rt: PairRuntime): PairView {
@@ -264,6 +293,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       } finally {
         rt.phase = "idle";
         rt.pendingFiles = 0;
+        flushWrites();
+        announceLanded(rt);
         notify();
       }
     }
@@ -287,17 +318,36 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }, wait);
   }
 
-  function startWatching(rt: PairRuntime): void {
+  /** Starts the pair's watcher; resolves once it reports changes (or has failed: the pair rescans). */
+  async function startWatching(rt: PairRuntime): Promise<void> {
     if (rt.watcher || rt.record.paused) return;
+    let watcher: WatchHandle | undefined;
     try {
-      rt.watcher = watch(rt.record.localPath, {
+      watcher = watch(rt.record.localPath, {
         hint: (path) => hint(rt, path),
         failed: (error) => degrade(rt, error),
       });
+      rt.watcher = watcher;
     } catch (error) {
       degrade(rt, error as Error);
     }
     scheduleRescan(rt);
+    await watcher?.ready?.catch((error: unknown) => {
+      if (rt.watcher === watcher) degrade(rt, error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  /** Watching first, then the full pass: whatever changes in between is seen by one or the other. */
+  async function watchAndSync(rt: PairRuntime): Promise<void> {
+    await startWatching(rt);
+    if (started && !rt.record.paused && !rt.removed) requestPass(rt, "full").catch(() => {});
+  }
+
+  let dropsResumed = false;
+  function resumeDropsOnce(): void {
+    if (dropsResumed) return;
+    dropsResumed = true;
+    resumeDrops(dropContext);
   }
 
   function degrade(rt: PairRuntime, error: Error): void {
@@ -531,12 +581,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (known) return known;
       const parentId = await ensureLocalFolder(parentOf(path));
       const created = await call(() => ensureFolder(provider, parentId, baseName(path), signal));
+      rt.landed.add(parentId);
       folders.set(path, created.id);
       journal.putFolder(record.id, { path, remoteId: created.id });
       return created.id;
     };
 
     await runMoves(rt, plan, { provider, call, ensureLocalFolder, summary, step, fail, signal });
+    if (job.full) dropStaleMoves(rt);
     for (const folder of plan.newFolders) {
       try {
         await ensureLocalFolder(folder);
@@ -735,9 +787,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     folder: boolean,
     local?: FileRecord | { size: number; mtimeMs: number; ino: number },
   ): void {
+    markLanded(rt, from);
     journal.transaction(() => {
       journal.movePath(rt.record.id, from, to, folder);
       movedInMemory(rt, from, to, folder);
+      markLanded(rt, to);
       if (!folder && local) {
         const record = journal.file(rt.record.id, to);
         if (record) putFile(rt, { ...record, size: local.size, mtimeMs: local.mtimeMs, ino: local.ino });
@@ -754,7 +808,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   ): Promise<Map<string, string>> {
     const failed = new Map<string, string>();
     try {
-      const start = await ctx.call(() => ctx.provider.startMove(ids, targetId, ctx.signal));
+      // The same move started before a restart is followed to its end, not started again.
+      const saved = savedMove(rt, ids, targetId);
+      const start = saved
+        ? { done: false as const, task: saved }
+        : await ctx.call(() => ctx.provider.startMove(ids, targetId, ctx.signal));
       if (start.done) return failed;
       const status = await poller.wait(rt.record.accountId, start.task, {
         signal: ctx.signal,
@@ -776,6 +834,32 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     return failed;
   }
 
+  function isMoveContext(value: unknown): value is MoveContext {
+    const c = value as MoveContext | undefined;
+    return typeof c?.pairId === "string" && typeof c.targetId === "string" && Array.isArray(c.ids);
+  }
+
+  /** The server move of exactly these items into `targetId` that this pair was waiting for, if any. */
+  function savedMove(rt: PairRuntime, ids: string[], targetId: string): ServerTaskRef | undefined {
+    const wanted = new Set(ids);
+    for (const task of poller.pending()) {
+      const c = task.context;
+      if (task.kind !== "move" || !isMoveContext(c) || c.pairId !== rt.record.id) continue;
+      if (c.targetId !== targetId || c.ids.length !== wanted.size || !c.ids.every((id) => wanted.has(id)))
+        continue;
+      return { kind: "move", id: task.id.slice(task.kind.length + 1) };
+    }
+    return undefined;
+  }
+
+  /** Saved moves of this pair that no longer match anything to do (the plan changed since). */
+  function dropStaleMoves(rt: PairRuntime): void {
+    for (const task of poller.pending()) {
+      if (task.kind === "move" && isMoveContext(task.context) && task.context.pairId === rt.record.id)
+        journal.deleteServerTask(task.id);
+    }
+  }
+
   async function runDeletes(rt: PairRuntime, plan: Plan, ctx: StepContext): Promise<void> {
     const mirror = rt.record.deletePolicy === "mirror";
     const destroy = async (id: string): Promise<void> => {
@@ -792,6 +876,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           if (id) await destroy(id);
           else for (const f of folder.files) if (f.remoteId) await destroy(f.remoteId);
           ctx.summary.deleted += folder.files.length;
+          markLanded(rt, folder.path);
         }
         journal.transaction(() => forgetFolder(rt, folder.path));
       } catch (error) {
@@ -805,6 +890,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         if (mirror && record.remoteId) {
           await destroy(record.remoteId);
           ctx.summary.deleted += 1;
+          markLanded(rt, record.path);
         }
         journal.transaction(() => forgetFile(rt, record.path));
       } catch (error) {
@@ -921,6 +1007,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       journal.deleteUpload(key);
       journal.clearFailure(rt.record.id, item.path);
     });
+    markLanded(rt, item.path);
   }
 
   /** The name is taken in the cloud: the same content (an upload that finished before a crash) is adopted. */
@@ -976,15 +1063,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async addPair(input: AddPairInput) {
       const localPath = resolve(input.localPath);
       const stats = statSync(localPath, { throwIfNoEntry: false });
-      if (!stats) throw new Error(`The folder ${localPath} does not exist.`);
-      if (!stats.isDirectory()) throw new Error(`${localPath} is not a folder.`);
+      if (!stats) throw ipcFailure("invalid-input", `The folder ${localPath} does not exist.`);
+      if (!stats.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
       if (lstatSync(localPath).isSymbolicLink())
-        throw new Error(`${localPath} is a symbolic link; pair the folder it points to.`);
-      splitRemotePath(input.remotePath);
+        throw ipcFailure("invalid-input", `${localPath} is a symbolic link; pair the folder it points to.`);
+      try {
+        splitRemotePath(input.remotePath);
+      } catch (error) {
+        throw ipcFailure("invalid-input", errorText(error));
+      }
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;
-        if (other === localPath || localPath.startsWith(other + sep) || other.startsWith(localPath + sep)) {
-          throw new Error(`${localPath} overlaps the synced folder ${other}.`);
+        if (other === localPath) throw ipcFailure("conflict", `${localPath} is already synced.`);
+        if (localPath.startsWith(other + sep) || other.startsWith(localPath + sep)) {
+          const how = localPath.startsWith(other + sep) ? "inside" : "around";
+          throw ipcFailure(
+            "invalid-input",
+            `${localPath} is ${how} the synced folder ${other}; pairs may not nest.`,
+          );
         }
       }
       const provider = deps.providerFor(input.accountId);
@@ -1005,10 +1101,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const rt = newRuntime(record);
       runtimes.set(record.id, rt);
       log("info", `Pair added: ${localPath} ⇄ ${record.remotePath}`, record);
-      if (started) {
-        startWatching(rt);
-        requestPass(rt, "full").catch(() => {});
-      }
+      if (started) await watchAndSync(rt);
       notify();
       return viewOf(rt);
     },
@@ -1036,10 +1129,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       rt.record.paused = false;
       rt.controller = new AbortController();
       journal.putPair(rt.record);
-      if (started) {
-        startWatching(rt);
-        requestPass(rt, "full").catch(() => {});
-      }
+      if (started) await watchAndSync(rt);
       notify();
       return viewOf(rt);
     },
@@ -1052,6 +1142,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     pairs,
     async syncOnce(pairId, options = {}) {
+      resumeDropsOnce();
       const targets = pairId ? [runtime(pairId)] : [...runtimes.values()].filter((rt) => !rt.record.paused);
       const total = emptySummary();
       for (const rt of targets) {
@@ -1070,12 +1161,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (started) return;
       started = true;
       stopper = new AbortController();
-      for (const rt of runtimes.values()) {
-        if (rt.record.paused) continue;
-        startWatching(rt);
-        requestPass(rt, "full").catch(() => {});
-      }
-      resumeDrops(dropContext);
+      await Promise.all([...runtimes.values()].filter((rt) => !rt.record.paused).map(watchAndSync));
+      resumeDropsOnce();
     },
     async stop() {
       started = false;

@@ -6,6 +6,8 @@ import type { TaskPoller } from "../tasks/poller.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
 
 export interface WatchHandle {
+  /** Resolves once changes are being reported (a watcher that crawls first is not live at once). */
+  ready?: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export interface SyncEngineDeps {
   concurrency?: number;
   bandwidthBytesPerSecond?: number;
   activity?: (entry: ActivityEntry) => void;
+  /**
+   * Cloud folders whose content a pair's sync changed (uploads, new folders, moves, renames,
+   * deletes landed there), once per pass and account, so a UI showing them can refresh.
+   */
+  remoteChanged?: (accountId: string, folderIds: string[]) => void;
 }
 
 export interface AddPairInput {
@@ -72,9 +79,15 @@ export interface SyncEngine {
   /** Lets the deletes held back by the mass-delete guard go ahead (`allow`) or drops them. */
   confirmDeletes(pairId: string, allow: boolean): Promise<PairView>;
   pairs(): PairView[];
-  /** One full pass (scan, upload, move, delete, wait for server tasks) of one pair or of every unpaused pair. */
+  /**
+   * One full pass (scan, upload, move, delete, wait for server tasks) of one pair or of every unpaused
+   * pair. Drops left unfinished by an earlier run are resumed too (once).
+   */
   syncOnce(pairId?: string, options?: SyncOnceOptions): Promise<SyncSummary>;
-  /** Watches every unpaused pair and keeps it in sync until `stop`. */
+  /**
+   * Watches every unpaused pair and keeps it in sync until `stop`. Resolves once every watcher is
+   * live and each pair's start-up pass is queued, so a change made after it resolves is seen.
+   */
   start(): Promise<void>;
   /** Stops watching and uploading; in-flight work stays resumable from the journal. */
   stop(): Promise<void>;

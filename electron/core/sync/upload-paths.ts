@@ -7,6 +7,7 @@ import { lstatSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { CloudProvider, RemoteEntry, UploadSource } from "../cloud/provider.ts";
 import { isCloudError } from "../cloud/errors.ts";
+import { ipcFailure } from "../ipc-error.ts";
 import type { Journal } from "../journal/index.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { junkMatcher } from "./ignore-rules.ts";
@@ -61,7 +62,7 @@ export async function startDrop(
   };
   for (const path of input.paths) {
     const stats = lstatSync(path, { throwIfNoEntry: false });
-    if (!stats) throw new Error(`${path} does not exist.`);
+    if (!stats) throw ipcFailure("not-found", `${path} does not exist.`);
   }
   for (const path of input.paths) await walk(path, input.folderId, basename(path));
   const taskIds: string[] = [];

@@ -81,8 +81,10 @@ export const folderWatcher: WatcherFactory = (root, events) => {
     else if (!isFolder && watchers.has(path)) unwatchBelow(path);
   };
 
+  // fs.watch is live as soon as it returns: the whole tree is watched by now.
   watchTree(root);
   return {
+    ready: Promise.resolve(),
     async close() {
       closed = true;
       for (const watcher of watchers.values()) watcher.close();
@@ -106,12 +108,17 @@ export const chokidarWatcher: WatcherFactory = (root, events) => {
   });
   watcher.on("addDir", (path) => events.hint(path));
   watcher.on("unlinkDir", (path) => events.hint(path));
+  const ready = new Promise<void>((resolve) => {
+    watcher.once("ready", () => resolve());
+    // A watcher that fails before it is ready is not waited for: the pair rescans instead.
+    watcher.once("error", () => resolve());
+  });
   watcher.on("error", (error) => {
     if (failed) return;
     failed = true;
     events.failed(error instanceof Error ? error : new Error(String(error)));
   });
-  return { close: () => watcher.close() };
+  return { ready, close: () => watcher.close() };
 };
 
 export const defaultWatcher: WatcherFactory = folderWatcher;

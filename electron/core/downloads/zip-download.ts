@@ -1,0 +1,191 @@
+/**
+ * "Download as zip": the service packs the selection into one zip (a server task whose percent the
+ * shared poller reports), then the package is saved into the folder the user chose, as a `.part`
+ * file moved into place without overwriting anything. The task ends with the saved path in its phase.
+ */
+import { rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { CloudError } from "../cloud/errors.ts";
+import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import { describeCloudError, ipcFailure, toIpcError } from "../ipc-error.ts";
+import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { freeName, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
+
+/** What a provider offers when its service can pack files into one zip. */
+export interface ZipPackaging {
+  startZipDownload(ids: string[], zipName?: string, signal?: AbortSignal): Promise<ServerTaskRef>;
+  /** Saves the finished package to `destination`. */
+  downloadZip(taskId: string, destination: string, signal?: AbortSignal): Promise<{ bytes: number }>;
+}
+
+export function canPackZip(provider: CloudProvider): provider is CloudProvider & ZipPackaging {
+  const candidate = provider as Partial<ZipPackaging>;
+  return typeof candidate.startZipDownload === "function" && typeof candidate.downloadZip === "function";
+}
+
+/** The phase a finished download shows; the UI reads the path back from it. */
+export const SAVED_PREFIX = "Saved to ";
+
+export interface ZipDownloadSpec {
+  accountId: string;
+  entryIds: string[];
+  destinationDir: string;
+}
+
+/** Persisted with the task, so a download interrupted by a restart picks up its package again. */
+interface ZipDownloadState extends ZipDownloadSpec {
+  zipName: string;
+  packageTaskId?: string;
+}
+
+export type WaitForTask = (
+  accountId: string,
+  task: ServerTaskRef,
+  options: { onProgress: (current: number, total: number) => void; signal: AbortSignal; taskId: string },
+) => Promise<ServerTaskStatus>;
+
+export interface ZipDownloadDeps {
+  registry: TaskRegistry;
+  providerFor(accountId: string): CloudProvider;
+  /** The shared poller's `wait`. */
+  waitForTask: WaitForTask;
+  /** What `~` means in a destination (default: the user's home). */
+  home?: string;
+  log?(level: "info" | "warn", text: string, accountId: string): void;
+  onError?(error: unknown): void;
+}
+
+export interface ZipDownloads {
+  start(spec: ZipDownloadSpec): Promise<{ taskId: string }>;
+  /** Continues the downloads a restart interrupted. */
+  resumeUnfinished(): void;
+  /** Stops every download where it is; they continue at the next start. */
+  stop(): Promise<void>;
+}
+
+/** At most this many files per package [doc]. */
+export const MAX_ZIP_ENTRIES = 1000;
+
+function failureText(error: unknown): string {
+  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "report.docx" → "report.zip"; several entries take their folder's name. */
+async function zipNameFor(provider: CloudProvider, first: RemoteEntry, count: number): Promise<string> {
+  if (count === 1) return `${safeFileName(first.name.replace(/\.[^.]+$/, "") || first.name)}.zip`;
+  if (!first.parentId || first.parentId === provider.rootId) return "Files.zip";
+  const parent = await provider.stat(first.parentId).catch(() => undefined);
+  return `${safeFileName(parent?.name ?? "Files")}.zip`;
+}
+
+export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
+  const running = new Set<Promise<void>>();
+  const stopper = new AbortController();
+
+  const track = (work: Promise<void>) => {
+    const tracked = work
+      .catch((error: unknown) => deps.onError?.(error))
+      .finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+
+  async function run(handle: TaskHandle, state: ZipDownloadState): Promise<void> {
+    const signal = AbortSignal.any([handle.signal, stopper.signal]);
+    const title = deps.registry.get(handle.id)?.title ?? "Download as zip";
+    let part: string | undefined;
+    try {
+      const provider = deps.providerFor(state.accountId);
+      if (!canPackZip(provider))
+        throw ipcFailure("unsupported", "This account cannot pack files into a zip.");
+      handle.start("packing");
+      if (state.packageTaskId === undefined) {
+        const ref = await provider.startZipDownload(state.entryIds, state.zipName, signal);
+        state.packageTaskId = ref.id;
+        handle.setResume(state);
+      }
+      const status = await deps.waitForTask(
+        state.accountId,
+        { kind: "share", id: state.packageTaskId },
+        {
+          onProgress: (current, total) =>
+            handle.progress(total > 0 ? Math.round((current * 100) / total) : 0, 100, "percent", "packing"),
+          signal,
+          taskId: handle.id,
+        },
+      );
+      if (status.state === "failed") {
+        throw new CloudError("not-found", status.error?.message ?? "The service could not pack the files.");
+      }
+      handle.progress(100, 100, "percent", "saving");
+      const folder = await prepareFolder(state.destinationDir, deps.home);
+      part = `${await freeName(folder, state.zipName)}.part`;
+      await provider.downloadZip(state.packageTaskId, part, signal);
+      const saved = await placeWithoutOverwrite(part, folder, state.zipName);
+      part = undefined;
+      handle.progress(100, 100, "percent", `${SAVED_PREFIX}${saved}`);
+      if (status.state === "partial") {
+        const message = `Saved to ${saved}, but ${status.error?.message ?? "some files could not be packed."}`;
+        handle.partial(
+          status.failed.map((item) => ({ id: item.id, name: item.id, reason: item.message })),
+          message,
+        );
+        deps.log?.("warn", `${title}: ${message}`, state.accountId);
+      } else {
+        handle.succeed();
+        deps.log?.("info", `${title}: saved ${basename(saved)} to ${join(saved, "..")}`, state.accountId);
+      }
+    } catch (error) {
+      // A stopped download continues at the next start; a cancelled one is already final.
+      if (stopper.signal.aborted || handle.signal.aborted) return;
+      handle.fail(failureText(error));
+      deps.log?.("warn", `${title}: ${failureText(error)}`, state.accountId);
+    } finally {
+      if (part) await rm(part, { force: true }).catch(() => {});
+    }
+  }
+
+  return {
+    async start(spec) {
+      const entryIds = [...new Set(spec.entryIds)];
+      if (entryIds.length > MAX_ZIP_ENTRIES) {
+        throw ipcFailure("invalid-input", `A zip takes at most ${MAX_ZIP_ENTRIES} items; select fewer.`);
+      }
+      const provider = deps.providerFor(spec.accountId);
+      if (!canPackZip(provider)) {
+        throw ipcFailure("unsupported", "This account's service cannot pack files into a zip.");
+      }
+      // Refused at once, before any work: a folder that cannot take the file.
+      const destinationDir = await prepareFolder(spec.destinationDir, deps.home);
+      const first = await provider.stat(entryIds[0]!);
+      const zipName = await zipNameFor(provider, first, entryIds.length);
+      const state: ZipDownloadState = { ...spec, entryIds, destinationDir, zipName };
+      const handle = deps.registry.create({
+        kind: "download",
+        title: `Download ${entryIds.length === 1 ? `"${first.name}"` : plural(entryIds.length, "item")} as zip`,
+        accountId: spec.accountId,
+        cancellable: true,
+        resume: state,
+      });
+      track(run(handle, state));
+      return { taskId: handle.id };
+    },
+
+    resumeUnfinished() {
+      for (const { resume, handle } of deps.registry.unfinished("download")) {
+        const state = resume as ZipDownloadState | undefined;
+        if (!state || !Array.isArray(state.entryIds) || typeof state.zipName !== "string") {
+          handle.fail("The download's details were lost; start it again.");
+          continue;
+        }
+        track(run(handle, state));
+      }
+    },
+
+    async stop() {
+      stopper.abort(new Error("docsync is stopping."));
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/** Everyday changes in a paired folder, synced to KooDrive on the local cloud through the real client. */
+import { mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import {
+  filesOf,
+  jobEndpoint,
+  renameEndpoint,
+  startKooScenario,
+  type KooScenario,
+} from "./testing/koodrive-scenario.ts";
+
+let s: KooScenario;
+beforeEach(async () => {
+  s = await startKooScenario();
+});
+afterEach(async () => {
+  await s.close();
+});
+
+test("new files and nested folders arrive, and the remote folder is created", async () => {
+  s.write("top.txt", "top");
+  s.write("a/b/c/deep.txt", "deep");
+  mkdirSync(join(s.local, "empty/inner"), { recursive: true });
+  const p = await s.addPair("/Sync/pc");
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 2, failed: 0 });
+  const tree = await s.remote("/Sync/pc");
+  expect(filesOf(tree)).toEqual(["a/b/c/deep.txt", "top.txt"]);
+  expect(tree.get("empty/inner")?.kind).toBe("folder");
+  expect(tree.get("a/b/c/deep.txt")?.size).toBe(4);
+});
+
+test("an edit uploads a new version of the same cloud file", async () => {
+  s.write("notes.txt", "v1");
+  const p = await s.addPair("/Sync/pc");
+  await s.t.engine.syncOnce(p.id);
+  const before = (await s.remote("/Sync/pc")).get("notes.txt")!;
+  s.write("notes.txt", "version two");
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 1, failed: 0 });
+  const after = (await s.remote("/Sync/pc")).get("notes.txt")!;
+  expect(after.id).toBe(before.id);
+  expect(after.version).toBeGreaterThan(before.version);
+  expect(after.size).toBe("version two".length);
+});
+
+test("a rename is a cloud rename, not an upload", async () => {
+  s.write("old name.txt", "content");
+  const p = await s.addPair("/Sync/pc");
+  await s.t.engine.syncOnce(p.id);
+  const id = (await s.remote("/Sync/pc")).get("old name.txt")!.id;
+  const uploads = s.uploads();
+  renameSync(join(s.local, "old name.txt"), join(s.local, "new name.txt"));
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ renamed: 1, uploaded: 0, failed: 0 });
+  expect(s.uploads()).toBe(uploads);
+  expect(s.calls(renameEndpoint)).toBe(1);
+  const tree = await s.remote("/Sync/pc");
+  expect(tree.get("new name.txt")?.id).toBe(id);
+  expect(tree.has("old name.txt")).toBe(false);
+});
+
+test("a move between folders is one move job and keeps the cloud file ids", async () => {
+  for (let i = 0; i < 3; i++) s.write(`inbox/f${i}.txt`, `file ${i}`);
+  mkdirSync(join(s.local, "archive"));
+  const p = await s.addPair("/Sync/pc");
+  await s.t.engine.syncOnce(p.id);
+  const synced = await s.remote("/Sync/pc");
+  const before = [0, 1, 2].map((i) => synced.get(`inbox/f${i}.txt`)!.id);
+  for (let i = 0; i < 3; i++)
+    renameSync(join(s.local, `inbox/f${i}.txt`), join(s.local, `archive/f${i}.txt`));
+  const uploads = s.uploads();
+  const jobs = s.calls(jobEndpoint);
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ moved: 3, uploaded: 0, failed: 0 });
+  expect(s.uploads()).toBe(uploads);
+  expect(s.calls(jobEndpoint)).toBe(jobs + 1);
+  const tree = await s.remote("/Sync/pc");
+  expect([0, 1, 2].map((i) => tree.get(`archive/f${i}.txt`)?.id)).toEqual(before);
+  expect(filesOf(tree)).toEqual(["archive/f0.txt", "archive/f1.txt", "archive/f2.txt"]);
+});
+
+test("a folder moved with its content is one move of the folder", async () => {
+  for (let i = 0; i < 4; i++) s.write(`projects/alpha/src/m${i}.ts`, `export const m${i} = ${i};`);
+  mkdirSync(join(s.local, "old"));
+  const p = await s.addPair("/Sync/pc");
+  await s.t.engine.syncOnce(p.id);
+  const folderId = (await s.remote("/Sync/pc")).get("projects/alpha")!.id;
+  renameSync(join(s.local, "projects/alpha"), join(s.local, "old/alpha-2024"));
+  const jobs = s.calls(jobEndpoint);
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ moved: 1, renamed: 1, uploaded: 0, failed: 0 });
+  expect(s.calls(jobEndpoint)).toBe(jobs + 1);
+  const tree = await s.remote("/Sync/pc");
+  expect(tree.get("old/alpha-2024")?.id).toBe(folderId);
+  expect(filesOf(tree)).toEqual([0, 1, 2, 3].map((i) => `old/alpha-2024/src/m${i}.ts`));
+  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ moved: 0, uploaded: 0, unchanged: 4 });
+});

@@ -1,0 +1,179 @@
+/**
+ * "Run script…" on a document: write or paste a script, name it if you like, and run it on the
+ * server. Its task opens with the log showing, so the run can be followed in the task panel.
+ */
+import { useState } from "react";
+import type { AccountView } from "../../shared/model.ts";
+import { call, describeError } from "../bridge/client.ts";
+import { Dialog } from "../components/Dialog.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { useAccounts } from "../stores/accounts.ts";
+import { useTasks } from "../stores/tasks.ts";
+import { useUi, type ScriptTarget } from "../stores/ui.ts";
+
+export const EXAMPLE_SCRIPT = `// Each console line shows in the task panel as it runs.
+console.log("Hello from docsync")
+console.log("A1 holds:", Application.Range("A1").Text)
+Time.sleep(500)
+Application.Range("A1").Value = "Checked by docsync"
+// The value of the last statement is the script's result.
+Application.Range("A1").Text
+`;
+
+/** Shown while a "Run script…" target is set; closes itself when its account goes away. */
+export function RunScriptHost() {
+  const target = useUi((s) => s.scriptTarget);
+  const account = useAccounts((s) => s.accounts.find((a) => a.id === target?.accountId));
+  if (!target || !account) return null;
+  return (
+    <RunScriptDialog
+      key={`${target.accountId}/${target.fileId}`}
+      account={account}
+      target={target}
+      onClose={() => useUi.getState().openScript(null)}
+    />
+  );
+}
+
+/** Whether "Run script…" makes sense for an account at all (the service runs scripts). */
+export function canRunScripts(account: AccountView | undefined): boolean {
+  return account?.capabilities.scripts === true;
+}
+
+export function RunScriptDialog(props: { account: AccountView; target: ScriptTarget; onClose(): void }) {
+  const { account, target, onClose } = props;
+  const [script, setScript] = useState(EXAMPLE_SCRIPT);
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ready = account.hasAccessToken;
+
+  const run = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!ready || script.trim() === "") return;
+    const trimmed = name.trim();
+    // The name becomes the script's file name on the server ("name.ks").
+    if (/[/\\]/.test(trimmed)) {
+      setError("A script name cannot contain “/” or “\\”.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { taskId } = await call("scripts.run", {
+        accountId: account.id,
+        fileId: target.fileId,
+        script,
+        ...(trimmed ? { name: trimmed } : {}),
+      });
+      useTasks.getState().setLogOpen(taskId, true);
+      useUi
+        .getState()
+        .toast("info", `Running ${trimmed ? `“${trimmed}”` : "the script"} on “${target.fileName}”`);
+      onClose();
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+
+  // Tab indents inside the editor instead of leaving it (Escape still closes the dialog).
+  const onEditorKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== "Tab" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    const editor = event.currentTarget;
+    const { selectionStart, selectionEnd } = editor;
+    const next = `${script.slice(0, selectionStart)}  ${script.slice(selectionEnd)}`;
+    setScript(next);
+    requestAnimationFrame(() => editor.setSelectionRange(selectionStart + 2, selectionStart + 2));
+  };
+
+  const openAccounts = () => {
+    onClose();
+    useUi.getState().show("accounts");
+  };
+
+  return (
+    <Dialog
+      title={`Run script on ${target.fileName}`}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <span className="dialog-status">
+            {ready ? (
+              <>
+                On <strong>{account.name}</strong>
+              </>
+            ) : (
+              "Needs an access token"
+            )}
+          </span>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form="run-script-form"
+            className="button primary"
+            disabled={!ready || busy || script.trim() === ""}
+          >
+            <Icon name="play" size={16} /> {busy ? "Starting…" : "Run"}
+          </button>
+        </>
+      }
+    >
+      <form id="run-script-form" className="form script-form" onSubmit={run}>
+        <p className="dialog-lead">
+          The script runs on the server against <strong>{target.fileName}</strong>. Its log streams into the
+          task panel while it runs, and the value of its last statement is its result.
+        </p>
+        {!ready && (
+          <div className="callout callout-warn" role="note">
+            <p>
+              Scripts run with the personal-space access token of the account, and {account.name} has none
+              yet.
+            </p>
+            <div className="callout-actions">
+              <button type="button" className="button small" onClick={openAccounts}>
+                <Icon name="accounts" size={14} /> Set the access token on the Accounts page
+              </button>
+            </div>
+          </div>
+        )}
+        <label className="field">
+          <span>Script</span>
+          <textarea
+            className="script-editor"
+            data-autofocus={ready ? true : undefined}
+            value={script}
+            onChange={(e) => setScript(e.target.value)}
+            onKeyDown={onEditorKeyDown}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            rows={12}
+            maxLength={65_536}
+            required
+          />
+        </label>
+        <label className="field">
+          <span>Name (optional)</span>
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="fill-report"
+            maxLength={100}
+            spellCheck={false}
+          />
+          <small>Shown in the task and in the log's line references (name.ks:3:1).</small>
+        </label>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}

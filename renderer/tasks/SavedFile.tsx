@@ -1,0 +1,42 @@
+/** A finished download's file, and "Show in folder": the desktop shell opens the file manager, the web shell shows the path. */
+import { useState } from "react";
+import type { TaskView } from "../../shared/model.ts";
+import { call, describeError } from "../bridge/client.ts";
+import { Icon } from "../components/Icon.tsx";
+import { useUi } from "../stores/ui.ts";
+import { fileNameOf, savedPathOf } from "./saved-file.ts";
+
+export function SavedFile({ task }: { task: TaskView }) {
+  const desktop = useUi((s) => s.info?.shell === "desktop");
+  const [shown, setShown] = useState(false);
+  const path = savedPathOf(task);
+  if (!path) return null;
+  const show = async () => {
+    if (!desktop) {
+      setShown(true);
+      return;
+    }
+    try {
+      await call("shell.showInFolder", { path });
+    } catch (error) {
+      useUi.getState().toast("error", `Could not show the file: ${describeError(error)}`);
+    }
+  };
+  return (
+    <div className="task-saved">
+      <span>
+        Saved as <strong>{fileNameOf(path)}</strong>
+      </span>
+      {!shown && (
+        <button type="button" className="button small" onClick={() => void show()}>
+          <Icon name="folder" size={14} /> Show in folder
+        </button>
+      )}
+      {shown && (
+        <code className="task-saved-path" aria-label={`Where ${fileNameOf(path)} was saved`}>
+          {path}
+        </code>
+      )}
+    </div>
+  );
+}
