@@ -10,6 +10,8 @@ export const AccountView = z.object({
   baseUrl: z.string(),
   /** The app id (KDocs) — not a secret. Keys and tokens never leave the core. */
   appId: z.string().optional(),
+  /** The id of the account's top folder (each service names it its own way). */
+  rootId: z.string(),
   /** True for the embedded local cloud account. */
   sandbox: z.boolean(),
   status: z.object({

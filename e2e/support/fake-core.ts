@@ -26,6 +26,7 @@ export const fakeAccount: AccountView = {
   name: "Team space",
   kind: "kdocs",
   baseUrl: "http://127.0.0.1:9",
+  rootId: "0",
   appId: "app-1",
   sandbox: false,
   status: { state: "connected" },

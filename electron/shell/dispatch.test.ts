@@ -8,6 +8,7 @@ const account = {
   name: "Work",
   kind: "kdocs" as const,
   baseUrl: "http://127.0.0.1:1",
+  rootId: "0",
   sandbox: false,
   status: { state: "connected" as const },
   hasLargeFiles: false,

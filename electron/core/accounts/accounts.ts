@@ -10,7 +10,7 @@ import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-e
 import { CloudError } from "../cloud/errors.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
-import { capabilitiesOf } from "./capabilities.ts";
+import { capabilitiesOf, ROOT_IDS } from "./capabilities.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -69,6 +69,7 @@ export function toAccountView(stored: StoredAccount): AccountView {
     name: stored.name,
     kind: stored.kind,
     baseUrl: stored.baseUrl,
+    rootId: ROOT_IDS[stored.kind],
     sandbox: stored.sandbox,
     status: { ...stored.status },
     hasLargeFiles: stored.largeFiles !== undefined,

@@ -1,6 +1,11 @@
 /** What each kind of account can do, in one table, so neither the core nor the UI branches on the vendor. */
 import type { AccountView } from "../../../shared/model.ts";
+import { ROOT_TOKEN } from "../cloud/kdocs/adapter.ts";
+import { ROOT_ID } from "../cloud/koodrive/adapter.ts";
 import type { StoredAccount } from "../settings/settings.ts";
+
+/** The top folder's id, as each service names it (the same as its provider's `rootId`). */
+export const ROOT_IDS: Record<StoredAccount["kind"], string> = { kdocs: ROOT_TOKEN, koodrive: ROOT_ID };
 
 export type Capabilities = AccountView["capabilities"];
 
