@@ -31,6 +31,8 @@ test("three files selected on KooDrive and downloaded as a zip land in the chose
     await form.getByLabel("Service address").fill(cloud.url);
     await form.getByLabel("Access token").fill(await cloud.koodriveToken());
     expect(await form.getByLabel("App key", { exact: true }).count()).toBe(0);
+    expect(await form.getByLabel("Access token").getAttribute("type")).toBe("password");
+    await app.screenshot("koodrive-account-form");
     await form.getByRole("button", { name: "Add account" }).click();
     const card = page.getByRole("listitem", { name: "Account Drive" });
     await card.getByText("Connected", { exact: true }).waitFor();
@@ -74,6 +76,7 @@ test("three files selected on KooDrive and downloaded as a zip land in the chose
     expect(await field.inputValue()).toBe("~/Downloads");
     const destination = join(app.scratch, "saved zips");
     await field.fill(destination);
+    await app.screenshot("zip-download-dialog");
     await dialog.getByRole("button", { name: "Download" }).click();
     await dialog.waitFor({ state: "detached" });
 
@@ -82,7 +85,9 @@ test("three files selected on KooDrive and downloaded as a zip land in the chose
     await tasks.getByRole("button", { name: /History/ }).click();
     const bar = tasks.getByRole("progressbar", { name: "Download 3 items as zip" });
     expect(await bar.getAttribute("aria-valuenow")).toBe("100");
-    const row = tasks.locator(".task", { has: bar });
+    const row = tasks
+      .locator(".task")
+      .filter({ has: page.getByRole("progressbar", { name: "Download 3 items as zip" }) });
     await row.getByText("Reports.zip", { exact: true }).waitFor();
     await row.getByRole("button", { name: "Show in folder" }).click();
     const shownPath = row.getByLabel("Where Reports.zip was saved");

@@ -111,7 +111,10 @@ describe("createCore", () => {
         baseUrl: "http://127.0.0.1:9",
         token: "t",
       }),
-    ).rejects.toMatchObject({ ipc: { code: "unsupported" } });
+    ).rejects.toMatchObject({
+      ipc: { code: "transient", message: expect.stringMatching(/^The account was not added/) },
+    });
+    expect((await core.handlers["accounts.list"]({})).map((a) => a.name)).not.toContain("K");
     expect(await core.handlers["app.info"]({})).toMatchObject({ shell: "web", canPickFolders: false });
   });
 });

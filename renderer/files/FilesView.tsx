@@ -22,7 +22,7 @@ export function FilesView(props: { accountId: string | null }) {
   const show = useUi((s) => s.show);
 
   useEffect(() => {
-    if (account) useTree.getState().openAccount(account.id, account.name);
+    if (account) useTree.getState().openAccount(account.id, account.name, account.rootId);
   }, [account]);
 
   if (!loaded) return <div className="page page-loading">Loading…</div>;

@@ -7,7 +7,6 @@ import type { ChannelResult } from "../../shared/contract.ts";
 import type { EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { Icon } from "../components/Icon.tsx";
-import { ROOT_ID } from "../stores/tree.ts";
 
 interface Listing {
   folders: EntryView[];
@@ -35,6 +34,8 @@ interface PickerRow {
 
 export function FolderPicker(props: {
   accountId: string;
+  /** The account's top folder. */
+  rootId: string;
   rootName: string;
   /** Folder ids that cannot be chosen, with the reason shown. */
   blocked: ReadonlyMap<string, string>;
@@ -45,12 +46,12 @@ export function FolderPicker(props: {
   /** Folders shown open at first (the path to the current folder). */
   initiallyExpanded: string[];
 }) {
-  const { accountId, blocked, sealed, value, onChange } = props;
+  const { accountId, rootId, blocked, sealed, value, onChange } = props;
   const [listings, setListings] = useState<Record<string, Listing>>({});
   const [expanded, setExpanded] = useState<Record<string, boolean>>(() =>
-    Object.fromEntries([ROOT_ID, ...props.initiallyExpanded].map((id) => [id, true])),
+    Object.fromEntries([rootId, ...props.initiallyExpanded].map((id) => [id, true])),
   );
-  const [active, setActive] = useState<string>(value ?? ROOT_ID);
+  const [active, setActive] = useState<string>(value ?? rootId);
   const requested = useRef(new Set<string>());
 
   const load = useCallback(
@@ -77,7 +78,7 @@ export function FolderPicker(props: {
   }, [expanded, load]);
 
   const rows = useMemo(() => {
-    const out: PickerRow[] = [{ id: ROOT_ID, name: props.rootName, depth: 0 }];
+    const out: PickerRow[] = [{ id: rootId, name: props.rootName, depth: 0 }];
     const visit = (folderId: string, depth: number) => {
       if (!expanded[folderId]) return;
       for (const folder of listings[folderId]?.folders ?? []) {
@@ -85,9 +86,9 @@ export function FolderPicker(props: {
         if (!sealed.has(folder.id)) visit(folder.id, depth + 1);
       }
     };
-    visit(ROOT_ID, 1);
+    visit(rootId, 1);
     return out;
-  }, [listings, expanded, sealed, props.rootName]);
+  }, [listings, expanded, sealed, rootId, props.rootName]);
 
   const choose = (row: PickerRow) => {
     setActive(row.id);
@@ -170,7 +171,7 @@ export function FolderPicker(props: {
               >
                 <Icon name="chevron" size={14} />
               </button>
-              <Icon name={row.id === ROOT_ID ? "cloud" : "folder"} className="kind-folder" />
+              <Icon name={row.id === rootId ? "cloud" : "folder"} className="kind-folder" />
               <span className="picker-name">{row.name}</span>
               {reason && <span className="picker-reason">{reason}</span>}
             </div>

@@ -107,6 +107,7 @@ export function MoveDialog(props: {
       <p className="dialog-note">“{parentName}” cannot be chosen: the items are already in it.</p>
       <FolderPicker
         accountId={account.id}
+        rootId={account.rootId}
         rootName={path[0]?.name ?? account.name}
         blocked={blocked}
         sealed={sealed}

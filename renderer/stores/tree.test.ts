@@ -40,7 +40,7 @@ beforeEach(() => {
   } as unknown as ShellBridge;
   installBridge(bridge);
   useTree.setState({ accountId: null });
-  useTree.getState().openAccount("acc", "Root");
+  useTree.getState().openAccount("acc", "Root", "0");
 });
 
 test("selection: click, ctrl-click and shift-click stay within one folder", () => {

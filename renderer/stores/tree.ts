@@ -6,9 +6,6 @@ import { create } from "zustand";
 import type { EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 
-/** The root folder of an account (KDocs' root token). */
-export const ROOT_ID = "0";
-
 export interface FolderListing {
   entries: EntryView[];
   next: string | null;
@@ -38,7 +35,8 @@ interface TreeState {
   expanded: Readonly<Record<string, boolean>>;
   selection: Selection;
   activeId: string | null;
-  openAccount(accountId: string, rootName: string): void;
+  /** Opens an account at its top folder (`rootId`, which each service names its own way). */
+  openAccount(accountId: string, rootName: string, rootId: string): void;
   openFolder(folder: Crumb): void;
   openCrumb(index: number): void;
   ensureLoaded(folderId: string): Promise<void>;
@@ -112,19 +110,19 @@ export const useTree = create<TreeState>()((set, get) => {
     selection: emptySelection,
     activeId: null,
 
-    openAccount(accountId, rootName) {
+    openAccount(accountId, rootName, rootId) {
       if (get().accountId === accountId) return;
       generation += 1;
       inFlight.clear();
       set({
         accountId,
-        path: [{ id: ROOT_ID, name: rootName }],
+        path: [{ id: rootId, name: rootName }],
         folders: {},
         expanded: {},
         selection: emptySelection,
         activeId: null,
       });
-      void load(ROOT_ID);
+      void load(rootId);
     },
     openFolder(folder) {
       set((state) => ({ path: [...state.path, folder], selection: emptySelection, activeId: null }));

@@ -11,6 +11,15 @@ import { migrations } from "./migrations.ts";
 
 export type DeletePolicy = "keep" | "mirror";
 
+/** A script a pair runs on each uploaded document whose extension is listed. */
+export interface ScriptRule {
+  /** Lowercase, without the dot ("xlsx"). */
+  extensions: string[];
+  /** The script's text. */
+  script: string;
+  name?: string;
+}
+
 export interface PairRecord {
   id: string;
   accountId: string;
@@ -20,6 +29,7 @@ export interface PairRecord {
   paused: boolean;
   remoteRootId: string | null;
   createdAt: number;
+  scriptRule?: ScriptRule;
 }
 
 /** A file as last synced: its local stat and content hash, and the remote file holding that content. */
@@ -53,6 +63,16 @@ export interface ServerTaskRecord {
   taskId: string | null;
   context: unknown;
   startedAt: number;
+}
+
+/** One upload of a pair file: the cloud file and version it produced. */
+export interface UploadedRecord {
+  pairId: string;
+  path: string;
+  remoteId: string;
+  version: number;
+  /** The task that showed the upload (the file's own task, or the pass's). */
+  uploadTaskId: string | null;
 }
 
 export interface FailureRecord {
@@ -108,6 +128,19 @@ export interface Journal {
   tasks(): { view: TaskView; resume: unknown }[];
   putTask(view: TaskView, resume: unknown, final: boolean): void;
   deleteTask(id: string): void;
+
+  /** Uploads whose "uploaded" hook has not finished yet. */
+  uploadHooks(): UploadedRecord[];
+  putUploadHook(upload: UploadedRecord, at: number): void;
+  deleteUploadHook(upload: UploadedRecord): void;
+
+  /**
+   * Records that a script run for this uploaded version starts; false when one was recorded before
+   * (the run must not start again).
+   */
+  claimScriptRun(upload: UploadedRecord, at: number): boolean;
+  setScriptRunTask(upload: UploadedRecord, taskId: string): void;
+  scriptRuns(pairId: string): (UploadedRecord & { taskId: string | null })[];
 
   failures(pairId: string): FailureRecord[];
   putFailure(pairId: string, failure: FailureRecord): void;
@@ -210,15 +243,16 @@ export function openJournal(file: string): Journal {
           paused: r.paused === 1,
           remoteRootId: r.remote_root_id === null ? null : String(r.remote_root_id),
           createdAt: Number(r.created_at),
+          ...(typeof r.script_rule === "string" ? { scriptRule: parse(r.script_rule) as ScriptRule } : {}),
         }));
     },
     putPair(p) {
       sql(
-        `insert into pairs (id, account_id, local_path, remote_path, delete_policy, paused, remote_root_id, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?)
+        `insert into pairs (id, account_id, local_path, remote_path, delete_policy, paused, remote_root_id, created_at, script_rule)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set account_id = excluded.account_id, local_path = excluded.local_path,
            remote_path = excluded.remote_path, delete_policy = excluded.delete_policy, paused = excluded.paused,
-           remote_root_id = excluded.remote_root_id`,
+           remote_root_id = excluded.remote_root_id, script_rule = excluded.script_rule`,
       ).run(
         p.id,
         p.accountId,
@@ -228,11 +262,12 @@ export function openJournal(file: string): Journal {
         p.paused ? 1 : 0,
         p.remoteRootId,
         p.createdAt,
+        json(p.scriptRule),
       );
     },
     deletePair(pairId) {
       journal.transaction(() => {
-        for (const table of ["files", "folders", "failures", "uploads"]) {
+        for (const table of ["files", "folders", "failures", "uploads", "upload_hooks", "script_runs"]) {
           sql(`delete from ${table} where pair_id = ?`).run(pairId);
         }
         sql("delete from pairs where id = ?").run(pairId);
@@ -395,6 +430,42 @@ export function openJournal(file: string): Journal {
       sql("delete from tasks where id = ?").run(id);
     },
 
+    uploadHooks() {
+      return sql("select * from upload_hooks order by created_at").all().map(toUploaded);
+    },
+    putUploadHook(u, at) {
+      sql(
+        `insert or replace into upload_hooks (pair_id, path, remote_id, version, upload_task_id, created_at)
+         values (?, ?, ?, ?, ?, ?)`,
+      ).run(u.pairId, u.path, u.remoteId, u.version, u.uploadTaskId, at);
+    },
+    deleteUploadHook(u) {
+      sql("delete from upload_hooks where pair_id = ? and path = ? and remote_id = ? and version = ?").run(
+        u.pairId,
+        u.path,
+        u.remoteId,
+        u.version,
+      );
+    },
+
+    claimScriptRun(u, at) {
+      const result = sql(
+        `insert or ignore into script_runs (pair_id, path, remote_id, version, upload_task_id, started_at)
+         values (?, ?, ?, ?, ?, ?)`,
+      ).run(u.pairId, u.path, u.remoteId, u.version, u.uploadTaskId, at);
+      return Number(result.changes) === 1;
+    },
+    setScriptRunTask(u, taskId) {
+      sql(
+        "update script_runs set task_id = ? where pair_id = ? and path = ? and remote_id = ? and version = ?",
+      ).run(taskId, u.pairId, u.path, u.remoteId, u.version);
+    },
+    scriptRuns(pairId) {
+      return sql("select * from script_runs where pair_id = ? order by started_at, path")
+        .all(pairId)
+        .map((r) => ({ ...toUploaded(r), taskId: r.task_id === null ? null : String(r.task_id) }));
+    },
+
     failures(pairId) {
       return sql("select * from failures where pair_id = ?")
         .all(pairId)
@@ -450,6 +521,16 @@ function toFile(r: Record<string, unknown>): FileRecord {
     md5: r.md5 === null ? null : String(r.md5),
     remoteId: r.remote_id === null ? null : String(r.remote_id),
     remoteVersion: r.remote_version === null ? null : Number(r.remote_version),
+  };
+}
+
+function toUploaded(r: Record<string, unknown>): UploadedRecord {
+  return {
+    pairId: String(r.pair_id),
+    path: String(r.path),
+    remoteId: String(r.remote_id),
+    version: Number(r.version),
+    uploadTaskId: r.upload_task_id === null ? null : String(r.upload_task_id),
   };
 }
 

@@ -77,4 +77,28 @@ export const migrations: readonly string[] = [
   create index files_by_dir on files (pair_id, rtrim(path, replace(path, '/', '')));
   create index files_unsynced on files (pair_id, path) where remote_id is null;
   `,
+  // A pair's script rule; uploads whose "uploaded" hook has not run yet (written with the upload, so a
+  // crash in between replays the hook); and the script runs already started per uploaded version.
+  `
+  alter table pairs add column script_rule text;
+  create table upload_hooks (
+    pair_id text not null,
+    path text not null,
+    remote_id text not null,
+    version integer not null,
+    upload_task_id text,
+    created_at integer not null,
+    primary key (pair_id, path, remote_id, version)
+  ) without rowid;
+  create table script_runs (
+    pair_id text not null,
+    path text not null,
+    remote_id text not null,
+    version integer not null,
+    task_id text,
+    upload_task_id text,
+    started_at integer not null,
+    primary key (pair_id, path, remote_id, version)
+  ) without rowid;
+  `,
 ];

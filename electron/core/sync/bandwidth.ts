@@ -5,6 +5,8 @@
  */
 export interface BandwidthLimiter {
   take(bytes: number, signal?: AbortSignal): Promise<void>;
+  /** Returns budget an upload took but did not send (it failed early), so other files do not wait for it. */
+  giveBack(bytes: number): void;
 }
 
 export function createBandwidthLimiter(
@@ -12,7 +14,7 @@ export function createBandwidthLimiter(
   now: () => number,
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
 ): BandwidthLimiter {
-  if (!bytesPerSecond || bytesPerSecond <= 0) return { take: async () => {} };
+  if (!bytesPerSecond || bytesPerSecond <= 0) return { take: async () => {}, giveBack: () => {} };
   let tokens = bytesPerSecond;
   let last = now();
   let tail: Promise<void> = Promise.resolve();
@@ -34,6 +36,11 @@ export function createBandwidthLimiter(
       });
       tail = turn.catch(() => {});
       return turn;
+    },
+    giveBack(bytes) {
+      if (bytes <= 0) return;
+      refill();
+      tokens = Math.min(bytesPerSecond, tokens + bytes);
     },
   };
 }

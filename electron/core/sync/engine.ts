@@ -11,9 +11,10 @@ import type { ActivityEntry, PairView } from "../../../shared/model.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
 import { CloudError, isCloudError } from "../cloud/errors.ts";
 import { ipcFailure } from "../ipc-error.ts";
-import type { FileRecord, PairRecord } from "../journal/index.ts";
+import type { FileRecord, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
+import { createFileTasks } from "./file-tasks.ts";
 import { md5File } from "./hash.ts";
 import { ignoreFileName, loadIgnoreRules } from "./ignore-rules.ts";
 import { parentOf, planChanges, type Plan, type UploadItem } from "./plan.ts";
@@ -28,6 +29,7 @@ import {
   type CallPolicy,
 } from "./remote.ts";
 import { knownInScope, reconcileFolder } from "./reconcile.ts";
+import { normalizeScriptRule } from "./script-rule.ts";
 import {
   reasonOf,
   sameStat,
@@ -142,18 +144,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   // Finished uploads are recorded together, one transaction per turn of the event loop rather than
   // one per file; what a crash loses here is found again in the cloud by the next start (adopted).
-  const pendingWrites: (() => void)[] = [];
+  // A write may answer an upload whose "uploaded" hook is due once the transaction is committed.
+  const pendingWrites: (() => UploadedRecord | void)[] = [];
   let writesTimer: NodeJS.Immediate | undefined;
   const flushWrites = (): void => {
     if (writesTimer) clearImmediate(writesTimer);
     writesTimer = undefined;
     if (pendingWrites.length === 0) return;
     const writes = pendingWrites.splice(0);
+    const due: UploadedRecord[] = [];
     journal.transaction(() => {
-      for (const write of writes) write();
+      for (const write of writes) {
+        const uploaded = write();
+        if (uploaded) due.push(uploaded);
+      }
     });
+    for (const uploaded of due) runUploadedHook(uploaded);
   };
-  const writeSoon = (write: () => void): void => {
+  const writeSoon = (write: () => UploadedRecord | void): void => {
     pendingWrites.push(write);
     writesTimer ??= setImmediate(flushWrites);
   };
@@ -170,6 +178,51 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   for (const record of journal.pairs()) runtimes.set(record.id, newRuntime(record));
+  const fileTasks = createFileTasks(tasks, (pairId) => runtimes.has(pairId));
+
+  // ---- the "uploaded" hook ------------------------------------------------------------------
+
+  const hooksRunning = new Map<string, Promise<void>>();
+  const hookKey = (u: UploadedRecord): string => [u.pairId, u.path, u.remoteId, u.version].join("\u0000");
+
+  /** Calls `onUploaded` for a recorded upload; its journal row goes once the call has settled. */
+  function runUploadedHook(uploaded: UploadedRecord): void {
+    const onUploaded = deps.onUploaded;
+    const key = hookKey(uploaded);
+    if (!onUploaded || hooksRunning.has(key) || stopper.signal.aborted) return;
+    const rt = runtimes.get(uploaded.pairId);
+    const forget = (): void => {
+      try {
+        journal.deleteUploadHook(uploaded);
+      } catch {
+        // The journal closed meanwhile: the call is made again at the next start.
+      }
+    };
+    if (!rt) return forget();
+    const run = (async () => {
+      try {
+        await onUploaded({
+          pairId: uploaded.pairId,
+          accountId: rt.record.accountId,
+          path: uploaded.path,
+          remoteId: uploaded.remoteId,
+          version: uploaded.version,
+          ...(uploaded.uploadTaskId ? { uploadTaskId: uploaded.uploadTaskId } : {}),
+        });
+      } catch (error) {
+        log("warn", `After the upload of ${uploaded.path}: ${errorText(error)}`, rt.record);
+      }
+      forget();
+    })().finally(() => hooksRunning.delete(key));
+    hooksRunning.set(key, run);
+  }
+
+  let hooksReplayed = false;
+  function replayHooksOnce(): void {
+    if (hooksReplayed || !deps.onUploaded) return;
+    hooksReplayed = true;
+    for (const uploaded of journal.uploadHooks()) runUploadedHook(uploaded);
+  }
 
   function newRuntime(record: PairRecord): PairRuntime {
     return {
@@ -252,6 +305,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       ...(resetsAt !== undefined ? { quotaResetsAt: resetsAt } : {}),
       pendingDeletes: rt.heldDeletes,
       issues,
+      ...(record.scriptRule
+        ? {
+            script: {
+              extensions: [...record.scriptRule.extensions],
+              ...(record.scriptRule.name ? { name: record.scriptRule.name } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -600,7 +661,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
     await uploadAll(rt, versions, waiting, {
       upload: async (item) => {
-        const outcome = await uploadOne(rt, item, { provider, ensureLocalFolder, signal });
+        const outcome = await uploadOne(rt, item, {
+          provider,
+          ensureLocalFolder,
+          signal,
+          ...(task ? { passTaskId: task.id } : {}),
+        });
         if (outcome === "uploaded") summary.uploaded += 1;
         else if (outcome === "vanished") {
           if (!item.replaceId) journal.deleteFile(record.id, item.path);
@@ -611,6 +677,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     });
 
     if (doDeletes) await runDeletes(rt, plan, { provider, call, summary, step, fail, signal });
+    if (job.full) settleFileTasks(rt);
 
     if (task) {
       if (summary.failed > 0) {

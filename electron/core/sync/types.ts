@@ -1,7 +1,7 @@
 /** The sync engine's public shapes and the environment it runs in (every side effect comes in here). */
 import type { ActivityEntry, PairView } from "../../../shared/model.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
-import type { Journal } from "../journal/index.ts";
+import type { Journal, ScriptRule } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
 
@@ -20,6 +20,20 @@ export interface WatchEvents {
 
 /** Starts watching a folder tree. Injected so tests can make a watcher fail. */
 export type WatcherFactory = (root: string, events: WatchEvents) => WatchHandle;
+
+export type { ScriptRule } from "../journal/index.ts";
+
+/** One upload of a pair's file, as the journal recorded it. */
+export interface UploadedFile {
+  pairId: string;
+  accountId: string;
+  /** Relative to the pair's folder, with "/" separators. */
+  path: string;
+  remoteId: string;
+  version: number;
+  /** The task that showed the upload: the file's own task (large files), else the pass's sync task. */
+  uploadTaskId?: string;
+}
 
 export interface SyncEngineDeps {
   journal: Journal;
@@ -42,6 +56,12 @@ export interface SyncEngineDeps {
    * deletes landed there), once per pass and account, so a UI showing them can refresh.
    */
   remoteChanged?: (accountId: string, folderIds: string[]) => void;
+  /**
+   * Called once per upload of a pair's file, after the journal recorded it. The call is recorded with
+   * the upload: one that a crash or a stop interrupted (its promise had not settled) is made again at
+   * the next start, so the callee must tolerate seeing an upload twice.
+   */
+  onUploaded?: (upload: UploadedFile) => void | Promise<void>;
 }
 
 export interface AddPairInput {
@@ -98,6 +118,11 @@ export interface SyncEngine {
     folderId: string;
     paths: string[];
   }): Promise<{ taskIds: string[] }>;
+  /**
+   * Sets (or, with null, removes) the script the pair runs on each uploaded document whose extension
+   * the rule lists. Extensions are taken with or without their dot, in any case.
+   */
+  setPairScript(pairId: string, rule: ScriptRule | null): Promise<PairView>;
   /** The activity feed, newest last. */
   activity(limit?: number): ActivityEntry[];
 }

@@ -1,0 +1,133 @@
+/**
+ * A pair's large files get an upload task of their own next to the pass's sync task, so a 4 GiB
+ * video shows its bytes, speed and time left, and its phases (staging, then the server's import).
+ * The task is made when the upload reports its first phase: a file that cannot start (an account
+ * without large-file storage) shows only as the pair's issue, not as a new failed task per retry.
+ * The task survives a restart and is picked up again when the file's upload resumes.
+ */
+import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+
+/** Files at least this big get their own task, whatever path their upload takes. */
+export const ownTaskBytes = 64 * 1024 * 1024;
+
+/** What a pair file's task keeps, to be found again after a restart. */
+export interface PairFileResume {
+  pairId: string;
+  path: string;
+}
+
+export const isPairFileResume = (value: unknown): value is PairFileResume =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as PairFileResume).pairId === "string" &&
+  typeof (value as PairFileResume).path === "string";
+
+export interface FileTaskTracker {
+  onPhase(phase: string): void;
+  onProgress(current: number, total: number): void;
+  /** The file's task, once it has one. */
+  readonly taskId: string | undefined;
+  /** Bytes this process sent in the phases that send them (not the server's import). */
+  readonly sentBytes: number;
+  succeed(): void;
+  fail(reason: string): void;
+}
+
+/** What became of a file whose task was left open (by a restart or an interrupted pass). */
+export type FileFate = { synced: true } | { gone: true } | { failed: string } | { pending: true };
+
+export interface FileTasks {
+  track(pair: { id: string; accountId: string }, path: string, size: number): FileTaskTracker;
+  /** Ends the pair's open file tasks that no upload took up, by what became of their file. */
+  settle(pairId: string, fate: (path: string) => FileFate): void;
+  /** Ends every open file task of the pair. */
+  dropPair(pairId: string, reason: string): void;
+}
+
+const keyOf = (pairId: string, path: string): string => `${pairId}\u0000${path}`;
+
+export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string) => boolean): FileTasks {
+  const open = new Map<string, { handle: TaskHandle; pairId: string; path: string }>();
+  for (const { resume, handle } of tasks.unfinished("upload")) {
+    if (!isPairFileResume(resume)) continue;
+    if (pairExists(resume.pairId)) open.set(keyOf(resume.pairId, resume.path), { handle, ...resume });
+    else handle.fail("The sync pair of this file was removed.");
+  }
+  const isOpen = (handle: TaskHandle): boolean => {
+    const view = tasks.get(handle.id);
+    return view !== undefined && !tasks.isFinal(view.state);
+  };
+
+  return {
+    track(pair, path, size) {
+      const key = keyOf(pair.id, path);
+      const found = open.get(key);
+      let handle = found && isOpen(found.handle) ? found.handle : undefined;
+      let phase: string | undefined;
+      let sent = 0;
+      const close = (): void => {
+        if (handle && open.get(key)?.handle === handle) open.delete(key);
+      };
+      return {
+        onPhase(next) {
+          if (!handle && size < ownTaskBytes && next !== "staging" && next !== "importing") return;
+          if (!handle) {
+            handle = tasks.create({
+              kind: "upload",
+              title: `Upload ${path}`,
+              accountId: pair.accountId,
+              pairId: pair.id,
+              // The pair decides what is uploaded: pausing the pair stops it.
+              cancellable: false,
+              resume: { pairId: pair.id, path } satisfies PairFileResume,
+            });
+            open.set(key, { handle, pairId: pair.id, path });
+          }
+          phase = next;
+          handle.start(next);
+        },
+        onProgress(current, total) {
+          if (phase !== "importing") sent = Math.max(sent, current);
+          if (handle && phase) handle.progress(current, total, "bytes", phase);
+        },
+        get taskId() {
+          return handle?.id;
+        },
+        get sentBytes() {
+          return sent;
+        },
+        succeed() {
+          handle?.succeed();
+          close();
+        },
+        fail(reason) {
+          handle?.fail(reason);
+          close();
+        },
+      };
+    },
+
+    settle(pairId, fate) {
+      for (const [key, entry] of open) {
+        if (entry.pairId !== pairId) continue;
+        if (!isOpen(entry.handle)) {
+          open.delete(key);
+          continue;
+        }
+        const what = fate(entry.path);
+        if ("pending" in what) continue;
+        if ("synced" in what) entry.handle.succeed();
+        else entry.handle.fail("gone" in what ? "The file is no longer in the synced folder." : what.failed);
+        open.delete(key);
+      }
+    },
+
+    dropPair(pairId, reason) {
+      for (const [key, entry] of open) {
+        if (entry.pairId !== pairId) continue;
+        entry.handle.fail(reason);
+        open.delete(key);
+      }
+    },
+  };
+}
