@@ -116,6 +116,8 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       providerFor,
       now,
       activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
+      // The engine calls this only after start-up, once treeChanged below exists.
+      remoteChanged: (accountId, folderIds) => treeChanged(accountId, folderIds),
     });
     undo.unshift(
       () => engine.stop(),
@@ -272,6 +274,10 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         const folder = await stat(localPath).catch(() => undefined);
         if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
         if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
+        // Created here rather than by the engine so the folders on screen learn of them.
+        await ensureRemoteFolder(providerFor(accountId), remotePath, undefined, (created) =>
+          treeChanged(accountId, [created.parentId]),
+        );
         return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
       },
       "pairs.pause": async ({ pairId }) => engine.pause(pairId),

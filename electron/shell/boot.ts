@@ -45,6 +45,8 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
         largeFiles: { baseUrl: cloud.url, ...cloud.ost },
         // Lets the built-in account run scripts without asking the user for a token first.
         accessToken: cloud.scriptsAccessToken,
+        // Local KooDrive tokens lapse after 20 idle minutes; the local cloud can sign in again.
+        koodrive: { baseUrl: cloud.url, signIn: () => cloud.koodriveToken() },
         close: () => cloud.close(),
       };
     },

@@ -9,37 +9,10 @@ import { useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 import { startLiveSync, type LiveSync } from "./live-sync.ts";
 
-/**
- * Sync passes change cloud folders without naming them; while one runs for the open account, the
- * folders on screen are reloaded at most once a second, and once more when it ends.
- */
-const SYNC_REFRESH_MS = 1000;
-let syncRefreshTimer: ReturnType<typeof setTimeout> | undefined;
-let syncRefreshQueued = false;
-
-function refreshVisibleSoon(): void {
-  if (syncRefreshTimer !== undefined) {
-    syncRefreshQueued = true;
-    return;
-  }
-  const tree = useTree.getState();
-  void tree.refresh(tree.visibleFolderIds());
-  syncRefreshTimer = setTimeout(() => {
-    syncRefreshTimer = undefined;
-    if (syncRefreshQueued) {
-      syncRefreshQueued = false;
-      refreshVisibleSoon();
-    }
-  }, SYNC_REFRESH_MS);
-}
-
 function applyEvent(event: CoreEvent): void {
   switch (event.name) {
     case "tasks.changed": {
       useTasks.getState().apply(event.payload.tasks, event.payload.removed);
-      const accountId = useTree.getState().accountId;
-      if (event.payload.tasks.some((task) => task.kind === "sync" && task.accountId === accountId))
-        refreshVisibleSoon();
       break;
     }
     case "pairs.changed":

@@ -66,11 +66,12 @@ export async function resolveRemotePath(
   return current;
 }
 
-/** Resolves a folder path, creating the folders that are missing. */
+/** Resolves a folder path, creating the folders that are missing (each reported to `onCreated`). */
 export async function ensureRemoteFolder(
   provider: CloudProvider,
   path: string,
   signal?: AbortSignal,
+  onCreated?: (folder: RemoteEntry) => void,
 ): Promise<RemoteEntry> {
   let current = rootEntry(provider);
   const walked: string[] = [];
@@ -80,6 +81,7 @@ export async function ensureRemoteFolder(
     if (!child) {
       try {
         child = await provider.createFolder(current.id, name, signal);
+        onCreated?.(child);
       } catch (error) {
         // Someone else created it between the listing and the create.
         if (!(error instanceof CloudError && error.kind === "conflict")) throw error;

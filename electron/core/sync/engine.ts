@@ -14,7 +14,7 @@ import { ipcFailure } from "../ipc-error.ts";
 import type { FileRecord, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
-import { createFileTasks } from "./file-tasks.ts";
+import { createFileTasks, type FileTaskTracker } from "./file-tasks.ts";
 import { md5File } from "./hash.ts";
 import { ignoreFileName, loadIgnoreRules } from "./ignore-rules.ts";
 import { parentOf, planChanges, type Plan, type UploadItem } from "./plan.ts";
@@ -969,14 +969,38 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   type UploadOutcome = "uploaded" | "vanished" | { reason: string };
+  interface UploadContext {
+    provider: CloudProvider;
+    ensureLocalFolder(path: string): Promise<string>;
+    signal: AbortSignal;
+  }
 
-  /** Uploads one file, retrying what is worth retrying; a file that keeps failing is quarantined. */
+  /**
+   * Uploads one file, retrying what is worth retrying; a file that keeps failing is quarantined.
+   * A large file's own task follows it and ends with it (it stays open when the pass is aborted,
+   * for the upload to continue after a restart or a resume).
+   */
   async function uploadOne(
     rt: PairRuntime,
     planned: UploadItem,
-    ctx: { provider: CloudProvider; ensureLocalFolder(path: string): Promise<string>; signal: AbortSignal },
+    ctx: UploadContext & { passTaskId?: string },
+  ): Promise<UploadOutcome> {
+    const tracker = fileTasks.track(rt.record, planned.path, planned.local.size);
+    const outcome = await uploadTracked(rt, planned, ctx, tracker);
+    if (outcome === "uploaded") tracker.succeed();
+    else if (outcome === "vanished") tracker.fail("The file no longer exists.");
+    else tracker.fail(outcome.reason);
+    return outcome;
+  }
+
+  async function uploadTracked(
+    rt: PairRuntime,
+    planned: UploadItem,
+    ctx: UploadContext & { passTaskId?: string },
+    tracker: FileTaskTracker,
   ): Promise<UploadOutcome> {
     const { record } = rt;
+    const uploadTaskId = (): string | undefined => tracker.taskId ?? ctx.passTaskId;
     const absolute = join(record.localPath, toNative(planned.path));
     const key = `pair:${record.id}:${planned.path}`;
     let item = planned;
@@ -993,6 +1017,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     for (;;) {
       await quota.wait(record.accountId, ctx.signal);
       await bandwidth.take(item.local.size, ctx.signal);
+      const sentBefore = tracker.sentBytes;
       try {
         const parentId = item.replaceId ? undefined : await ctx.ensureLocalFolder(parentOf(item.path));
         const inflight = journal.upload(key);
@@ -1001,6 +1026,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           name: baseName(item.path),
           ...(item.replaceId ? { replaceId: item.replaceId } : { parentId: parentId! }),
           expected: { size: item.local.size, mtimeMs: item.local.mtimeMs },
+          onPhase: (phase) => tracker.onPhase(phase),
+          onProgress: (sent, total) => tracker.onProgress(sent, total),
           resume: {
             state: inflight?.resume,
             save: (state) =>
@@ -1009,7 +1036,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           waitForTask: poller.waiterFor(record.accountId),
           signal: ctx.signal,
         });
-        recordUpload(rt, item, entry, key);
+        recordUpload(rt, item, entry, key, uploadTaskId());
         const after = statPath(record.localPath, item.path);
         if (after.kind === "file" && !sameStat(after.file, item.local)) {
           // Changed right after the upload read it: the journal holds what was sent; go again once settled.
@@ -1018,6 +1045,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         return "uploaded";
       } catch (error) {
         if (ctx.signal.aborted) throw error;
+        // What was not sent (a refusal before the first byte) is not charged against the other files.
+        bandwidth.giveBack(item.local.size - (tracker.sentBytes - sentBefore));
         if (isLocalError(error)) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === "ENOENT") return "vanished";
@@ -1036,7 +1065,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           continue;
         }
         if (isCloudError(error, "conflict") && !item.replaceId) {
-          const adopted = await adopt(rt, item, key, ctx);
+          const adopted = await adopt(rt, item, key, ctx, uploadTaskId());
           if (adopted === "adopted") return "uploaded";
           if (adopted) {
             item = { ...item, replaceId: adopted };
@@ -1060,7 +1089,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
   }
 
-  function recordUpload(rt: PairRuntime, item: UploadItem, entry: RemoteEntry, key: string): void {
+  function recordUpload(
+    rt: PairRuntime,
+    item: UploadItem,
+    entry: RemoteEntry,
+    key: string,
+    uploadTaskId: string | undefined,
+  ): void {
     writeSoon(() => {
       putFile(rt, {
         path: item.path,
@@ -1073,8 +1108,30 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       });
       journal.deleteUpload(key);
       journal.clearFailure(rt.record.id, item.path);
+      if (!deps.onUploaded) return;
+      const uploaded: UploadedRecord = {
+        pairId: rt.record.id,
+        path: item.path,
+        remoteId: entry.id,
+        version: entry.version,
+        uploadTaskId: uploadTaskId ?? null,
+      };
+      journal.putUploadHook(uploaded, now());
+      return uploaded;
     });
     markLanded(rt, item.path);
+  }
+
+  /** Ends the file tasks a restart or an aborted pass left open, by what became of their file. */
+  function settleFileTasks(rt: PairRuntime): void {
+    const failures = journal.failures(rt.record.id);
+    fileTasks.settle(rt.record.id, (path) => {
+      const file = journal.file(rt.record.id, path);
+      if (!file) return { gone: true };
+      if (file.remoteId) return { synced: true };
+      const failure = failures.find((f) => f.path === path);
+      return failure ? { failed: failure.reason } : { pending: true };
+    });
   }
 
   /** The name is taken in the cloud: the same content (an upload that finished before a crash) is adopted. */
@@ -1082,7 +1139,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     rt: PairRuntime,
     item: UploadItem,
     key: string,
-    ctx: { provider: CloudProvider; ensureLocalFolder(path: string): Promise<string>; signal: AbortSignal },
+    ctx: UploadContext,
+    uploadTaskId: string | undefined,
   ): Promise<"adopted" | string | undefined> {
     const parentId = await ctx.ensureLocalFolder(parentOf(item.path));
     const existing = await callCloud(
@@ -1093,7 +1151,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     );
     if (!existing || existing.kind !== "file") return undefined;
     if (existing.md5 === item.md5 && existing.size === item.local.size) {
-      recordUpload(rt, item, existing, key);
+      recordUpload(rt, item, existing, key, uploadTaskId);
       return "adopted";
     }
     return existing.id;
@@ -1120,8 +1178,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     call: (accountId, fn) => callCloud(accountId, policy, fn, stopper.signal),
     enqueue: (job) => queue.add(job),
     upload: (accountId, source) =>
-      callCloud(accountId, policy, () =>
-        deps.providerFor(accountId).upload({ ...source, waitForTask: poller.waiterFor(accountId) }),
+      callCloud(
+        accountId,
+        policy,
+        () => deps.providerFor(accountId).upload({ ...source, waitForTask: poller.waiterFor(accountId) }),
+        source.signal,
       ),
     log: (level, text) => log(level, text),
   };
@@ -1178,6 +1239,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       rt.controller.abort(new Error("The pair was removed."));
       await stopWatching(rt);
       runtimes.delete(pairId);
+      fileTasks.dropPair(pairId, "The sync pair was removed.");
       journal.deletePair(pairId);
       log("info", `Pair removed: ${rt.record.localPath}`, rt.record);
       notify();
@@ -1210,6 +1272,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     pairs,
     async syncOnce(pairId, options = {}) {
       resumeDropsOnce();
+      replayHooksOnce();
       const targets = pairId ? [runtime(pairId)] : [...runtimes.values()].filter((rt) => !rt.record.paused);
       const total = emptySummary();
       for (const rt of targets) {
@@ -1230,6 +1293,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       stopper = new AbortController();
       await Promise.all([...runtimes.values()].filter((rt) => !rt.record.paused).map(watchAndSync));
       resumeDropsOnce();
+      replayHooksOnce();
     },
     async stop() {
       started = false;
@@ -1240,6 +1304,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
       flushWrites();
+      // Hooks still running after this keep their journal rows, to be called again at the next start.
+      const hooks = [...hooksRunning.values()];
+      if (hooks.length > 0) {
+        await Promise.race([Promise.allSettled(hooks), delay(Math.max(0, deadline - Date.now()))]);
+      }
+      hooksReplayed = false;
       if (notifyTimer) clearTimeout(notifyTimer);
       notifyTimer = undefined;
     },
@@ -1249,6 +1319,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     async uploadPaths(input) {
       return startDrop(input, dropContext);
+    },
+    async setPairScript(pairId, rule) {
+      const rt = runtime(pairId);
+      if (rule === null) delete rt.record.scriptRule;
+      else rt.record.scriptRule = normalizeScriptRule(rule);
+      journal.putPair(rt.record);
+      log(
+        "info",
+        rt.record.scriptRule
+          ? `${rt.record.localPath}: uploaded .${rt.record.scriptRule.extensions.join(", .")} files run a script`
+          : `${rt.record.localPath}: uploaded files no longer run a script`,
+        rt.record,
+      );
+      notify();
+      return viewOf(rt);
     },
     activity(limit = 200) {
       return journal.events(limit);

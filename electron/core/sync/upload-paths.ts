@@ -10,6 +10,7 @@ import { isCloudError } from "../cloud/errors.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import type { Journal } from "../journal/index.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { isPairFileResume } from "./file-tasks.ts";
 import { junkMatcher } from "./ignore-rules.ts";
 import { ensureFolder, findChild } from "./remote.ts";
 
@@ -80,9 +81,10 @@ export async function startDrop(
   return { taskIds };
 }
 
-/** Re-queues the drop uploads the journal shows unfinished. */
+/** Re-queues the drop uploads the journal shows unfinished (a pair's file tasks are the engine's). */
 export function resumeDrops(ctx: DropContext): void {
   for (const { resume, handle } of ctx.tasks.unfinished("upload")) {
+    if (isPairFileResume(resume)) continue;
     if (isDropResume(resume)) runDropUpload(resume, handle, ctx);
     else handle.fail("This upload cannot be resumed; drop the file again.");
   }
@@ -93,15 +95,24 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
   void ctx
     .enqueue(async () => {
       if (handle.signal.aborted) return;
-      handle.start("uploading");
+      // The provider names the phase: "uploading", or "staging" then "importing" for a large file.
+      let phase: string | undefined;
+      handle.start();
       const source = (replaceId?: string): UploadSource => ({
         localPath: file.localPath,
         name: file.name,
         ...(replaceId ? { replaceId } : { parentId: file.parentId }),
-        onProgress: (sent, total) => handle.progress(sent, total, "bytes"),
-        onPhase: (phase) => handle.start(phase),
+        // One bar, phase by phase: the bytes sent while staging, then the server's import.
+        onProgress: (sent, total) => handle.progress(sent, total, "bytes", phase),
+        onPhase: (next) => {
+          phase = next;
+          handle.start(next);
+        },
         resume: {
-          state: ctx.journal.upload(key)?.resume,
+          // Read at each attempt: a retried upload continues from what the failed one saved.
+          get state() {
+            return ctx.journal.upload(key)?.resume;
+          },
           save: (state) => {
             ctx.journal.putUpload({
               key,
@@ -128,7 +139,8 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
       handle.succeed();
     })
     .catch((error: unknown) => {
-      if (handle.signal.aborted) return;
+      // Cancelled: the provider has stopped the transfer (and freed a staged upload on the server).
+      if (handle.signal.aborted) return ctx.journal.deleteUpload(key);
       const reason =
         (error as NodeJS.ErrnoException).code === "ENOENT"
           ? "the file no longer exists"

@@ -39,12 +39,16 @@ export interface TestEngine {
 }
 
 export function startTestEngine(
-  options: { journalFile: string; provider: CloudProvider } & Partial<
-    Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">
-  >,
+  options: {
+    journalFile: string;
+    provider: CloudProvider;
+    /** Lets a test (or a crash-test child) step into the journal's writes. */
+    wrapJournal?: (journal: Journal) => Journal;
+  } & Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">>,
 ): TestEngine {
-  const { journalFile, provider, ...rest } = options;
-  const journal = openJournal(journalFile);
+  const { journalFile, provider, wrapJournal, ...rest } = options;
+  const opened = openJournal(journalFile);
+  const journal = wrapJournal ? wrapJournal(opened) : opened;
   const now = rest.now ?? Date.now;
   const tasks = createTaskRegistry({ journal, now });
   const poller = createTaskPoller({ journal, tasks, providerFor: () => provider, firstDelayMs: 100 });

@@ -11,6 +11,13 @@ import type { SyncEngineDeps } from "../sync/types.ts";
 import { startTestEngine, tempDir, type TestEngine } from "./harness.ts";
 
 export const uploadEndpoint = "POST /api/v1/openapi/appspace/files/upload";
+export const importEndpoint = "POST /api/v1/openapi/appspace/file/async/upload";
+
+/** What the sandbox's `GET /__sandbox/ost/stats` answers: OST calls, and how often each slice was stored. */
+export interface OstStats {
+  requests: Record<"init" | "upload" | "complete" | "cancel" | "single" | "replayed", number>;
+  uploads: Record<string, { slices: Record<string, number> }>;
+}
 
 export interface Scenario {
   sandbox: Sandbox;
@@ -22,6 +29,9 @@ export interface Scenario {
   write(path: string, content: string | Buffer): string;
   /** Uploads the sandbox has received so far. */
   uploads(): number;
+  ostStats(): Promise<OstStats>;
+  /** The OST credentials the sandbox accepts (what a KDocs account's large-file settings hold). */
+  largeFiles: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
   /** Every file and folder below a cloud path, keyed by path relative to it. */
   remote(path: string): Promise<Map<string, RemoteEntry>>;
   /** Closes the engine and opens a new one on the same journal (a restart). */
@@ -38,16 +48,20 @@ export async function startScenario(
     providerNow?: () => number;
     /** Lets a test step into the engine's cloud calls. */
     wrapProvider?: (provider: CloudProvider) => CloudProvider;
+    /** Give the account the sandbox's OST credentials, so files over 64 MiB are staged there. */
+    largeFiles?: boolean;
   } = {},
 ): Promise<Scenario> {
   const dir = tempDir("docsync-scenario-");
   const local = join(dir.path, "local");
   mkdirSync(local);
   const sandbox = await startSandbox({ dataDir: join(dir.path, "cloud"), ...options.sandbox });
+  const largeFiles = { baseUrl: sandbox.url, ...sandbox.ost };
   const provider = createKdocsProvider({
     baseUrl: sandbox.url,
     appId: sandbox.appId,
     appKey: sandbox.appKey,
+    ...(options.largeFiles ? { largeFiles } : {}),
     ...(options.providerNow ? { now: options.providerNow } : {}),
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
   });
@@ -74,6 +88,8 @@ export async function startScenario(
       return file;
     },
     uploads: () => sandbox.stats()[uploadEndpoint] ?? 0,
+    ostStats: async () => (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`)).json()) as OstStats,
+    largeFiles,
     async remote(path) {
       const out = new Map<string, RemoteEntry>();
       let id = provider.rootId;
