@@ -29,7 +29,8 @@ export function createBandwidthLimiter(
       const turn = tail.then(async () => {
         refill();
         while (tokens <= 0) {
-          await sleep(Math.ceil((-tokens * 1000) / bytesPerSecond) + 1, signal);
+          // Short steps: budget given back meanwhile lets the next upload start at once.
+          await sleep(Math.min(250, Math.ceil((-tokens * 1000) / bytesPerSecond) + 1), signal);
           refill();
         }
         tokens -= bytes;

@@ -56,6 +56,8 @@ export const massDelete = { files: 50, share: 0.3, minimumForShare: 5 };
 /** How many times a file that keeps changing while it uploads is tried before it is left for later. */
 const settleAttempts = 20;
 const settleMs = 200;
+/** How long a stop waits for `onUploaded` calls still running. */
+const hookGraceMs = 1000;
 /** Quarantine backoff of a failing file: 30 s doubling, at most 1 hour. */
 const quarantine = { baseMs: 30_000, capMs: 3_600_000 };
 
@@ -210,7 +212,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           ...(uploaded.uploadTaskId ? { uploadTaskId: uploaded.uploadTaskId } : {}),
         });
       } catch (error) {
-        log("warn", `After the upload of ${uploaded.path}: ${errorText(error)}`, rt.record);
+        try {
+          log("warn", `After the upload of ${uploaded.path}: ${errorText(error)}`, rt.record);
+        } catch {
+          // The journal closed meanwhile.
+        }
       }
       forget();
     })().finally(() => hooksRunning.delete(key));
@@ -1304,11 +1310,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
       flushWrites();
-      // Hooks still running after this keep their journal rows, to be called again at the next start.
+      // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
       const hooks = [...hooksRunning.values()];
-      if (hooks.length > 0) {
-        await Promise.race([Promise.allSettled(hooks), delay(Math.max(0, deadline - Date.now()))]);
-      }
+      if (hooks.length > 0) await Promise.race([Promise.allSettled(hooks), delay(hookGraceMs)]);
       hooksReplayed = false;
       if (notifyTimer) clearTimeout(notifyTimer);
       notifyTimer = undefined;
