@@ -1,21 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium } from "./support/browser.ts";
-import { openApp, prepareRenderer } from "./support/app.ts";
+import { expect } from "vitest";
+import { useApps } from "./support/app.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  await prepareRenderer();
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => browser?.close());
+const appTest = useApps();
 
-test("an account with a wrong key is refused with the reason; with the right key it is connected", async () => {
-  const app = await openApp(browser);
-  try {
+appTest(
+  "an account with a wrong key is refused with the reason; with the right key it is connected",
+  async (app) => {
     const { page } = app;
-    const cloud = app.shell.localCloud();
-    if (!cloud) throw new Error("the web shell did not start the local cloud");
+    const cloud = app.localCloud();
 
     await page.getByRole("button", { name: "Accounts" }).click();
     const sandbox = page.getByRole("listitem", { name: /^Account Local cloud/ });
@@ -48,7 +40,5 @@ test("an account with a wrong key is refused with the reason; with the right key
     await page.getByRole("button", { name: "Activity" }).click();
     await page.getByRole("heading", { name: "Activity" }).waitFor();
     await app.screenshot("activity");
-  } finally {
-    await app.close();
-  }
-});
+  },
+);

@@ -1,18 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium } from "./support/browser.ts";
-import { dropFiles, mainTree, openApp, prepareRenderer, shownBytes, treeItem } from "./support/app.ts";
+import { expect } from "vitest";
+import { dropFiles, mainTree, shownBytes, taskPanel, treeItem, useApps } from "./support/app.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  await prepareRenderer();
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => browser?.close());
+const appTest = useApps();
 
-test("three files dropped onto a folder upload with a task bar each and appear with their sizes", async () => {
-  const app = await openApp(browser);
-  try {
+appTest(
+  "three files dropped onto a folder upload with a task bar each and appear with their sizes",
+  async (app) => {
     const { page } = app;
     const tree = mainTree(page);
     await page.getByText("This folder is empty").waitFor();
@@ -34,7 +27,7 @@ test("three files dropped onto a folder upload with a task bar each and appear w
     await dropFiles(page, inbox, files);
 
     // Each upload has its bar, named after the file; all three reach 100%.
-    const tasks = page.getByRole("complementary", { name: "Tasks" });
+    const tasks = taskPanel(page);
     await tasks.getByRole("button", { name: /History · 3 finished tasks/ }).click({ timeout: 30_000 });
     for (const file of files) {
       const bar = tasks.getByRole("progressbar", { name: new RegExp(file.name.replace(".", "\\.")) });
@@ -49,7 +42,5 @@ test("three files dropped onto a folder upload with a task bar each and appear w
     }
     expect(await treeItem(tree, "video.bin").locator(".tree-size").textContent()).toBe("20.0 MB");
     await app.screenshot("drop-upload");
-  } finally {
-    await app.close();
-  }
-});
+  },
+);

@@ -1,18 +1,18 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium } from "./support/browser.ts";
-import { mainTree, openApp, prepareRenderer, treeItem, until, type AppUnderTest } from "./support/app.ts";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import {
+  mainTree,
+  openTopFolder,
+  seedFiles,
+  taskPanel,
+  treeItem,
+  until,
+  useApps,
+  type AppUnderTest,
+} from "./support/app.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  await prepareRenderer();
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => browser?.close());
+const appTest = useApps();
 
-const ROOT = "0";
 const names = ["a.txt", "b.txt", "c.txt", "d.txt"];
 
 /** Source (with four files) and an empty Target, made through the shell's API. */
@@ -20,23 +20,13 @@ async function seed(
   app: AppUnderTest,
 ): Promise<{ accountId: string; source: string; target: string; ids: Record<string, string> }> {
   const [account] = await app.api("accounts.list", {});
-  const accountId = account!.id;
-  const source = await app.api("tree.createFolder", { accountId, parentId: ROOT, name: "Source" });
-  const target = await app.api("tree.createFolder", { accountId, parentId: ROOT, name: "Target" });
-  const paths = [];
-  for (const name of names) {
-    const path = join(app.scratch, name);
-    await writeFile(path, `content of ${name}\n`);
-    paths.push(path);
-  }
-  const { taskIds } = await app.api("uploads.fromPaths", { accountId, folderId: source.id, paths });
-  await until(
-    async () => {
-      const { tasks } = await app.api("tasks.snapshot", {});
-      return taskIds.every((id) => tasks.find((t) => t.id === id)?.state === "succeeded");
-    },
-    20_000,
-    "the seed uploads",
+  const { id: accountId, rootId } = account!;
+  const source = await app.api("tree.createFolder", { accountId, parentId: rootId, name: "Source" });
+  const target = await app.api("tree.createFolder", { accountId, parentId: rootId, name: "Target" });
+  await seedFiles(
+    app,
+    { accountId, folderId: source.id },
+    Object.fromEntries(names.map((name) => [name, `content of ${name}\n`])),
   );
   const listing = await app.api("tree.list", { accountId, folderId: source.id });
   const ids = Object.fromEntries(listing.entries.map((e) => [e.name, e.id]));
@@ -87,9 +77,9 @@ async function selectAndMove(
   await dialog.waitFor({ state: "detached" });
 }
 
-test("three files selected and moved with the dialog leave the source and appear in the target", async () => {
-  const app = await openApp(browser);
-  try {
+appTest(
+  "three files selected and moved with the dialog leave the source and appear in the target",
+  async (app) => {
     const { page } = app;
     await seed(app);
     await page.reload();
@@ -101,40 +91,34 @@ test("three files selected and moved with the dialog leave the source and appear
       "the source to keep only d.txt",
     );
     const tree = mainTree(page);
-    await page
-      .getByRole("navigation", { name: "Folder path" })
-      .getByRole("button", { name: /Local cloud/ })
-      .click();
+    await openTopFolder(page, /Local cloud/);
     await treeItem(tree, "Target").dblclick();
     await until(
       async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt",
       20_000,
       "the target's files",
     );
-    const tasks = page.getByRole("complementary", { name: "Tasks" });
+    const tasks = taskPanel(page);
     await tasks.getByRole("button", { name: /History/ }).click();
     expect(
       await tasks.getByRole("progressbar", { name: /^Move 3 items/ }).getAttribute("aria-valuenow"),
     ).toBe("100");
     await app.screenshot("move");
-  } finally {
-    await app.close();
-  }
-});
+  },
+);
 
-test("a move that partly fails under injected faults lists the failed item, and retrying it finishes the move", async () => {
-  const app = await openApp(browser);
-  try {
+appTest(
+  "a move that partly fails under injected faults lists the failed item, and retrying it finishes the move",
+  async (app) => {
     const { page } = app;
     const { ids } = await seed(app);
     await page.reload();
-    const cloud = app.shell.localCloud();
-    if (!cloud) throw new Error("the web shell did not start the local cloud");
+    const cloud = app.localCloud();
     // Every request about b.txt itself fails, so the move cannot check it; the others go through.
     cloud.setFaults({ errorRate: 1, pathPrefix: `/api/v1/openapi/appspace/files/${ids["b.txt"]}` });
 
     await selectAndMove(app, ["a.txt", "b.txt", "c.txt"]);
-    const tasks = page.getByRole("complementary", { name: "Tasks" });
+    const tasks = taskPanel(page);
     const failures = tasks.getByRole("list", { name: /^Items that failed in Move 3 items/ });
     await failures.waitFor({ timeout: 30_000 });
     expect(await failures.getByRole("listitem").allTextContents()).toEqual([
@@ -155,10 +139,7 @@ test("a move that partly fails under injected faults lists the failed item, and 
       "the retried item to leave the source",
     );
     await failures.waitFor({ state: "detached" });
-    await page
-      .getByRole("navigation", { name: "Folder path" })
-      .getByRole("button", { name: /Local cloud/ })
-      .click();
+    await openTopFolder(page, /Local cloud/);
     await treeItem(mainTree(page), "Target").dblclick();
     await until(
       async () => (await names_in(page)).join() === "a.txt,b.txt,c.txt",
@@ -166,7 +147,5 @@ test("a move that partly fails under injected faults lists the failed item, and 
       "all three in the target",
     );
     await app.screenshot("move-retried");
-  } finally {
-    await app.close();
-  }
-});
+  },
+);

@@ -1,20 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium } from "./support/browser.ts";
-import { mainTree, openApp, prepareRenderer, shownBytes, treeItem, until } from "./support/app.ts";
+import { expect } from "vitest";
+import { mainTree, showAccount, shownBytes, treeItem, until, useApps } from "./support/app.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  await prepareRenderer();
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => browser?.close());
+const appTest = useApps();
 
-test("a folder added through the UI syncs: new files appear in the tree, an edit updates the size", async () => {
-  const app = await openApp(browser);
-  try {
+appTest(
+  "a folder added through the UI syncs: new files appear in the tree, an edit updates the size",
+  async (app) => {
     const { page } = app;
     const local = join(app.scratch, "Reports");
     await mkdir(local);
@@ -33,10 +26,7 @@ test("a folder added through the UI syncs: new files appear in the tree, an edit
     await mkdir(join(local, "data"));
     await writeFile(join(local, "data", "figures.csv"), "1,2,3\n".repeat(400));
 
-    await page
-      .getByRole("navigation", { name: "Main" })
-      .getByRole("button", { name: /Local cloud/ })
-      .click();
+    await showAccount(page, /Local cloud/);
     const tree = mainTree(page);
     await treeItem(tree, "Reports").dblclick({ timeout: 20_000 });
     const summary = treeItem(tree, "summary.txt");
@@ -60,7 +50,5 @@ test("a folder added through the UI syncs: new files appear in the tree, an edit
     await page.getByRole("button", { name: "Sync folders" }).click();
     await card.getByText("In sync", { exact: true }).waitFor({ timeout: 20_000 });
     await app.screenshot("watched-folder-pairs");
-  } finally {
-    await app.close();
-  }
-});
+  },
+);

@@ -13,12 +13,13 @@ import {
   session,
   shell,
   type IpcMainInvokeEvent,
+  type OpenDialogOptions,
 } from "electron";
 import { mkdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { channels } from "../shared/contract.ts";
+import { channels, type ShellHandlers } from "../shared/contract.ts";
 import type { PairView } from "../shared/model.ts";
 import { registerAppScheme, serveRenderer } from "./desktop/app-protocol.ts";
 import { CALL, CHANNELS_ARG, EVENT } from "./desktop/preload-api.ts";
@@ -29,14 +30,12 @@ import { APP_URL, isAppUrl } from "./desktop/trust.ts";
 import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from "./desktop/window-state.ts";
 import { ipcFailure } from "./core/ipc-error.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
-import { createTableDispatcher, type Dispatch, type TableHandlers } from "./shell/dispatch.ts";
+import { createDispatcher } from "./shell/dispatch.ts";
 import { resolveHome } from "./shell/home.ts";
-import { shellChannels } from "./shell/shell-channels.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "..", "renderer");
 const preloadPath = join(here, "preload.cjs");
-const table = { ...channels, ...shellChannels };
 
 let window: BrowserWindow | undefined;
 let booted: BootedCore | undefined;
@@ -89,7 +88,7 @@ function createWindow(home: string): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
-      additionalArguments: [CHANNELS_ARG + Object.keys(table).join(",")],
+      additionalArguments: [CHANNELS_ARG + Object.keys(channels).join(",")],
     },
   });
   if (saved.maximized) win.maximize();
@@ -124,13 +123,11 @@ function createWindow(home: string): BrowserWindow {
 }
 
 async function pickFolder(title: string | undefined): Promise<{ path: string | null }> {
-  const options = {
+  const options: OpenDialogOptions = {
     title: title ?? "Choose a folder",
-    properties: ["openDirectory", "createDirectory"] as const,
+    properties: ["openDirectory", "createDirectory"],
   };
-  const answer = window
-    ? await dialog.showOpenDialog(window, { ...options, properties: [...options.properties] })
-    : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
+  const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   return { path: answer.canceled ? null : (answer.filePaths[0] ?? null) };
 }
 
@@ -160,12 +157,11 @@ async function start(): Promise<void> {
     version: app.getVersion(),
   });
   const core = booted.core;
-  const handlers = {
-    ...core.handlers,
-    "dialog.pickFolder": ({ title }: { title?: string | undefined }) => pickFolder(title),
-    "shell.showInFolder": ({ path }: { path: string }) => showInFolder(path),
-  } as TableHandlers<typeof table>;
-  const dispatch: Dispatch = createTableDispatcher(table, handlers, {
+  const shellHandlers: ShellHandlers = {
+    "dialog.pickFolder": ({ title }) => pickFolder(title),
+    "shell.showInFolder": ({ path }) => showInFolder(path),
+  };
+  const dispatch = createDispatcher({ ...core.handlers, ...shellHandlers }, {
     onInternalError: (channel, error) => console.error(`docsync: ${channel} failed:`, error),
   });
   ipcMain.handle(CALL, async (event, channel: unknown, input: unknown) => {

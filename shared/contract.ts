@@ -32,7 +32,8 @@ const KooDriveAccountInput = z.object({
   token: z.string().min(1),
 });
 
-export const channels = {
+/** The channels the core answers, in every shell. */
+export const coreChannels = {
   "app.info": {
     input: z.object({}),
     result: z.object({
@@ -118,13 +119,35 @@ export const channels = {
   },
 } as const;
 
+/** The channels only a shell with the operating system's dialogs can answer (the desktop shell). */
+export const shellChannels = {
+  /** The system's folder picker; `path` is null when the user cancels. */
+  "dialog.pickFolder": {
+    input: z.object({ title: z.string().max(200).optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  /** Shows a saved file (or a folder) in the system's file manager; nothing is opened or run. */
+  "shell.showInFolder": {
+    input: z.object({ path: z.string().min(1).max(4096) }),
+    result: Ok,
+  },
+} as const;
+
+/** Every channel: the one table the preload, the dispatcher and the renderer's client are typed from. */
+export const channels = { ...coreChannels, ...shellChannels };
+
 export type Channel = keyof typeof channels;
+export type CoreChannel = keyof typeof coreChannels;
+export type ShellChannel = keyof typeof shellChannels;
 export type ChannelInput<C extends Channel> = z.input<(typeof channels)[C]["input"]>;
 export type ChannelArgs<C extends Channel> = z.output<(typeof channels)[C]["input"]>;
 export type ChannelResult<C extends Channel> = z.output<(typeof channels)[C]["result"]>;
 
+type HandlersOf<C extends Channel> = { [K in C]: (input: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 /** Implemented by the core; served by every shell after the input is validated. */
-export type Handlers = { [C in Channel]: (input: ChannelArgs<C>) => Promise<ChannelResult<C>> };
+export type Handlers = HandlersOf<CoreChannel>;
+/** Implemented by a shell that can answer the shell channels (the desktop's main process). */
+export type ShellHandlers = HandlersOf<ShellChannel>;
 
 /**
  * Events are numbered in one sequence; a UI that sees a gap asks for `tasks.snapshot` again.
@@ -158,3 +181,6 @@ export const IpcError = z.object({
   details: z.unknown().optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;
+
+/** A channel call's answer on the wire: its result, or the IpcError it failed with. */
+export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: IpcError };

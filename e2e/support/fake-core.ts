@@ -8,7 +8,7 @@ import type { Core, CoreEvent } from "../../electron/core/api.ts";
 import { IpcFailure } from "../../electron/core/ipc-error.ts";
 
 export interface FakeCoreOptions {
-  /** Entries per folder id ("0" is the root). */
+  /** Entries per folder id (the account's `rootId` is its top folder). */
   folders?: Record<string, EntryView[]>;
   pageSize?: number;
 }
@@ -49,7 +49,7 @@ export function fakeEntries(parentId: string, count: number, prefix = "file"): E
 }
 
 export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
-  const folders = options.folders ?? { "0": [] };
+  const folders = options.folders ?? { [fakeAccount.rootId]: [] };
   const pageSize = options.pageSize ?? 500;
   const listeners = new Set<(event: CoreEvent) => void>();
   const tasks = new Map<string, TaskView>();
@@ -64,10 +64,6 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     const event = { name, payload: { ...payload, seq } } as unknown as CoreEvent;
     for (const listener of [...listeners]) listener(event);
   };
-  const record = <T>(channel: string, input: unknown, value: T): Promise<T> => {
-    calls.push({ channel, input });
-    return Promise.resolve(value);
-  };
   const newTask = (kind: TaskView["kind"], title: string): TaskView => {
     const now = Date.now();
     return {
@@ -81,23 +77,29 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     };
   };
 
-  const handlers: Handlers = {
-    "app.info": (input) =>
-      record("app.info", input, { version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
-    "accounts.list": (input) => record("accounts.list", input, [account]),
-    "accounts.add": (input) =>
-      record("accounts.add", input, { ...fakeAccount, id: "acc-2", name: input.name }),
-    "accounts.test": (input) => record("accounts.test", input, account),
-    "accounts.remove": (input) => record("accounts.remove", input, { ok: true as const }),
+  /** Adds or replaces tasks and announces them, as the core's coalesced feed does. */
+  const putTasks = (list: TaskView[]) => {
+    for (const task of list) tasks.set(task.id, task);
+    emit("tasks.changed", { tasks: list, removed: [] });
+  };
+  const startTask = (task: TaskView) => {
+    putTasks([task]);
+    return { taskId: task.id };
+  };
+
+  const answers: Handlers = {
+    "app.info": async () => ({ version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
+    "accounts.list": async () => [account],
+    "accounts.add": async (input) => ({ ...fakeAccount, id: "acc-2", name: input.name }),
+    "accounts.test": async () => account,
+    "accounts.remove": async () => ({ ok: true as const }),
     "accounts.setAccessToken": async (input) => {
-      calls.push({ channel: "accounts.setAccessToken", input });
       if (input.accountId !== account.id) throw new IpcFailure("not-found", `No account ${input.accountId}`);
       account = { ...account, hasAccessToken: true };
       emit("accounts.changed", { accounts: [account] });
       return account;
     },
     "tree.list": async (input) => {
-      calls.push({ channel: "tree.list", input });
       const entries = folders[input.folderId];
       if (!entries) throw new IpcFailure("not-found", `No folder ${input.folderId}`);
       const start = input.cursor ? Number(input.cursor) : 0;
@@ -105,7 +107,6 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       return { entries: entries.slice(start, end), next: end < entries.length ? String(end) : null };
     },
     "tree.createFolder": async (input) => {
-      calls.push({ channel: "tree.createFolder", input });
       const folder: EntryView = {
         id: `folder-${folders[input.parentId]?.length ?? 0}-${input.name}`,
         name: input.name,
@@ -120,46 +121,23 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       return folder;
     },
     "uploads.fromPaths": async (input) => {
-      calls.push({ channel: "uploads.fromPaths", input });
       const created = input.paths.map((path) => newTask("upload", `Upload ${path.split("/").pop()}`));
-      for (const task of created) tasks.set(task.id, task);
-      emit("tasks.changed", { tasks: created, removed: [] });
+      putTasks(created);
       return { taskIds: created.map((t) => t.id) };
     },
-    "downloads.zip": async (input) => {
-      calls.push({ channel: "downloads.zip", input });
-      const task = newTask("download", `Download ${input.entryIds.length} items as zip`);
-      tasks.set(task.id, task);
-      emit("tasks.changed", { tasks: [task], removed: [] });
-      return { taskId: task.id };
-    },
-    "moves.start": async (input) => {
-      calls.push({ channel: "moves.start", input });
-      const task = newTask("move", `Move ${input.entryIds.length} items`);
-      tasks.set(task.id, task);
-      emit("tasks.changed", { tasks: [task], removed: [] });
-      return { taskId: task.id };
-    },
-    "moves.retryFailed": async (input) => {
-      calls.push({ channel: "moves.retryFailed", input });
-      return { taskId: newTask("move", "Retry").id };
-    },
+    "downloads.zip": async (input) =>
+      startTask(newTask("download", `Download ${input.entryIds.length} items as zip`)),
+    "moves.start": async (input) => startTask(newTask("move", `Move ${input.entryIds.length} items`)),
+    "moves.retryFailed": async () => ({ taskId: newTask("move", "Retry").id }),
     "scripts.run": async (input) => {
-      calls.push({ channel: "scripts.run", input });
-      const task = newTask(
-        "script",
-        input.name ? `Script "${input.name}" on ${input.fileId}` : `Script on ${input.fileId}`,
-      );
-      tasks.set(task.id, task);
-      emit("tasks.changed", { tasks: [task], removed: [] });
-      return { taskId: task.id };
+      const title = input.name ? `Script "${input.name}" on ${input.fileId}` : `Script on ${input.fileId}`;
+      return startTask(newTask("script", title));
     },
-    "tasks.snapshot": (input) => record("tasks.snapshot", input, { seq, tasks: [...tasks.values()] }),
-    "tasks.cancel": (input) => record("tasks.cancel", input, { ok: true as const }),
-    "tasks.clearFinished": (input) => record("tasks.clearFinished", input, { ok: true as const }),
-    "pairs.list": (input) => record("pairs.list", input, pairs),
+    "tasks.snapshot": async () => ({ seq, tasks: [...tasks.values()] }),
+    "tasks.cancel": async () => ({ ok: true as const }),
+    "tasks.clearFinished": async () => ({ ok: true as const }),
+    "pairs.list": async () => pairs,
     "pairs.add": async (input) => {
-      calls.push({ channel: "pairs.add", input });
       const pair: PairView = {
         id: `pair-${pairs.length + 1}`,
         accountId: input.accountId,
@@ -180,10 +158,21 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       state: "paused" as const,
     }),
     "pairs.resume": async (input) => pairs.find((p) => p.id === input.pairId)!,
-    "pairs.remove": (input) => record("pairs.remove", input, { ok: true as const }),
+    "pairs.remove": async () => ({ ok: true as const }),
     "pairs.confirmDeletes": async (input) => pairs.find((p) => p.id === input.pairId)!,
-    "activity.list": (input) => record("activity.list", input, []),
+    "activity.list": async () => [],
   };
+
+  // Every call is recorded, in order, before it is answered.
+  const handlers = Object.fromEntries(
+    Object.entries(answers).map(([channel, answer]) => [
+      channel,
+      (input: unknown) => {
+        calls.push({ channel, input });
+        return (answer as (input: unknown) => Promise<unknown>)(input);
+      },
+    ]),
+  ) as Handlers;
 
   return {
     handlers,
@@ -192,10 +181,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
       return seq;
     },
     emit,
-    putTasks(list) {
-      for (const task of list) tasks.set(task.id, task);
-      emit("tasks.changed", { tasks: list, removed: [] });
-    },
+    putTasks,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,39 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
-import { runCli } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { addKdocsArgs, addWorkArgs, runCli, useCliWorld } from "./harness.ts";
 
 describe("cli: accounts and usage", () => {
-  let sandbox: Sandbox;
-  let home: string;
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-  });
-  afterAll(() => sandbox.close());
-  beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), "docsync-cli-"));
-  });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
-
-  const add = (appKey: string) =>
-    runCli(
-      home,
-      "account",
-      "add",
-      "kdocs",
-      "--name",
-      "Work",
-      "--base-url",
-      sandbox.url,
-      "--app-id",
-      sandbox.appId,
-      "--app-key",
-      appKey,
-    );
+  const world = useCliWorld("test");
+  const add = (appKey: string) => runCli(world.home, ...addWorkArgs(world.sandbox, appKey));
 
   it("adds an account whose credentials work, and keeps the key only encrypted", async () => {
+    const { home, sandbox } = world;
     const added = await add(sandbox.appKey);
     expect(added).toMatchObject({ code: 0, stderr: "" });
     expect(added.stdout).toContain('added account "Work"');
@@ -44,6 +19,7 @@ describe("cli: accounts and usage", () => {
   });
 
   it("refuses a wrong key with one clear line and saves nothing", async () => {
+    const { home } = world;
     const added = await add("not-the-key");
     expect(added.code).toBe(1);
     expect(added.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^docsync: .*app key is wrong/)]);
@@ -51,37 +27,17 @@ describe("cli: accounts and usage", () => {
   });
 
   it("explains usage mistakes in one line with exit 2", async () => {
+    const { home, sandbox } = world;
     const unknown = await runCli(home, "frobnicate");
     expect(unknown).toMatchObject({
       code: 2,
       stderr: 'docsync: unknown command "frobnicate" (see --help)\n',
     });
-    const missing = await runCli(
-      home,
-      "account",
-      "add",
-      "kdocs",
-      "--name",
-      "W",
-      "--base-url",
-      sandbox.url,
-      "--app-id",
-      "x",
-    );
+    const missing = await runCli(home, ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }));
     expect(missing).toMatchObject({ code: 2, stderr: "docsync: --app-key is required (see --help)\n" });
     const badUrl = await runCli(
       home,
-      "account",
-      "add",
-      "kdocs",
-      "--name",
-      "W",
-      "--base-url",
-      "nope",
-      "--app-id",
-      "x",
-      "--app-key",
-      "k",
+      ...addKdocsArgs({ name: "W", baseUrl: "nope", appId: "x", appKey: "k" }),
     );
     expect(badUrl.stderr).toMatch(/^docsync: --base-url: .*URL/i);
     const help = await runCli(home, "--help");

@@ -1,38 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
-import { runCli } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { runCli, useCliWorld } from "./harness.ts";
 
 describe("cli: KooDrive accounts", () => {
-  let sandbox: Sandbox;
-  let home: string;
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-  });
-  afterAll(() => sandbox.close());
-  beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), "docsync-cli-koo-"));
-  });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
-
+  const world = useCliWorld("test");
+  const addArgs = (name: string) => [
+    "account",
+    "add",
+    "koodrive",
+    "--name",
+    name,
+    "--base-url",
+    world.sandbox.url,
+  ];
   const add = (token: string, ...extra: string[]) =>
-    runCli(
-      home,
-      "account",
-      "add",
-      "koodrive",
-      "--name",
-      "Drive",
-      "--base-url",
-      sandbox.url,
-      "--token",
-      token,
-      ...extra,
-    );
+    runCli(world.home, ...addArgs("Drive"), "--token", token, ...extra);
 
   it("adds an account whose token works, keeps the token encrypted, and then uploads and lists", async () => {
+    const { home, sandbox } = world;
     const token = await sandbox.koodriveToken();
     const added = await add(token);
     expect(added).toMatchObject({ code: 0, stderr: "" });
@@ -50,6 +36,7 @@ describe("cli: KooDrive accounts", () => {
   });
 
   it("refuses a wrong token in one line and saves nothing", async () => {
+    const { home } = world;
     const added = await add("not-a-token");
     expect(added.code).toBe(1);
     expect(added.stderr.trim().split("\n")).toEqual([
@@ -59,16 +46,8 @@ describe("cli: KooDrive accounts", () => {
   });
 
   it("names a missing token, a flag of the other kind and an unknown kind with exit 2", async () => {
-    const missing = await runCli(
-      home,
-      "account",
-      "add",
-      "koodrive",
-      "--name",
-      "D",
-      "--base-url",
-      sandbox.url,
-    );
+    const { home } = world;
+    const missing = await runCli(home, ...addArgs("D"));
     expect(missing).toMatchObject({ code: 2, stderr: "docsync: --token is required (see --help)\n" });
     const foreign = await add("t", "--app-key", "k");
     expect(foreign).toMatchObject({

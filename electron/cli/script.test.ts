@@ -1,38 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { upload } from "../../sandbox/testing/wps2-client.ts";
-import { runCli } from "./harness.ts";
+import { addWorkArgs, runCli, useCliWorld } from "./harness.ts";
 
 describe("cli: script run", () => {
-  let sandbox: Sandbox;
-  let home: string;
+  const world = useCliWorld("file");
   const script = (name: string, text: string) => {
-    const path = join(home, name);
+    const path = join(world.root, name);
     writeFileSync(path, text);
     return path;
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
-    home = mkdtempSync(join(tmpdir(), "docsync-cli-script-"));
+    const { sandbox } = world;
     const app = { url: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey };
     await upload(app, [["parent_path", "Reports"]], { filename: "q1.xlsx", content: Buffer.from("q1") });
-    const added = await runCli(
-      home,
-      ...["account", "add", "kdocs", "--name", "Work", "--base-url", sandbox.url],
-      ...["--app-id", sandbox.appId, "--app-key", sandbox.appKey],
-    );
-    expect(added.code).toBe(0);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    rmSync(home, { recursive: true, force: true });
+    expect((await runCli(world.home, ...addWorkArgs(sandbox))).code).toBe(0);
   });
 
   it("says in one line that a token is missing or wrong, and how to set it", async () => {
+    const { home } = world;
     const file = script("one.js", "1");
     const missing = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
     expect(missing.code).toBe(1);
@@ -51,6 +39,7 @@ describe("cli: script run", () => {
   });
 
   it("streams the log with times and levels, then prints the result; a script error exits 1", async () => {
+    const { home, sandbox } = world;
     const set = await runCli(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken);
     expect(set).toMatchObject({ code: 0, stderr: "" });
     expect(set.stdout).not.toContain(sandbox.scriptsAccessToken);

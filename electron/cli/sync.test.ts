@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
-import { collect, lastLine, runCli, spawnCli } from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addWorkArgs, collect, lastLine, runCli, spawnCli, useCliWorld } from "./harness.ts";
 
 /** Names listed by `ls`, folders with a trailing slash. */
 const names = (stdout: string) =>
@@ -14,36 +12,15 @@ const names = (stdout: string) =>
     .map((line) => line.split(/\s{2,}/).at(-1));
 
 describe("cli: pairs, sync, put, mv, status, watch", () => {
-  let sandbox: Sandbox;
-  let root: string;
-  let home: string;
-  const cli = (...args: string[]) => runCli(home, ...args);
+  const world = useCliWorld("file");
+  const cli = (...args: string[]) => runCli(world.home, ...args);
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
-    root = mkdtempSync(join(tmpdir(), "docsync-cli-sync-"));
-    home = join(root, "home");
-    const added = await cli(
-      "account",
-      "add",
-      "kdocs",
-      "--name",
-      "Work",
-      "--base-url",
-      sandbox.url,
-      "--app-id",
-      sandbox.appId,
-      "--app-key",
-      sandbox.appKey,
-    );
-    expect(added.code).toBe(0);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    rmSync(root, { recursive: true, force: true });
+    expect((await cli(...addWorkArgs(world.sandbox))).code).toBe(0);
   });
 
   it("pairs a folder and syncs it once, creating the cloud folders", async () => {
+    const { root, sandbox } = world;
     const local = join(root, "docs");
     mkdirSync(join(local, "sub"), { recursive: true });
     writeFileSync(join(local, "a.txt"), "alpha");
@@ -76,6 +53,7 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
   });
 
   it("puts files into a cloud folder and moves them, reporting the item that could not move", async () => {
+    const { root } = world;
     const drop = join(root, "drop");
     mkdirSync(drop);
     for (const name of ["x.txt", "y.txt"]) writeFileSync(join(drop, name), `new ${name}`);
@@ -105,6 +83,7 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
   });
 
   it("watches until SIGTERM, uploading what changes, then stops cleanly", async () => {
+    const { root, home } = world;
     const local = join(root, "watched");
     mkdirSync(local);
     expect((await cli("pair", "add", local, "Work:/watched")).code).toBe(0);

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { channels, type Channel, type Handlers } from "../../shared/contract.ts";
+import { coreChannels, type CoreChannel, type Handlers } from "../../shared/contract.ts";
 import type { ActivityEntry, EntryView, TaskView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
 import {
@@ -349,13 +349,11 @@ async function asIpc<T>(work: () => Promise<T>): Promise<T> {
 
 /** Every input validated against the contract and every failure thrown as an IpcFailure. */
 function wrapHandlers(raw: Handlers): Handlers {
-  const wrapped: Partial<Record<Channel, (input: unknown) => Promise<unknown>>> = {};
-  for (const channel of Object.keys(channels) as Channel[]) {
+  const wrapped: Partial<Record<CoreChannel, (input: unknown) => Promise<unknown>>> = {};
+  for (const channel of Object.keys(coreChannels) as CoreChannel[]) {
     const handler = raw[channel] as (input: unknown) => Promise<unknown>;
-    const schema = channels[channel].input;
-    wrapped[channel] = async (input) => {
-      return asIpc(async () => handler(schema.parse(input ?? {})));
-    };
+    const schema = coreChannels[channel].input;
+    wrapped[channel] = (input) => asIpc(async () => handler(schema.parse(input ?? {})));
   }
   return wrapped as Handlers;
 }

@@ -1,11 +1,10 @@
 import { describe, expect, test, vi } from "vitest";
 import { channels } from "../../shared/contract.ts";
-import { shellChannels } from "../shell/shell-channels.ts";
 import { buildExposedApi, channelNamesFrom, CHANNELS_ARG } from "./preload-api.ts";
 import { isAppUrl } from "./trust.ts";
 
 describe("the preload's API", () => {
-  const names = [...Object.keys(channels), ...Object.keys(shellChannels)];
+  const names = Object.keys(channels);
   const argv = ["electron", "--type=renderer", `${CHANNELS_ARG}${names.join(",")}`];
 
   test("has one function per channel of the table, each calling through with its own name", async () => {

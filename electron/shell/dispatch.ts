@@ -1,23 +1,23 @@
 /**
- * The one gate every shell sends channel calls through: the name must be in the table, the input must
- * match its schema, and whatever the handler does, the caller gets a result or an IpcError, never a crash.
+ * The one gate every shell sends channel calls through: the name must be in the contract's table, the
+ * input must match its schema, and whatever the handler does, the caller gets a result or an IpcError,
+ * never a crash.
  */
 import type { z } from "zod";
-import { channels, type Channel, type Handlers, type IpcError } from "../../shared/contract.ts";
+import {
+  channels,
+  type Channel,
+  type Envelope,
+  type Handlers,
+  type IpcError,
+  type ShellHandlers,
+} from "../../shared/contract.ts";
 import { toIpcError } from "../core/ipc-error.ts";
 
-export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: IpcError };
-
-export interface ChannelSpec {
-  input: z.ZodType;
-  result: z.ZodType;
-}
-export type ChannelTable = Record<string, ChannelSpec>;
-export type TableHandlers<T extends ChannelTable> = {
-  [C in keyof T]: (input: z.output<T[C]["input"]>) => Promise<z.output<T[C]["result"]>>;
-};
-
 export type Dispatch = (channel: unknown, rawInput: unknown) => Promise<Envelope>;
+
+/** What a shell serves: the core's handlers, and those of the shell channels it can answer. */
+export type ServedHandlers = Handlers & Partial<ShellHandlers>;
 
 export interface DispatchOptions {
   /** Told about results that break the contract and about unexpected failures (for the log). */
@@ -30,32 +30,26 @@ function describeZod(error: z.ZodError): string {
     .join("; ");
 }
 
-/** A dispatcher over any channel table (the contract's, or a shell's own extra channels). */
-export function createTableDispatcher<T extends ChannelTable>(
-  table: T,
-  handlers: TableHandlers<T>,
-  options: DispatchOptions = {},
-): Dispatch {
+function failure(code: IpcError["code"], message: string): Envelope {
+  return { ok: false, error: { code, message } };
+}
+
+export function createDispatcher(handlers: ServedHandlers, options: DispatchOptions = {}): Dispatch {
   return async (channel, rawInput) => {
-    if (typeof channel !== "string" || !Object.hasOwn(table, channel)) {
+    if (typeof channel !== "string" || !Object.hasOwn(channels, channel)) {
       const name = typeof channel === "string" ? channel.slice(0, 100) : typeof channel;
-      return { ok: false, error: { code: "invalid-input", message: `Unknown channel: ${name}` } };
+      return failure("invalid-input", `Unknown channel: ${name}`);
     }
-    const spec = table[channel] as ChannelSpec;
+    const spec = channels[channel as Channel];
+    const handler = handlers[channel as Channel] as ((input: unknown) => Promise<unknown>) | undefined;
+    if (!handler) return failure("unsupported", `This docsync window cannot answer ${channel}.`);
     // A channel without arguments may be called with none at all.
     const parsed = spec.input.safeParse(rawInput === undefined || rawInput === null ? {} : rawInput);
     if (!parsed.success) {
-      return {
-        ok: false,
-        error: {
-          code: "invalid-input",
-          message: `Invalid input for ${channel}: ${describeZod(parsed.error)}`,
-        },
-      };
+      return failure("invalid-input", `Invalid input for ${channel}: ${describeZod(parsed.error)}`);
     }
     let result: unknown;
     try {
-      const handler = handlers[channel as keyof T] as (input: unknown) => Promise<unknown>;
       result = await handler(parsed.data);
     } catch (error) {
       const ipc = toIpcError(error);
@@ -65,21 +59,8 @@ export function createTableDispatcher<T extends ChannelTable>(
     const checked = spec.result.safeParse(result);
     if (!checked.success) {
       options.onInternalError?.(channel, checked.error);
-      return {
-        ok: false,
-        error: { code: "internal", message: `docsync answered ${channel} with something unexpected.` },
-      };
+      return failure("internal", `docsync answered ${channel} with something unexpected.`);
     }
     return { ok: true, result: checked.data };
   };
-}
-
-/** The dispatcher over the contract's channel table. */
-export function createDispatcher(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
-  return createTableDispatcher(channels, handlers as TableHandlers<typeof channels>, options);
-}
-
-/** True for the names of the contract's channels. */
-export function isChannelName(name: unknown): name is Channel {
-  return typeof name === "string" && Object.hasOwn(channels, name);
 }

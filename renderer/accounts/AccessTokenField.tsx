@@ -4,34 +4,27 @@
  */
 import { useId, useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
-import { describeError } from "../bridge/client.ts";
+import { FormError, useSubmit } from "../components/Form.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useUi } from "../stores/ui.ts";
 
 export function AccessTokenField({ account }: { account: AccountView }) {
   const [token, setToken] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const inputId = useId();
   const hintId = useId();
   const set = account.hasAccessToken;
 
-  const save = async (event: React.FormEvent) => {
-    event.preventDefault();
+  const {
+    busy,
+    error,
+    submit: save,
+  } = useSubmit(async () => {
     const value = token.trim();
     if (value === "") return;
-    setBusy(true);
-    setError(null);
-    try {
-      await useAccounts.getState().setAccessToken(account.id, value);
-      setToken("");
-      useUi.getState().toast("info", `Access token saved for ${account.name}`);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await useAccounts.getState().setAccessToken(account.id, value);
+    setToken("");
+    useUi.getState().toast("info", `Access token saved for ${account.name}`);
+  });
 
   return (
     <form className="token-form" onSubmit={save} aria-label={`Access token of ${account.name}`}>
@@ -62,11 +55,7 @@ export function AccessTokenField({ account }: { account: AccountView }) {
           Scripts on documents run with it. It is stored encrypted and never shown again.
         </small>
       </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

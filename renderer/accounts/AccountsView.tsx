@@ -1,12 +1,13 @@
 /** Cloud accounts: add a KDocs application space or a KooDrive, test it, see whether it is connected and why not. */
 import { useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
-import { describeError } from "../bridge/client.ts";
+import { attempt } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
-import { useUi } from "../stores/ui.ts";
 import { AccessTokenField } from "./AccessTokenField.tsx";
 
 export function AccountsView() {
@@ -66,23 +67,10 @@ function statusText(account: AccountView): { tone: string; text: string } {
 
 function AccountCard({ account }: { account: AccountView }) {
   const testing = useAccounts((s) => s.testing[account.id] === true);
-  const [confirmRemove, setConfirmRemove] = useState(false);
-  const toast = useUi((s) => s.toast);
   const status = statusText(account);
-  const test = async () => {
-    try {
-      await useAccounts.getState().test(account.id);
-    } catch (error) {
-      toast("error", `The test did not run: ${describeError(error)}`);
-    }
-  };
-  const remove = async () => {
-    try {
-      await useAccounts.getState().remove(account.id);
-    } catch (error) {
-      toast("error", `Could not remove the account: ${describeError(error)}`);
-    }
-  };
+  const test = () => attempt(() => useAccounts.getState().test(account.id), "The test did not run");
+  const remove = () =>
+    attempt(() => useAccounts.getState().remove(account.id), "Could not remove the account");
   return (
     <li className="card account" aria-label={`Account ${account.name}`}>
       <div className="account-top">
@@ -148,21 +136,11 @@ function AccountCard({ account }: { account: AccountView }) {
         <button type="button" className="button" disabled={testing} onClick={() => void test()}>
           {testing ? "Testing…" : "Test connection"}
         </button>
-        {confirmRemove ? (
-          <span className="inline-confirm">
-            Remove {account.name}? Its sync folders stop.
-            <button type="button" className="button danger" onClick={() => void remove()}>
-              Remove account
-            </button>
-            <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button quiet" onClick={() => setConfirmRemove(true)}>
-            <Icon name="trash" size={16} /> Remove
-          </button>
-        )}
+        <RemoveButton
+          question={`Remove ${account.name}? Its sync folders stop.`}
+          confirmLabel="Remove account"
+          onConfirm={() => void remove()}
+        />
       </div>
     </li>
   );
@@ -187,35 +165,25 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
     apiSecret: "",
   });
   const [useLarge, setUseLarge] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await useAccounts.getState().add(
-        kind === "koodrive"
-          ? { kind, name: name.trim(), baseUrl: baseUrl.trim(), token: token.trim() }
-          : {
-              kind,
-              name: name.trim(),
-              baseUrl: baseUrl.trim(),
-              appId: appId.trim(),
-              appKey,
-              ...(useLarge
-                ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } }
-                : {}),
-            },
-      );
-      setAppKey("");
-      setToken("");
-      onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    await useAccounts.getState().add(
+      kind === "koodrive"
+        ? { kind, name: name.trim(), baseUrl: baseUrl.trim(), token: token.trim() }
+        : {
+            kind,
+            name: name.trim(),
+            baseUrl: baseUrl.trim(),
+            appId: appId.trim(),
+            appKey,
+            ...(useLarge
+              ? { largeFiles: { ...large, baseUrl: large.baseUrl.trim(), appId: large.appId.trim() } }
+              : {}),
+          },
+    );
+    setAppKey("");
+    setToken("");
+    onDone();
+  });
   return (
     <form className="card form" onSubmit={submit} aria-label="Add account">
       <h2>Add a {kind === "koodrive" ? "KooDrive" : "KDocs"} account</h2>
@@ -245,63 +213,37 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
           : "docsync checks the app id and key with a real call before saving them."}
       </p>
       <div className="field-grid">
-        <label className="field">
-          <span>Name</span>
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Work"
-            required
-            maxLength={100}
-            data-autofocus
-          />
-        </label>
-        <label className="field">
-          <span>Service address</span>
-          <input
-            type="url"
-            value={baseUrl}
-            onChange={(e) => setBaseUrl(e.target.value)}
-            placeholder="https://…"
-            required
-          />
-        </label>
+        <Field
+          label="Name"
+          value={name}
+          onValue={setName}
+          placeholder="Work"
+          required
+          maxLength={100}
+          data-autofocus
+        />
+        <Field
+          label="Service address"
+          type="url"
+          value={baseUrl}
+          onValue={setBaseUrl}
+          placeholder="https://…"
+          required
+        />
         {kind === "koodrive" && (
-          <label className="field">
-            <span>Access token</span>
-            <input
-              type="password"
-              value={token}
-              onChange={(e) => setToken(e.target.value)}
-              required
-              autoComplete="new-password"
-              spellCheck={false}
-            />
-          </label>
+          <Field label="Access token" secret value={token} onValue={setToken} required />
         )}
         {kind === "kdocs" && (
           <>
-            <label className="field">
-              <span>App ID</span>
-              <input
-                value={appId}
-                onChange={(e) => setAppId(e.target.value)}
-                required
-                autoComplete="off"
-                spellCheck={false}
-              />
-            </label>
-            <label className="field">
-              <span>App key</span>
-              <input
-                type="password"
-                value={appKey}
-                onChange={(e) => setAppKey(e.target.value)}
-                required
-                autoComplete="new-password"
-                spellCheck={false}
-              />
-            </label>
+            <Field
+              label="App ID"
+              value={appId}
+              onValue={setAppId}
+              required
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <Field label="App key" secret value={appKey} onValue={setAppKey} required />
           </>
         )}
       </div>
@@ -316,59 +258,40 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
             Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.
           </p>
           <div className="field-grid">
-            <label className="field">
-              <span>OST address</span>
-              <input
-                type="url"
-                value={large.baseUrl}
-                onChange={(e) => setLarge({ ...large, baseUrl: e.target.value })}
-                required={useLarge}
-              />
-            </label>
-            <label className="field">
-              <span>OST app ID</span>
-              <input
-                value={large.appId}
-                onChange={(e) => setLarge({ ...large, appId: e.target.value })}
-                required={useLarge}
-              />
-            </label>
-            <label className="field">
-              <span>OST API key</span>
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={large.apiKey}
-                onChange={(e) => setLarge({ ...large, apiKey: e.target.value })}
-                required={useLarge}
-              />
-            </label>
-            <label className="field">
-              <span>OST API secret</span>
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={large.apiSecret}
-                onChange={(e) => setLarge({ ...large, apiSecret: e.target.value })}
-                required={useLarge}
-              />
-            </label>
+            <Field
+              label="OST address"
+              type="url"
+              value={large.baseUrl}
+              onValue={(baseUrl) => setLarge({ ...large, baseUrl })}
+              required={useLarge}
+            />
+            <Field
+              label="OST app ID"
+              value={large.appId}
+              onValue={(appId) => setLarge({ ...large, appId })}
+              required={useLarge}
+            />
+            <Field
+              label="OST API key"
+              secret
+              value={large.apiKey}
+              onValue={(apiKey) => setLarge({ ...large, apiKey })}
+              required={useLarge}
+            />
+            <Field
+              label="OST API secret"
+              secret
+              value={large.apiSecret}
+              onValue={(apiSecret) => setLarge({ ...large, apiSecret })}
+              required={useLarge}
+            />
           </div>
         </details>
       )}
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? "Checking…" : "Add account"}
-        </button>
-      </div>
+      <FormError error={error} />
+      <FormActions onCancel={onDone} disabled={busy}>
+        {busy ? "Checking…" : "Add account"}
+      </FormActions>
     </form>
   );
 }

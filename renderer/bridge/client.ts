@@ -1,6 +1,6 @@
 /** The typed client every store uses: a call resolves with the result or throws CallFailed. */
-import type { IpcError } from "../../shared/contract.ts";
-import type { AnyChannel, AnyInput, AnyResult, ShellBridge } from "./types.ts";
+import type { Channel, ChannelInput, ChannelResult, IpcError } from "../../shared/contract.ts";
+import type { ShellBridge } from "./types.ts";
 
 export class CallFailed extends Error {
   readonly code: IpcError["code"];
@@ -24,7 +24,7 @@ export function bridge(): ShellBridge {
   return current;
 }
 
-export async function call<C extends AnyChannel>(channel: C, input: AnyInput<C>): Promise<AnyResult<C>> {
+export async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
   const answer = await bridge().call(channel, input);
   if (!answer.ok) throw new CallFailed(answer.error);
   return answer.result;

@@ -1,11 +1,12 @@
 /** The desktop shell's bridge over the preload's `window.docsync`; dropped files are read by the core. */
-import type { AnyChannel, AnyInput, AnyResult, DesktopApi, Envelope, ShellBridge } from "./types.ts";
+import type { Channel, ChannelInput, ChannelResult, Envelope } from "../../shared/contract.ts";
+import type { DesktopApi, ShellBridge } from "./types.ts";
 
 export function createDesktopBridge(api: DesktopApi): ShellBridge {
   return {
     kind: "desktop",
-    call<C extends AnyChannel>(channel: C, input: AnyInput<C>) {
-      const fn = api.channels[channel] as unknown as (input: AnyInput<C>) => Promise<Envelope<AnyResult<C>>>;
+    call<C extends Channel>(channel: C, input: ChannelInput<C>) {
+      const fn = api.channels[channel] as (input: ChannelInput<C>) => Promise<Envelope<ChannelResult<C>>>;
       return fn(input);
     },
     onEvent: (listener) => api.onEvent(listener),

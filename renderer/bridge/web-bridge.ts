@@ -2,9 +2,9 @@
  * The web shell's bridge: channel calls over HTTP POST, events over one WebSocket that reconnects by
  * itself, and dropped files streamed to the shell's staging area before they are uploaded.
  */
-import type { IpcError } from "../../shared/contract.ts";
+import type { Envelope, IpcError } from "../../shared/contract.ts";
 import { captureDroppedItems } from "./dropped-files.ts";
-import type { CapturedDrop, CoreEvent, Envelope, ShellBridge } from "./types.ts";
+import type { CapturedDrop, CoreEvent, ShellBridge } from "./types.ts";
 
 const TOKEN_HEADER = "x-docsync-token";
 

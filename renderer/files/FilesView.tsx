@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AccountView, EntryView } from "../../shared/model.ts";
-import { call, describeError } from "../bridge/client.ts";
+import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import type { MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Icon } from "../components/Icon.tsx";
@@ -38,7 +39,7 @@ export function FilesView(props: { accountId: string | null }) {
             </button>
           }
         >
-          Connect a KDocs application space to see its folders here.
+          Connect a KDocs application space or a KooDrive to see its folders here.
         </EmptyState>
       </div>
     );
@@ -140,12 +141,7 @@ function AccountFiles({ account }: { account: AccountView }) {
           />
         </div>
       </header>
-      <FolderTree
-        accountId={account.id}
-        accountName={account.name}
-        onMove={() => setMoveOpen(true)}
-        menuFor={menuFor}
-      />
+      <FolderTree account={account} onMove={() => setMoveOpen(true)} menuFor={menuFor} />
       {count > 0 ? (
         <p className="hint">
           {/* Here rather than in the toolbar, so the folder's name keeps its room there. */}
@@ -183,51 +179,23 @@ function NewFolderDialog(props: {
   onClose(): void;
 }) {
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await call("tree.createFolder", {
-        accountId: props.accountId,
-        parentId: props.parent.id,
-        name: name.trim(),
-      });
-      await useTree.getState().refresh([props.parent.id]);
-      props.onClose();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await call("tree.createFolder", {
+      accountId: props.accountId,
+      parentId: props.parent.id,
+      name: name.trim(),
+    });
+    await useTree.getState().refresh([props.parent.id]);
+    props.onClose();
+  });
   return (
     <Dialog title={`New folder in ${props.parent.name}`} onClose={props.onClose}>
       <form onSubmit={submit} className="form">
-        <label className="field">
-          <span>Name</span>
-          <input
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={255}
-          />
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || name.trim() === ""}>
-            Create folder
-          </button>
-        </div>
+        <Field label="Name" data-autofocus value={name} onValue={setName} required maxLength={255} />
+        <FormError error={error} />
+        <FormActions onCancel={props.onClose} disabled={busy || name.trim() === ""}>
+          Create folder
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -4,12 +4,12 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { EntryView } from "../../shared/model.ts";
+import type { AccountView, EntryView } from "../../shared/model.ts";
 import { ContextMenu, type MenuAt, type MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { formatBytes, formatDate } from "../format.ts";
-import { flattenTree, useTree, type TreeRow } from "../stores/tree.ts";
+import { flattenTree, loadedName, useTree, type TreeRow } from "../stores/tree.ts";
 import { hasFiles, uploadDropped } from "./drop-upload.ts";
 
 const ROW_HEIGHT = 36;
@@ -129,21 +129,21 @@ function indent(depth: number): number {
 }
 
 export function FolderTree(props: {
-  accountId: string;
-  accountName: string;
+  account: AccountView;
   onMove(): void;
   /** The actions of an entry's context menu (right click, the Menu key or Shift+F10). */
   menuFor?: (entry: EntryView) => MenuItem[];
 }) {
-  const { accountId, accountName } = props;
+  const { account, menuFor } = props;
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
   const expanded = useTree((s) => s.expanded);
   const selection = useTree((s) => s.selection);
   const activeId = useTree((s) => s.activeId);
   const open = path[path.length - 1];
-  const rootId = open?.id ?? "0";
-  const rows = useMemo(() => flattenTree(rootId, folders, expanded), [rootId, folders, expanded]);
+  const openId = open?.id ?? account.rootId;
+  const openName = open?.name ?? account.name;
+  const rows = useMemo(() => flattenTree(openId, folders, expanded), [openId, folders, expanded]);
   const indexOf = useMemo(() => {
     const map = new Map<string, number>();
     rows.forEach((row, index) => row.kind === "entry" && map.set(row.entry.id, index));
@@ -154,7 +154,6 @@ export function FolderTree(props: {
   const [dropFolderId, setDropFolderId] = useState<string | null>(null);
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-  const { menuFor } = props;
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -294,16 +293,10 @@ export function FolderTree(props: {
 
   const folderUnder = (target: EventTarget | null): string => {
     const element = (target as HTMLElement | null)?.closest?.("[data-folder-id]");
-    return element?.getAttribute("data-folder-id") ?? rootId;
+    return element?.getAttribute("data-folder-id") ?? openId;
   };
-  const folderName = (folderId: string): string => {
-    if (folderId === rootId) return open?.name ?? accountName;
-    for (const listing of Object.values(folders)) {
-      const found = listing.entries.find((e) => e.id === folderId);
-      if (found) return found.name;
-    }
-    return "this folder";
-  };
+  const folderName = (folderId: string): string =>
+    folderId === openId ? openName : (loadedName(folders, folderId) ?? "this folder");
   const onDragOver = (event: React.DragEvent) => {
     if (!hasFiles(event.dataTransfer)) return;
     event.preventDefault();
@@ -319,13 +312,13 @@ export function FolderTree(props: {
     event.preventDefault();
     const folderId = folderUnder(event.target);
     setDropFolderId(null);
-    uploadDropped(event.dataTransfer, { accountId, folderId }, folderName(folderId));
+    uploadDropped(event.dataTransfer, { accountId: account.id, folderId }, folderName(folderId));
   };
 
-  const listing = folders[rootId];
+  const listing = folders[openId];
   const items = virtualizer.getVirtualItems();
   const empty = listing?.status === "ready" && listing.entries.length === 0;
-  const treeClass = dropFolderId === rootId ? "tree-scroll is-drop-target" : "tree-scroll";
+  const treeClass = dropFolderId === openId ? "tree-scroll is-drop-target" : "tree-scroll";
 
   return (
     <div
@@ -340,14 +333,14 @@ export function FolderTree(props: {
         <span className="tree-size">Size</span>
         <span className="tree-date">Modified</span>
       </div>
-      <div ref={scrollRef} className={treeClass} data-folder-id={rootId}>
+      <div ref={scrollRef} className={treeClass} data-folder-id={openId}>
         {listing?.status === "error" && listing.entries.length === 0 ? (
           <EmptyState icon="alert" title="This folder could not be opened">
             {listing.error}{" "}
             <button
               type="button"
               className="link"
-              onClick={() => void useTree.getState().ensureLoaded(rootId)}
+              onClick={() => void useTree.getState().ensureLoaded(openId)}
             >
               Try again
             </button>
@@ -360,7 +353,7 @@ export function FolderTree(props: {
         <div
           ref={treeRef}
           role="tree"
-          aria-label={`Files in ${open?.name ?? accountName}`}
+          aria-label={`Files in ${openName}`}
           aria-multiselectable="true"
           aria-busy={listing?.status === "loading"}
           aria-activedescendant={activeId ? `treeitem-${activeId}` : undefined}

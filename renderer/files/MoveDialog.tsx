@@ -1,10 +1,11 @@
 /** "Move…": choose a destination for the selected items and start the move task. */
 import { useMemo, useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
-import { call, describeError } from "../bridge/client.ts";
+import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { DialogActions, FormError, useSubmit } from "../components/Form.tsx";
 import { plural } from "../format.ts";
-import { useTree } from "../stores/tree.ts";
+import { loadedName, useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 import { FolderPicker } from "./FolderPicker.tsx";
 
@@ -18,22 +19,13 @@ export function MoveDialog(props: {
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
   const [target, setTarget] = useState<{ id: string; name: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const entries = useMemo(() => {
     const byId = new Map((folders[parentId]?.entries ?? []).map((e) => [e.id, e]));
     return ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
   }, [folders, parentId, ids]);
-  const parentName = useMemo(() => {
-    const crumb = path.find((c) => c.id === parentId);
-    if (crumb) return crumb.name;
-    for (const listing of Object.values(folders)) {
-      const found = listing.entries.find((e) => e.id === parentId);
-      if (found) return found.name;
-    }
-    return "their folder";
-  }, [path, folders, parentId]);
+  const parentName =
+    path.find((c) => c.id === parentId)?.name ?? loadedName(folders, parentId) ?? "their folder";
 
   const [blocked, sealed] = useMemo(() => {
     const reasons = new Map<string, string>();
@@ -56,20 +48,17 @@ export function MoveDialog(props: {
           .map((n) => `“${n}”`)
           .join(", ")} and ${names.length - 2} more`;
 
-  const confirm = async () => {
+  const {
+    busy,
+    error,
+    submit: confirm,
+  } = useSubmit(async () => {
     if (!target) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call("moves.start", { accountId: account.id, entryIds: ids, targetFolderId: target.id });
-      useTree.getState().clearSelection();
-      useUi.getState().toast("info", `Moving ${plural(ids.length, "item")} to “${target.name}”`);
-      onClose();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
+    await call("moves.start", { accountId: account.id, entryIds: ids, targetFolderId: target.id });
+    useTree.getState().clearSelection();
+    useUi.getState().toast("info", `Moving ${plural(ids.length, "item")} to “${target.name}”`);
+    onClose();
+  });
 
   return (
     <Dialog
@@ -77,19 +66,18 @@ export function MoveDialog(props: {
       onClose={onClose}
       wide
       footer={
-        <>
-          <span className="dialog-status">
-            {target ? (
+        <DialogActions
+          status={
+            target ? (
               <>
                 To <strong>{target.name}</strong>
               </>
             ) : (
               "Choose a destination folder"
-            )}
-          </span>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
+            )
+          }
+          onCancel={onClose}
+        >
           <button
             type="button"
             className="button primary"
@@ -98,7 +86,7 @@ export function MoveDialog(props: {
           >
             {busy ? "Starting…" : "Move here"}
           </button>
-        </>
+        </DialogActions>
       }
     >
       <p className="dialog-lead">
@@ -115,11 +103,7 @@ export function MoveDialog(props: {
         onChange={(id, name) => setTarget({ id, name })}
         initiallyExpanded={path.slice(1).map((c) => c.id)}
       />
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </Dialog>
   );
 }

@@ -5,8 +5,10 @@
  */
 import { useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
-import { call, describeError } from "../bridge/client.ts";
+import { call } from "../bridge/client.ts";
+import { useAction } from "../components/actions.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { plural } from "../format.ts";
 import { isFinal, useTasks } from "../stores/tasks.ts";
@@ -41,9 +43,8 @@ async function startZip(account: AccountView, ids: string[], destinationDir: str
 
 export function ZipDownloadButton({ account, ids }: { account: AccountView; ids: string[] }) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction();
   const canPick = useUi((s) => s.info?.canPickFolders === true);
-  const toast = useUi((s) => s.toast);
   if (!account.capabilities.zipDownload) return null;
   const tooMany = ids.length > MAX_ZIP_ITEMS;
 
@@ -52,15 +53,10 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
       setAsking(true);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const { path } = await call("dialog.pickFolder", { title: "Save the zip in…" });
       if (path) await startZip(account, ids, path);
-    } catch (error) {
-      toast("error", `The download did not start: ${describeError(error)}`);
-    } finally {
-      setBusy(false);
-    }
+    }, "The download did not start");
   };
 
   return (
@@ -81,50 +77,29 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
 
 function ZipFolderDialog(props: { account: AccountView; ids: string[]; onClose(): void }) {
   const [folder, setFolder] = useState(DEFAULT_DOWNLOAD_FOLDER);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await startZip(props.account, props.ids, folder.trim());
-      props.onClose();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await startZip(props.account, props.ids, folder.trim());
+    props.onClose();
+  });
   return (
     <Dialog title={`Download ${plural(props.ids.length, "item")} as zip`} onClose={props.onClose}>
       <form onSubmit={submit} className="form">
-        <label className="field">
-          <span>Save in folder</span>
-          <input
-            data-autofocus
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            required
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </label>
+        <Field
+          label="Save in folder"
+          data-autofocus
+          value={folder}
+          onValue={setFolder}
+          required
+          spellCheck={false}
+          autoComplete="off"
+        />
         <p className="muted">
           A folder on the computer docsync runs on; ~ is your home. An existing file is never replaced.
         </p>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || folder.trim() === ""}>
-            Download
-          </button>
-        </div>
+        <FormError error={error} />
+        <FormActions onCancel={props.onClose} disabled={busy || folder.trim() === ""}>
+          Download
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -2,8 +2,11 @@
 import { useState } from "react";
 import type { PairView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
+import { useAction } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatTime, plural } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
 import { usePairs } from "../stores/pairs.ts";
@@ -90,21 +93,11 @@ export function PairsView() {
 }
 
 function PairCard({ pair, accountName }: { pair: PairView; accountName: string }) {
-  const [busy, setBusy] = useState(false);
-  const [confirmRemove, setConfirmRemove] = useState(false);
-  const toast = useUi((s) => s.toast);
-  const act = async (work: () => Promise<void>, failure: string) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (error) {
-      toast("error", `${failure}: ${describeError(error)}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, run: act } = useAction();
   const store = usePairs.getState();
   const paused = pair.state === "paused";
+  const message = showsMore(pair) ? pair.message : "";
+  const mirrored = pair.deletePolicy === "mirror";
   return (
     <li className="card pair" aria-label={`Sync folder ${pair.localPath}`}>
       <div className="pair-top">
@@ -121,15 +114,13 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
         </div>
         <span className={`status status-${stateTone[pair.state]}`}>{stateLabel[pair.state]}</span>
       </div>
-      {(showsMore(pair) || pair.deletePolicy === "mirror") && (
+      {(message || mirrored) && (
         <p className="pair-message">
-          {showsMore(pair) ? pair.message : ""}
+          {message}
           {pair.state === "waiting-quota" && pair.quotaResetsAt
             ? ` (until ${formatTime(pair.quotaResetsAt)})`
             : ""}
-          {pair.deletePolicy === "mirror" ? (
-            <span className="muted">{showsMore(pair) ? " · " : ""}Deletes are mirrored</span>
-          ) : null}
+          {mirrored && <span className="muted">{message ? " · " : ""}Deletes are mirrored</span>}
         </p>
       )}
       {pair.pendingDeletes > 0 && (
@@ -174,45 +165,24 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
         </details>
       )}
       <div className="card-actions">
-        {paused ? (
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => void act(() => store.resume(pair.id), "Could not resume")}
-          >
-            <Icon name="play" size={16} /> Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => void act(() => store.pause(pair.id), "Could not pause")}
-          >
-            <Icon name="pause" size={16} /> Pause
-          </button>
-        )}
-        {confirmRemove ? (
-          <span className="inline-confirm">
-            Stop syncing? Files stay where they are.
-            <button
-              type="button"
-              className="button danger"
-              disabled={busy}
-              onClick={() => void act(() => store.remove(pair.id), "Could not remove")}
-            >
-              Stop syncing
-            </button>
-            <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button quiet" onClick={() => setConfirmRemove(true)}>
-            <Icon name="trash" size={16} /> Remove
-          </button>
-        )}
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() =>
+            void (paused
+              ? act(() => store.resume(pair.id), "Could not resume")
+              : act(() => store.pause(pair.id), "Could not pause"))
+          }
+        >
+          <Icon name={paused ? "play" : "pause"} size={16} /> {paused ? "Resume" : "Pause"}
+        </button>
+        <RemoveButton
+          question="Stop syncing? Files stay where they are."
+          confirmLabel="Stop syncing"
+          busy={busy}
+          onConfirm={() => void act(() => store.remove(pair.id), "Could not remove")}
+        />
       </div>
     </li>
   );
@@ -226,8 +196,12 @@ function AddPairForm({ onDone }: { onDone(): void }) {
   const [remotePath, setRemotePath] = useState("/");
   const [remoteTouched, setRemoteTouched] = useState(false);
   const [deletePolicy, setDeletePolicy] = useState<"keep" | "mirror">("keep");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    await usePairs
+      .getState()
+      .add({ accountId, localPath: localPath.trim(), remotePath: remotePath.trim(), deletePolicy });
+    onDone();
+  });
 
   const chooseLocal = (path: string) => {
     setLocalPath(path);
@@ -245,20 +219,6 @@ function AddPairForm({ onDone }: { onDone(): void }) {
       if (path) chooseLocal(path);
     } catch (failure) {
       setError(describeError(failure));
-    }
-  };
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await usePairs
-        .getState()
-        .add({ accountId, localPath: localPath.trim(), remotePath: remotePath.trim(), deletePolicy });
-      onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
     }
   };
   return (
@@ -301,19 +261,17 @@ function AddPairForm({ onDone }: { onDone(): void }) {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Cloud folder</span>
-          <input
-            value={remotePath}
-            onChange={(e) => {
-              setRemoteTouched(true);
-              setRemotePath(e.target.value);
-            }}
-            pattern="/.*"
-            title="A path that starts with /"
-            required
-          />
-        </label>
+        <Field
+          label="Cloud folder"
+          value={remotePath}
+          onValue={(path) => {
+            setRemoteTouched(true);
+            setRemotePath(path);
+          }}
+          pattern="/.*"
+          title="A path that starts with /"
+          required
+        />
       </div>
       <label className="field">
         <span>When a file is deleted here</span>
@@ -322,19 +280,10 @@ function AddPairForm({ onDone }: { onDone(): void }) {
           <option value="mirror">Delete it in the cloud too (asks before large deletions)</option>
         </select>
       </label>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button primary" disabled={busy || !accountId || !localPath.trim()}>
-          {busy ? "Starting…" : "Start syncing"}
-        </button>
-      </div>
+      <FormError error={error} />
+      <FormActions onCancel={onDone} disabled={busy || !accountId || !localPath.trim()}>
+        {busy ? "Starting…" : "Start syncing"}
+      </FormActions>
     </form>
   );
 }

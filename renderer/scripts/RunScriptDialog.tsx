@@ -4,8 +4,9 @@
  */
 import { useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
-import { call, describeError } from "../bridge/client.ts";
+import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
+import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTasks } from "../stores/tasks.ts";
@@ -44,38 +45,29 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
   const { account, target, onClose } = props;
   const [script, setScript] = useState(EXAMPLE_SCRIPT);
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const ready = account.hasAccessToken;
 
-  const run = async (event: React.FormEvent) => {
-    event.preventDefault();
+  const {
+    busy,
+    error,
+    submit: run,
+  } = useSubmit(async () => {
     if (!ready || script.trim() === "") return;
     const trimmed = name.trim();
     // The name becomes the script's file name on the server ("name.ks").
-    if (/[/\\]/.test(trimmed)) {
-      setError("A script name cannot contain “/” or “\\”.");
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const { taskId } = await call("scripts.run", {
-        accountId: account.id,
-        fileId: target.fileId,
-        script,
-        ...(trimmed ? { name: trimmed } : {}),
-      });
-      useTasks.getState().setLogOpen(taskId, true);
-      useUi
-        .getState()
-        .toast("info", `Running ${trimmed ? `“${trimmed}”` : "the script"} on “${target.fileName}”`);
-      onClose();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
+    if (/[/\\]/.test(trimmed)) throw new Error("A script name cannot contain “/” or “\\”.");
+    const { taskId } = await call("scripts.run", {
+      accountId: account.id,
+      fileId: target.fileId,
+      script,
+      ...(trimmed ? { name: trimmed } : {}),
+    });
+    useTasks.getState().setLogOpen(taskId, true);
+    useUi
+      .getState()
+      .toast("info", `Running ${trimmed ? `“${trimmed}”` : "the script"} on “${target.fileName}”`);
+    onClose();
+  });
 
   // Tab indents inside the editor instead of leaving it (Escape still closes the dialog).
   const onEditorKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
@@ -99,19 +91,18 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
       onClose={onClose}
       wide
       footer={
-        <>
-          <span className="dialog-status">
-            {ready ? (
+        <DialogActions
+          status={
+            ready ? (
               <>
                 On <strong>{account.name}</strong>
               </>
             ) : (
               "Needs an access token"
-            )}
-          </span>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
+            )
+          }
+          onCancel={onClose}
+        >
           <button
             type="submit"
             form="run-script-form"
@@ -120,7 +111,7 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
           >
             <Icon name="play" size={16} /> {busy ? "Starting…" : "Run"}
           </button>
-        </>
+        </DialogActions>
       }
     >
       <form id="run-script-form" className="form script-form" onSubmit={run}>
@@ -157,22 +148,16 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
             required
           />
         </label>
-        <label className="field">
-          <span>Name (optional)</span>
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="fill-report"
-            maxLength={100}
-            spellCheck={false}
-          />
-          <small>Shown in the task and in the log's line references (name.ks:3:1).</small>
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <Field
+          label="Name (optional)"
+          value={name}
+          onValue={setName}
+          placeholder="fill-report"
+          maxLength={100}
+          spellCheck={false}
+          hint="Shown in the task and in the log's line references (name.ks:3:1)."
+        />
+        <FormError error={error} />
       </form>
     </Dialog>
   );

@@ -2,6 +2,7 @@ import { create } from "zustand";
 import type { ChannelInput } from "../../shared/contract.ts";
 import type { PairView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
+import { upsertById } from "./by-id.ts";
 
 interface PairsState {
   pairs: PairView[];
@@ -14,31 +15,23 @@ interface PairsState {
   confirmDeletes(pairId: string, allow: boolean): Promise<void>;
 }
 
-function upsert(list: PairView[], pair: PairView): PairView[] {
-  const at = list.findIndex((p) => p.id === pair.id);
-  if (at < 0) return [...list, pair];
-  const next = list.slice();
-  next[at] = pair;
-  return next;
-}
-
 export const usePairs = create<PairsState>()((set) => {
-  const replace = (pair: PairView) => set((state) => ({ pairs: upsert(state.pairs, pair) }));
+  const replace = (pair: PairView) => {
+    set((state) => ({ pairs: upsertById(state.pairs, pair) }));
+    return pair;
+  };
   return {
     pairs: [],
     loaded: false,
     setAll: (pairs) => set({ pairs, loaded: true }),
-    async add(input) {
-      const pair = await call("pairs.add", input);
-      replace(pair);
-      return pair;
-    },
-    pause: async (pairId) => replace(await call("pairs.pause", { pairId })),
-    resume: async (pairId) => replace(await call("pairs.resume", { pairId })),
+    add: async (input) => replace(await call("pairs.add", input)),
+    pause: async (pairId) => void replace(await call("pairs.pause", { pairId })),
+    resume: async (pairId) => void replace(await call("pairs.resume", { pairId })),
     async remove(pairId) {
       await call("pairs.remove", { pairId });
       set((state) => ({ pairs: state.pairs.filter((p) => p.id !== pairId) }));
     },
-    confirmDeletes: async (pairId, allow) => replace(await call("pairs.confirmDeletes", { pairId, allow })),
+    confirmDeletes: async (pairId, allow) =>
+      void replace(await call("pairs.confirmDeletes", { pairId, allow })),
   };
 });

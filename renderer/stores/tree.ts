@@ -240,6 +240,15 @@ export const useTree = create<TreeState>()((set, get) => {
   };
 });
 
+/** The name of an entry in any loaded listing (undefined when none lists it). */
+export function loadedName(folders: Readonly<Record<string, FolderListing>>, id: string): string | undefined {
+  for (const listing of Object.values(folders)) {
+    const found = listing.entries.find((e) => e.id === id);
+    if (found) return found.name;
+  }
+  return undefined;
+}
+
 /** One visible line of the tree. */
 export type TreeRow =
   | {

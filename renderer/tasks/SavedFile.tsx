@@ -1,7 +1,8 @@
 /** A finished download's file, and "Show in folder": the desktop shell opens the file manager, the web shell shows the path. */
 import { useState } from "react";
 import type { TaskView } from "../../shared/model.ts";
-import { call, describeError } from "../bridge/client.ts";
+import { call } from "../bridge/client.ts";
+import { attempt } from "../components/actions.ts";
 import { Icon } from "../components/Icon.tsx";
 import { useUi } from "../stores/ui.ts";
 import { fileNameOf, savedPathOf } from "./saved-file.ts";
@@ -12,15 +13,8 @@ export function SavedFile({ task }: { task: TaskView }) {
   const path = savedPathOf(task);
   if (!path) return null;
   const show = async () => {
-    if (!desktop) {
-      setShown(true);
-      return;
-    }
-    try {
-      await call("shell.showInFolder", { path });
-    } catch (error) {
-      useUi.getState().toast("error", `Could not show the file: ${describeError(error)}`);
-    }
+    if (desktop) await attempt(() => call("shell.showInFolder", { path }), "Could not show the file");
+    else setShown(true);
   };
   return (
     <div className="task-saved">

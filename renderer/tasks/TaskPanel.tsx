@@ -5,11 +5,10 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
 import type { TaskView } from "../../shared/model.ts";
-import { describeError } from "../bridge/client.ts";
+import { attempt } from "../components/actions.ts";
 import { Icon } from "../components/Icon.tsx";
 import { plural } from "../format.ts";
 import { groupTasks, useTasks } from "../stores/tasks.ts";
-import { useUi } from "../stores/ui.ts";
 import { TaskRow } from "./TaskRow.tsx";
 
 type PanelRow =
@@ -65,13 +64,7 @@ export function TaskPanel() {
     getItemKey: (index) => rows[index]?.key ?? index,
   });
 
-  const clear = async () => {
-    try {
-      await useTasks.getState().clearFinished();
-    } catch (error) {
-      useUi.getState().toast("error", `Could not clear the history: ${describeError(error)}`);
-    }
-  };
+  const clear = () => attempt(() => useTasks.getState().clearFinished(), "Could not clear the history");
 
   return (
     <aside className="tasks" aria-label="Tasks">

@@ -1,11 +1,11 @@
 /** One task: its title, a progress bar named after it, speed and time left, and what went wrong. */
-import { memo, useId, useState } from "react";
+import { memo, useId } from "react";
 import type { TaskView } from "../../shared/model.ts";
-import { describeError } from "../bridge/client.ts";
+import { useAction } from "../components/actions.ts";
 import { Icon, type IconName } from "../components/Icon.tsx";
 import { formatBytes, formatDuration, formatRate, plural } from "../format.ts";
 import { useTasks } from "../stores/tasks.ts";
-import { useTree } from "../stores/tree.ts";
+import { loadedName, useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
 import { SavedFile } from "./SavedFile.tsx";
 import { logLines, ScriptLog } from "./ScriptLog.tsx";
@@ -70,16 +70,12 @@ export function describeTask(task: TaskView): string {
 /** A failed item the core could not name (it vanished or could not be read) is named from the tree when known. */
 function itemName(item: { id: string; name: string }): string {
   if (item.name !== item.id) return item.name;
-  for (const listing of Object.values(useTree.getState().folders)) {
-    const entry = listing.entries.find((e) => e.id === item.id);
-    if (entry) return entry.name;
-  }
-  return item.name;
+  return loadedName(useTree.getState().folders, item.id) ?? item.name;
 }
 
 export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView; compact?: boolean }) {
   const percent = percentOf(task);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction();
   const logOpen = useTasks((s) => s.openLogs.has(task.id));
   const logId = useId();
   const lineCount = task.kind === "script" ? logLines(task).length : 0;
@@ -87,16 +83,6 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
   const hasLog =
     task.kind === "script" && (lineCount > 0 || (task.state !== "failed" && task.state !== "cancelled"));
   const toast = useUi((s) => s.toast);
-  const run = async (work: () => Promise<unknown>, failure: string) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (error) {
-      toast("error", `${failure}: ${describeError(error)}`);
-    } finally {
-      setBusy(false);
-    }
-  };
   const text = describeTask(task);
   const final = task.state !== "queued" && task.state !== "running";
   return (

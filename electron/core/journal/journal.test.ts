@@ -114,3 +114,40 @@ test("a failed transaction leaves nothing behind", () => {
   expect(journal.events(10)).toEqual([e]);
   journal.close();
 });
+
+test("a journal of the previous schema keeps its pairs and gains script rules and script runs", () => {
+  const d = tempDir();
+  dirs.push(d);
+  const file = join(d.path, "journal.db");
+  const db = new DatabaseSync(file);
+  db.exec("create table schema_version (version integer not null); insert into schema_version values (2)");
+  for (const sql of migrations.slice(0, 2)) db.exec(sql);
+  db.prepare(
+    "insert into pairs (id, account_id, local_path, remote_path, delete_policy, created_at) values ('p', 'a', '/x', '/r', 'keep', 1)",
+  ).run();
+  db.close();
+
+  const journal = openJournal(file);
+  const [pair] = journal.pairs();
+  expect(pair).toMatchObject({ id: "p", localPath: "/x" });
+  expect(pair!.scriptRule).toBeUndefined();
+  journal.putPair({ ...pair!, scriptRule: { extensions: ["xlsx"], script: "console.log(1)" } });
+  expect(journal.pairs()[0]!.scriptRule).toEqual({ extensions: ["xlsx"], script: "console.log(1)" });
+
+  const run = { pairId: "p", path: "a.xlsx", remoteId: "r1", version: 1, uploadTaskId: "t0" };
+  expect(journal.claimScriptRun(run, 5)).toBe(true);
+  expect(journal.claimScriptRun(run, 6)).toBe(false);
+  expect(journal.claimScriptRun({ ...run, version: 2 }, 7)).toBe(true);
+  journal.setScriptRunTask(run, "t1");
+  expect(journal.scriptRuns("p").map((r) => [r.version, r.taskId])).toEqual([
+    [1, "t1"],
+    [2, null],
+  ]);
+  journal.putUploadHook(run, 8);
+  expect(journal.uploadHooks()).toEqual([run]);
+  // Removing the pair forgets all of it.
+  journal.deletePair("p");
+  expect(journal.scriptRuns("p")).toEqual([]);
+  expect(journal.uploadHooks()).toEqual([]);
+  journal.close();
+});

@@ -30,6 +30,7 @@ import {
 } from "./remote.ts";
 import { knownInScope, reconcileFolder } from "./reconcile.ts";
 import { normalizeScriptRule } from "./script-rule.ts";
+import { cancelledBy } from "./stop-reasons.ts";
 import {
   reasonOf,
   sameStat,
@@ -113,6 +114,15 @@ const emptySummary = (): SyncSummary => ({
 const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 const isBelow = (path: string, folder: string): boolean => path.startsWith(folder + "/");
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Waits for `promise` at most `ms` (and leaves no timer behind to hold the process). */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  const stop = new AbortController();
+  await Promise.race([
+    promise.catch(() => {}),
+    delay(Math.max(0, ms), undefined, { signal: stop.signal }).catch(() => {}),
+  ]);
+  stop.abort();
+}
 const isLocalError = (error: unknown): boolean =>
   typeof (error as NodeJS.ErrnoException)?.code === "string" && !(error instanceof CloudError);
 
@@ -1191,6 +1201,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         source.signal,
       ),
     log: (level, text) => log(level, text),
+    stopSignal: () => stopper.signal,
   };
 
   const engine: SyncEngine = {
@@ -1242,7 +1253,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async removePair(pairId) {
       const rt = runtime(pairId);
       rt.removed = true;
-      rt.controller.abort(new Error("The pair was removed."));
+      // A cancel, not a stop: what the cloud keeps for the pair's unfinished uploads is freed.
+      rt.controller.abort(cancelledBy("The pair was removed."));
       await stopWatching(rt);
       runtimes.delete(pairId);
       fileTasks.dropPair(pairId, "The sync pair was removed.");
@@ -1309,10 +1321,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const deadline = Date.now() + 5000;
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
+      // Drops on their way notice the stop too, and leave their state to the journal.
+      await settledWithin(queue.onIdle(), deadline - Date.now());
       flushWrites();
       // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
       const hooks = [...hooksRunning.values()];
-      if (hooks.length > 0) await Promise.race([Promise.allSettled(hooks), delay(hookGraceMs)]);
+      if (hooks.length > 0) await settledWithin(Promise.allSettled(hooks), hookGraceMs);
       hooksReplayed = false;
       if (notifyTimer) clearTimeout(notifyTimer);
       notifyTimer = undefined;

@@ -83,8 +83,11 @@ export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string
             });
             open.set(key, { handle, pairId: pair.id, path });
           }
+          if (next === phase) return;
           phase = next;
           handle.start(next);
+          // The bar starts again for the new phase; its total comes with the phase's first report.
+          handle.progress(0, -1, "bytes", next);
         },
         onProgress(current, total) {
           if (phase !== "importing") sent = Math.max(sent, current);

@@ -4,7 +4,8 @@ import type { ScriptRule } from "../journal/index.ts";
 
 /** Lowercase extensions without their dot, deduplicated; a clear error for anything unusable. */
 export function normalizeScriptRule(rule: ScriptRule): ScriptRule {
-  if (typeof rule !== "object" || rule === null) throw ipcFailure("invalid-input", "The script rule is missing.");
+  if (typeof rule !== "object" || rule === null)
+    throw ipcFailure("invalid-input", "The script rule is missing.");
   if (!Array.isArray(rule.extensions) || rule.extensions.length === 0) {
     throw ipcFailure("invalid-input", "The script rule needs at least one file extension (e.g. xlsx).");
   }
@@ -26,5 +27,7 @@ export function normalizeScriptRule(rule: ScriptRule): ScriptRule {
 /** Whether the rule applies to a pair-relative path ("a/Report.XLSX" matches "xlsx"). */
 export function scriptRuleMatches(rule: ScriptRule, path: string): boolean {
   const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  return rule.extensions.some((extension) => name.endsWith(`.${extension}`) && name.length > extension.length + 1);
+  return rule.extensions.some(
+    (extension) => name.endsWith(`.${extension}`) && name.length > extension.length + 1,
+  );
 }

@@ -13,6 +13,7 @@ import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { isPairFileResume } from "./file-tasks.ts";
 import { junkMatcher } from "./ignore-rules.ts";
 import { ensureFolder, findChild } from "./remote.ts";
+import { uploadSignal } from "./stop-reasons.ts";
 
 export interface DropContext {
   tasks: TaskRegistry;
@@ -24,6 +25,8 @@ export interface DropContext {
   enqueue(job: () => Promise<void>): Promise<void>;
   upload(accountId: string, source: UploadSource): Promise<RemoteEntry>;
   log(level: "info" | "warn" | "error", text: string): void;
+  /** Aborted when docsync stops (read when a drop starts: each start has its own). */
+  stopSignal(): AbortSignal;
 }
 
 interface DropResume {
@@ -92,9 +95,14 @@ export function resumeDrops(ctx: DropContext): void {
 
 function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): void {
   const key = `task:${handle.id}`;
+  const stop = ctx.stopSignal();
+  let dispose = (): void => {};
   void ctx
     .enqueue(async () => {
-      if (handle.signal.aborted) return;
+      // Cancelled while queued, or docsync is stopping (the task waits for the next start).
+      if (handle.signal.aborted || stop.aborted) return;
+      const watched = uploadSignal(handle.signal, stop);
+      dispose = watched.dispose;
       // The provider names the phase: "uploading", or "staging" then "importing" for a large file.
       let phase: string | undefined;
       handle.start();
@@ -105,8 +113,11 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
         // One bar, phase by phase: the bytes sent while staging, then the server's import.
         onProgress: (sent, total) => handle.progress(sent, total, "bytes", phase),
         onPhase: (next) => {
+          if (next === phase) return;
           phase = next;
           handle.start(next);
+          // The bar starts again for the new phase; its total comes with the phase's first report.
+          handle.progress(0, -1, "bytes", next);
         },
         resume: {
           // Read at each attempt: a retried upload continues from what the failed one saved.
@@ -124,7 +135,7 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
             handle.setResume(file);
           },
         },
-        signal: handle.signal,
+        signal: watched.signal,
       });
       try {
         await ctx.upload(file.accountId, source());
@@ -141,6 +152,8 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
     .catch((error: unknown) => {
       // Cancelled: the provider has stopped the transfer (and freed a staged upload on the server).
       if (handle.signal.aborted) return ctx.journal.deleteUpload(key);
+      // Stopped: the task and what its upload saved wait for the next start.
+      if (stop.aborted) return;
       const reason =
         (error as NodeJS.ErrnoException).code === "ENOENT"
           ? "the file no longer exists"
@@ -150,5 +163,6 @@ function runDropUpload(file: DropResume, handle: TaskHandle, ctx: DropContext): 
       ctx.journal.deleteUpload(key);
       handle.fail(reason);
       ctx.log("warn", `Upload of ${file.localPath} failed: ${reason}`);
-    });
+    })
+    .finally(() => dispose());
 }

@@ -51,7 +51,14 @@ export function startTestEngine(
   const journal = wrapJournal ? wrapJournal(opened) : opened;
   const now = rest.now ?? Date.now;
   const tasks = createTaskRegistry({ journal, now });
-  const poller = createTaskPoller({ journal, tasks, providerFor: () => provider, firstDelayMs: 100 });
+  // Quick polls: a test never waits long for a server task that has finished.
+  const poller = createTaskPoller({
+    journal,
+    tasks,
+    providerFor: () => provider,
+    firstDelayMs: 100,
+    maxIntervalMs: 1_000,
+  });
   const engine = createSyncEngine({ journal, tasks, poller, providerFor: () => provider, ...rest });
   return {
     engine,

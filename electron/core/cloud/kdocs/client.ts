@@ -4,19 +4,12 @@
  * Retries never create a second object: a create that may have reached the server looks for its
  * result before it is sent again.
  */
-import http from "node:http";
-import https from "node:https";
 import { basename } from "node:path";
 import { CloudError, isCloudError } from "../errors.ts";
 import type { RemoteEntry, ServerTaskStatus } from "../provider.ts";
-import { parseRetryAfter, retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
-import {
-  fetchBytes,
-  isNetworkFailure,
-  sendStreaming,
-  type FetchLike,
-  type HttpResponse,
-} from "../http/transport.ts";
+import { HttpEndpoint, jsonOf, type EndpointOptions, type RetrySafety } from "../http/endpoint.ts";
+import { withRetry } from "../http/retry.ts";
+import type { HttpResponse } from "../http/transport.ts";
 import {
   API_PREFIX,
   DIRECT_UPLOAD_LIMIT,
@@ -47,17 +40,9 @@ import {
 import { multipartFrame } from "./multipart.ts";
 import { httpDate, md5Hex, requestUriMd5, wps2Headers } from "./signer.ts";
 
-export interface KdocsClientOptions {
-  baseUrl: string;
+export interface KdocsClientOptions extends EndpointOptions {
   appId: string;
   appKey: string;
-  /** For the JSON requests; uploads stream through node:http. */
-  fetchImpl?: FetchLike;
-  /** The clock that dates (and so signs) each request. */
-  now?: () => number;
-  retry?: Partial<RetryPolicy>;
-  /** A request with no answer (for uploads: no byte moving) for this long fails as transient. */
-  timeoutMs?: number;
 }
 
 export interface DirectUploadInput extends UploadTarget {
@@ -73,33 +58,23 @@ export interface DirectUploadInput extends UploadTarget {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class KdocsClient {
-  readonly #base: URL;
+  readonly #http: HttpEndpoint;
   readonly #appId: string;
   readonly #appKey: string;
-  readonly #fetch: FetchLike;
-  readonly #now: () => number;
-  readonly #retry: RetryPolicy;
-  readonly #timeoutMs: number;
-  readonly #agent: http.Agent;
 
   constructor(options: KdocsClientOptions) {
-    this.#base = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : new URL("invalid:");
-    if (this.#base.protocol !== "http:" && this.#base.protocol !== "https:") {
-      throw new CloudError("invalid", `The KDocs address must be http or https: ${options.baseUrl}`);
-    }
+    this.#http = new HttpEndpoint(options, {
+      service: "KDocs",
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      maxSockets: 16,
+    });
     this.#appId = options.appId;
     this.#appKey = options.appKey;
-    this.#fetch = options.fetchImpl ?? ((input, init) => fetch(input, init));
-    this.#now = options.now ?? Date.now;
-    this.#retry = retryPolicy({ now: this.#now, ...options.retry });
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const Agent = this.#base.protocol === "https:" ? https.Agent : http.Agent;
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 16 });
   }
 
   /** Releases idle connections. */
   close(): void {
-    this.#agent.destroy();
+    this.#http.close();
   }
 
   stat(id: string, signal?: AbortSignal): Promise<RemoteEntry> {
@@ -219,15 +194,13 @@ export class KdocsClient {
           const body = uploadBody(file, frame);
           let response: HttpResponse;
           try {
-            response = await sendStreaming({
+            response = await this.#http.send({
               url,
               method: call.method,
               headers,
               contentLength,
               body: body.chunks,
               onFlushed: body.recycle,
-              idleTimeoutMs: this.#timeoutMs,
-              agent: this.#agent,
               highWaterMark: 4 * READ_CHUNK,
               ...(signal ? { signal } : {}),
               onSent: (sent) =>
@@ -257,7 +230,7 @@ export class KdocsClient {
           }
           return entry;
         },
-        this.#retry,
+        this.#http.retry,
         signal,
       );
     } finally {
@@ -295,51 +268,30 @@ export class KdocsClient {
     return id;
   }
 
-  async #call<T>(
-    call: ApiCall<T>,
-    signal: AbortSignal | undefined,
-    safety: {
-      /** Consulted when a retried request meets a conflict: the earlier attempt's result, if it landed. */
-      afterConflictOnRetry?: () => Promise<T | undefined>;
-      notFoundOnRetryIsDone?: boolean;
-      retryOnlyAnswered?: boolean;
-    } = {},
-  ): Promise<T> {
+  #call<T>(call: ApiCall<T>, signal: AbortSignal | undefined, safety: RetrySafety<T> = {}): Promise<T> {
     const body = call.json === undefined ? undefined : Buffer.from(JSON.stringify(call.json), "utf8");
-    return withRetry(
-      async ({ attempt }) => {
+    return this.#http.retried(
+      async () => {
         const url = this.#url(call);
         const contentMd5 = call.method === "GET" ? requestUriMd5(url) : md5Hex(body ?? "");
-        const response = await fetchBytes(
-          this.#fetch,
+        const headers = this.#sign(contentMd5, JSON_TYPE);
+        const response = await this.#http.fetch(
           url,
-          { method: call.method, headers: this.#sign(contentMd5, JSON_TYPE), ...(body ? { body } : {}) },
-          { timeoutMs: this.#timeoutMs, ...(signal ? { signal } : {}) },
+          { method: call.method, headers, ...(body ? { body } : {}) },
+          signal,
         );
-        try {
-          return this.#interpret(response, call);
-        } catch (error) {
-          if (attempt > 1 && isCloudError(error, "conflict") && safety.afterConflictOnRetry) {
-            const landed = await safety.afterConflictOnRetry();
-            if (landed !== undefined) return landed;
-          }
-          if (attempt > 1 && isCloudError(error, "not-found") && safety.notFoundOnRetryIsDone) {
-            return undefined as T;
-          }
-          throw error;
-        }
+        return this.#interpret(response, call);
       },
-      this.#retry,
       signal,
-      (error) => !(safety.retryOnlyAnswered && isNetworkFailure(error)),
+      safety,
     );
   }
 
   #url(call: ApiCall<unknown>): URL {
-    const url = new URL(this.#base);
-    url.pathname = `${this.#base.pathname.replace(/\/+$/, "")}${API_PREFIX}${call.path}`;
-    url.search = call.query ? new URLSearchParams(call.query).toString() : "";
-    return url;
+    return this.#http.url(
+      API_PREFIX + call.path,
+      call.query ? new URLSearchParams(call.query).toString() : "",
+    );
   }
 
   #sign(contentMd5: string, contentType: string): Record<string, string> {
@@ -348,18 +300,16 @@ export class KdocsClient {
       appKey: this.#appKey,
       contentMd5,
       contentType,
-      date: httpDate(this.#now()),
+      date: httpDate(this.#http.now()),
     });
   }
 
   #interpret<T>(response: HttpResponse, call: ApiCall<T>): T {
     const { status } = response;
-    const now = this.#now();
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), now);
-    let json: unknown;
-    try {
-      json = JSON.parse(response.body.toString("utf8"));
-    } catch {
+    const now = this.#http.now();
+    const retryAt = this.#http.retryAt(response, now);
+    const json = jsonOf(response);
+    if (json === undefined) {
       throw errorFromStatus(
         status,
         `KDocs answered HTTP ${status} with something other than JSON.`,

@@ -11,19 +11,15 @@
  */
 import { z } from "zod";
 import { CloudError } from "../errors.ts";
-import { isNetworkFailure, fetchBytes, type FetchLike, type HttpResponse } from "../http/transport.ts";
-import { parseRetryAfter, retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
+import { HttpEndpoint, jsonOf, type EndpointOptions } from "../http/endpoint.ts";
+import type { HttpResponse } from "../http/transport.ts";
 import { API_PREFIX, envelope, errorFromEnvelope, errorFromStatus } from "./adapter.ts";
 
 /** A refused user token: missing, unknown or expired [ours]. */
 export const ACCESS_TOKEN_REFUSED = 30006;
 
-export interface ScriptClientOptions {
-  baseUrl: string;
+export interface ScriptClientOptions extends EndpointOptions {
   accessToken: string;
-  fetchImpl?: FetchLike;
-  now?: () => number;
-  retry?: Partial<RetryPolicy>;
   /**
    * A status call with no answer for this long is given up, which can cost log lines: generous by
    * default, since a slow answer is better than a lost one.
@@ -105,24 +101,13 @@ const startAnswer = z.object({ task_id: z.string().min(1) });
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class KdocsScriptClient {
-  readonly #base: URL;
+  readonly #http: HttpEndpoint;
   readonly #token: string;
-  readonly #fetch: FetchLike;
-  readonly #now: () => number;
-  readonly #retry: RetryPolicy;
-  readonly #timeoutMs: number;
 
   constructor(options: ScriptClientOptions) {
-    this.#base = new URL(options.baseUrl);
-    if (this.#base.protocol !== "http:" && this.#base.protocol !== "https:") {
-      throw new CloudError("invalid", `The KDocs address must be http or https: ${options.baseUrl}`);
-    }
+    this.#http = new HttpEndpoint(options, { service: "KDocs", timeoutMs: DEFAULT_TIMEOUT_MS });
     if (!options.accessToken) throw new CloudError("needs-config", "Scripts need a user access token.");
     this.#token = options.accessToken;
-    this.#fetch = options.fetchImpl ?? ((input, init) => fetch(input, init));
-    this.#now = options.now ?? Date.now;
-    this.#retry = retryPolicy({ now: this.#now, ...options.retry });
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /**
@@ -170,36 +155,30 @@ export class KdocsScriptClient {
     request: { method: string; headers: Record<string, string>; body?: Uint8Array },
     signal: AbortSignal | undefined,
   ): Promise<HttpResponse> {
-    const url = new URL(this.#base);
-    url.pathname = `${this.#base.pathname.replace(/\/+$/, "")}${API_PREFIX}${path}`;
-    url.search = `?access_token=${encodeURIComponent(this.#token)}${query}`;
-    return withRetry(
+    const url = this.#http.url(API_PREFIX + path, `?access_token=${encodeURIComponent(this.#token)}${query}`);
+    return this.#http.retried(
       async () => {
-        const response = await fetchBytes(this.#fetch, url, request, {
-          timeoutMs: this.#timeoutMs,
-          ...(signal ? { signal } : {}),
-        });
+        const response = await this.#http.fetch(url, request, signal);
         // An answered server fault handed nothing out: worth another try here.
         if (response.status >= 500) throw this.#statusFailure(response);
         return response;
       },
-      this.#retry,
       signal,
-      (error) => !isNetworkFailure(error),
+      { retryOnlyAnswered: true },
     );
   }
 
   #json(response: HttpResponse): unknown {
-    try {
-      return JSON.parse(response.body.toString("utf8"));
-    } catch {
+    const json = jsonOf(response);
+    if (json === undefined) {
       throw errorFromStatus(
         response.status,
         `KDocs answered HTTP ${response.status} with something other than JSON.`,
         {},
-        this.#retryAt(response),
+        this.#http.retryAt(response),
       );
     }
+    return json;
   }
 
   /** The `data` of a `{code, msg, data}` envelope, or the CloudError its code means. */
@@ -208,30 +187,22 @@ export class KdocsScriptClient {
     if (!parsed.success) throw this.#statusFailure(response);
     const { code, msg } = parsed.data;
     if (code === ACCESS_TOKEN_REFUSED) throw tokenRefused(msg);
-    if (code !== 0) throw errorFromEnvelope(parsed.data, response.status, this.#retryAt(response));
+    if (code !== 0) throw errorFromEnvelope(parsed.data, response.status, this.#http.retryAt(response));
     return parsed.data.data;
   }
 
   /** An HTTP failure, in the words of its envelope when it has one. */
   #statusFailure(response: HttpResponse): CloudError {
-    let answer: { code?: unknown; msg?: unknown } = {};
-    try {
-      answer = (JSON.parse(response.body.toString("utf8")) as typeof answer | null) ?? {};
-    } catch {
-      // Not JSON (a proxy's page): the HTTP status alone speaks.
-    }
+    // Not JSON (a proxy's page): the HTTP status alone speaks.
+    const answer = (jsonOf(response) as { code?: unknown; msg?: unknown } | null | undefined) ?? {};
     const said = typeof answer.msg === "string" ? answer.msg : undefined;
     if (answer.code === ACCESS_TOKEN_REFUSED) return tokenRefused(said);
     return errorFromStatus(
       response.status,
       `KDocs answered HTTP ${response.status}${said ? ` (${said})` : ""}.`,
       typeof answer.code === "number" ? { code: answer.code } : {},
-      this.#retryAt(response),
+      this.#http.retryAt(response),
     );
-  }
-
-  #retryAt(response: HttpResponse): number | undefined {
-    return parseRetryAfter(response.headers.get("retry-after"), this.#now());
   }
 
   #unexpected(what: string, detail: string): CloudError {

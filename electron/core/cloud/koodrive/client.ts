@@ -4,18 +4,11 @@
  * second object: a create that may have landed looks for its result, and jobs are started again only
  * when the server answered the first attempt.
  */
-import http from "node:http";
-import https from "node:https";
 import { CloudError, isCloudError } from "../errors.ts";
 import type { ServerTaskStatus } from "../provider.ts";
-import { parseRetryAfter, retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
-import {
-  fetchBytes,
-  isNetworkFailure,
-  sendStreaming,
-  type FetchLike,
-  type HttpResponse,
-} from "../http/transport.ts";
+import { HttpEndpoint, jsonOf, type EndpointOptions, type RetrySafety } from "../http/endpoint.ts";
+import type { RetryPolicy } from "../http/retry.ts";
+import type { HttpResponse } from "../http/transport.ts";
 import {
   API_PREFIX,
   CODES,
@@ -37,60 +30,35 @@ import {
 } from "./adapter.ts";
 import { BearerToken } from "./token.ts";
 
-export interface KooDriveClientOptions {
-  baseUrl: string;
+export interface KooDriveClientOptions extends EndpointOptions {
   token: string;
   /** A fresh token when KooDrive refuses the current one (for example a new sign-in). */
   refreshToken?: () => Promise<string>;
   /** The account's space id; sent when known. */
   containerId?: string;
-  fetchImpl?: FetchLike;
-  now?: () => number;
-  retry?: Partial<RetryPolicy>;
-  /** A request with no answer (for part uploads: no byte moving) for this long fails as transient. */
-  timeoutMs?: number;
 }
 
 export type JobKind = keyof typeof JOB;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-interface Safety<T> {
-  /** Consulted when a retried request meets a conflict: the earlier attempt's result, if it landed. */
-  afterConflictOnRetry?: () => Promise<T | undefined>;
-  /** A lost answer may mean the first attempt ran: do not send it again. */
-  retryOnlyAnswered?: boolean;
-  /** Codes that are final even though they count as transient. */
-  noRetryCodes?: number[];
-}
-
 export class KooDriveClient {
-  readonly #base: URL;
+  readonly #http: HttpEndpoint;
   readonly #token: BearerToken;
   readonly #containerId: string | undefined;
-  readonly #fetch: FetchLike;
-  readonly #now: () => number;
-  readonly #retry: RetryPolicy;
-  readonly #timeoutMs: number;
-  readonly #agent: http.Agent;
 
   constructor(options: KooDriveClientOptions) {
-    this.#base = new URL(options.baseUrl);
-    if (this.#base.protocol !== "http:" && this.#base.protocol !== "https:") {
-      throw new CloudError("invalid", `The KooDrive address must be http or https: ${options.baseUrl}`);
-    }
-    this.#now = options.now ?? Date.now;
+    this.#http = new HttpEndpoint(options, {
+      service: "KooDrive",
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      maxSockets: 4,
+    });
     this.#token = new BearerToken({
       token: options.token,
-      now: this.#now,
+      now: this.#http.now,
       ...(options.refreshToken ? { refresh: options.refreshToken } : {}),
     });
     this.#containerId = options.containerId || undefined;
-    this.#fetch = options.fetchImpl ?? ((input, init) => fetch(input, init));
-    this.#retry = retryPolicy({ now: this.#now, ...options.retry });
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const Agent = this.#base.protocol === "https:" ? https.Agent : http.Agent;
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 4 });
   }
 
   /** When the token lapses unless another call is made first (known once a call was answered). */
@@ -99,11 +67,11 @@ export class KooDriveClient {
   }
 
   get retryPolicy(): RetryPolicy {
-    return this.#retry;
+    return this.#http.retry;
   }
 
   close(): void {
-    this.#agent.destroy();
+    this.#http.close();
   }
 
   list(
@@ -224,14 +192,12 @@ export class KooDriveClient {
   ): Promise<void> {
     let response: HttpResponse;
     try {
-      response = await sendStreaming({
+      response = await this.#http.send({
         url: new URL(address.uploadUrl),
         method: "PUT",
         headers: { "Content-Type": "application/octet-stream" },
         contentLength: address.partSize,
         body,
-        idleTimeoutMs: this.#timeoutMs,
-        agent: this.#agent,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onSent ? { onSent: options.onSent } : {}),
       });
@@ -257,41 +223,23 @@ export class KooDriveClient {
     });
   }
 
-  async #call<T>(call: ApiCall<T>, signal: AbortSignal | undefined, safety: Safety<T> = {}): Promise<T> {
+  #call<T>(call: ApiCall<T>, signal: AbortSignal | undefined, safety: RetrySafety<T> = {}): Promise<T> {
     const body = call.json === undefined ? undefined : Buffer.from(JSON.stringify(call.json), "utf8");
-    return withRetry(
-      async ({ attempt }) => {
-        try {
-          return await this.#once(call, body, signal);
-        } catch (error) {
-          if (attempt > 1 && isCloudError(error, "conflict") && safety.afterConflictOnRetry) {
-            const landed = await safety.afterConflictOnRetry();
-            if (landed !== undefined) return landed;
-          }
-          throw error;
-        }
-      },
-      this.#retry,
-      signal,
-      (error) =>
-        !(safety.retryOnlyAnswered && isNetworkFailure(error)) &&
-        !(error.code !== undefined && safety.noRetryCodes?.includes(error.code)),
-    );
+    return this.#http.retried(() => this.#once(call, body, signal), signal, safety);
   }
 
   /** One request; a refused token is renewed (when the account can) and the request sent once more. */
   async #once<T>(call: ApiCall<T>, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<T> {
     let token = await this.#token.current();
     for (let renewed = false; ; renewed = true) {
-      const response = await fetchBytes(
-        this.#fetch,
-        this.#url(call),
+      const response = await this.#http.fetch(
+        this.#http.url(API_PREFIX + call.path),
         {
           method: call.method,
           headers: { ...this.#token.headers(token), ...(body ? { "Content-Type": "application/json" } : {}) },
           ...(body ? { body } : {}),
         },
-        { timeoutMs: this.#timeoutMs, ...(signal ? { signal } : {}) },
+        signal,
       );
       try {
         const result = this.#interpret(response, call);
@@ -312,20 +260,9 @@ export class KooDriveClient {
     }
   }
 
-  #url(call: ApiCall<unknown>): URL {
-    const url = new URL(this.#base);
-    url.pathname = `${this.#base.pathname.replace(/\/+$/, "")}${API_PREFIX}${call.path}`;
-    url.search = "";
-    return url;
-  }
-
   #interpret<T>(response: HttpResponse, call: ApiCall<T>): T {
-    let json: unknown;
-    try {
-      json = JSON.parse(response.body.toString("utf8"));
-    } catch {
-      throw this.#failure(response);
-    }
+    const json = jsonOf(response);
+    if (json === undefined) throw this.#failure(response);
     const head = envelope.safeParse(json);
     if (!head.success || !isSuccess(head.data.code) || response.status >= 300)
       throw this.#failure(response, json);
@@ -339,22 +276,13 @@ export class KooDriveClient {
     return data.data;
   }
 
-  #failure(response: HttpResponse, parsed?: unknown): CloudError {
-    let json = parsed;
-    if (json === undefined) {
-      try {
-        json = JSON.parse(response.body.toString("utf8"));
-      } catch {
-        json = undefined;
-      }
-    }
+  #failure(response: HttpResponse, json = jsonOf(response)): CloudError {
     const head = envelope.safeParse(json);
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), this.#now());
     return errorFromAnswer(
       response.status,
       head.success ? head.data.code : undefined,
       head.success ? (head.data.msg ?? undefined) : undefined,
-      retryAt,
+      this.#http.retryAt(response),
     );
   }
 }

@@ -14,22 +14,13 @@ import type {
   ServerTaskRef,
   ServerTaskStatus,
 } from "../provider.ts";
-import { cancelled, type RetryPolicy } from "../http/retry.ts";
-import type { FetchLike } from "../http/transport.ts";
+import { cancelled } from "../http/retry.ts";
 import { MAX_FILE_SIZE, MAX_JOB_ITEMS, ROOT_ID, errorFromItem, type KooEntry } from "./adapter.ts";
-import { KooDriveClient } from "./client.ts";
+import { KooDriveClient, type KooDriveClientOptions } from "./client.ts";
 import { checkPartSize, uploadLocalFile } from "./upload.ts";
 
-export interface KooDriveProviderConfig {
-  baseUrl: string;
-  token: string;
-  /** A fresh token when KooDrive refuses the current one; without it the account needs a new token. */
-  refreshToken?: () => Promise<string>;
-  containerId?: string;
-  fetchImpl?: FetchLike;
-  now?: () => number;
-  retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
+/** Without `refreshToken` a token KooDrive refuses means the account needs a new one. */
+export interface KooDriveProviderConfig extends KooDriveClientOptions {
   /** Bytes per upload part (5 MiB to 5 GiB); files up to this size go up in one put. Default 8 MiB. */
   partSize?: number;
   /** How often `destroy` looks at its delete job; default 100 ms, backing off to 1 s. */
@@ -51,16 +42,7 @@ export interface KooDriveProvider extends CloudProvider {
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
 export function createKooDriveProvider(config: KooDriveProviderConfig): KooDriveProvider {
-  const client = new KooDriveClient({
-    baseUrl: config.baseUrl,
-    token: config.token,
-    ...(config.refreshToken ? { refreshToken: config.refreshToken } : {}),
-    ...(config.containerId ? { containerId: config.containerId } : {}),
-    ...(config.fetchImpl ? { fetchImpl: config.fetchImpl } : {}),
-    ...(config.now ? { now: config.now } : {}),
-    ...(config.retry ? { retry: config.retry } : {}),
-    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-  });
+  const client = new KooDriveClient(config);
   const partSize = checkPartSize(config.partSize ?? DEFAULT_PART_SIZE);
   const firstPoll = config.pollIntervalMs ?? 100;
   const fetchImpl = config.fetchImpl ?? ((input, init) => fetch(input, init));

@@ -2,13 +2,12 @@
  * Signed HTTP calls to OST over the shared transports. Every failure becomes a CloudError: the
  * caller decides what to retry by `kind`, never by a socket error name or an HTTP status.
  */
-import http from "node:http";
-import https from "node:https";
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { CloudError } from "../errors.ts";
+import { HttpEndpoint } from "../http/endpoint.ts";
 import { parseRetryAfter } from "../http/retry.ts";
-import { fetchBytes, sendStreaming, type HttpResponse } from "../http/transport.ts";
+import type { HttpResponse } from "../http/transport.ts";
 import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest, type OstCredentials } from "./sign.ts";
 
 export interface OstAnswer {
@@ -42,33 +41,22 @@ const READ_CHUNK = 1024 * 1024;
 
 export class OstTransport {
   private readonly options: OstTransportOptions;
-  private readonly base: URL;
-  private readonly agent: http.Agent;
+  private readonly http: HttpEndpoint;
 
   constructor(options: OstTransportOptions) {
     this.options = options;
-    this.base = new URL(options.baseUrl.replace(/\/?$/, "/"));
-    if (this.base.protocol !== "http:" && this.base.protocol !== "https:") {
-      throw new CloudError("invalid", `The OST address must be http or https: ${options.baseUrl}`);
-    }
-    const Agent = this.base.protocol === "https:" ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true });
+    this.http = new HttpEndpoint(options, { service: "OST", timeoutMs: DEFAULT_TIMEOUT_MS });
   }
 
   close() {
-    this.agent.destroy();
+    this.http.close();
   }
 
   async postJson(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<OstAnswer> {
-    const url = this.url(path);
+    const url = this.http.url(path);
     const bytes = Buffer.from(JSON.stringify(body));
     const headers = { ...this.sign(url, ostDigest(bytes)), "content-type": "application/json" };
-    const response = await fetchBytes(
-      (input, init) => fetch(input, init),
-      url,
-      { method: "POST", headers, body: bytes },
-      { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(signal ? { signal } : {}) },
-    );
+    const response = await this.http.fetch(url, { method: "POST", headers, body: bytes }, signal);
     return interpret(path, response);
   }
 
@@ -78,7 +66,7 @@ export class OstTransport {
     file: FilePart,
     signal?: AbortSignal,
   ): Promise<OstAnswer> {
-    const url = this.url(path);
+    const url = this.http.url(path);
     const boundary = `----docsync${randomBytes(12).toString("hex")}`;
     let head = "";
     for (const [name, value] of Object.entries(fields)) {
@@ -90,7 +78,7 @@ export class OstTransport {
       `Content-Type: application/octet-stream\r\n\r\n`;
     const headBytes = Buffer.from(head);
     const tailBytes = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const response = await sendStreaming({
+    const response = await this.http.send({
       url,
       method: "POST",
       headers: {
@@ -99,20 +87,14 @@ export class OstTransport {
       },
       contentLength: headBytes.length + (file.end - file.start) + tailBytes.length,
       body: filePartBody(headBytes, file, tailBytes),
-      idleTimeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      agent: this.agent,
       highWaterMark: 4 * READ_CHUNK,
       ...(signal ? { signal } : {}),
     });
     return interpret(path, response);
   }
 
-  private url(path: string): URL {
-    return new URL(path.replace(/^\//, ""), this.base);
-  }
-
   private sign(url: URL, digest: string) {
-    const date = new Date((this.options.now ?? Date.now)()).toUTCString();
+    const date = new Date(this.http.now()).toUTCString();
     return signOstRequest({ method: "POST", url, date, digest, ...this.options });
   }
 }

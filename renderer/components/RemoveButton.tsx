@@ -1,0 +1,31 @@
+/** "Remove", which asks once more in place before it acts. */
+import { useState } from "react";
+import { Icon } from "./Icon.tsx";
+
+export function RemoveButton(props: {
+  /** The question asked in place, e.g. "Stop syncing? Files stay where they are." */
+  question: string;
+  confirmLabel: string;
+  busy?: boolean;
+  onConfirm(): void;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="button quiet" onClick={() => setAsking(true)}>
+        <Icon name="trash" size={16} /> Remove
+      </button>
+    );
+  }
+  return (
+    <span className="inline-confirm">
+      {props.question}
+      <button type="button" className="button danger" disabled={props.busy} onClick={props.onConfirm}>
+        {props.confirmLabel}
+      </button>
+      <button type="button" className="button" onClick={() => setAsking(false)}>
+        Keep
+      </button>
+    </span>
+  );
+}
