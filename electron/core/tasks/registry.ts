@@ -105,7 +105,10 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
       if (view.state === "queued") view.state = "running";
       if (phase !== undefined && phase !== view.phase) {
         view.phase = phase;
+        // A new phase moves at its own pace (staging bytes, then a server import).
         delete entry.rate;
+        delete view.bytesPerSecond;
+        delete view.etaSeconds;
       }
       view.progress = { current, total, unit };
       const t = now();

@@ -112,3 +112,21 @@ test("the poller paces itself on a task's progress: a few status calls per move,
   poller.stop();
   journal.close();
 });
+
+test("a new phase drops the previous phase's speed and time left", () => {
+  const journal = openJournal(journalFile());
+  let clock = 1_000;
+  const registry = createTaskRegistry({ journal, now: () => clock });
+  const task = registry.create({ kind: "upload", title: "video.mp4", cancellable: true });
+  task.progress(0, 100 * 2 ** 20, "bytes", "staging");
+  clock += 1_000;
+  task.progress(50 * 2 ** 20, 100 * 2 ** 20, "bytes", "staging");
+  expect(registry.get(task.id)).toMatchObject({ bytesPerSecond: 50 * 2 ** 20, etaSeconds: 1 });
+  task.progress(0, -1, "bytes", "importing");
+  const importing = registry.get(task.id)!;
+  expect(importing.phase).toBe("importing");
+  expect(importing.bytesPerSecond).toBeUndefined();
+  expect(importing.etaSeconds).toBeUndefined();
+  registry.close();
+  journal.close();
+});
