@@ -6,8 +6,9 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { describeCloudError, ipcFailure, toIpcError } from "../ipc-error.ts";
+import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
+import { ipcFailure } from "../ipc-error.ts";
+import { createBackgroundTasks, failureText, plural, type WaitForTask } from "../moves/background-tasks.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { freeName, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 
@@ -38,12 +39,6 @@ interface ZipDownloadState extends ZipDownloadSpec {
   packageTaskId?: string;
 }
 
-export type WaitForTask = (
-  accountId: string,
-  task: ServerTaskRef,
-  options: { onProgress: (current: number, total: number) => void; signal: AbortSignal; taskId: string },
-) => Promise<ServerTaskStatus>;
-
 export interface ZipDownloadDeps {
   registry: TaskRegistry;
   providerFor(accountId: string): CloudProvider;
@@ -66,12 +61,6 @@ export interface ZipDownloads {
 /** At most this many files per package [doc]. */
 export const MAX_ZIP_ENTRIES = 1000;
 
-function failureText(error: unknown): string {
-  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 /** "report.docx" → "report.zip"; several entries take their folder's name. */
 async function zipNameFor(provider: CloudProvider, first: RemoteEntry, count: number): Promise<string> {
   if (count === 1) return `${safeFileName(first.name.replace(/\.[^.]+$/, "") || first.name)}.zip`;
@@ -81,18 +70,19 @@ async function zipNameFor(provider: CloudProvider, first: RemoteEntry, count: nu
 }
 
 export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
-  const running = new Set<Promise<void>>();
-  const stopper = new AbortController();
+  const work = createBackgroundTasks<ZipDownloadState>({
+    registry: deps.registry,
+    kind: "download",
+    run,
+    isState: (resume): resume is ZipDownloadState => {
+      const state = resume as Partial<ZipDownloadState> | undefined;
+      return !!state && Array.isArray(state.entryIds) && typeof state.zipName === "string";
+    },
+    lost: "The download's details were lost; start it again.",
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
 
-  const track = (work: Promise<void>) => {
-    const tracked = work
-      .catch((error: unknown) => deps.onError?.(error))
-      .finally(() => running.delete(tracked));
-    running.add(tracked);
-  };
-
-  async function run(handle: TaskHandle, state: ZipDownloadState): Promise<void> {
-    const signal = AbortSignal.any([handle.signal, stopper.signal]);
+  async function run(handle: TaskHandle, state: ZipDownloadState, signal: AbortSignal): Promise<void> {
     const title = deps.registry.get(handle.id)?.title ?? "Download as zip";
     let part: string | undefined;
     try {
@@ -138,7 +128,7 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
       }
     } catch (error) {
       // A stopped download continues at the next start; a cancelled one is already final.
-      if (stopper.signal.aborted || handle.signal.aborted) return;
+      if (signal.aborted) return;
       handle.fail(failureText(error));
       deps.log?.("warn", `${title}: ${failureText(error)}`, state.accountId);
     } finally {
@@ -168,24 +158,10 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
         cancellable: true,
         resume: state,
       });
-      track(run(handle, state));
+      work.launch(handle, state);
       return { taskId: handle.id };
     },
-
-    resumeUnfinished() {
-      for (const { resume, handle } of deps.registry.unfinished("download")) {
-        const state = resume as ZipDownloadState | undefined;
-        if (!state || !Array.isArray(state.entryIds) || typeof state.zipName !== "string") {
-          handle.fail("The download's details were lost; start it again.");
-          continue;
-        }
-        track(run(handle, state));
-      }
-    },
-
-    async stop() {
-      stopper.abort(new Error("docsync is stopping."));
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
+    resumeUnfinished: () => work.resumeUnfinished(),
+    stop: () => work.stop(),
   };
 }

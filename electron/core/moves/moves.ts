@@ -4,10 +4,12 @@
  * and can be retried as a new move.
  */
 import PQueue from "p-queue";
+import { rootEntry } from "../accounts/remote-tree.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { describeCloudError, describeItemCode, ipcFailure, toIpcError } from "../ipc-error.ts";
+import { describeItemCode, ipcFailure } from "../ipc-error.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { createBackgroundTasks, failureText, plural, type WaitForTask } from "./background-tasks.ts";
 import { planMoveChunks } from "./plan.ts";
 
 export interface MoveSpec {
@@ -30,12 +32,7 @@ interface MoveResume extends MoveSpec {
   running?: { ref: ServerTaskRef; ids: string[]; sourceFolderId: string };
 }
 
-/** The shared poller's `wait`. */
-export type WaitForTask = (
-  accountId: string,
-  task: ServerTaskRef,
-  options: { onProgress: (current: number, total: number) => void; signal: AbortSignal; taskId: string },
-) => Promise<ServerTaskStatus>;
+export type { WaitForTask };
 
 export interface MoveDeps {
   registry: TaskRegistry;
@@ -71,28 +68,19 @@ function itemReason(code: number, message: string): string {
   return describeItemCode(code, message);
 }
 
-function chunkFailure(error: unknown): string {
-  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 export function createMoves(deps: MoveDeps): Moves {
-  const running = new Set<Promise<void>>();
-  const stopper = new AbortController();
+  const work = createBackgroundTasks<MoveResume>({
+    registry: deps.registry,
+    kind: "move",
+    run,
+    isState: (resume): resume is MoveResume =>
+      !!resume && Array.isArray((resume as Partial<MoveResume>).entryIds),
+    lost: "The move's details were lost; start it again.",
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
 
-  const track = (work: Promise<void>) => {
-    const tracked = work
-      .catch((error: unknown) => deps.onError?.(error))
-      .finally(() => running.delete(tracked));
-    running.add(tracked);
-  };
-
-  async function run(handle: TaskHandle, state: MoveResume): Promise<void> {
+  async function run(handle: TaskHandle, state: MoveResume, signal: AbortSignal): Promise<void> {
     const total = state.entryIds.length;
-    const signal = AbortSignal.any([handle.signal, stopper.signal]);
     const interrupted = () => signal.aborted;
     const touched = new Set<string>([state.targetFolderId]);
     const save = () => handle.setResume(state);
@@ -149,7 +137,7 @@ export function createMoves(deps: MoveDeps): Moves {
           } catch (error) {
             if (error instanceof CloudError && error.kind === "not-found") fail([id], "it no longer exists");
             else if (interrupted()) throw error;
-            else fail([id], chunkFailure(error));
+            else fail([id], failureText(error));
           }
         }),
       );
@@ -179,7 +167,7 @@ export function createMoves(deps: MoveDeps): Moves {
         } catch (error) {
           if (interrupted()) throw error;
           state.running = undefined;
-          fail(chunk.ids, chunkFailure(error));
+          fail(chunk.ids, failureText(error));
         }
         save();
         report();
@@ -198,9 +186,9 @@ export function createMoves(deps: MoveDeps): Moves {
     } catch (error) {
       // A cancelled task is already final in the registry, and a stopped one resumes at the next start;
       // anything else is a failure of the whole move.
-      if (!interrupted()) handle.fail(chunkFailure(error));
+      if (!interrupted()) handle.fail(failureText(error));
     } finally {
-      if (!stopper.signal.aborted) deps.onFoldersChanged(state.accountId, [...touched]);
+      if (!work.stopping.aborted) deps.onFoldersChanged(state.accountId, [...touched]);
     }
   }
 
@@ -214,15 +202,13 @@ export function createMoves(deps: MoveDeps): Moves {
       resume: state,
     });
     deps.remember(handle.id, { accountId: spec.accountId, targetFolderId: spec.targetFolderId });
-    track(run(handle, state));
+    work.launch(handle, state);
     return handle.id;
   }
 
   async function targetFolder(spec: MoveSpec): Promise<RemoteEntry> {
     const provider = deps.providerFor(spec.accountId);
-    if (spec.targetFolderId === provider.rootId) {
-      return { id: provider.rootId, name: "", kind: "folder", parentId: "", size: 0, version: 0, mtime: 0 };
-    }
+    if (spec.targetFolderId === provider.rootId) return rootEntry(provider);
     const target = await provider.stat(spec.targetFolderId);
     if (target.kind !== "folder")
       throw ipcFailure("invalid-input", `"${target.name}" is a file, not a folder.`);
@@ -256,24 +242,8 @@ export function createMoves(deps: MoveDeps): Moves {
       return { taskId: launch(full, titleFor(failed.length, target), names) };
     },
 
-    resumeUnfinished() {
-      for (const { resume, handle } of deps.registry.unfinished("move")) {
-        const state = resume as MoveResume | undefined;
-        if (!state || !Array.isArray(state.entryIds)) {
-          handle.fail("The move's details were lost; start it again.");
-          continue;
-        }
-        track(run(handle, state));
-      }
-    },
-
-    async idle() {
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
-
-    async stop() {
-      stopper.abort(new Error("docsync is stopping."));
-      await this.idle();
-    },
+    resumeUnfinished: () => work.resumeUnfinished(),
+    idle: () => work.idle(),
+    stop: () => work.stop(),
   };
 }

@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startOstTestServer, type OstTestServer } from "../../../../sandbox/ost/test-server.ts";
-import { isCloudError } from "../errors.ts";
+import { CloudError, isCloudError } from "../errors.ts";
 import { OstClient, type OstClientOptions, type OstUploadState } from "./client.ts";
 import { md5OfFile, md5OfUrl, writeTestFile } from "./testing/files.ts";
+
+const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 
 const MiB = 1024 * 1024;
 const DAY = 24 * 60 * 60 * 1000;
@@ -252,7 +254,7 @@ describe("OST client", () => {
         path: big.path,
         save: (state) => {
           log.save(state);
-          if (state.acked.length === 2) controller.abort();
+          if (state.acked.length === 2) controller.abort(userCancel());
         },
         signal: controller.signal,
       }),
@@ -264,6 +266,28 @@ describe("OST client", () => {
     expect(Object.keys(stats.uploads[uploadId]?.slices ?? {}).length).toBeLessThan(8);
     const after = await caught(client().complete(uploadId));
     expect(isCloudError(after, "not-found")).toBe(true);
+  });
+
+  test("a pause (an abort that is not the user's cancel) keeps the server's upload for a resume", async () => {
+    const big = await file("paused.bin", 40 * MiB);
+    const controller = new AbortController();
+    const log = journal();
+    const before = (await server.stats()).requests.cancel;
+    const error = await caught(
+      client({ concurrency: 2 }).upload({
+        path: big.path,
+        save: (state) => {
+          log.save(state);
+          if (state.acked.length === 2) controller.abort(new Error("the pair was paused"));
+        },
+        signal: controller.signal,
+      }),
+    );
+    expect(isCloudError(error, "cancelled")).toBe(true);
+    expect((await server.stats()).requests.cancel).toBe(before);
+    const resumed = await client().upload({ path: big.path, resume: log.saved.at(-1), save: log.save });
+    expect(resumed.size).toBe(40 * MiB);
+    expect(log.saved.at(-1)?.uploadId).toBe(log.saved[0]?.uploadId);
   });
 
   test("wrong credentials and a wrong clock are told apart", async () => {

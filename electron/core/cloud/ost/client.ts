@@ -205,7 +205,8 @@ export class OstClient {
         return await this.complete(state.uploadId, signal, state.completeRequestId);
       } catch (error) {
         if (signal?.aborted) {
-          await this.cancelQuietly(state.uploadId);
+          // Only the user's cancel frees the server's copy; a pause or a shutdown resumes it later.
+          if (isCloudError(signal.reason, "cancelled")) await this.cancelQuietly(state.uploadId);
           throw new CloudError("cancelled", `the upload of ${request.path} was cancelled`, { cause: error });
         }
         // The server forgot the upload (too old, or lost): begin a clean one, once.

@@ -4,11 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
-import { isCloudError } from "../errors.ts";
+import { CloudError, isCloudError } from "../errors.ts";
 import { KdocsClient } from "../kdocs/client.ts";
 import type { ServerTaskStatus, UploadSource } from "../provider.ts";
 import { stageAndImport, type StagingState } from "./stage-and-import.ts";
 import { md5OfFile, writeTestFile } from "./testing/files.ts";
+
+const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 
 const MiB = 1024 * 1024;
 
@@ -232,7 +234,7 @@ describe("stage and import", () => {
     const controller = new AbortController();
     const before = (await ostStats()).requests.cancel ?? 0;
     const log = journal(undefined, (state) => {
-      if (state.phase === "staging" && state.acked.length === 3) controller.abort();
+      if (state.phase === "staging" && state.acked.length === 3) controller.abort(userCancel());
       return false;
     });
     const error = await caught(

@@ -258,7 +258,7 @@ describe("watched folders", () => {
 
   // Fails while the OST client frees the staged upload on any abort of its signal: a pause or a
   // stop (whose reason is not a "cancelled" CloudError) should keep it for the upload to continue.
-  test.fails("a pair paused mid-staging and resumed continues the same OST upload", async () => {
+  test("a pair paused mid-staging and resumed continues the same OST upload", async () => {
     s = await startScenario({ largeFiles: true });
     const sc = s;
     await bigFile(sc, join(sc.local, "video.bin"));
