@@ -161,9 +161,12 @@ async function start(): Promise<void> {
     "dialog.pickFolder": ({ title }) => pickFolder(title),
     "shell.showInFolder": ({ path }) => showInFolder(path),
   };
-  const dispatch = createDispatcher({ ...core.handlers, ...shellHandlers }, {
-    onInternalError: (channel, error) => console.error(`docsync: ${channel} failed:`, error),
-  });
+  const dispatch = createDispatcher(
+    { ...core.handlers, ...shellHandlers },
+    {
+      onInternalError: (channel, error) => console.error(`docsync: ${channel} failed:`, error),
+    },
+  );
   ipcMain.handle(CALL, async (event, channel: unknown, input: unknown) => {
     if (!trustedSender(event)) {
       return {

@@ -15,10 +15,6 @@ export function parseRemoteRef(text: string): RemoteRef {
   return { accountName: text.slice(0, at), path: text.slice(at + 1) };
 }
 
-export function isRemoteRef(text: string): boolean {
-  return text.indexOf(":/") > 0;
-}
-
 export function accountIdFor(core: LocalCore, accountName: string): string {
   const account = core.accountByName(accountName);
   if (!account) {

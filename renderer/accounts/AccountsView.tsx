@@ -5,6 +5,7 @@ import { attempt } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
@@ -13,44 +14,36 @@ import { AccessTokenField } from "./AccessTokenField.tsx";
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
   const [adding, setAdding] = useState(false);
+  const addButton = (
+    <button type="button" className="button primary" onClick={() => setAdding(true)}>
+      Add account
+    </button>
+  );
   return (
-    <div className="page">
-      <header className="page-head">
-        <div>
-          <h1>Accounts</h1>
-          <p className="page-lead">
-            The cloud spaces docsync works with. Keys are stored encrypted and never shown again.
-          </p>
-        </div>
-        {!adding && (
+    <Page
+      title="Accounts"
+      lead="The cloud spaces docsync works with. Keys are stored encrypted and never shown again."
+      action={
+        !adding && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
             <Icon name="plus" /> Add account
           </button>
-        )}
-      </header>
-      <div className="page-body">
-        {adding && <AddAccountForm onDone={() => setAdding(false)} />}
-        {accounts.length === 0 && !adding ? (
-          <EmptyState
-            icon="accounts"
-            title="No accounts yet"
-            action={
-              <button type="button" className="button primary" onClick={() => setAdding(true)}>
-                Add account
-              </button>
-            }
-          >
-            Add a KDocs application space with its app id and app key, or a KooDrive with its access token.
-          </EmptyState>
-        ) : (
-          <ul className="cards" aria-label="Accounts">
-            {accounts.map((account) => (
-              <AccountCard key={account.id} account={account} />
-            ))}
-          </ul>
-        )}
-      </div>
-    </div>
+        )
+      }
+    >
+      {adding && <AddAccountForm onDone={() => setAdding(false)} />}
+      {accounts.length === 0 && !adding ? (
+        <EmptyState icon="accounts" title="No accounts yet" action={addButton}>
+          Add a KDocs application space with its app id and app key, or a KooDrive with its access token.
+        </EmptyState>
+      ) : (
+        <ul className="cards" aria-label="Accounts">
+          {accounts.map((account) => (
+            <AccountCard key={account.id} account={account} />
+          ))}
+        </ul>
+      )}
+    </Page>
   );
 }
 

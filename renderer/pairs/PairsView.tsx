@@ -6,6 +6,7 @@ import { useAction } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatTime, plural } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
@@ -45,50 +46,49 @@ export function PairsView() {
   const pairs = usePairs((s) => s.pairs);
   const accounts = useAccounts((s) => s.accounts);
   const [adding, setAdding] = useState(false);
+  const canAdd = accounts.length > 0;
   return (
-    <div className="page">
-      <header className="page-head">
-        <div>
-          <h1>Sync folders</h1>
-          <p className="page-lead">Each folder here is kept current in the cloud as you work.</p>
-        </div>
-        {!adding && accounts.length > 0 && (
+    <Page
+      title="Sync folders"
+      lead="Each folder here is kept current in the cloud as you work."
+      action={
+        !adding &&
+        canAdd && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
             <Icon name="plus" /> Add sync folder
           </button>
-        )}
-      </header>
-      <div className="page-body">
-        {adding && <AddPairForm onDone={() => setAdding(false)} />}
-        {pairs.length === 0 && !adding ? (
-          <EmptyState
-            icon="sync"
-            title="No folders are synced yet"
-            action={
-              accounts.length > 0 ? (
-                <button type="button" className="button primary" onClick={() => setAdding(true)}>
-                  Add sync folder
-                </button>
-              ) : undefined
-            }
-          >
-            {accounts.length > 0
-              ? "Pair a folder on this computer with a cloud folder, and docsync uploads every change by itself."
-              : "Add a cloud account first."}
-          </EmptyState>
-        ) : (
-          <ul className="cards" aria-label="Sync folders">
-            {pairs.map((pair) => (
-              <PairCard
-                key={pair.id}
-                pair={pair}
-                accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"}
-              />
-            ))}
-          </ul>
-        )}
-      </div>
-    </div>
+        )
+      }
+    >
+      {adding && <AddPairForm onDone={() => setAdding(false)} />}
+      {pairs.length === 0 && !adding ? (
+        <EmptyState
+          icon="sync"
+          title="No folders are synced yet"
+          action={
+            canAdd && (
+              <button type="button" className="button primary" onClick={() => setAdding(true)}>
+                Add sync folder
+              </button>
+            )
+          }
+        >
+          {canAdd
+            ? "Pair a folder on this computer with a cloud folder, and docsync uploads every change by itself."
+            : "Add a cloud account first."}
+        </EmptyState>
+      ) : (
+        <ul className="cards" aria-label="Sync folders">
+          {pairs.map((pair) => (
+            <PairCard
+              key={pair.id}
+              pair={pair}
+              accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"}
+            />
+          ))}
+        </ul>
+      )}
+    </Page>
   );
 }
 

@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { FormError, receiveForm } from "./form.ts";
+import { FormError, receiveForm, type ReceivedForm } from "./form.ts";
 import { ReplayCache, type RecordedAnswer } from "./replay.ts";
 import { verifyOstSignature } from "./signature.ts";
 import { MAX_SLICE_SIZE, MAX_SLICES, OstRuleError, UploadStore } from "./store.ts";
@@ -117,6 +117,27 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
     return value;
   };
   const fileUrl = (fileId: string) => `${options.baseUrl()}${filesPath}/${fileId}`;
+  /** Receives a form with its `data` part, runs `work` on it, and removes the part unless `work` kept it. */
+  const withForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    maxFileSize: number,
+    work: (form: ReceivedForm) => Promise<RecordedAnswer>,
+  ): Promise<void> => {
+    let form: ReceivedForm;
+    try {
+      form = await receiveForm(request.raw, { tmpDir: store.tmpDir, fileField: "data", maxFileSize });
+    } catch (error) {
+      if (error instanceof FormError) return reply.send(answer(10001, error.message));
+      throw error;
+    }
+    try {
+      await run(reply, form.fields, () => work(form));
+    } finally {
+      // Left behind only when the part was not stored (a replay or a refusal).
+      if (form.file) await rm(form.file.path, { force: true });
+    }
+  };
 
   app.post("/file/mpupload/init", async (request, reply) => {
     if (!authorized(request, reply)) return;
@@ -132,37 +153,20 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
   app.post("/file/mpupload/upload", async (request, reply) => {
     if (!authorized(request, reply)) return;
     stats.requests.upload++;
-    let form;
-    try {
-      form = await receiveForm(request.raw, {
-        tmpDir: store.tmpDir,
-        fileField: "data",
-        maxFileSize: MAX_SLICE_SIZE,
-      });
-    } catch (error) {
-      if (error instanceof FormError) return reply.send(answer(10001, error.message));
-      throw error;
-    }
-    const received = form.file;
-    try {
-      await run(reply, form.fields, async () => {
-        const uploadId = requireUploadId(form.fields.get("upload_id"));
-        const sliceText = form.fields.get("slice_id") ?? "";
-        const sliceId = /^\d+$/.test(sliceText) ? Number(sliceText) : Number.NaN;
-        if (!(sliceId >= 1 && sliceId <= MAX_SLICES)) {
-          throw new OstRuleError(10001, `slice_id must be an integer from 1 to ${MAX_SLICES}`);
-        }
-        if (form.fileTooLarge) throw new OstRuleError(10001, `slice ${sliceId} is larger than 5 GiB`);
-        if (!received) throw new OstRuleError(10001, "the data part is missing");
-        await store.putSlice(options.appId, uploadId, sliceId, received.path, received.size);
-        const slices = (stats.uploads[uploadId] ??= { slices: {} }).slices;
-        slices[sliceId] = (slices[sliceId] ?? 0) + 1;
-        return ok();
-      });
-    } finally {
-      // Left behind only when the slice was not stored (a replay or a refusal).
-      if (received) await rm(received.path, { force: true });
-    }
+    await withForm(request, reply, MAX_SLICE_SIZE, async (form) => {
+      const uploadId = requireUploadId(form.fields.get("upload_id"));
+      const sliceText = form.fields.get("slice_id") ?? "";
+      const sliceId = /^\d+$/.test(sliceText) ? Number(sliceText) : Number.NaN;
+      if (!(sliceId >= 1 && sliceId <= MAX_SLICES)) {
+        throw new OstRuleError(10001, `slice_id must be an integer from 1 to ${MAX_SLICES}`);
+      }
+      if (form.fileTooLarge) throw new OstRuleError(10001, `slice ${sliceId} is larger than 5 GiB`);
+      if (!form.file) throw new OstRuleError(10001, "the data part is missing");
+      await store.putSlice(options.appId, uploadId, sliceId, form.file.path, form.file.size);
+      const slices = (stats.uploads[uploadId] ??= { slices: {} }).slices;
+      slices[sliceId] = (slices[sliceId] ?? 0) + 1;
+      return ok();
+    });
   });
 
   app.post("/file/mpupload/complete", async (request, reply) => {
@@ -188,30 +192,14 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
   app.post("/file/upload", async (request, reply) => {
     if (!authorized(request, reply)) return;
     stats.requests.single++;
-    let form;
-    try {
-      form = await receiveForm(request.raw, {
-        tmpDir: store.tmpDir,
-        fileField: "data",
-        maxFileSize: SINGLE_UPLOAD_LIMIT - 1,
-      });
-    } catch (error) {
-      if (error instanceof FormError) return reply.send(answer(10001, error.message));
-      throw error;
-    }
-    const received = form.file;
-    try {
-      await run(reply, form.fields, async () => {
-        if (form.fileTooLarge) {
-          throw new OstRuleError(10001, "a single upload takes files under 30 MB; use the multipart upload");
-        }
-        if (!received) throw new OstRuleError(10001, "the data part is missing");
-        const fileId = await store.putFile(options.appId, received.path, received.size);
-        return ok({ url: fileUrl(fileId) });
-      });
-    } finally {
-      if (received) await rm(received.path, { force: true });
-    }
+    await withForm(request, reply, SINGLE_UPLOAD_LIMIT - 1, async (form) => {
+      if (form.fileTooLarge) {
+        throw new OstRuleError(10001, "a single upload takes files under 30 MB; use the multipart upload");
+      }
+      if (!form.file) throw new OstRuleError(10001, "the data part is missing");
+      const fileId = await store.putFile(options.appId, form.file.path, form.file.size);
+      return ok({ url: fileUrl(fileId) });
+    });
   });
 
   // The staged file's URL: a plain GET with no signature, as KDocs' async upload fetches it.

@@ -4,6 +4,7 @@
  * `access_token` in the query instead of a WPS-2 signature.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError, badArgument, notFound } from "../appspace/errors.ts";
 import type { ScriptService } from "./runs.ts";
 
 export const PERSONAL_PREFIX = "/api/v1/openapi/personal";
@@ -13,17 +14,7 @@ export const MAX_SCRIPT_BYTES = 64 * 1024;
 /** A refused `access_token`: missing, unknown or expired [ours: the code]. */
 export const ACCESS_TOKEN_CODE = 30006;
 
-class Refusal extends Error {
-  readonly status: number;
-  readonly code: number;
-  constructor(status: number, code: number, msg: string) {
-    super(msg);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-const badArgument = (field: string, why: string) => new Refusal(400, 40001, `${field}: ${why}`);
+const tokenRefused = (msg: string) => new ApiError(ACCESS_TOKEN_CODE, 401, msg);
 
 function queryField(request: FastifyRequest, name: string): string | undefined {
   const value = (request.query as Record<string, unknown> | undefined)?.[name];
@@ -34,9 +25,9 @@ function queryField(request: FastifyRequest, name: string): string | undefined {
 function checkToken(request: FastifyRequest, expected: string): void {
   const token = queryField(request, "access_token");
   if (token === undefined || token === "") {
-    throw new Refusal(401, ACCESS_TOKEN_CODE, "access_token is missing");
+    throw tokenRefused("access_token is missing");
   }
-  if (token !== expected) throw new Refusal(401, ACCESS_TOKEN_CODE, "access_token is invalid or expired");
+  if (token !== expected) throw tokenRefused("access_token is invalid or expired");
 }
 
 /** The body is JSON whatever its Content-Type: the vendor's curl example sends it as a form. */
@@ -83,8 +74,7 @@ async function registerRoutes(app: FastifyInstance, service: ScriptService): Pro
   );
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply: FastifyReply) => {
-    if (error instanceof Refusal)
-      return reply.code(error.status).send({ code: error.code, msg: error.message });
+    if (error instanceof ApiError) return reply.code(error.status).send(error.body());
     const status = error.statusCode ?? 500;
     if (status < 500) return reply.code(400).send({ code: 40001, msg: `request: ${error.message}` });
     request.log.error(error);
@@ -95,7 +85,7 @@ async function registerRoutes(app: FastifyInstance, service: ScriptService): Pro
     checkToken(request, service.accessToken);
     const { script, scriptName } = startBody(request.body);
     const kind = service.documentKind(request.params.file_id);
-    if (kind === undefined) throw new Refusal(404, 40004, "file_id: no such document");
+    if (kind === undefined) throw notFound("file_id: no such document");
     if (kind !== "file") throw badArgument("file_id", "a folder cannot run a script");
     return {
       code: 0,
@@ -108,8 +98,7 @@ async function registerRoutes(app: FastifyInstance, service: ScriptService): Pro
     const taskId = queryField(request, "task_id");
     if (taskId === undefined || taskId === "") throw badArgument("task_id", "is required");
     const answer = service.status(taskId);
-    if (!answer)
-      throw new Refusal(404, 40004, "task_id: no such script task (pass it through encodeURIComponent)");
+    if (!answer) throw notFound("task_id: no such script task (pass it through encodeURIComponent)");
     return answer;
   });
 }

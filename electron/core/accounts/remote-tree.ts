@@ -3,6 +3,7 @@ import type { EntryView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
+import { findChild } from "../sync/remote.ts";
 
 export function toEntryView(entry: RemoteEntry): EntryView {
   return {
@@ -30,84 +31,61 @@ export function splitRemotePath(path: string): string[] {
   return parts;
 }
 
-export async function findChild(
-  provider: CloudProvider,
-  parentId: string,
-  name: string,
-  signal?: AbortSignal,
-): Promise<RemoteEntry | undefined> {
-  let cursor: string | null = null;
-  do {
-    const page = await provider.list(parentId, cursor, signal);
-    const found = page.entries.find((entry) => entry.name === name);
-    if (found) return found;
-    cursor = page.next;
-  } while (cursor !== null);
-  return undefined;
-}
-
-/** Walks the tree by name. Throws not-found naming the first part that is missing. */
-export async function resolveRemotePath(
+/**
+ * Walks a path from the account's top folder; `step` answers the child `name` of `parent`, given
+ * the paths of both (`/a` and `/a/b`) for its messages.
+ */
+async function walkPath(
   provider: CloudProvider,
   path: string,
-  signal?: AbortSignal,
+  step: (parent: RemoteEntry, name: string, paths: { parent: string; child: string }) => Promise<RemoteEntry>,
 ): Promise<RemoteEntry> {
   let current = rootEntry(provider);
   const walked: string[] = [];
   for (const name of splitRemotePath(path)) {
-    if (current.kind !== "folder") {
-      throw ipcFailure("invalid-input", `/${walked.join("/")} is a file, not a folder.`);
-    }
-    const child = await findChild(provider, current.id, name, signal);
+    const parent = `/${walked.join("/")}`;
     walked.push(name);
-    if (!child) throw ipcFailure("not-found", `There is no /${walked.join("/")} in the cloud.`);
-    current = child;
+    current = await step(current, name, { parent, child: `/${walked.join("/")}` });
   }
   return current;
 }
 
+/** Walks the tree by name. Throws not-found naming the first part that is missing. */
+export function resolveRemotePath(
+  provider: CloudProvider,
+  path: string,
+  signal?: AbortSignal,
+): Promise<RemoteEntry> {
+  return walkPath(provider, path, async (parent, name, paths) => {
+    if (parent.kind !== "folder")
+      throw ipcFailure("invalid-input", `${paths.parent} is a file, not a folder.`);
+    const child = await findChild(provider, parent.id, name, signal);
+    if (!child) throw ipcFailure("not-found", `There is no ${paths.child} in the cloud.`);
+    return child;
+  });
+}
+
 /** Resolves a folder path, creating the folders that are missing (each reported to `onCreated`). */
-export async function ensureRemoteFolder(
+export function ensureRemoteFolder(
   provider: CloudProvider,
   path: string,
   signal?: AbortSignal,
   onCreated?: (folder: RemoteEntry) => void,
 ): Promise<RemoteEntry> {
-  let current = rootEntry(provider);
-  const walked: string[] = [];
-  for (const name of splitRemotePath(path)) {
-    walked.push(name);
-    let child = await findChild(provider, current.id, name, signal);
+  return walkPath(provider, path, async (parent, name, paths) => {
+    let child = await findChild(provider, parent.id, name, signal);
     if (!child) {
       try {
-        child = await provider.createFolder(current.id, name, signal);
+        child = await provider.createFolder(parent.id, name, signal);
         onCreated?.(child);
       } catch (error) {
         // Someone else created it between the listing and the create.
         if (!(error instanceof CloudError && error.kind === "conflict")) throw error;
-        child = await findChild(provider, current.id, name, signal);
+        child = await findChild(provider, parent.id, name, signal);
         if (!child) throw error;
       }
     }
-    if (child.kind !== "folder")
-      throw ipcFailure("conflict", `/${walked.join("/")} is a file, not a folder.`);
-    current = child;
-  }
-  return current;
-}
-
-/** Every entry of a folder, page after page. */
-export async function listAll(
-  provider: CloudProvider,
-  folderId: string,
-  signal?: AbortSignal,
-): Promise<RemoteEntry[]> {
-  const entries: RemoteEntry[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await provider.list(folderId, cursor, signal);
-    entries.push(...page.entries);
-    cursor = page.next;
-  } while (cursor !== null);
-  return entries;
+    if (child.kind !== "folder") throw ipcFailure("conflict", `${paths.child} is a file, not a folder.`);
+    return child;
+  });
 }

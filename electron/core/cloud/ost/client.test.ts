@@ -6,6 +6,7 @@ import { startOstTestServer, type OstTestServer } from "../../../../sandbox/ost/
 import { CloudError, isCloudError } from "../errors.ts";
 import { OstClient, type OstClientOptions, type OstUploadState } from "./client.ts";
 import { md5OfFile, md5OfUrl, writeTestFile } from "./testing/files.ts";
+import { caught } from "./testing/caught.ts";
 
 const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 
@@ -73,15 +74,6 @@ function journal(failAtSave?: number) {
       return saved.at(-1);
     },
   };
-}
-
-async function caught(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("OST client", () => {

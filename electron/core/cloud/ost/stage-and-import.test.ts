@@ -9,6 +9,7 @@ import { KdocsClient } from "../kdocs/client.ts";
 import type { ServerTaskStatus, UploadSource } from "../provider.ts";
 import { stageAndImport, type StagingState } from "./stage-and-import.ts";
 import { md5OfFile, writeTestFile } from "./testing/files.ts";
+import { caught } from "./testing/caught.ts";
 
 const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 
@@ -66,15 +67,6 @@ function journal(initial?: unknown, crashWhen?: (state: StagingState, index: num
       },
     },
   };
-}
-
-async function caught(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("stage and import", () => {
