@@ -113,6 +113,23 @@ export const coreChannels = {
   "pairs.remove": { input: z.object({ pairId: id }), result: Ok },
   /** Lets deletes held back by the mass-delete guard go ahead (or drops them). */
   "pairs.confirmDeletes": { input: z.object({ pairId: id, allow: z.boolean() }), result: PairView },
+  /** Runs a script on each document the pair uploads whose extension matches (null: no script). */
+  "pairs.setScript": {
+    input: z.object({
+      pairId: id,
+      rule: z
+        .object({
+          extensions: z.array(z.string().min(1).max(20)).min(1).max(50),
+          script: z
+            .string()
+            .min(1)
+            .max(64 * 1024),
+          name: z.string().max(100).optional(),
+        })
+        .nullable(),
+    }),
+    result: PairView,
+  },
   "activity.list": {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }),
     result: z.array(ActivityEntry),

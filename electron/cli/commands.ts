@@ -8,7 +8,7 @@ import type { SyncSummary } from "../core/sync/types.ts";
 import { formatBytes, progressLine, type Output } from "./output.ts";
 import { accountIdFor, parseRemoteRef, resolveRemoteRef } from "./remote-ref.ts";
 import { UsageError } from "./usage.ts";
-import { progressText, waitForTasks } from "./wait-tasks.ts";
+import { progressText, waitForPairScripts, waitForTasks } from "./wait-tasks.ts";
 
 export type Values = Record<string, string | boolean | undefined>;
 
@@ -186,7 +186,8 @@ export function summaryLine(s: SyncSummary): string {
   return `synced: ${s.uploaded} uploaded, ${s.moved} moved, ${s.renamed} renamed, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
 }
 
-export async function sync({ core, output, values, positionals, stop }: CommandContext): Promise<number> {
+export async function sync(context: CommandContext): Promise<number> {
+  const { core, output, values, positionals, stop } = context;
   expectPositionals(positionals, 0, 0, "sync --once [--yes-delete]");
   if (values.once !== true) throw new UsageError("sync needs --once (to keep syncing, use: watch)");
   if (core.engine.pairs().length === 0) {
@@ -214,8 +215,9 @@ export async function sync({ core, output, values, positionals, stop }: CommandC
       );
     }
   }
+  const scriptsFailed = await raceStop(waitForPairScripts(core, output), stop);
   output.out(summaryLine(summary));
-  return summary.failed > 0 ? 1 : 0;
+  return summary.failed > 0 || scriptsFailed > 0 ? 1 : 0;
 }
 
 export async function watch({ core, output, positionals, stop }: CommandContext): Promise<number> {

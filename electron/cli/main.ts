@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
 import * as commands from "./commands.ts";
-import { accountSet, scriptRun } from "./script-commands.ts";
+import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
@@ -43,6 +43,10 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
   "pair add": { run: commands.pairAdd, options: strings("delete") },
   "pair list": { run: commands.pairList },
   "pair remove": { run: commands.pairRemove },
+  "pair script": {
+    run: pairScript,
+    options: { ...strings("ext", "file", "name"), off: { type: "boolean" } },
+  },
   sync: { run: commands.sync, options: { once: { type: "boolean" }, "yes-delete": { type: "boolean" } } },
   watch: { run: commands.watch },
   status: { run: commands.status, options: { json: { type: "boolean" } } },

@@ -106,3 +106,39 @@ export async function scriptRun({
   output.out(`result: ${result ?? ""}`);
   return 0;
 }
+
+/** `pair script ID --ext xlsx,csv --file SCRIPT [--name NAME]`, or `--off`. */
+export async function pairScript({ core, output, values, positionals }: CommandContext): Promise<number> {
+  const usage = "usage: pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | pair script ID --off";
+  if (positionals.length !== 1) throw new UsageError(usage);
+  const pairId = positionals[0]!;
+  if (values.off === true) {
+    await core.handlers["pairs.setScript"]({ pairId, rule: null });
+    output.out(`pair ${pairId}: no script runs after uploads`);
+    return 0;
+  }
+  const ext = str(values, "ext");
+  const file = str(values, "file");
+  if (ext === undefined || file === undefined)
+    throw new UsageError(`--ext and --file are required; ${usage}`);
+  const extensions = ext
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
+  if (extensions.length === 0)
+    throw new UsageError("--ext names at least one extension, e.g. --ext xlsx,csv");
+  const scriptPath = resolvePath(file);
+  const script = await readFile(scriptPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      `cannot read ${scriptPath}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
+    );
+  });
+  const pair = await core.handlers["pairs.setScript"]({
+    pairId,
+    rule: { extensions, script, name: str(values, "name") },
+  });
+  output.out(
+    `pair ${pair.id}: runs ${scriptPath} on each uploaded ${pair.script?.extensions.map((e) => `.${e}`).join(", ")} document`,
+  );
+  return 0;
+}

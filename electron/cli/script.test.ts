@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upload } from "../../sandbox/testing/wps2-client.ts";
@@ -83,5 +83,49 @@ describe("cli: script run", () => {
     expect(failed.stderr).toBe(
       "docsync: The script failed: line 2: unsupported statement: while (true) {}\n",
     );
+  });
+
+  it("a pair's script runs on each uploaded document of its extensions, and sync --once waits for it", async () => {
+    const { home, root, sandbox } = world;
+    expect(
+      (await runCli(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken)).code,
+    ).toBe(0);
+    const local = join(root, "sheets");
+    mkdirSync(local);
+    const added = await runCli(home, "pair", "add", local, "Work:/Sheets");
+    expect(added.code).toBe(0);
+    const pairId = /id (\S+)$/.exec(added.stdout.trim())![1]!;
+    const rule = script("stamp.js", 'console.log("stamped")\nApplication.Range("B2").Value = 7');
+    const set = await runCli(
+      home,
+      "pair",
+      "script",
+      pairId,
+      "--ext",
+      "xlsx",
+      "--file",
+      rule,
+      "--name",
+      "stamp",
+    );
+    expect(set).toMatchObject({ code: 0, stderr: "" });
+    expect(set.stdout).toContain("on each uploaded .xlsx document");
+
+    writeFileSync(join(local, "budget.xlsx"), "sheet");
+    writeFileSync(join(local, "notes.txt"), "not a sheet");
+    const synced = await runCli(home, "sync", "--once");
+    expect(synced.stderr).toBe("");
+    expect(synced.code).toBe(0);
+    const lines = synced.stdout.trim().split("\n");
+    expect(lines.filter((line) => line.includes("budget.xlsx"))).toEqual([expect.stringMatching(/: 7$/)]);
+    expect(synced.stdout).not.toContain("notes.txt");
+    expect(lines.at(-1)).toBe("synced: 2 uploaded, 0 moved, 0 renamed, 0 deleted, 0 unchanged, 0 failed");
+
+    const off = await runCli(home, "pair", "script", pairId, "--off");
+    expect(off.code).toBe(0);
+    writeFileSync(join(local, "budget.xlsx"), "sheet, edited");
+    const again = await runCli(home, "sync", "--once");
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain("budget.xlsx:");
   });
 });

@@ -26,12 +26,14 @@ Commands:
                           keep (the default) never deletes in the cloud
   pair list               the sync pairs
   pair remove ID          stop syncing a pair
+  pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | --off
+                          run a script on each document of those extensions the pair uploads
   sync --once [--yes-delete]
                           one full pass over every pair; exit 1 when any file failed
   watch                   keep every pair in sync until Ctrl-C
   status [--json]         accounts, pairs and running tasks
   ls ACCOUNT:/path        list a cloud folder
-  mkdir ACCOUNT:/path      create a cloud folder (and its missing parents)
+  mkdir ACCOUNT:/path     create a cloud folder (and its missing parents)
   put LOCAL... ACCOUNT:/folder
                           upload files and folders into a cloud folder
   mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target

@@ -5,6 +5,8 @@
  */
 import type { TaskView } from "../../shared/model.ts";
 import type { LocalCore } from "../core/create-core.ts";
+import { RESULT_LEVEL } from "../core/scripts/index.ts";
+import type { Output } from "./output.ts";
 
 export function waitForTasks(
   core: LocalCore,
@@ -57,4 +59,28 @@ export function progressText(task: TaskView, formatBytes: (n: number) => string)
   if (p.unit === "bytes") return `${formatBytes(p.current)}/${formatBytes(p.total)}`;
   if (p.unit === "percent") return `${Math.round(p.current)}%`;
   return `${p.current}/${p.total} items`;
+}
+
+/** Script runs that a sync pass started: followed to their end, each with one line. */
+export async function waitForPairScripts(core: LocalCore, output: Output): Promise<number> {
+  const running = core.tasks
+    .snapshot()
+    .tasks.filter(
+      (task) => task.kind === "script" && task.pairId !== undefined && !core.tasks.isFinal(task.state),
+    );
+  if (running.length === 0) return 0;
+  const finished = await waitForTasks(
+    core,
+    running.map((task) => task.id),
+  );
+  let failed = 0;
+  for (const task of finished) {
+    const result = task.log?.findLast((line) => line.level === RESULT_LEVEL)?.text;
+    if (task.state === "succeeded") output.out(`${task.title}: ${result ?? "done"}`);
+    else {
+      failed++;
+      output.err(`${task.title}: ${task.error ?? task.state}`);
+    }
+  }
+  return failed;
 }

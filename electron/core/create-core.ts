@@ -21,12 +21,13 @@ import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
 import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
 import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
-import { asIpcFailure, ipcFailure } from "./ipc-error.ts";
+import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
 import { openJournal } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { openSettings } from "./settings/settings.ts";
 import { createScriptRunner, type ScriptRunner } from "./scripts/index.ts";
+import { createPairScriptHook } from "./scripts/pair-hook.ts";
 import { createSyncEngine } from "./sync/index.ts";
 import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
 import { createTaskPoller, createTaskRegistry, type TaskRegistry } from "./tasks/index.ts";
@@ -118,6 +119,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
       // The engine calls this only after start-up, once treeChanged below exists.
       remoteChanged: (accountId, folderIds) => treeChanged(accountId, folderIds),
+      onUploaded: (upload) => runPairScripts(upload),
     });
     undo.unshift(
       () => engine.stop(),
@@ -136,6 +138,19 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
 
     const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
       bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
+
+    const runPairScripts = createPairScriptHook({
+      journal,
+      runner: scripts,
+      now,
+      onError: (error, upload) =>
+        logActivity({
+          level: "warn",
+          text: `The script for ${upload.path} did not start: ${toIpcError(error).message}`,
+          pairId: upload.pairId,
+          accountId: upload.accountId,
+        }),
+    });
 
     const treeChanged = (accountId: string, folderIds: string[]) =>
       bus.emit("tree.changed", { accountId, folderIds: [...new Set(folderIds)] });
@@ -287,6 +302,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         return { ok: true };
       },
       "pairs.confirmDeletes": async ({ pairId, allow }) => engine.confirmDeletes(pairId, allow),
+      "pairs.setScript": async ({ pairId, rule }) => engine.setPairScript(pairId, rule),
 
       "activity.list": async ({ limit }) => engine.activity(limit),
     };
@@ -314,7 +330,9 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       accountByName: (name) => accounts.findByName(name),
       close() {
         closing ??= (async () => {
-          await Promise.allSettled([moves.stop(), engine.stop(), scripts.stop(), downloads.stop()]);
+          // The engine first: an upload it records may still start its pair's script.
+          await engine.stop().catch(report);
+          await Promise.allSettled([moves.stop(), scripts.stop(), downloads.stop()]);
           poller.stop();
           registry.close();
           for (const unsubscribe of unsubscribers) unsubscribe();

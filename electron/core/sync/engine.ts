@@ -1303,6 +1303,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         total.failed += s.failed;
         total.failures.push(...s.failures);
       }
+      // A pass hands its uploads to the hook (a pair's script starts as a task) before it counts as done.
+      await Promise.allSettled([...hooksRunning.values()]);
       return total;
     },
     async start() {
