@@ -180,6 +180,8 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+/** One event as the core emits it and every shell forwards it. */
+export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
 
 /** What a handler failure looks like on the wire: a code the UI can branch on and words for the user. */
 export const IpcError = z.object({

@@ -2,9 +2,9 @@
  * What `createCore` returns: the handler table every shell serves, and the numbered event feed.
  * The shells (desktop, web, command line) depend on this and on `shared/contract.ts`, nothing deeper.
  */
-import type { EventName, EventPayload, Handlers } from "../../shared/contract.ts";
+import type { CoreEvent, Handlers } from "../../shared/contract.ts";
 
-export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+export type { CoreEvent } from "../../shared/contract.ts";
 
 export interface Core {
   readonly handlers: Handlers;

@@ -2,16 +2,9 @@
  * The renderer's view of a shell. The desktop preload and the web bridge both provide it, typed from
  * the contract's tables, so the UI never knows which shell it runs in except through `app.info`.
  */
-import type {
-  Channel,
-  ChannelInput,
-  ChannelResult,
-  Envelope,
-  EventName,
-  EventPayload,
-} from "../../shared/contract.ts";
+import type { Channel, ChannelInput, ChannelResult, CoreEvent, Envelope } from "../../shared/contract.ts";
 
-export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+export type { CoreEvent } from "../../shared/contract.ts";
 
 /** Where dropped files go. */
 export interface DropTarget {

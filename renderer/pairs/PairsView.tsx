@@ -1,6 +1,6 @@
 /** Sync folders: pair a local folder with a cloud folder, and see each pair's state and issues. */
 import { useState } from "react";
-import type { PairView } from "../../shared/model.ts";
+import type { AccountView, PairView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { useAction } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
@@ -9,9 +9,12 @@ import { Icon } from "../components/Icon.tsx";
 import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatTime, plural } from "../format.ts";
+import { canRunScripts } from "../scripts/RunScriptDialog.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
+import { PairScriptDialog } from "./PairScriptDialog.tsx";
+import { listExtensions } from "./script-rule.ts";
 
 const stateLabel: Record<PairView["state"], string> = {
   idle: "In sync",
@@ -80,11 +83,7 @@ export function PairsView() {
       ) : (
         <ul className="cards" aria-label="Sync folders">
           {pairs.map((pair) => (
-            <PairCard
-              key={pair.id}
-              pair={pair}
-              accountName={accounts.find((a) => a.id === pair.accountId)?.name ?? "?"}
-            />
+            <PairCard key={pair.id} pair={pair} account={accounts.find((a) => a.id === pair.accountId)} />
           ))}
         </ul>
       )}
@@ -92,8 +91,10 @@ export function PairsView() {
   );
 }
 
-function PairCard({ pair, accountName }: { pair: PairView; accountName: string }) {
+function PairCard({ pair, account }: { pair: PairView; account: AccountView | undefined }) {
   const { busy, run: act } = useAction();
+  const [editingScript, setEditingScript] = useState(false);
+  const accountName = account?.name ?? "?";
   const store = usePairs.getState();
   const paused = pair.state === "paused";
   const message = showsMore(pair) ? pair.message : "";
@@ -121,6 +122,13 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
             ? ` (until ${formatTime(pair.quotaResetsAt)})`
             : ""}
           {mirrored && <span className="muted">{message ? " · " : ""}Deletes are mirrored</span>}
+        </p>
+      )}
+      {pair.script && (
+        <p className="pair-message">
+          <Icon name="script" size={14} /> Runs{" "}
+          {pair.script.name ? <strong>{pair.script.name}</strong> : "a script"} on{" "}
+          {listExtensions(pair.script.extensions)} uploads
         </p>
       )}
       {pair.pendingDeletes > 0 && (
@@ -177,6 +185,11 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
         >
           <Icon name={paused ? "play" : "pause"} size={16} /> {paused ? "Resume" : "Pause"}
         </button>
+        {account && canRunScripts(account) && (
+          <button type="button" className="button" onClick={() => setEditingScript(true)}>
+            <Icon name="script" size={16} /> Run a script after upload…
+          </button>
+        )}
         <RemoveButton
           question="Stop syncing? Files stay where they are."
           confirmLabel="Stop syncing"
@@ -184,6 +197,9 @@ function PairCard({ pair, accountName }: { pair: PairView; accountName: string }
           onConfirm={() => void act(() => store.remove(pair.id), "Could not remove")}
         />
       </div>
+      {editingScript && account && (
+        <PairScriptDialog pair={pair} account={account} onClose={() => setEditingScript(false)} />
+      )}
     </li>
   );
 }

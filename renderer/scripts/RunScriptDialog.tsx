@@ -11,6 +11,7 @@ import { Icon } from "../components/Icon.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { useUi, type ScriptTarget } from "../stores/ui.ts";
+import { AccessTokenNeeded, ScriptEditor } from "./ScriptEditor.tsx";
 
 export const EXAMPLE_SCRIPT = `// Each console line shows in the task panel as it runs.
 console.log("Hello from docsync")
@@ -69,22 +70,6 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
     onClose();
   });
 
-  // Tab indents inside the editor instead of leaving it (Escape still closes the dialog).
-  const onEditorKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== "Tab" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
-    event.preventDefault();
-    const editor = event.currentTarget;
-    const { selectionStart, selectionEnd } = editor;
-    const next = `${script.slice(0, selectionStart)}  ${script.slice(selectionEnd)}`;
-    setScript(next);
-    requestAnimationFrame(() => editor.setSelectionRange(selectionStart + 2, selectionStart + 2));
-  };
-
-  const openAccounts = () => {
-    onClose();
-    useUi.getState().show("accounts");
-  };
-
   return (
     <Dialog
       title={`Run script on ${target.fileName}`}
@@ -119,35 +104,8 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
           The script runs on the server against <strong>{target.fileName}</strong>. Its log streams into the
           task panel while it runs, and the value of its last statement is its result.
         </p>
-        {!ready && (
-          <div className="callout callout-warn" role="note">
-            <p>
-              Scripts run with the personal-space access token of the account, and {account.name} has none
-              yet.
-            </p>
-            <div className="callout-actions">
-              <button type="button" className="button small" onClick={openAccounts}>
-                <Icon name="accounts" size={14} /> Set the access token on the Accounts page
-              </button>
-            </div>
-          </div>
-        )}
-        <label className="field">
-          <span>Script</span>
-          <textarea
-            className="script-editor"
-            data-autofocus={ready ? true : undefined}
-            value={script}
-            onChange={(e) => setScript(e.target.value)}
-            onKeyDown={onEditorKeyDown}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
-            rows={12}
-            maxLength={65_536}
-            required
-          />
-        </label>
+        {!ready && <AccessTokenNeeded account={account} onLeave={onClose} />}
+        <ScriptEditor value={script} onValue={setScript} autoFocus={ready} />
         <Field
           label="Name (optional)"
           value={name}

@@ -13,6 +13,13 @@ interface PairsState {
   resume(pairId: string): Promise<void>;
   remove(pairId: string): Promise<void>;
   confirmDeletes(pairId: string, allow: boolean): Promise<void>;
+  /** Sets (or with null removes) the script the pair runs on each matching upload. */
+  setScript(pairId: string, rule: ChannelInput<"pairs.setScript">["rule"]): Promise<PairView>;
+  /**
+   * The script text saved from this window, by pair: the core keeps the text to itself, so only what
+   * was saved here can be shown again for editing.
+   */
+  savedScripts: Record<string, string>;
 }
 
 export const usePairs = create<PairsState>()((set) => {
@@ -29,9 +36,21 @@ export const usePairs = create<PairsState>()((set) => {
     resume: async (pairId) => void replace(await call("pairs.resume", { pairId })),
     async remove(pairId) {
       await call("pairs.remove", { pairId });
-      set((state) => ({ pairs: state.pairs.filter((p) => p.id !== pairId) }));
+      set((state) => {
+        const { [pairId]: _dropped, ...savedScripts } = state.savedScripts;
+        return { pairs: state.pairs.filter((p) => p.id !== pairId), savedScripts };
+      });
     },
     confirmDeletes: async (pairId, allow) =>
       void replace(await call("pairs.confirmDeletes", { pairId, allow })),
+    savedScripts: {},
+    async setScript(pairId, rule) {
+      const pair = replace(await call("pairs.setScript", { pairId, rule }));
+      set((state) => {
+        const { [pairId]: _dropped, ...others } = state.savedScripts;
+        return { savedScripts: rule ? { ...others, [pairId]: rule.script } : others };
+      });
+      return pair;
+    },
   };
 });

@@ -3,7 +3,7 @@ import type { EntryView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
-import { findChild } from "../sync/remote.ts";
+import { findChild, splitRemotePath } from "../sync/remote.ts";
 
 export function toEntryView(entry: RemoteEntry): EntryView {
   return {
@@ -19,16 +19,6 @@ export function toEntryView(entry: RemoteEntry): EntryView {
 
 export function rootEntry(provider: CloudProvider): RemoteEntry {
   return { id: provider.rootId, name: "", kind: "folder", parentId: "", size: 0, version: 0, mtime: 0 };
-}
-
-/** `/a//b/` → ["a", "b"]; refuses `.` and `..`, which have no meaning in the cloud. */
-export function splitRemotePath(path: string): string[] {
-  if (!path.startsWith("/")) throw ipcFailure("invalid-input", `A cloud path starts with "/": ${path}`);
-  const parts = path.split("/").filter((part) => part !== "");
-  if (parts.some((part) => part === "." || part === "..")) {
-    throw ipcFailure("invalid-input", `A cloud path cannot contain "." or "..": ${path}`);
-  }
-  return parts;
 }
 
 /**

@@ -1303,8 +1303,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         total.failed += s.failed;
         total.failures.push(...s.failures);
       }
-      // A pass hands its uploads to the hook (a pair's script starts as a task) before it counts as done.
-      await Promise.allSettled([...hooksRunning.values()]);
+      // A pass hands its uploads to the hook (a pair's script starts as a task) before it counts as
+      // done; a hook that hangs keeps its journal row and is called again at the next start.
+      const hooks = [...hooksRunning.values()];
+      if (hooks.length > 0) await settledWithin(Promise.allSettled(hooks), hookGraceMs);
       return total;
     },
     async start() {

@@ -1,6 +1,7 @@
 /** Calls to the cloud with the engine's policy: transient faults retried, a used-up quota waited out. */
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { CloudError, isCloudError } from "../cloud/errors.ts";
+import { ipcFailure } from "../ipc-error.ts";
 
 export interface QuotaGate {
   /** Remembers that the account's quota is used up until `until`. */
@@ -116,13 +117,14 @@ export async function ensureFolder(
   }
 }
 
+/** `/a//b/` → ["a", "b"]; refuses `.` and `..`, which have no meaning in the cloud. */
 export function splitRemotePath(path: string): string[] {
-  if (!path.startsWith("/")) throw new CloudError("invalid", `The cloud path "${path}" must start with "/".`);
-  const segments = path.split("/").filter((s) => s !== "");
-  if (segments.some((s) => s === "." || s === "..")) {
-    throw new CloudError("invalid", `The cloud path "${path}" may not contain "." or "..".`);
+  if (!path.startsWith("/")) throw ipcFailure("invalid-input", `A cloud path starts with "/": ${path}`);
+  const parts = path.split("/").filter((part) => part !== "");
+  if (parts.some((part) => part === "." || part === "..")) {
+    throw ipcFailure("invalid-input", `A cloud path cannot contain "." or "..": ${path}`);
   }
-  return segments;
+  return parts;
 }
 
 /** The id of the folder at an absolute cloud path, creating each missing folder on the way. */

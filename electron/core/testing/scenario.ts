@@ -1,17 +1,15 @@
 /**
- * A scenario: a temp local folder, the local cloud on a random port, the real KDocs client and the
- * real engine between them. Tests drive the folder and look at the cloud.
+ * A scenario: a temp local folder, the local cloud on a random port, a real cloud client (KDocs unless
+ * told otherwise) and the real engine between them. Tests drive the folder and look at the cloud.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../../sandbox/server.ts";
-import { createKdocsProvider, type KdocsProvider } from "../cloud/kdocs/provider.ts";
+import type { KdocsProvider } from "../cloud/kdocs/provider.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { SyncEngineDeps } from "../sync/types.ts";
 import { startTestEngine, tempDir, type TestEngine } from "./harness.ts";
-
-export const uploadEndpoint = "POST /api/v1/openapi/appspace/files/upload";
-export const importEndpoint = "POST /api/v1/openapi/appspace/file/async/upload";
+import { kdocsCloud, type KdocsCloudOptions, type ScenarioCloud } from "./scenario-clouds.ts";
 
 /** What the sandbox's `GET /__sandbox/ost/stats` answers: OST calls, and how often each slice was stored. */
 export interface OstStats {
@@ -19,52 +17,55 @@ export interface OstStats {
   uploads: Record<string, { slices: Record<string, number> }>;
 }
 
-export interface Scenario {
+type ClosableProvider = CloudProvider & { close(): void };
+
+export interface Scenario<P extends ClosableProvider = KdocsProvider> {
   sandbox: Sandbox;
-  provider: KdocsProvider;
+  provider: P;
   dir: string;
   local: string;
   journalFile: string;
   t: TestEngine;
   write(path: string, content: string | Buffer): string;
-  /** Uploads the sandbox has received so far. */
+  /** Uploads of content the sandbox has received so far. */
   uploads(): number;
+  /** Requests the sandbox received at one endpoint ("POST /koodrive/ose/v1/jobs"). */
+  calls(endpoint: string): number;
   ostStats(): Promise<OstStats>;
   /** The OST credentials the sandbox accepts (what a KDocs account's large-file settings hold). */
   largeFiles: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
   /** Every file and folder below a cloud path, keyed by path relative to it. */
   remote(path: string): Promise<Map<string, RemoteEntry>>;
   /** Closes the engine and opens a new one on the same journal (a restart). */
-  restart(options?: Partial<EngineOptions>): Promise<TestEngine>;
+  restart(options?: EngineOptions): Promise<TestEngine>;
+  /** Pairs the scenario's local folder with a cloud folder of the scenario's account. */
+  addPair(remotePath: string, deletePolicy?: "keep" | "mirror"): ReturnType<TestEngine["engine"]["addPair"]>;
   close(): Promise<void>;
 }
 
 type EngineOptions = Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">>;
 
+interface ScenarioOptions {
+  sandbox?: SandboxOptions;
+  engine?: EngineOptions;
+  /** Lets a test step into the engine's cloud calls. */
+  wrapProvider?: (provider: CloudProvider) => CloudProvider;
+}
+
+export function startScenario(options?: ScenarioOptions & KdocsCloudOptions): Promise<Scenario>;
+export function startScenario<P extends ClosableProvider>(
+  options: ScenarioOptions & { cloud: ScenarioCloud<P> },
+): Promise<Scenario<P>>;
 export async function startScenario(
-  options: {
-    sandbox?: SandboxOptions;
-    engine?: EngineOptions;
-    providerNow?: () => number;
-    /** Lets a test step into the engine's cloud calls. */
-    wrapProvider?: (provider: CloudProvider) => CloudProvider;
-    /** Give the account the sandbox's OST credentials, so files over 64 MiB are staged there. */
-    largeFiles?: boolean;
-  } = {},
-): Promise<Scenario> {
+  options: ScenarioOptions & (KdocsCloudOptions | { cloud: ScenarioCloud<ClosableProvider> }) = {},
+): Promise<Scenario<ClosableProvider>> {
+  const cloud = "cloud" in options ? options.cloud : kdocsCloud(options);
   const dir = tempDir("docsync-scenario-");
   const local = join(dir.path, "local");
   mkdirSync(local);
-  const sandbox = await startSandbox({ dataDir: join(dir.path, "cloud"), ...options.sandbox });
-  const largeFiles = { baseUrl: sandbox.url, ...sandbox.ost };
-  const provider = createKdocsProvider({
-    baseUrl: sandbox.url,
-    appId: sandbox.appId,
-    appKey: sandbox.appKey,
-    ...(options.largeFiles ? { largeFiles } : {}),
-    ...(options.providerNow ? { now: options.providerNow } : {}),
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
-  });
+  const sandboxOptions = { dataDir: join(dir.path, "cloud"), ...options.sandbox };
+  const sandbox = await startSandbox(cloud.sandboxOptions?.(sandboxOptions) ?? sandboxOptions);
+  const provider = await cloud.connect(sandbox);
   const journalFile = join(dir.path, "home", "journal.db");
   const open = (extra: EngineOptions = {}): TestEngine =>
     startTestEngine({
@@ -74,7 +75,8 @@ export async function startScenario(
       ...options.engine,
       ...extra,
     });
-  const scenario: Scenario = {
+  const calls = (endpoint: string): number => sandbox.stats()[endpoint] ?? 0;
+  const scenario: Scenario<ClosableProvider> = {
     sandbox,
     provider,
     dir: dir.path,
@@ -87,15 +89,15 @@ export async function startScenario(
       writeFileSync(file, content);
       return file;
     },
-    uploads: () => sandbox.stats()[uploadEndpoint] ?? 0,
+    uploads: () => cloud.uploadEndpoints.reduce((sum, endpoint) => sum + calls(endpoint), 0),
+    calls,
     ostStats: async () => (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`)).json()) as OstStats,
-    largeFiles,
+    largeFiles: { baseUrl: sandbox.url, ...sandbox.ost },
     async remote(path) {
       const out = new Map<string, RemoteEntry>();
       let id = provider.rootId;
       for (const segment of path.split("/").filter(Boolean)) {
-        const page = await listAll(id);
-        const next = page.find((e) => e.name === segment);
+        const next = (await listAll(id)).find((e) => e.name === segment);
         if (!next) return out;
         id = next.id;
       }
@@ -114,6 +116,8 @@ export async function startScenario(
       scenario.t = open(extra);
       return scenario.t;
     },
+    addPair: (remotePath, deletePolicy = "keep") =>
+      scenario.t.engine.addPair({ accountId: cloud.accountId, localPath: local, remotePath, deletePolicy }),
     async close() {
       await scenario.t.close();
       provider.close();

@@ -2,17 +2,13 @@
 import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import {
-  filesOf,
-  jobEndpoint,
-  renameEndpoint,
-  startKooScenario,
-  type KooScenario,
-} from "./testing/koodrive-scenario.ts";
+import type { KooDriveProvider } from "../../cloud/koodrive/provider.ts";
+import { kooDriveCloud, kooDriveJobEndpoint, kooDriveRenameEndpoint } from "../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
 
-let s: KooScenario;
+let s: Scenario<KooDriveProvider>;
 beforeEach(async () => {
-  s = await startKooScenario();
+  s = await startScenario({ cloud: kooDriveCloud() });
 });
 afterEach(async () => {
   await s.close();
@@ -52,7 +48,7 @@ test("a rename is a cloud rename, not an upload", async () => {
   renameSync(join(s.local, "old name.txt"), join(s.local, "new name.txt"));
   expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ renamed: 1, uploaded: 0, failed: 0 });
   expect(s.uploads()).toBe(uploads);
-  expect(s.calls(renameEndpoint)).toBe(1);
+  expect(s.calls(kooDriveRenameEndpoint)).toBe(1);
   const tree = await s.remote("/Sync/pc");
   expect(tree.get("new name.txt")?.id).toBe(id);
   expect(tree.has("old name.txt")).toBe(false);
@@ -68,10 +64,10 @@ test("a move between folders is one move job and keeps the cloud file ids", asyn
   for (let i = 0; i < 3; i++)
     renameSync(join(s.local, `inbox/f${i}.txt`), join(s.local, `archive/f${i}.txt`));
   const uploads = s.uploads();
-  const jobs = s.calls(jobEndpoint);
+  const jobs = s.calls(kooDriveJobEndpoint);
   expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ moved: 3, uploaded: 0, failed: 0 });
   expect(s.uploads()).toBe(uploads);
-  expect(s.calls(jobEndpoint)).toBe(jobs + 1);
+  expect(s.calls(kooDriveJobEndpoint)).toBe(jobs + 1);
   const tree = await s.remote("/Sync/pc");
   expect([0, 1, 2].map((i) => tree.get(`archive/f${i}.txt`)?.id)).toEqual(before);
   expect(filesOf(tree)).toEqual(["archive/f0.txt", "archive/f1.txt", "archive/f2.txt"]);
@@ -84,9 +80,9 @@ test("a folder moved with its content is one move of the folder", async () => {
   await s.t.engine.syncOnce(p.id);
   const folderId = (await s.remote("/Sync/pc")).get("projects/alpha")!.id;
   renameSync(join(s.local, "projects/alpha"), join(s.local, "old/alpha-2024"));
-  const jobs = s.calls(jobEndpoint);
+  const jobs = s.calls(kooDriveJobEndpoint);
   expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ moved: 1, renamed: 1, uploaded: 0, failed: 0 });
-  expect(s.calls(jobEndpoint)).toBe(jobs + 1);
+  expect(s.calls(kooDriveJobEndpoint)).toBe(jobs + 1);
   const tree = await s.remote("/Sync/pc");
   expect(tree.get("old/alpha-2024")?.id).toBe(folderId);
   expect(filesOf(tree)).toEqual([0, 1, 2, 3].map((i) => `old/alpha-2024/src/m${i}.ts`));

@@ -2,16 +2,18 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { filesOf, startKooScenario, type KooScenario } from "./testing/koodrive-scenario.ts";
+import type { KooDriveProvider } from "../../cloud/koodrive/provider.ts";
+import { kooDriveCloud } from "../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
 
-let s: KooScenario | undefined;
+let s: Scenario<KooDriveProvider> | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
 
 test("a restart on an unchanged folder uploads nothing", async () => {
-  s = await startKooScenario();
+  s = await startScenario({ cloud: kooDriveCloud() });
   for (let i = 0; i < 30; i++) s.write(`d${i % 3}/f${i}.txt`, `file ${i}`);
   const p = await s.addPair("/r");
   expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 30 });
@@ -22,7 +24,7 @@ test("a restart on an unchanged folder uploads nothing", async () => {
 });
 
 test("with 10% server errors and 2% dropped connections every file arrives exactly once", async () => {
-  s = await startKooScenario();
+  s = await startScenario({ cloud: kooDriveCloud() });
   const sc = s;
   for (let i = 0; i < 60; i++) sc.write(`f${i % 4}/file${i}.txt`, `payload ${i} `.repeat(i + 1));
   const p = await sc.addPair("/t");
@@ -39,7 +41,7 @@ test("with 10% server errors and 2% dropped connections every file arrives exact
 });
 
 test("mirror: a deleted file and a deleted folder are deleted in the cloud (delete jobs)", async () => {
-  s = await startKooScenario();
+  s = await startScenario({ cloud: kooDriveCloud() });
   for (let i = 0; i < 10; i++) s.write(`docs/f${i}.txt`, `file ${i}`);
   s.write("gone/a.txt", "a");
   const p = await s.addPair("/d", "mirror");
@@ -55,7 +57,7 @@ test("mirror: a deleted file and a deleted folder are deleted in the cloud (dele
 
 test("a token that lapsed between two syncs is renewed by signing in again; nothing fails", async () => {
   let offset = 0;
-  s = await startKooScenario({ sandbox: { now: () => Date.now() + offset } });
+  s = await startScenario({ cloud: kooDriveCloud(), sandbox: { now: () => Date.now() + offset } });
   s.write("before.txt", "before");
   const p = await s.addPair("/lapse");
   expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 1, failed: 0 });

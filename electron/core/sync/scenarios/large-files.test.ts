@@ -12,7 +12,8 @@ import type { TaskView } from "../../../../shared/model.ts";
 import { md5OfFile, writeTestFile } from "../../cloud/ost/testing/files.ts";
 import type { CloudProvider } from "../../cloud/provider.ts";
 import { waitFor } from "../../testing/harness.ts";
-import { filesOf, importEndpoint, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { importEndpoint } from "../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
 
 const MiB = 1024 * 1024;
 /** Ten OST slices of 8 MiB (the last one 4 MiB): just over the direct limit, quick to send. */

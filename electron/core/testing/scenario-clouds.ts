@@ -1,0 +1,68 @@
+/**
+ * The cloud clients a scenario can run on, each built against the running local cloud with short
+ * retry delays so fault tests stay fast.
+ */
+import type { Sandbox, SandboxOptions } from "../../../sandbox/server.ts";
+import { createKdocsProvider, type KdocsProvider } from "../cloud/kdocs/provider.ts";
+import { createKooDriveProvider, type KooDriveProvider } from "../cloud/koodrive/provider.ts";
+import type { CloudProvider } from "../cloud/provider.ts";
+
+/** How a scenario reaches one cloud service on the local cloud. */
+export interface ScenarioCloud<P extends CloudProvider & { close(): void }> {
+  /** The account the scenario's pairs belong to. */
+  accountId: string;
+  /** Endpoints that each carry one upload of content; a scenario's `uploads()` counts their requests. */
+  uploadEndpoints: readonly string[];
+  /** The local cloud settings this service needs, on top of the test's own. */
+  sandboxOptions?(options: SandboxOptions): SandboxOptions;
+  connect(sandbox: Sandbox): P | Promise<P>;
+}
+
+const retry = { baseDelayMs: 20, maxDelayMs: 200 };
+
+export const importEndpoint = "POST /api/v1/openapi/appspace/file/async/upload";
+
+export interface KdocsCloudOptions {
+  /** Give the account the sandbox's OST credentials, so files over 64 MiB are staged there. */
+  largeFiles?: boolean;
+  /** The client's clock (its request signatures carry the time). */
+  providerNow?: () => number;
+}
+
+export function kdocsCloud(options: KdocsCloudOptions = {}): ScenarioCloud<KdocsProvider> {
+  return {
+    accountId: "sandbox",
+    uploadEndpoints: ["POST /api/v1/openapi/appspace/files/upload"],
+    connect: (sandbox) =>
+      createKdocsProvider({
+        baseUrl: sandbox.url,
+        appId: sandbox.appId,
+        appKey: sandbox.appKey,
+        ...(options.largeFiles ? { largeFiles: { baseUrl: sandbox.url, ...sandbox.ost } } : {}),
+        ...(options.providerNow ? { now: options.providerNow } : {}),
+        retry,
+      }),
+  };
+}
+
+const KOODRIVE_API = "/koodrive/ose/v1";
+export const kooDriveJobEndpoint = `POST ${KOODRIVE_API}/jobs`;
+export const kooDriveRenameEndpoint = `POST ${KOODRIVE_API}/files/rename/:fileId`;
+
+export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
+  return {
+    accountId: "koodrive",
+    // A new file's upload and a new version's upload: each is one upload of content.
+    uploadEndpoints: [`POST ${KOODRIVE_API}/files/create`, `POST ${KOODRIVE_API}/revision/createRevision`],
+    // The service's own pace (20 items a second) would make every scenario slow.
+    sandboxOptions: (options) => ({ ...options, koodrive: { itemsPerSecond: 200, ...options.koodrive } }),
+    connect: async (sandbox) =>
+      createKooDriveProvider({
+        baseUrl: sandbox.url,
+        token: await sandbox.koodriveToken(),
+        refreshToken: () => sandbox.koodriveToken(),
+        retry,
+        pollIntervalMs: 20,
+      }),
+  };
+}

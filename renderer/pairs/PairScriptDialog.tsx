@@ -1,0 +1,132 @@
+/**
+ * "Run a script after upload…" on a sync folder: which extensions, the script and its name. Each
+ * matching document the folder uploads then runs it, as a script task of the folder.
+ */
+import { useState } from "react";
+import type { AccountView, PairView } from "../../shared/model.ts";
+import { Dialog } from "../components/Dialog.tsx";
+import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { EXAMPLE_SCRIPT } from "../scripts/RunScriptDialog.tsx";
+import { AccessTokenNeeded, ScriptEditor } from "../scripts/ScriptEditor.tsx";
+import { usePairs } from "../stores/pairs.ts";
+import { useUi } from "../stores/ui.ts";
+import { extensionsField, extensionsProblem, listExtensions, parseExtensions } from "./script-rule.ts";
+
+/** The last part of a folder's path ("Reports" for "/home/you/Reports/"). */
+export function folderName(path: string): string {
+  return (
+    path
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() || path
+  );
+}
+
+export function PairScriptDialog(props: { pair: PairView; account: AccountView; onClose(): void }) {
+  const { pair, account, onClose } = props;
+  const rule = pair.script;
+  // The core keeps a saved script's text; it is only known here when it was saved from this window.
+  const known = usePairs((s) => s.savedScripts[pair.id]);
+  const [extensions, setExtensions] = useState(rule ? extensionsField(rule.extensions) : "xlsx");
+  const [name, setName] = useState(rule?.name ?? "");
+  const [script, setScript] = useState(known ?? (rule ? "" : EXAMPLE_SCRIPT));
+  const ready = account.hasAccessToken;
+  const folder = folderName(pair.localPath);
+
+  const { busy, error, submit } = useSubmit(async () => {
+    const parsed = parseExtensions(extensions);
+    const problem = extensionsProblem(parsed);
+    if (problem) throw new Error(problem);
+    const trimmed = name.trim();
+    // The name becomes the script's file name on the server ("name.ks").
+    if (/[/\\]/.test(trimmed)) throw new Error("A script name cannot contain “/” or “\\”.");
+    if (script.trim() === "") throw new Error("Write the script to run.");
+    await usePairs
+      .getState()
+      .setScript(pair.id, { extensions: parsed, script, ...(trimmed ? { name: trimmed } : {}) });
+    useUi.getState().toast("info", `Uploads of ${listExtensions(parsed)} in “${folder}” now run a script`);
+    onClose();
+  });
+  const removal = useSubmit(async () => {
+    await usePairs.getState().setScript(pair.id, null);
+    useUi.getState().toast("info", `Uploads in “${folder}” no longer run a script`);
+    onClose();
+  });
+  const working = busy || removal.busy;
+
+  return (
+    <Dialog
+      title={`Script for ${folder}`}
+      onClose={onClose}
+      wide
+      footer={
+        <DialogActions
+          status={
+            ready ? (
+              <>
+                On <strong>{account.name}</strong>
+              </>
+            ) : (
+              "Needs an access token"
+            )
+          }
+          onCancel={onClose}
+        >
+          {rule && (
+            <button
+              type="button"
+              className="button danger"
+              disabled={working}
+              onClick={() => void removal.submit()}
+            >
+              <Icon name="trash" size={16} /> {removal.busy ? "Removing…" : "Remove script"}
+            </button>
+          )}
+          <button
+            type="submit"
+            form="pair-script-form"
+            className="button primary"
+            disabled={!ready || working || script.trim() === ""}
+          >
+            {busy ? "Saving…" : "Save"}
+          </button>
+        </DialogActions>
+      }
+    >
+      <form id="pair-script-form" className="form script-form" onSubmit={submit}>
+        <p className="dialog-lead">
+          Each document that <strong>{pair.localPath}</strong> uploads with one of these extensions runs the
+          script on the server once it is in the cloud. The runs show in the task panel with their logs.
+        </p>
+        {!ready && <AccessTokenNeeded account={account} onLeave={onClose} />}
+        <Field
+          label="File extensions"
+          value={extensions}
+          onValue={setExtensions}
+          placeholder="xlsx, csv"
+          spellCheck={false}
+          required
+          data-autofocus={ready ? true : undefined}
+          hint="Separated by commas, such as “xlsx, csv”."
+        />
+        <Field
+          label="Name (optional)"
+          value={name}
+          onValue={setName}
+          placeholder="fill-report"
+          maxLength={100}
+          spellCheck={false}
+          hint="Shown in each run's task and in the log's line references (name.ks:3:1)."
+        />
+        <ScriptEditor value={script} onValue={setScript} />
+        {rule && known === undefined && (
+          <p className="hint">
+            The saved script is kept by docsync and not shown here: write it again to change the rule.
+          </p>
+        )}
+        <FormError error={error ?? removal.error} />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,28 @@
+/** How a sync folder's script rule is typed in and shown: "xlsx, .CSV" in, ".xlsx, .csv" out. */
+
+/** The extensions typed in a field, split on commas or spaces, without dots, lowercase and once each. */
+export function parseExtensions(text: string): string[] {
+  const extensions: string[] = [];
+  for (const part of text.split(/[\s,;]+/)) {
+    const extension = part.replace(/^\.+/, "").toLowerCase();
+    if (extension && !extensions.includes(extension)) extensions.push(extension);
+  }
+  return extensions;
+}
+
+/** Why the typed extensions cannot be saved, or null when they can. */
+export function extensionsProblem(extensions: string[]): string | null {
+  if (extensions.length === 0) return "List at least one file extension, such as xlsx.";
+  const bad = extensions.find((extension) => /[/\\]/.test(extension) || extension.length > 20);
+  return bad ? `“${bad}” is not a file extension (such as xlsx or .csv).` : null;
+}
+
+/** ".xlsx, .csv" */
+export function listExtensions(extensions: string[]): string {
+  return extensions.map((extension) => `.${extension}`).join(", ");
+}
+
+/** The extensions as the field shows them again: "xlsx, csv". */
+export function extensionsField(extensions: string[]): string {
+  return extensions.join(", ");
+}

@@ -1,0 +1,58 @@
+/** The pieces every script form shares: the editor, and the note for an account without an access token. */
+import type { AccountView } from "../../shared/model.ts";
+import { Icon } from "../components/Icon.tsx";
+import { useUi } from "../stores/ui.ts";
+
+/** A plain-text editor for a script, where Tab indents instead of leaving it (Escape still closes a dialog). */
+export function ScriptEditor(props: {
+  value: string;
+  onValue(script: string): void;
+  label?: string;
+  autoFocus?: boolean;
+}) {
+  const { value, onValue, label = "Script", autoFocus = false } = props;
+  const onKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== "Tab" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    const editor = event.currentTarget;
+    const { selectionStart, selectionEnd } = editor;
+    onValue(`${value.slice(0, selectionStart)}  ${value.slice(selectionEnd)}`);
+    requestAnimationFrame(() => editor.setSelectionRange(selectionStart + 2, selectionStart + 2));
+  };
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <textarea
+        className="script-editor"
+        data-autofocus={autoFocus ? true : undefined}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+        onKeyDown={onKeyDown}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoComplete="off"
+        rows={12}
+        maxLength={65_536}
+        required
+      />
+    </label>
+  );
+}
+
+/** Scripts need the account's access token: says so, and leads to the Accounts page (closing `onLeave` first). */
+export function AccessTokenNeeded({ account, onLeave }: { account: AccountView; onLeave(): void }) {
+  const openAccounts = () => {
+    onLeave();
+    useUi.getState().show("accounts");
+  };
+  return (
+    <div className="callout callout-warn" role="note">
+      <p>Scripts run with the personal-space access token of the account, and {account.name} has none yet.</p>
+      <div className="callout-actions">
+        <button type="button" className="button small" onClick={openAccounts}>
+          <Icon name="accounts" size={14} /> Set the access token on the Accounts page
+        </button>
+      </div>
+    </div>
+  );
+}
