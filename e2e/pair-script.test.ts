@@ -70,9 +70,13 @@ appTest(
     const scripts = all.filter((t) => t.kind === "script");
     expect(scripts.map((t) => [t.title, t.pairId])).toEqual([[title, pairId]]);
 
-    // Reopened, it shows the rule; removing it takes the line off the card.
+    // Reopened in a fresh page, it shows the rule and its script from the core; removing it takes the
+    // line off the card.
+    await page.reload();
+    await page.getByRole("button", { name: "Sync folders" }).click();
     await card.getByRole("button", { name: "Run a script after upload…" }).click();
     await dialog.waitFor();
+    await dialog.getByText("Loading the saved script…").waitFor({ state: "detached" });
     expect(await dialog.getByLabel("File extensions").inputValue()).toBe("xlsx");
     expect(await dialog.getByLabel("Script").inputValue()).toBe(SCRIPT);
     await dialog.getByRole("button", { name: "Remove script" }).click();

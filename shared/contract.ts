@@ -113,6 +113,15 @@ export const coreChannels = {
   "pairs.remove": { input: z.object({ pairId: id }), result: Ok },
   /** Lets deletes held back by the mass-delete guard go ahead (or drops them). */
   "pairs.confirmDeletes": { input: z.object({ pairId: id, allow: z.boolean() }), result: PairView },
+  /** The script rule of a pair, with its text (which PairView leaves out to keep the feed light). */
+  "pairs.getScript": {
+    input: z.object({ pairId: id }),
+    result: z.object({
+      rule: z
+        .object({ extensions: z.array(z.string()), script: z.string(), name: z.string().optional() })
+        .nullable(),
+    }),
+  },
   /** Runs a script on each document the pair uploads whose extension matches (null: no script). */
   "pairs.setScript": {
     input: z.object({

@@ -160,6 +160,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     "pairs.resume": async (input) => pairs.find((p) => p.id === input.pairId)!,
     "pairs.remove": async () => ({ ok: true as const }),
     "pairs.confirmDeletes": async (input) => pairs.find((p) => p.id === input.pairId)!,
+    "pairs.getScript": async () => ({ rule: null }),
     "pairs.setScript": async (input) => pairs.find((p) => p.id === input.pairId)!,
     "activity.list": async () => [],
   };

@@ -302,6 +302,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         return { ok: true };
       },
       "pairs.confirmDeletes": async ({ pairId, allow }) => engine.confirmDeletes(pairId, allow),
+      "pairs.getScript": async ({ pairId }) => ({ rule: engine.pairScript(pairId) }),
       "pairs.setScript": async ({ pairId, rule }) => engine.setPairScript(pairId, rule),
 
       "activity.list": async ({ limit }) => engine.activity(limit),

@@ -2,13 +2,14 @@
  * "Run a script after upload…" on a sync folder: which extensions, the script and its name. Each
  * matching document the folder uploads then runs it, as a script task of the folder.
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { AccountView, PairView } from "../../shared/model.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { EXAMPLE_SCRIPT } from "../scripts/RunScriptDialog.tsx";
 import { AccessTokenNeeded, ScriptEditor } from "../scripts/ScriptEditor.tsx";
+import { call, describeError } from "../bridge/client.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
 import { extensionsField, extensionsProblem, listExtensions, parseExtensions } from "./script-rule.ts";
@@ -26,11 +27,26 @@ export function folderName(path: string): string {
 export function PairScriptDialog(props: { pair: PairView; account: AccountView; onClose(): void }) {
   const { pair, account, onClose } = props;
   const rule = pair.script;
-  // The core keeps a saved script's text; it is only known here when it was saved from this window.
-  const known = usePairs((s) => s.savedScripts[pair.id]);
   const [extensions, setExtensions] = useState(rule ? extensionsField(rule.extensions) : "xlsx");
   const [name, setName] = useState(rule?.name ?? "");
-  const [script, setScript] = useState(known ?? (rule ? "" : EXAMPLE_SCRIPT));
+  const [script, setScript] = useState(rule ? "" : EXAMPLE_SCRIPT);
+  const [loading, setLoading] = useState(rule !== undefined);
+  const [loadError, setLoadError] = useState<string>();
+  // PairView leaves the text out; the saved script is fetched once, when the dialog opens.
+  useEffect(() => {
+    if (!rule) return;
+    let open = true;
+    call("pairs.getScript", { pairId: pair.id })
+      .then(({ rule: saved }) => open && saved && setScript(saved.script))
+      .catch(
+        (error: unknown) => open && setLoadError(`Could not load the saved script: ${describeError(error)}`),
+      )
+      .finally(() => open && setLoading(false));
+    return () => {
+      open = false;
+    };
+    // Only when the dialog opens for a pair; later edits of the rule come from this dialog.
+  }, [pair.id]);
   const ready = account.hasAccessToken;
   const folder = folderName(pair.localPath);
 
@@ -87,7 +103,7 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
             type="submit"
             form="pair-script-form"
             className="button primary"
-            disabled={!ready || working || script.trim() === ""}
+            disabled={!ready || working || loading || script.trim() === ""}
           >
             {busy ? "Saving…" : "Save"}
           </button>
@@ -120,12 +136,8 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
           hint="Shown in each run's task and in the log's line references (name.ks:3:1)."
         />
         <ScriptEditor value={script} onValue={setScript} />
-        {rule && known === undefined && (
-          <p className="hint">
-            The saved script is kept by docsync and not shown here: write it again to change the rule.
-          </p>
-        )}
-        <FormError error={error ?? removal.error} />
+        {loading && <p className="hint">Loading the saved script…</p>}
+        <FormError error={error ?? removal.error ?? loadError ?? null} />
       </form>
     </Dialog>
   );

@@ -15,11 +15,6 @@ interface PairsState {
   confirmDeletes(pairId: string, allow: boolean): Promise<void>;
   /** Sets (or with null removes) the script the pair runs on each matching upload. */
   setScript(pairId: string, rule: ChannelInput<"pairs.setScript">["rule"]): Promise<PairView>;
-  /**
-   * The script text saved from this window, by pair: the core keeps the text to itself, so only what
-   * was saved here can be shown again for editing.
-   */
-  savedScripts: Record<string, string>;
 }
 
 export const usePairs = create<PairsState>()((set) => {
@@ -36,21 +31,10 @@ export const usePairs = create<PairsState>()((set) => {
     resume: async (pairId) => void replace(await call("pairs.resume", { pairId })),
     async remove(pairId) {
       await call("pairs.remove", { pairId });
-      set((state) => {
-        const { [pairId]: _dropped, ...savedScripts } = state.savedScripts;
-        return { pairs: state.pairs.filter((p) => p.id !== pairId), savedScripts };
-      });
+      set((state) => ({ pairs: state.pairs.filter((p) => p.id !== pairId) }));
     },
     confirmDeletes: async (pairId, allow) =>
       void replace(await call("pairs.confirmDeletes", { pairId, allow })),
-    savedScripts: {},
-    async setScript(pairId, rule) {
-      const pair = replace(await call("pairs.setScript", { pairId, rule }));
-      set((state) => {
-        const { [pairId]: _dropped, ...others } = state.savedScripts;
-        return { savedScripts: rule ? { ...others, [pairId]: rule.script } : others };
-      });
-      return pair;
-    },
+    setScript: async (pairId, rule) => replace(await call("pairs.setScript", { pairId, rule })),
   };
 });

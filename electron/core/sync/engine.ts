@@ -1342,6 +1342,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async uploadPaths(input) {
       return startDrop(input, dropContext);
     },
+    pairScript(pairId) {
+      const rule = runtime(pairId).record.scriptRule;
+      return rule ? { ...rule, extensions: [...rule.extensions] } : null;
+    },
     async setPairScript(pairId, rule) {
       const rt = runtime(pairId);
       if (rule === null) delete rt.record.scriptRule;

@@ -123,6 +123,7 @@ export interface SyncEngine {
    * the rule lists. Extensions are taken with or without their dot, in any case.
    */
   setPairScript(pairId: string, rule: ScriptRule | null): Promise<PairView>;
+  pairScript(pairId: string): ScriptRule | null;
   /** The activity feed, newest last. */
   activity(limit?: number): ActivityEntry[];
 }
