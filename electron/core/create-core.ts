@@ -289,10 +289,6 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         const folder = await stat(localPath).catch(() => undefined);
         if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
         if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
-        // Created here rather than by the engine so the folders on screen learn of them.
-        await ensureRemoteFolder(providerFor(accountId), remotePath, undefined, (created) =>
-          treeChanged(accountId, [created.parentId]),
-        );
         return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
       },
       "pairs.pause": async ({ pairId }) => engine.pause(pairId),

@@ -1,9 +1,8 @@
 /** Browsing an account's folders: entries in the UI's shape, and paths like `/a/b` resolved by name. */
 import type { EntryView } from "../../../shared/model.ts";
-import { CloudError } from "../cloud/errors.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
-import { findChild, splitRemotePath } from "../sync/remote.ts";
+import { ensureFolder, findChild, splitRemotePath } from "../sync/remote.ts";
 
 export function toEntryView(entry: RemoteEntry): EntryView {
   return {
@@ -55,26 +54,16 @@ export function resolveRemotePath(
   });
 }
 
-/** Resolves a folder path, creating the folders that are missing (each reported to `onCreated`). */
+/** Resolves a folder path, creating the folders that are missing. */
 export function ensureRemoteFolder(
   provider: CloudProvider,
   path: string,
   signal?: AbortSignal,
-  onCreated?: (folder: RemoteEntry) => void,
 ): Promise<RemoteEntry> {
   return walkPath(provider, path, async (parent, name, paths) => {
-    let child = await findChild(provider, parent.id, name, signal);
-    if (!child) {
-      try {
-        child = await provider.createFolder(parent.id, name, signal);
-        onCreated?.(child);
-      } catch (error) {
-        // Someone else created it between the listing and the create.
-        if (!(error instanceof CloudError && error.kind === "conflict")) throw error;
-        child = await findChild(provider, parent.id, name, signal);
-        if (!child) throw error;
-      }
-    }
+    const child =
+      (await findChild(provider, parent.id, name, signal)) ??
+      (await ensureFolder(provider, parent.id, name, signal));
     if (child.kind !== "folder") throw ipcFailure("conflict", `${paths.child} is a file, not a folder.`);
     return child;
   });

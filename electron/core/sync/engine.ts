@@ -1212,11 +1212,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stats.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
       if (lstatSync(localPath).isSymbolicLink())
         throw ipcFailure("invalid-input", `${localPath} is a symbolic link; pair the folder it points to.`);
-      try {
-        splitRemotePath(input.remotePath);
-      } catch (error) {
-        throw ipcFailure("invalid-input", errorText(error));
-      }
+      splitRemotePath(input.remotePath);
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;
         if (other === localPath) throw ipcFailure("conflict", `${localPath} is already synced.`);
@@ -1239,9 +1235,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         remoteRootId: null,
         createdAt: now(),
       };
-      record.remoteRootId = await ensureRemotePath(provider, record.remotePath, (fn) =>
-        callCloud(input.accountId, policy, fn),
+      const grown: string[] = [];
+      record.remoteRootId = await ensureRemotePath(
+        provider,
+        record.remotePath,
+        (fn) => callCloud(input.accountId, policy, fn),
+        (parentId) => grown.push(parentId),
       );
+      if (grown.length > 0) deps.remoteChanged?.(input.accountId, grown);
       journal.putPair(record);
       const rt = newRuntime(record);
       runtimes.set(record.id, rt);

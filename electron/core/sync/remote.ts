@@ -132,6 +132,7 @@ export async function ensureRemotePath(
   provider: CloudProvider,
   path: string,
   call: <T>(fn: () => Promise<T>) => Promise<T>,
+  onCreated?: (parentId: string) => void,
 ): Promise<string> {
   let parentId = provider.rootId;
   for (const segment of splitRemotePath(path)) {
@@ -139,7 +140,12 @@ export async function ensureRemotePath(
     if (existing && existing.kind !== "folder") {
       throw new CloudError("conflict", `"${segment}" in ${path} is a file in the cloud, not a folder.`);
     }
-    parentId = existing ? existing.id : (await call(() => ensureFolder(provider, parentId, segment))).id;
+    if (existing) parentId = existing.id;
+    else {
+      const created = await call(() => ensureFolder(provider, parentId, segment));
+      onCreated?.(parentId);
+      parentId = created.id;
+    }
   }
   return parentId;
 }
