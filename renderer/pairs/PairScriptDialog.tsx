@@ -8,7 +8,7 @@ import { Dialog } from "../components/Dialog.tsx";
 import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { EXAMPLE_SCRIPT } from "../scripts/RunScriptDialog.tsx";
-import { AccessTokenNeeded, ScriptEditor } from "../scripts/ScriptEditor.tsx";
+import { AccessTokenNeeded, ScriptAccountStatus, ScriptEditor } from "../scripts/ScriptEditor.tsx";
 import { call, describeError } from "../bridge/client.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
@@ -77,18 +77,7 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
       onClose={onClose}
       wide
       footer={
-        <DialogActions
-          status={
-            ready ? (
-              <>
-                On <strong>{account.name}</strong>
-              </>
-            ) : (
-              "Needs an access token"
-            )
-          }
-          onCancel={onClose}
-        >
+        <DialogActions status={<ScriptAccountStatus account={account} />} onCancel={onClose}>
           {rule && (
             <button
               type="button"

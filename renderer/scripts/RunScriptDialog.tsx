@@ -11,7 +11,7 @@ import { Icon } from "../components/Icon.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { useUi, type ScriptTarget } from "../stores/ui.ts";
-import { AccessTokenNeeded, ScriptEditor } from "./ScriptEditor.tsx";
+import { AccessTokenNeeded, ScriptAccountStatus, ScriptEditor } from "./ScriptEditor.tsx";
 
 export const EXAMPLE_SCRIPT = `// Each console line shows in the task panel as it runs.
 console.log("Hello from docsync")
@@ -76,18 +76,7 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
       onClose={onClose}
       wide
       footer={
-        <DialogActions
-          status={
-            ready ? (
-              <>
-                On <strong>{account.name}</strong>
-              </>
-            ) : (
-              "Needs an access token"
-            )
-          }
-          onCancel={onClose}
-        >
+        <DialogActions status={<ScriptAccountStatus account={account} />} onCancel={onClose}>
           <button
             type="submit"
             form="run-script-form"

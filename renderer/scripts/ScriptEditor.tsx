@@ -56,3 +56,14 @@ export function AccessTokenNeeded({ account, onLeave }: { account: AccountView; 
     </div>
   );
 }
+
+/** A script dialog's footer note: the account the script runs on, or what it still needs. */
+export function ScriptAccountStatus({ account }: { account: AccountView }) {
+  return account.hasAccessToken ? (
+    <>
+      On <strong>{account.name}</strong>
+    </>
+  ) : (
+    "Needs an access token"
+  );
+}
