@@ -13,6 +13,10 @@ export interface ScenarioCloud<P extends CloudProvider & { close(): void }> {
   accountId: string;
   /** Endpoints that each carry one upload of content; a scenario's `uploads()` counts their requests. */
   uploadEndpoints: readonly string[];
+  /** The endpoint that renames one cloud item in place. */
+  renameEndpoint: string;
+  /** The endpoint that starts one batch move (any number of items in one request). */
+  moveEndpoint: string;
   /** The local cloud settings this service needs, on top of the test's own. */
   sandboxOptions?(options: SandboxOptions): SandboxOptions;
   connect(sandbox: Sandbox): P | Promise<P>;
@@ -33,6 +37,8 @@ export function kdocsCloud(options: KdocsCloudOptions = {}): ScenarioCloud<Kdocs
   return {
     accountId: "sandbox",
     uploadEndpoints: ["POST /api/v1/openapi/appspace/files/upload"],
+    renameEndpoint: "PUT /api/v1/openapi/appspace/files/:file_token/name",
+    moveEndpoint: "POST /api/v1/openapi/appspace/tasks/files/move",
     connect: (sandbox) =>
       createKdocsProvider({
         baseUrl: sandbox.url,
@@ -46,14 +52,15 @@ export function kdocsCloud(options: KdocsCloudOptions = {}): ScenarioCloud<Kdocs
 }
 
 const KOODRIVE_API = "/koodrive/ose/v1";
-export const kooDriveJobEndpoint = `POST ${KOODRIVE_API}/jobs`;
-export const kooDriveRenameEndpoint = `POST ${KOODRIVE_API}/files/rename/:fileId`;
 
 export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
   return {
     accountId: "koodrive",
     // A new file's upload and a new version's upload: each is one upload of content.
     uploadEndpoints: [`POST ${KOODRIVE_API}/files/create`, `POST ${KOODRIVE_API}/revision/createRevision`],
+    renameEndpoint: `POST ${KOODRIVE_API}/files/rename/:fileId`,
+    // Moves (like deletes) are jobs on KooDrive.
+    moveEndpoint: `POST ${KOODRIVE_API}/jobs`,
     // The service's own pace (20 items a second) would make every scenario slow.
     sandboxOptions: (options) => ({ ...options, koodrive: { itemsPerSecond: 200, ...options.koodrive } }),
     connect: async (sandbox) =>
@@ -66,3 +73,14 @@ export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
       }),
   };
 }
+
+/**
+ * The clouds every shared scenario runs on, for `describe.each`: each test names the case, the suite
+ * names the cloud.
+ */
+export const everyCloud: ReadonlyArray<
+  readonly [name: string, cloud: () => ScenarioCloud<CloudProvider & { close(): void }>]
+> = [
+  ["KDocs", () => kdocsCloud()],
+  ["KooDrive", () => kooDriveCloud()],
+];

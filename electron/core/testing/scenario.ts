@@ -17,9 +17,11 @@ export interface OstStats {
   uploads: Record<string, { slices: Record<string, number> }>;
 }
 
-type ClosableProvider = CloudProvider & { close(): void };
+export type ClosableProvider = CloudProvider & { close(): void };
 
 export interface Scenario<P extends ClosableProvider = KdocsProvider> {
+  /** The cloud service the scenario runs on, with the endpoints its expectations count. */
+  cloud: ScenarioCloud<P>;
   sandbox: Sandbox;
   provider: P;
   dir: string;
@@ -77,6 +79,7 @@ export async function startScenario(
     });
   const calls = (endpoint: string): number => sandbox.stats()[endpoint] ?? 0;
   const scenario: Scenario<ClosableProvider> = {
+    cloud,
     sandbox,
     provider,
     dir: dir.path,

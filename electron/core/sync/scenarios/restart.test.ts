@@ -2,30 +2,28 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../testing/harness.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { everyCloud } from "../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
 
-let s: Scenario | undefined;
+let s: Scenario<ClosableProvider> | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
 
-test("a restart on an unchanged folder uploads nothing", async () => {
-  s = await startScenario();
-  for (let i = 0; i < 30; i++) s.write(`d${i % 3}/f${i}.txt`, `file ${i}`);
-  const p = await s.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: s.local,
-    remotePath: "/r",
-    deletePolicy: "keep",
+describe.each(everyCloud)("%s", (_name, makeCloud) => {
+  test("a restart on an unchanged folder uploads nothing", async () => {
+    const sc = (s = await startScenario({ cloud: makeCloud() }));
+    for (let i = 0; i < 30; i++) sc.write(`d${i % 3}/f${i}.txt`, `file ${i}`);
+    const p = await sc.addPair("/r");
+    expect(await sc.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 30 });
+    const t = await sc.restart();
+    sc.sandbox.resetStats();
+    expect(await t.engine.syncOnce()).toMatchObject({ uploaded: 0, unchanged: 30, failed: 0 });
+    expect(sc.uploads()).toBe(0);
   });
-  expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 30 });
-  const t = await s.restart();
-  s.sandbox.resetStats();
-  expect(await t.engine.syncOnce()).toMatchObject({ uploaded: 0, unchanged: 30, failed: 0 });
-  expect(s.uploads()).toBe(0);
 });
 
 test("kill -9 in the middle of a 500-file sync, then a restart: every file arrives exactly once", async () => {

@@ -2,10 +2,11 @@
 import { chmodSync, mkdirSync, openSync, closeSync, appendFileSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import type { CloudProvider } from "../../cloud/provider.ts";
 import { waitFor } from "../../testing/harness.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { everyCloud } from "../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
 
 let s: Scenario | undefined;
 afterEach(async () => {
@@ -16,23 +17,28 @@ afterEach(async () => {
 const addPair = (sc: Scenario, remotePath = "/t") =>
   sc.t.engine.addPair({ accountId: "sandbox", localPath: sc.local, remotePath, deletePolicy: "keep" });
 
-test("with 10% server errors and 2% dropped connections every file arrives exactly once", async () => {
-  s = await startScenario();
-  const sc = s;
-  for (let i = 0; i < 80; i++) sc.write(`f${i % 4}/file${i}.txt`, `payload ${i} `.repeat(i + 1));
-  const p = await addPair(sc);
-  sc.sandbox.setFaults({ errorRate: 0.1, dropRate: 0.02 });
-  const first = await sc.t.engine.syncOnce(p.id);
-  expect(first.failures).toEqual([]);
-  const tree = await (async () => {
-    sc.sandbox.setFaults(null);
-    return sc.remote("/t");
-  })();
-  const files = filesOf(tree);
-  expect(files).toHaveLength(80);
-  for (let i = 0; i < 80; i++)
-    expect(tree.get(`f${i % 4}/file${i}.txt`)?.size).toBe(`payload ${i} `.repeat(i + 1).length);
-  expect(await sc.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 0, unchanged: 80 });
+describe.each(everyCloud)("%s", (_name, makeCloud) => {
+  let sc: Scenario<ClosableProvider> | undefined;
+  afterEach(async () => {
+    await sc?.close();
+    sc = undefined;
+  });
+
+  test("with 10% server errors and 2% dropped connections every file arrives exactly once", async () => {
+    const faulty = (sc = await startScenario({ cloud: makeCloud() }));
+    for (let i = 0; i < 80; i++) faulty.write(`f${i % 4}/file${i}.txt`, `payload ${i} `.repeat(i + 1));
+    const p = await faulty.addPair("/t");
+    faulty.sandbox.setFaults({ errorRate: 0.1, dropRate: 0.02 });
+    const first = await faulty.t.engine.syncOnce(p.id).finally(() => faulty.sandbox.setFaults(null));
+    expect(first.failures).toEqual([]);
+    // The faults did hit: more upload requests than files.
+    expect(faulty.uploads()).toBeGreaterThan(80);
+    const tree = await faulty.remote("/t");
+    expect(filesOf(tree)).toHaveLength(80);
+    for (let i = 0; i < 80; i++)
+      expect(tree.get(`f${i % 4}/file${i}.txt`)?.size).toBe(`payload ${i} `.repeat(i + 1).length);
+    expect(await faulty.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 0, unchanged: 80 });
+  });
 });
 
 test("a used-up daily quota makes the work wait for the reset; nothing fails", async () => {
