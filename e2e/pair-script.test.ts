@@ -56,6 +56,8 @@ appTest(
     const bar = tasks.getByRole("progressbar", { name: title });
     expect(await bar.getAttribute("aria-valuetext")).toContain("Finished");
     const task = tasks.locator(".task", { has: page.getByRole("progressbar", { name: title }) });
+    // The run names the upload that started it.
+    await task.getByText(/^After: Sync /).waitFor();
     await task.getByRole("button", { name: /^Show log/ }).click();
     const log = tasks.getByRole("log", { name: `Log of ${title}` });
     expect(await log.locator(".log-line .log-text").allTextContents()).toContain(

@@ -57,6 +57,8 @@ export const TaskView = z.object({
   state: TaskState,
   accountId: z.string().optional(),
   pairId: z.string().optional(),
+  /** The task this one follows from: a pair's script run points at the upload that started it. */
+  linkedTaskId: z.string().optional(),
   /** A step of a multi-phase task, e.g. "staging" then "importing". */
   phase: z.string().optional(),
   progress: z

@@ -83,6 +83,7 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
   const hasLog =
     task.kind === "script" && (lineCount > 0 || (task.state !== "failed" && task.state !== "cancelled"));
   const toast = useUi((s) => s.toast);
+  const linkedTitle = useTasks((s) => (task.linkedTaskId ? s.byId.get(task.linkedTaskId)?.title : undefined));
   const text = describeTask(task);
   const final = task.state !== "queued" && task.state !== "running";
   return (
@@ -115,6 +116,7 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
           </button>
         )}
       </div>
+      {linkedTitle && <div className="task-link">After: {linkedTitle}</div>}
       <div
         className={percent === undefined && !final ? "bar is-indeterminate" : "bar"}
         role="progressbar"

@@ -87,6 +87,7 @@ test("each uploaded document of the rule's extensions runs the script once, as a
     ].sort(),
   );
   expect(runs.map((r) => r.taskId).sort()).toEqual(tasks.map((t) => t.id).sort());
+  expect(tasks.map((t) => t.linkedTaskId)).toEqual([syncTask.id, syncTask.id]);
 
   // A restart runs nothing again; a new version of a sheet runs the script on it once more.
   await restart(sc);

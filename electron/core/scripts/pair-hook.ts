@@ -54,6 +54,7 @@ export function createPairScriptHook(deps: PairScriptHookDeps): (upload: Uploade
         script: rule.script,
         ...(rule.name ? { name: rule.name } : {}),
         pairId: upload.pairId,
+        ...(upload.uploadTaskId ? { linkedTaskId: upload.uploadTaskId } : {}),
       });
       journal.setScriptRunTask(run, taskId);
     } catch (error) {

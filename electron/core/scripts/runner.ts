@@ -46,6 +46,8 @@ export interface ScriptRunInput {
   name?: string;
   /** The sync pair whose upload asked for this run. */
   pairId?: string;
+  /** The upload task that asked for this run. */
+  linkedTaskId?: string;
 }
 
 export interface ScriptRunnerDeps {
@@ -242,6 +244,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
         title: input.name ? `Script "${input.name}" on ${document}` : `Script on ${document}`,
         accountId: input.accountId,
         ...(input.pairId ? { pairId: input.pairId } : {}),
+        ...(input.linkedTaskId ? { linkedTaskId: input.linkedTaskId } : {}),
         // Cancelling stops following the script: the API has no call that stops it on the server.
         cancellable: true,
         resume,

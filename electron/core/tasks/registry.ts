@@ -172,6 +172,7 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
         updatedAt: time,
         ...(task.accountId !== undefined ? { accountId: task.accountId } : {}),
         ...(task.pairId !== undefined ? { pairId: task.pairId } : {}),
+        ...(task.linkedTaskId !== undefined ? { linkedTaskId: task.linkedTaskId } : {}),
       };
       const entry = add(view, task.resume);
       touch(entry, true);

@@ -8,6 +8,8 @@ export interface NewTask {
   title: string;
   accountId?: string;
   pairId?: string;
+  /** The task this one follows from (TaskView.linkedTaskId). */
+  linkedTaskId?: string;
   cancellable: boolean;
   /** Opaque data the owner needs to resume the task after a restart (persisted as JSON). */
   resume?: unknown;
