@@ -1,0 +1,57 @@
+/** What the UI sees of a pair: its state, the text that explains it, and the files in trouble. */
+import type { PairView } from "../../../shared/model.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { PairRuntime } from "./pair-runtime.ts";
+
+export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
+  const { record } = rt;
+  const resetsAt = ctx.quota.blockedUntil(record.accountId);
+  const failures = ctx.journal.failures(record.id);
+  const issues = [
+    ...failures.map((f) => ({
+      path: f.path,
+      reason: f.reason,
+      ...(f.nextRetryAt ? { nextRetryAt: f.nextRetryAt } : {}),
+    })),
+    ...rt.scanIssues.filter((i) => !failures.some((f) => f.path === i.path)),
+  ];
+  let state: PairView["state"];
+  let message: string;
+  if (record.paused) [state, message] = ["paused", "paused"];
+  else if (resetsAt !== undefined) {
+    state = "waiting-quota";
+    message = `waiting for the daily quota to reset at ${new Date(resetsAt).toISOString()}`;
+  } else if (rt.heldDeletes > 0) {
+    state = "needs-confirmation";
+    message = `${rt.heldDeletes} deletions wait for confirmation`;
+  } else if (rt.error) [state, message] = ["error", rt.error];
+  else if (rt.phase === "scanning") [state, message] = ["scanning", "scanning"];
+  else if (rt.phase === "syncing") [state, message] = ["syncing", `syncing ${rt.pendingFiles} files`];
+  else if (rt.degraded) [state, message] = ["degraded", `degraded: ${rt.degraded}; rescanning periodically`];
+  else [state, message] = ["idle", issues.length > 0 ? `in sync except ${issues.length} files` : "in sync"];
+  return {
+    id: record.id,
+    accountId: record.accountId,
+    localPath: record.localPath,
+    remotePath: record.remotePath,
+    deletePolicy: record.deletePolicy,
+    state,
+    message,
+    pendingFiles: rt.pendingFiles,
+    ...(resetsAt !== undefined ? { quotaResetsAt: resetsAt } : {}),
+    pendingDeletes: rt.heldDeletes,
+    issues,
+    ...(record.scriptRule
+      ? {
+          script: {
+            extensions: [...record.scriptRule.extensions],
+            ...(record.scriptRule.name ? { name: record.scriptRule.name } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+export function pairViews(ctx: EngineContext): PairView[] {
+  return [...ctx.runtimes.values()].map((rt) => viewOf(ctx, rt));
+}

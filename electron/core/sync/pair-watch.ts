@@ -1,0 +1,90 @@
+/**
+ * A pair's folder watcher: its hints become passes over the changed paths; when it fails (or
+ * cannot start) the pair is degraded and found by rescanning more often instead.
+ */
+import { sep } from "node:path";
+import type { EngineContext } from "./engine-context.ts";
+import { ignoreFileName } from "./ignore-rules.ts";
+import type { PairRuntime } from "./pair-runtime.ts";
+import { toRelative } from "./scan.ts";
+import type { WatchHandle } from "./types.ts";
+
+function hint(ctx: EngineContext, rt: PairRuntime, absolute: string): void {
+  const relative = toRelative(absolute.slice(rt.record.localPath.length + 1));
+  if (absolute !== rt.record.localPath && !absolute.startsWith(rt.record.localPath + sep)) return;
+  if (rt.hints.size === 0) rt.firstHintAt = Date.now();
+  rt.hints.add(absolute === rt.record.localPath ? "" : relative);
+  if (rt.hintTimer) clearTimeout(rt.hintTimer);
+  // Quiet for `debounceMs` (an editor's temp-file-then-rename is one change), but never wait long.
+  const { debounceMs } = ctx;
+  const wait = Math.max(0, Math.min(debounceMs, rt.firstHintAt + debounceMs * 4 - Date.now()));
+  rt.hintTimer = setTimeout(() => {
+    rt.hintTimer = undefined;
+    const paths = [...rt.hints];
+    rt.hints.clear();
+    const full = paths.includes("") || paths.includes(ignoreFileName);
+    ctx.requestPass(rt, full ? "full" : paths).catch(() => {});
+  }, wait);
+}
+
+/** Starts the pair's watcher; resolves once it reports changes (or has failed: the pair rescans). */
+async function startWatching(ctx: EngineContext, rt: PairRuntime): Promise<void> {
+  if (rt.watcher || rt.record.paused) return;
+  let watcher: WatchHandle | undefined;
+  try {
+    watcher = ctx.watch(rt.record.localPath, {
+      hint: (path) => hint(ctx, rt, path),
+      failed: (error) => degrade(ctx, rt, error),
+    });
+    rt.watcher = watcher;
+  } catch (error) {
+    degrade(ctx, rt, error as Error);
+  }
+  scheduleRescan(ctx, rt);
+  await watcher?.ready?.catch((error: unknown) => {
+    if (rt.watcher === watcher) degrade(ctx, rt, error instanceof Error ? error : new Error(String(error)));
+  });
+}
+
+/** Watching first, then the full pass: whatever changes in between is seen by one or the other. */
+export async function watchAndSync(ctx: EngineContext, rt: PairRuntime): Promise<void> {
+  await startWatching(ctx, rt);
+  if (ctx.isStarted() && !rt.record.paused && !rt.removed) ctx.requestPass(rt, "full").catch(() => {});
+}
+
+function degrade(ctx: EngineContext, rt: PairRuntime, error: Error): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  rt.degraded =
+    code === "ENOSPC"
+      ? "the system's limit of watched folders (inotify) is reached"
+      : code === "EMFILE"
+        ? "too many open files to watch the folder"
+        : `the folder watcher failed (${error.message})`;
+  ctx.log(
+    "warn",
+    `${rt.record.localPath}: ${rt.degraded}; changes are found by rescanning instead.`,
+    rt.record,
+  );
+  const watcher = rt.watcher;
+  rt.watcher = undefined;
+  void watcher?.close().catch(() => {});
+  scheduleRescan(ctx, rt);
+  ctx.notify();
+}
+
+function scheduleRescan(ctx: EngineContext, rt: PairRuntime): void {
+  if (rt.rescanTimer) clearInterval(rt.rescanTimer);
+  const every = rt.degraded ? Math.min(ctx.rescanIntervalMs, 30_000) : ctx.rescanIntervalMs;
+  rt.rescanTimer = setInterval(() => ctx.requestPass(rt, "full").catch(() => {}), every);
+  rt.rescanTimer.unref();
+}
+
+export async function stopWatching(rt: PairRuntime): Promise<void> {
+  if (rt.rescanTimer) clearInterval(rt.rescanTimer);
+  if (rt.hintTimer) clearTimeout(rt.hintTimer);
+  rt.rescanTimer = rt.hintTimer = undefined;
+  rt.hints.clear();
+  const watcher = rt.watcher;
+  rt.watcher = undefined;
+  await watcher?.close().catch(() => {});
+}
