@@ -81,6 +81,18 @@ export function createMemoryCloud(
       .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "folder" ? -1 : 1));
   const nameTaken = (parentId: string, name: string, except?: string): boolean =>
     children(parentId).some((e) => e.name === name && e.id !== except);
+  /** One item of a batch move, with the per-item codes the real service answers. */
+  const moveOne = (job: MoveJob, id: string): void => {
+    const entry = entries.get(id);
+    if (!entry) job.results.push({ id, code: 40004, message: "not found" });
+    else if (nameTaken(job.target, entry.name, id))
+      job.results.push({ id, code: 40009, message: "name taken" });
+    else {
+      entry.parentId = job.target;
+      job.results.push({ id, code: 0, message: "" });
+    }
+    job.done += 1;
+  };
   const view = (e: StoredEntry): RemoteEntry => {
     const { content: _content, ...rest } = e;
     return { ...rest };
@@ -211,23 +223,12 @@ export function createMemoryCloud(
       if (known.some((e) => isInside(target.id, e.id)))
         throw new CloudError("conflict", "Into itself.", { code: 40009 });
       const job: MoveJob = { ids, target: target.id, startedAt: Date.now(), results: [], done: 0 };
-      const apply = (id: string): void => {
-        const entry = entries.get(id);
-        if (!entry) job.results.push({ id, code: 40004, message: "not found" });
-        else if (nameTaken(job.target, entry.name, id))
-          job.results.push({ id, code: 40009, message: "name taken" });
-        else {
-          entry.parentId = job.target;
-          job.results.push({ id, code: 0, message: "" });
-        }
-        job.done += 1;
-      };
       if (
         ids.length <= directMoveLimit &&
         known.length === ids.length &&
         known.every((e) => !nameTaken(target.id, e.name, e.id))
       ) {
-        ids.forEach(apply);
+        for (const item of ids) moveOne(job, item);
         return { done: true };
       }
       const id = randomUUID();
@@ -239,18 +240,7 @@ export function createMemoryCloud(
       const job = moves.get(task.id);
       if (!job) throw new CloudError("not-found", `No task ${task.id}.`, { code: 40004 });
       const due = Math.min(job.ids.length, Math.floor(((Date.now() - job.startedAt) / 1000) * rate));
-      while (job.done < due) {
-        const id = job.ids[job.done]!;
-        const entry = entries.get(id);
-        if (!entry) job.results.push({ id, code: 40004, message: "not found" });
-        else if (nameTaken(job.target, entry.name, id))
-          job.results.push({ id, code: 40009, message: "name taken" });
-        else {
-          entry.parentId = job.target;
-          job.results.push({ id, code: 0, message: "" });
-        }
-        job.done += 1;
-      }
+      while (job.done < due) moveOne(job, job.ids[job.done]!);
       const failed = job.results.filter((r) => r.code !== 0);
       const finished = job.done === job.ids.length;
       return {
