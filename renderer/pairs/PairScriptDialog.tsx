@@ -8,7 +8,12 @@ import { Dialog } from "../components/Dialog.tsx";
 import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { EXAMPLE_SCRIPT } from "../scripts/RunScriptDialog.tsx";
-import { AccessTokenNeeded, ScriptAccountStatus, ScriptEditor } from "../scripts/ScriptEditor.tsx";
+import {
+  AccessTokenNeeded,
+  ScriptAccountStatus,
+  ScriptEditor,
+  ScriptNameField,
+} from "../scripts/ScriptEditor.tsx";
 import { call, describeError } from "../bridge/client.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
@@ -115,15 +120,7 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
           data-autofocus={ready ? true : undefined}
           hint="Separated by commas, such as “xlsx, csv”."
         />
-        <Field
-          label="Name (optional)"
-          value={name}
-          onValue={setName}
-          placeholder="fill-report"
-          maxLength={100}
-          spellCheck={false}
-          hint="Shown in each run's task and in the log's line references (name.ks:3:1)."
-        />
+        <ScriptNameField value={name} onValue={setName} where="each run's task" />
         <ScriptEditor value={script} onValue={setScript} />
         {loading && <p className="hint">Loading the saved script…</p>}
         <FormError error={error ?? removal.error ?? loadError ?? null} />

@@ -6,12 +6,12 @@ import { useState } from "react";
 import type { AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
-import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
+import { DialogActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { useUi, type ScriptTarget } from "../stores/ui.ts";
-import { AccessTokenNeeded, ScriptAccountStatus, ScriptEditor } from "./ScriptEditor.tsx";
+import { AccessTokenNeeded, ScriptAccountStatus, ScriptEditor, ScriptNameField } from "./ScriptEditor.tsx";
 
 export const EXAMPLE_SCRIPT = `// Each console line shows in the task panel as it runs.
 console.log("Hello from docsync")
@@ -95,15 +95,7 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
         </p>
         {!ready && <AccessTokenNeeded account={account} onLeave={onClose} />}
         <ScriptEditor value={script} onValue={setScript} autoFocus={ready} />
-        <Field
-          label="Name (optional)"
-          value={name}
-          onValue={setName}
-          placeholder="fill-report"
-          maxLength={100}
-          spellCheck={false}
-          hint="Shown in the task and in the log's line references (name.ks:3:1)."
-        />
+        <ScriptNameField value={name} onValue={setName} where="the task" />
         <FormError error={error} />
       </form>
     </Dialog>

@@ -1,5 +1,6 @@
 /** The pieces every script form shares: the editor, and the note for an account without an access token. */
 import type { AccountView } from "../../shared/model.ts";
+import { Field } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { useUi } from "../stores/ui.ts";
 
@@ -65,5 +66,20 @@ export function ScriptAccountStatus({ account }: { account: AccountView }) {
     </>
   ) : (
     "Needs an access token"
+  );
+}
+
+/** The optional script name; the server shows it in the log's line references. */
+export function ScriptNameField(props: { value: string; onValue(name: string): void; where: string }) {
+  return (
+    <Field
+      label="Name (optional)"
+      value={props.value}
+      onValue={props.onValue}
+      placeholder="fill-report"
+      maxLength={100}
+      spellCheck={false}
+      hint={`Shown in ${props.where} and in the log's line references (name.ks:3:1).`}
+    />
   );
 }

@@ -58,12 +58,7 @@ async function settledScripts(sc: Scenario, count: number): Promise<TaskView[]> 
 
 test("each uploaded document of the rule's extensions runs the script once, as a task of the pair", async () => {
   const sc = await start();
-  const pair = await sc.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: sc.local,
-    remotePath: "/sheets",
-    deletePolicy: "keep",
-  });
+  const pair = await sc.addPair("/sheets");
   const view = await sc.t.engine.setPairScript(pair.id, fill);
   expect(view.script).toEqual({ extensions: ["xlsx", "csv"], name: "fill" });
   sc.write("q1.xlsx", "sheet one");
@@ -112,12 +107,7 @@ test("each uploaded document of the rule's extensions runs the script once, as a
 
 test("a crash before or after the hook ran: the next start runs each upload's script exactly once", async () => {
   const sc = await start();
-  const pair = await sc.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: sc.local,
-    remotePath: "/crash",
-    deletePolicy: "keep",
-  });
+  const pair = await sc.addPair("/crash");
   await sc.t.engine.setPairScript(pair.id, fill);
   sc.write("before.xlsx", "the process goes down before the hook got anywhere");
   sc.write("after.xlsx", "the process goes down after the hook started the script");
@@ -155,12 +145,7 @@ test("a run that cannot start is told in the activity log; the upload and the ot
       },
     }),
   });
-  const pair = await sc.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: sc.local,
-    remotePath: "/no-token",
-    deletePolicy: "keep",
-  });
+  const pair = await sc.addPair("/no-token");
   await sc.t.engine.setPairScript(pair.id, fill);
   sc.write("q1.xlsx", "sheet");
   sc.write("q2.csv", "a,b");
@@ -177,12 +162,7 @@ test("a run that cannot start is told in the activity log; the upload and the ot
 
 test("a script rule is checked when it is set", async () => {
   const sc = await start();
-  const pair = await sc.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: sc.local,
-    remotePath: "/rules",
-    deletePolicy: "keep",
-  });
+  const pair = await sc.addPair("/rules");
   await expect(sc.t.engine.setPairScript(pair.id, { extensions: [], script: "x" })).rejects.toThrow(
     /at least one file extension/,
   );

@@ -11,6 +11,13 @@ let local: string;
 let cloud: MemoryCloud;
 let t: TestEngine;
 
+const addPair = ({
+  localPath = local,
+  remotePath = "/p",
+  deletePolicy = "keep",
+}: { localPath?: string; remotePath?: string; deletePolicy?: "keep" | "mirror" } = {}) =>
+  t.engine.addPair({ accountId: "acc", localPath, remotePath, deletePolicy });
+
 const write = (path: string, content: string): void => {
   mkdirSync(join(local, path, ".."), { recursive: true });
   writeFileSync(join(local, path), content);
@@ -32,12 +39,7 @@ describe("sync engine on the in-memory cloud", () => {
   test("uploads new files into nested folders, then nothing on a second pass", async () => {
     write("a.txt", "a");
     write("docs/deep/b.txt", "bb");
-    const pair = await t.engine.addPair({
-      accountId: "acc",
-      localPath: local,
-      remotePath: "/Backup/pc",
-      deletePolicy: "keep",
-    });
+    const pair = await addPair({ remotePath: "/Backup/pc" });
     const first = await t.engine.syncOnce(pair.id);
     expect(first).toMatchObject({ uploaded: 2, failed: 0 });
     expect(cloud.content(cloud.at("/Backup/pc/docs/deep/b.txt")!.id)?.toString()).toBe("bb");
@@ -48,12 +50,7 @@ describe("sync engine on the in-memory cloud", () => {
   test("a rename and a move become server operations that keep the file's id", async () => {
     write("a.txt", "a");
     write("x/b.txt", "b");
-    const pair = await t.engine.addPair({
-      accountId: "acc",
-      localPath: local,
-      remotePath: "/p",
-      deletePolicy: "keep",
-    });
+    const pair = await addPair();
     await t.engine.syncOnce(pair.id);
     const aId = cloud.at("/p/a.txt")!.id;
     const bId = cloud.at("/p/x/b.txt")!.id;
@@ -72,12 +69,7 @@ describe("sync engine on the in-memory cloud", () => {
     write("from/one/a.txt", "a");
     write("from/one/b.txt", "b");
     mkdirSync(join(local, "to"));
-    const pair = await t.engine.addPair({
-      accountId: "acc",
-      localPath: local,
-      remotePath: "/p",
-      deletePolicy: "keep",
-    });
+    const pair = await addPair();
     await t.engine.syncOnce(pair.id);
     const folderId = cloud.at("/p/from/one")!.id;
     renameSync(join(local, "from/one"), join(local, "to/one"));
@@ -91,12 +83,7 @@ describe("sync engine on the in-memory cloud", () => {
 
   test("mirror deletes, and the guard holds back a mass delete until confirmed", async () => {
     for (let i = 0; i < 20; i++) write(`f${i}.txt`, `content ${i}`);
-    const pair = await t.engine.addPair({
-      accountId: "acc",
-      localPath: local,
-      remotePath: "/p",
-      deletePolicy: "mirror",
-    });
+    const pair = await addPair({ deletePolicy: "mirror" });
     await t.engine.syncOnce(pair.id);
     rmSync(join(local, "f0.txt"));
     expect(await t.engine.syncOnce(pair.id)).toMatchObject({ deleted: 1 });
@@ -112,9 +99,6 @@ describe("sync engine on the in-memory cloud", () => {
 });
 
 describe("the engine's contract with the core", () => {
-  const addPair = (localPath = local, remotePath = "/p") =>
-    t.engine.addPair({ accountId: "acc", localPath, remotePath, deletePolicy: "keep" });
-
   test("bad pairs are refused with the error codes the UI shows", async () => {
     const code = (promise: Promise<unknown>) =>
       promise.then(
@@ -122,13 +106,13 @@ describe("the engine's contract with the core", () => {
         (error: { ipc?: { code: string } }) => error.ipc?.code,
       );
     write("file.txt", "x");
-    expect(await code(addPair(join(local, "missing")))).toBe("invalid-input");
-    expect(await code(addPair(join(local, "file.txt")))).toBe("invalid-input");
-    expect(await code(addPair(local, "no/leading/slash"))).toBe("invalid-input");
+    expect(await code(addPair({ localPath: join(local, "missing") }))).toBe("invalid-input");
+    expect(await code(addPair({ localPath: join(local, "file.txt") }))).toBe("invalid-input");
+    expect(await code(addPair({ remotePath: "no/leading/slash" }))).toBe("invalid-input");
     await addPair();
     expect(await code(addPair())).toBe("conflict");
     mkdirSync(join(local, "inner"));
-    expect(await code(addPair(join(local, "inner")))).toBe("invalid-input");
+    expect(await code(addPair({ localPath: join(local, "inner") }))).toBe("invalid-input");
     expect(await code(t.engine.pause("no-such-pair"))).toBe("not-found");
   });
 

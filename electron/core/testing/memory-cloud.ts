@@ -81,6 +81,19 @@ export function createMemoryCloud(
       .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "folder" ? -1 : 1));
   const nameTaken = (parentId: string, name: string, except?: string): boolean =>
     children(parentId).some((e) => e.name === name && e.id !== except);
+  /** A new entry in a folder, refused like the service refuses a taken name. */
+  const place = (
+    parentId: string,
+    name: string,
+    fields: Pick<StoredEntry, "kind" | "size"> & Partial<Pick<StoredEntry, "md5" | "content">>,
+  ): StoredEntry => {
+    get(parentId);
+    if (nameTaken(parentId, name))
+      throw new CloudError("conflict", `The name "${name}" is taken.`, { code: 40009 });
+    const entry: StoredEntry = { id: randomUUID(), name, parentId, version: 1, mtime: Date.now(), ...fields };
+    entries.set(entry.id, entry);
+    return entry;
+  };
   /** One item of a batch move, with the per-item codes the real service answers. */
   const moveOne = (job: MoveJob, id: string): void => {
     const entry = entries.get(id);
@@ -132,20 +145,7 @@ export function createMemoryCloud(
     },
     async createFolder(parentId, name) {
       count("createFolder");
-      get(parentId);
-      if (nameTaken(parentId, name))
-        throw new CloudError("conflict", `The name "${name}" is taken.`, { code: 40009 });
-      const entry: StoredEntry = {
-        id: randomUUID(),
-        name,
-        kind: "folder",
-        parentId,
-        size: 0,
-        version: 1,
-        mtime: Date.now(),
-      };
-      entries.set(entry.id, entry);
-      return view(entry);
+      return view(place(parentId, name, { kind: "folder", size: 0 }));
     },
     async rename(id, newName) {
       count("rename");
@@ -192,22 +192,7 @@ export function createMemoryCloud(
       }
       const parentId = source.parentId ?? rootId;
       const name = source.name || basename(source.localPath);
-      get(parentId);
-      if (nameTaken(parentId, name))
-        throw new CloudError("conflict", `The name "${name}" is taken.`, { code: 40009 });
-      const entry: StoredEntry = {
-        id: randomUUID(),
-        name,
-        kind: "file",
-        parentId,
-        size: content.length,
-        md5,
-        version: 1,
-        mtime: Date.now(),
-        content,
-      };
-      entries.set(entry.id, entry);
-      return view(entry);
+      return view(place(parentId, name, { kind: "file", size: content.length, md5, content }));
     },
     async startMove(ids, targetParentId): Promise<MoveStart> {
       count("startMove");

@@ -115,16 +115,10 @@ describe.each(everyCloud)("%s", (_name, makeCloud) => {
 
   test("ignore rules: built-in junk and .docsyncignore are never uploaded", async () => {
     s.write(".docsyncignore", "build/\n*.log\n!keep.log\n");
-    s.write("build/out.js", "x");
-    s.write("app.log", "x");
+    const ignored =
+      "build/out.js app.log .DS_Store ~$report.docx .~lock.sheet.ods# scratch.tmp .notes.swp .git/config Thumbs.db";
+    for (const path of ignored.split(" ")) s.write(path, "x");
     s.write("keep.log", "kept");
-    s.write(".DS_Store", "x");
-    s.write("~$report.docx", "x");
-    s.write(".~lock.sheet.ods#", "x");
-    s.write("scratch.tmp", "x");
-    s.write(".notes.swp", "x");
-    s.write(".git/config", "x");
-    s.write("Thumbs.db", "x");
     s.write("report.docx", "real");
     const p = await s.addPair("/Sync/pc");
     await s.t.engine.syncOnce(p.id);

@@ -221,12 +221,7 @@ describe("watched folders", () => {
   test("a large file in a watched pair gets its own upload task with both phases, next to the sync task", async () => {
     s = await startScenario({ largeFiles: true, wrapProvider: slowImport(() => s!.sandbox) });
     const sc = s;
-    const pair = await sc.t.engine.addPair({
-      accountId: "sandbox",
-      localPath: sc.local,
-      remotePath: "/watched",
-      deletePolicy: "keep",
-    });
+    const pair = await sc.addPair("/watched");
     await sc.t.engine.start();
     sc.sandbox.setFaults({ latencyMs: 300, pathPrefix: slicePath });
     const views = record(sc);
@@ -263,12 +258,7 @@ describe("watched folders", () => {
     s = await startScenario({ largeFiles: true });
     const sc = s;
     await bigFile(sc, join(sc.local, "video.bin"));
-    const pair = await sc.t.engine.addPair({
-      accountId: "sandbox",
-      localPath: sc.local,
-      remotePath: "/paused",
-      deletePolicy: "keep",
-    });
+    const pair = await sc.addPair("/paused");
     sc.sandbox.setFaults({ latencyMs: 300, pathPrefix: slicePath });
     const pass = sc.t.engine.syncOnce(pair.id).catch(() => undefined);
     await waitFor(async () => {
@@ -289,12 +279,7 @@ describe("watched folders", () => {
     const sc = s;
     sparseBigFile(join(sc.local, "a-video.bin"));
     for (let i = 0; i < 3; i++) sc.write(`doc${i}.txt`, `document ${i}`);
-    const pair = await sc.t.engine.addPair({
-      accountId: "sandbox",
-      localPath: sc.local,
-      remotePath: "/no-ost",
-      deletePolicy: "keep",
-    });
+    const pair = await sc.addPair("/no-ost");
 
     const started = Date.now();
     const summary = await sc.t.engine.syncOnce(pair.id);

@@ -33,12 +33,7 @@ test("a batch move interrupted by a restart is polled again from its saved task,
   const sc = s;
   for (let i = 0; i < 20; i++) sc.write(`inbox/f${i}.txt`, `file ${i}`);
   mkdirSync(join(sc.local, "archive"));
-  const p = await sc.t.engine.addPair({
-    accountId: "sandbox",
-    localPath: sc.local,
-    remotePath: "/m",
-    deletePolicy: "keep",
-  });
+  const p = await sc.addPair("/m");
   await sc.t.engine.syncOnce(p.id);
   const before = await sc.remote("/m");
   const ids = Array.from({ length: 20 }, (_, i) => before.get(`inbox/f${i}.txt`)!.id);

@@ -14,9 +14,6 @@ afterEach(async () => {
   s = undefined;
 });
 
-const addPair = (sc: Scenario, remotePath = "/t") =>
-  sc.t.engine.addPair({ accountId: "sandbox", localPath: sc.local, remotePath, deletePolicy: "keep" });
-
 describe.each(everyCloud)("%s", (_name, makeCloud) => {
   let sc: Scenario<ClosableProvider> | undefined;
   afterEach(async () => {
@@ -52,7 +49,7 @@ test("a used-up daily quota makes the work wait for the reset; nothing fails", a
   });
   const sc = s;
   for (let i = 0; i < 8; i++) sc.write(`q${i}.txt`, `quota ${i}`);
-  const p = await addPair(sc, "/quota");
+  const p = await sc.addPair("/quota");
   const done = sc.t.engine.syncOnce(p.id);
   done.catch(() => {});
   const waiting = await waitFor(() => {
@@ -94,7 +91,7 @@ test("a file that changes while it uploads is uploaded again once it settles, ne
   });
   const sc = s;
   const file = sc.write("growing.log", "first line\n");
-  const p = await addPair(sc);
+  const p = await sc.addPair("/t");
   expect(await sc.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 1, failed: 0 });
   const entry = (await sc.remote("/t")).get("growing.log")!;
   expect(entry.size).toBe(readFileSync(file).length);
@@ -111,7 +108,7 @@ test("an unreadable file is reported and the rest syncs", async () => {
   // Root reads any file whatever its mode: a named pipe is the unreadable case that works for everyone.
   execFileSync("mkfifo", [join(sc.local, "pipe")]);
   const runsAsRoot = process.getuid?.() === 0;
-  const p = await addPair(sc);
+  const p = await sc.addPair("/t");
   const summary = await sc.t.engine.syncOnce(p.id);
   chmodSync(secret, 0o644);
   const files = filesOf(await sc.remote("/t"));
@@ -146,7 +143,7 @@ test("a failed watcher makes the pair degraded; rescans still catch every change
   });
   const sc = s;
   sc.write("before.txt", "before");
-  await addPair(sc);
+  await sc.addPair("/t");
   await sc.t.engine.start();
   const view = await waitFor(() => {
     const v = sc.t.engine.pairs()[0];
@@ -166,7 +163,7 @@ test("a failed watcher makes the pair degraded; rescans still catch every change
 test("a file created while watching is uploaded quickly", async () => {
   s = await startScenario();
   const sc = s;
-  await addPair(sc);
+  await sc.addPair("/t");
   await sc.t.engine.start();
   await waitFor(() => sc.t.engine.pairs()[0]?.state === "idle", "the start-up pass");
   const fd = openSync(join(sc.local, "quick.txt"), "w");
