@@ -5,7 +5,10 @@
 import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
 import { resolveHome } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 import { startWebShell } from "./web/server.ts";
+
+favourMemory();
 
 function fail(message: string): never {
   console.error(`docsync: ${message}`);

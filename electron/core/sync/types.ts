@@ -4,6 +4,7 @@ import type { CloudProvider } from "../cloud/provider.ts";
 import type { Journal, ScriptRule } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
+import type { IgnoreMatcher } from "./ignore-rules.ts";
 
 export interface WatchHandle {
   /** Resolves once changes are being reported (a watcher that crawls first is not live at once). */
@@ -18,8 +19,13 @@ export interface WatchEvents {
   failed(error: Error): void;
 }
 
+export interface WatchOptions {
+  /** The pair's ignore rules: what they ignore is not watched at all (a `.git` folder, say). */
+  ignored?: IgnoreMatcher;
+}
+
 /** Starts watching a folder tree. Injected so tests can make a watcher fail. */
-export type WatcherFactory = (root: string, events: WatchEvents) => WatchHandle;
+export type WatcherFactory = (root: string, events: WatchEvents, options?: WatchOptions) => WatchHandle;
 
 export type { ScriptRule } from "../journal/index.ts";
 
