@@ -27,11 +27,13 @@ import { createSafeStorageBox } from "./desktop/safe-storage-box.ts";
 import { summarizeSync } from "./desktop/sync-summary.ts";
 import { createSyncTray, type SyncTray } from "./desktop/tray.ts";
 import { APP_URL, isAppUrl } from "./desktop/trust.ts";
-import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from "./desktop/window-state.ts";
+import { openDesktopSettings } from "./desktop/settings-store.ts";
+import { openWindowState, placeOnScreen } from "./desktop/window-state.ts";
 import { ipcFailure } from "./core/ipc-error.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
 import { resolveHome } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "..", "renderer");
@@ -67,9 +69,9 @@ function showWindow(): void {
 }
 
 function createWindow(home: string): BrowserWindow {
-  const stateFile = windowStateFile(home);
+  const windowState = openWindowState(home);
   const saved = placeOnScreen(
-    loadWindowState(stateFile),
+    windowState.load(),
     screen.getAllDisplays().map((d) => d.workArea),
   );
   const win = new BrowserWindow({
@@ -97,7 +99,7 @@ function createWindow(home: string): BrowserWindow {
   const remember = () => {
     if (win.isDestroyed()) return;
     const bounds = win.getNormalBounds();
-    saveWindowState(stateFile, { ...bounds, maximized: win.isMaximized() });
+    windowState.save({ ...bounds, maximized: win.isMaximized() });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const rememberSoon = () => {
@@ -154,6 +156,7 @@ async function start(): Promise<void> {
     home,
     shell: "desktop",
     secrets: createSafeStorageBox(join(home, "secret.key")),
+    settings: openDesktopSettings(home),
     version: app.getVersion(),
   });
   const core = booted.core;
@@ -194,6 +197,7 @@ async function start(): Promise<void> {
   window = createWindow(home);
 }
 
+favourMemory();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
