@@ -36,7 +36,7 @@ import { resolveHome } from "./shell/home.ts";
 import { favourMemory } from "./shell/memory.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const rendererDir = join(here, "..", "renderer");
+const rendererDir = join(here, "renderer");
 const preloadPath = join(here, "preload.cjs");
 
 let window: BrowserWindow | undefined;

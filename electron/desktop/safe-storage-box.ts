@@ -1,18 +1,28 @@
-/** Secrets encrypted with the OS keychain (Electron safeStorage); older key-file blobs still open. */
+/**
+ * Secrets encrypted with the OS keychain (Electron safeStorage); older key-file blobs still open.
+ * Where safeStorage has no keychain behind it (Linux with no secret service, so its "basic_text"
+ * store with a fixed password), the key file readable only by the user protects more, and is used.
+ * safeStorage's synchronous calls are deprecated since Electron 45; the core's SecretBox is
+ * synchronous, so they stay until it is not.
+ */
 import { safeStorage } from "electron";
 import { createKeyFileSecretBox, type SecretBox } from "../core/secrets/secret-box.ts";
 
 const PREFIX = "ss1:";
 
+function keychainBacked(): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  if (process.platform !== "linux") return true;
+  const backend = safeStorage.getSelectedStorageBackend();
+  return backend !== "basic_text" && backend !== "unknown";
+}
+
 export function createSafeStorageBox(fallbackKeyFile: string): SecretBox {
   const keyFile = createKeyFileSecretBox(fallbackKeyFile);
-  // Without a keychain (e.g. Linux with no secret service) the key file is as good as it gets.
-  if (!safeStorage.isEncryptionAvailable()) return keyFile;
-  return {
-    encrypt: (plain) => PREFIX + safeStorage.encryptString(plain).toString("base64"),
-    decrypt(blob) {
-      if (!blob.startsWith(PREFIX)) return keyFile.decrypt(blob);
-      return safeStorage.decryptString(Buffer.from(blob.slice(PREFIX.length), "base64"));
-    },
-  };
+  const decrypt = (blob: string): string =>
+    blob.startsWith(PREFIX)
+      ? safeStorage.decryptString(Buffer.from(blob.slice(PREFIX.length), "base64"))
+      : keyFile.decrypt(blob);
+  if (!keychainBacked()) return { encrypt: keyFile.encrypt, decrypt };
+  return { encrypt: (plain) => PREFIX + safeStorage.encryptString(plain).toString("base64"), decrypt };
 }
