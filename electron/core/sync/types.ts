@@ -20,7 +20,7 @@ export interface WatchEvents {
 }
 
 export interface WatchOptions {
-  /** The pair's ignore rules: what they ignore is not watched at all (a `.git` folder, say). */
+  /** The pair's ignore rules: the folders they ignore are not watched at all (a `.git` folder, say). */
   ignored?: IgnoreMatcher;
 }
 

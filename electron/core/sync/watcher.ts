@@ -70,18 +70,22 @@ export class PacedFSWatcher extends FSWatcher {
   }
 }
 
-/** chokidar's `ignored` from the pair's rules: paths are absolute, the rules take them relative. */
-function ignoredBelow(root: string, rules: IgnoreMatcher | undefined) {
+/**
+ * chokidar's `ignored` from the pair's rules, for folders only: an ignored folder is not watched nor
+ * listed, while a file's hint costs less than asking the rules about every file chokidar lists (the
+ * pass drops hints for ignored files). Paths are absolute, the rules take them relative.
+ */
+function ignoredFolders(root: string, rules: IgnoreMatcher | undefined) {
   if (!rules) return undefined;
   return (path: string, stats?: { isDirectory(): boolean }): boolean => {
-    if (!path.startsWith(root + sep)) return false;
+    if (!stats?.isDirectory() || !path.startsWith(root + sep)) return false;
     const name = relative(root, path);
-    return rules(sep === "/" ? name : name.split(sep).join("/"), stats?.isDirectory() ?? false);
+    return rules(sep === "/" ? name : name.split(sep).join("/"), true);
   };
 }
 
 export const chokidarWatcher: WatcherFactory = (root, events, options = {}) => {
-  const ignored = ignoredBelow(root, options.ignored);
+  const ignored = ignoredFolders(root, options.ignored);
   const watcher = new PacedFSWatcher({
     ignoreInitial: true,
     followSymlinks: false,
