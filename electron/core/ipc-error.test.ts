@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { IpcError } from "../../shared/contract.ts";
 import { CloudError } from "./cloud/errors.ts";
-import { asIpcFailure, describeItemCode, ipcFailure, toIpcError } from "./ipc-error.ts";
+import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
 
 describe("IpcError mapping", () => {
   it("turns cloud errors into codes and words a user can act on", () => {
@@ -46,10 +46,5 @@ describe("IpcError mapping", () => {
     expect(IpcError.parse(failure.ipc)).toEqual(failure.ipc);
     expect(failure.cause).toBe(cause);
     expect(asIpcFailure(failure)).toBe(failure);
-  });
-
-  it("names per-item codes in words", () => {
-    expect(describeItemCode(40004)).toBe("it no longer exists");
-    expect(describeItemCode(12345, "odd")).toBe("odd (code 12345)");
   });
 });

@@ -15,6 +15,7 @@ import { FileTree, MAX_PAGE_SIZE, ROOT_ID, toWireFile } from "./files.ts";
 import { Jobs } from "./jobs.ts";
 import { Pacer } from "./pace.ts";
 import { DOWNLOAD_PREFIX, ShareTasks } from "./share-tasks.ts";
+import { Shares } from "./shares.ts";
 import { UPLOAD_PREFIX, Uploads } from "./uploads.ts";
 import { z } from "zod";
 import {
@@ -28,6 +29,8 @@ import {
   loginBody,
   parseWith,
   renameBody,
+  shareBody,
+  shareCancelBody,
   shareTaskBody,
   taskDetailBody,
   uploadUrlBody,
@@ -36,7 +39,6 @@ import {
 export const KOODRIVE_PREFIX = "/koodrive/ose/v1";
 export const LOGIN_PATH = "/__sandbox/koodrive/login";
 export const PACE_PATH = "/__sandbox/koodrive/pace";
-export { OWN_FILES_SHARE_ID } from "./share-tasks.ts";
 export { TOKEN_LIFETIME_MS, type UserSpec } from "./auth.ts";
 
 export interface KooDriveOptions {
@@ -70,7 +72,8 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
     const pacer = new Pacer(options.itemsPerSecond ?? 20);
     const uploads = new Uploads(db, tree, blobs, now, release);
     const jobs = new Jobs(db, tree, pacer, now, release);
-    const shares = new ShareTasks(db, tree, blobs, pacer, now, options.dataDir);
+    const links = new Shares(db, tree, now);
+    const shares = new ShareTasks(db, tree, blobs, pacer, links, now, options.dataDir);
     jobs.resumeAll();
     shares.resumeAll();
 
@@ -228,6 +231,17 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
         app.get<{ Params: { jobId: string } }>("/:jobId", async (request) => {
           const user = userOf(request);
           return ok({ data: jobs.view(user.userId, request.params.jobId, user.containerId) });
+        });
+
+        app.post("/share", async (request) => {
+          const body = parseWith(shareBody, request.body);
+          const user = userOf(request, body.containerId);
+          return ok({ shareLink: links.create(user.userId, body, base()) });
+        });
+
+        app.post("/share/cancel", async (request) => {
+          const body = parseWith(shareCancelBody, request.body);
+          return ok({ subResponseList: links.cancel(userOf(request).userId, body.shareIds) });
         });
 
         app.post("/share/tasks", async (request) => {

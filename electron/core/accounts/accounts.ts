@@ -10,7 +10,7 @@ import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-e
 import { CloudError } from "../cloud/errors.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
-import { capabilitiesOf, ROOT_IDS } from "./capabilities.ts";
+import { traitsOf } from "../cloud/services.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -64,17 +64,18 @@ export interface Accounts {
 }
 
 export function toAccountView(stored: StoredAccount): AccountView {
+  const traits = traitsOf(stored);
   const view: AccountView = {
     id: stored.id,
     name: stored.name,
     kind: stored.kind,
     baseUrl: stored.baseUrl,
-    rootId: ROOT_IDS[stored.kind],
+    rootId: traits.rootId,
     sandbox: stored.sandbox,
     status: { ...stored.status },
     hasLargeFiles: stored.largeFiles !== undefined,
     hasAccessToken: stored.hasAccessToken,
-    capabilities: capabilitiesOf(stored),
+    capabilities: { ...traits.capabilities },
   };
   if (stored.appId !== undefined) view.appId = stored.appId;
   return view;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TaskView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
+import { describeItemFailure } from "../cloud/kdocs/adapter.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskStatus } from "../cloud/provider.ts";
 import type { NewTask, TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { createMoves, type WaitForTask } from "./moves.ts";
@@ -91,6 +92,7 @@ describe("batch move task", () => {
     const provider = {
       rootId: "0",
       maxMoveBatch: 2,
+      describeItemFailure,
       async stat(id: string) {
         const found = tree.get(id);
         if (!found) throw new CloudError("not-found", "no such file", { code: 40004 });

@@ -7,7 +7,7 @@ import PQueue from "p-queue";
 import { rootEntry } from "../accounts/remote-tree.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { describeItemCode, ipcFailure } from "../ipc-error.ts";
+import { ipcFailure } from "../ipc-error.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { createBackgroundTasks, failureText, plural, type WaitForTask } from "./background-tasks.ts";
 import { planMoveChunks } from "./plan.ts";
@@ -61,13 +61,6 @@ export interface Moves {
 
 const STAT_CONCURRENCY = 8;
 
-function itemReason(code: number, message: string): string {
-  // Per item, a conflict is nearly always a name clash in the target.
-  if (code === 40009 && !/into itself|below itself/i.test(message))
-    return "its name is taken in the target folder";
-  return describeItemCode(code, message);
-}
-
 export function createMoves(deps: MoveDeps): Moves {
   const work = createBackgroundTasks<MoveResume>({
     registry: deps.registry,
@@ -95,6 +88,8 @@ export function createMoves(deps: MoveDeps): Moves {
         signal,
         taskId: handle.id,
       });
+    const itemReason = (code: number, message: string) =>
+      deps.providerFor(state.accountId).describeItemFailure({ code, message });
     const applyStatus = (ids: string[], status: ServerTaskStatus) => {
       const failedById = new Map(status.failed.map((item) => [item.id, item]));
       for (const id of ids) {
