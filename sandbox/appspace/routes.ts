@@ -12,6 +12,7 @@ import type { ImportTasks } from "./imports.ts";
 import type { MoveTasks } from "./moves.ts";
 import { readUploadBody, type UploadBody } from "./multipart.ts";
 import type { EndpointClass, QuotaBook } from "./quota.ts";
+import type { QuirkBook } from "../quirks.ts";
 import { EMPTY_MD5, md5Hex } from "./signature.ts";
 import {
   asyncUploadBody,
@@ -42,6 +43,8 @@ export interface AppspaceContext {
   links: DownloadLinks;
   content: ContentStore;
   baseUrl: () => string;
+  /** Answers outside docsync's contract, when asked to (see sandbox/quirks.ts). */
+  quirks: QuirkBook;
 }
 
 declare module "fastify" {
@@ -187,7 +190,11 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
     });
 
     app.post("/appspace/file/async/upload", write, async (request) => {
-      const body = parseJsonBody(request.body, request.headers["content-type"], asyncUploadBody);
+      const parsed = parseJsonBody(request.body, request.headers["content-type"], asyncUploadBody);
+      // The page lists url, filename, creator and parent_token: a service may ignore the rest.
+      const body: typeof parsed = ctx.quirks.ignoreUndocumented
+        ? { ...parsed, file_token: undefined, parent_path: undefined }
+        : parsed;
       validateName("filename", body.filename);
       checkPlacement(ctx.tree, body.parent_token, body.parent_path, body.file_token, {
         versionInItsFolder: true,
@@ -208,17 +215,17 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       "/appspace/file/async/upload/:task_id",
       read,
       async (request) => {
-        return ok(ctx.imports.get(request.params.task_id));
+        return ok(ctx.quirks.taskView("import", ctx.imports.get(request.params.task_id), "queued"));
       },
     );
 
     app.post("/appspace/tasks/files/move", write, async (request) => {
       const body = parseJsonBody(request.body, request.headers["content-type"], moveBody);
-      return ok({ task_id: ctx.moves.start(body) });
+      return ok({ task_id: ctx.moves.start(body, { asTask: ctx.quirks.unfamiliar }) });
     });
 
     app.get<{ Params: { task_id: string } }>("/appspace/tasks/:task_id", read, async (request) => {
-      return ok(ctx.moves.get(request.params.task_id));
+      return ok(ctx.quirks.taskView("move", ctx.moves.get(request.params.task_id), "running"));
     });
   };
 }

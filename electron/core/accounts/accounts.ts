@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelArgs } from "../../../shared/contract.ts";
 import type { AccountView } from "../../../shared/model.ts";
+import type { NoticeSink, ServiceNotice } from "../cloud/notices.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
 import { CloudError } from "../cloud/errors.ts";
@@ -19,6 +20,8 @@ export interface KdocsConfig {
   appId: string;
   appKey: string;
   largeFiles?: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
+  /** Told what the service answers beyond the contract. */
+  onNotice?: NoticeSink;
 }
 
 export interface KooDriveConfig {
@@ -26,6 +29,7 @@ export interface KooDriveConfig {
   token: string;
   /** Signs in again when KooDrive refuses the token (only where docsync can: the local cloud). */
   refreshToken?: () => Promise<string>;
+  onNotice?: NoticeSink;
 }
 
 /** A provider may hold connections; `close` releases them when the account changes or the core stops. */
@@ -56,7 +60,9 @@ export interface Accounts {
   /** Stores (encrypted) the user access token of the personal-space APIs; it is never returned. */
   setAccessToken(accountId: string, accessToken: string): AccountView;
   /** Where and with which user token the script calls go; throws when the account has no token. */
-  scriptAccess(accountId: string): { baseUrl: string; accessToken: string };
+  scriptAccess(accountId: string): { baseUrl: string; accessToken: string; onNotice?: NoticeSink };
+  /** A provider of its own for the account, told of every notice: for `account check`. */
+  providerWith(accountId: string, onNotice: NoticeSink): ClosableProvider;
   /** Called after every change with the new list. */
   onChange(listener: (accounts: AccountView[]) => void): () => void;
   /** Releases every provider's connections. */
@@ -94,6 +100,8 @@ export function createAccounts(deps: {
   makeKooDriveProvider?: KooDriveProviderFactory;
   /** How to get a fresh KooDrive token for an account at this address, when docsync can sign in there. */
   koodriveSignIn?: (baseUrl: string) => (() => Promise<string>) | undefined;
+  /** What the services answer beyond the contract, per account (the core logs each thing once). */
+  onNotice?: (accountId: string, notice: ServiceNotice) => void;
   now: () => number;
 }): Accounts {
   const { settings, secrets, now } = deps;
@@ -122,12 +130,18 @@ export function createAccounts(deps: {
     settings.saveAccounts(all);
   };
 
-  const kdocsConfig = (account: StoredAccount): KdocsConfig => {
+  const noticesOf = (accountId: string): { onNotice?: NoticeSink } => {
+    const report = deps.onNotice;
+    return report ? { onNotice: (notice) => report(accountId, notice) } : {};
+  };
+
+  const kdocsConfig = (account: StoredAccount, notices = noticesOf(account.id)): KdocsConfig => {
     const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
     const config: KdocsConfig = {
       baseUrl: account.baseUrl,
       appId: account.appId ?? "",
       appKey: secret.appKey ?? "",
+      ...notices,
     };
     if (account.largeFiles && secret.ostApiKey && secret.ostApiSecret) {
       config.largeFiles = { ...account.largeFiles, apiKey: secret.ostApiKey, apiSecret: secret.ostApiSecret };
@@ -135,19 +149,28 @@ export function createAccounts(deps: {
     return config;
   };
 
-  const koodriveProvider = (baseUrl: string, token: string): ClosableProvider => {
+  const koodriveProvider = (
+    baseUrl: string,
+    token: string,
+    notices: { onNotice?: NoticeSink } = {},
+  ): ClosableProvider => {
     if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "are not available here");
     const refreshToken = deps.koodriveSignIn?.(baseUrl);
-    return deps.makeKooDriveProvider({ baseUrl, token, ...(refreshToken ? { refreshToken } : {}) });
+    return deps.makeKooDriveProvider({
+      baseUrl,
+      token,
+      ...(refreshToken ? { refreshToken } : {}),
+      ...notices,
+    });
   };
 
-  const makeProvider = (account: StoredAccount): ClosableProvider => {
+  const makeProvider = (account: StoredAccount, notices = noticesOf(account.id)): ClosableProvider => {
     switch (account.kind) {
       case "kdocs":
-        return deps.makeKdocsProvider(kdocsConfig(account));
+        return deps.makeKdocsProvider(kdocsConfig(account, notices));
       case "koodrive": {
         const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
-        return koodriveProvider(account.baseUrl, secret.token ?? "");
+        return koodriveProvider(account.baseUrl, secret.token ?? "", notices);
       }
     }
   };
@@ -277,6 +300,8 @@ export function createAccounts(deps: {
 
     providerFor,
 
+    providerWith: (accountId, onNotice) => makeProvider(find(accountId), { onNotice }),
+
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
@@ -302,7 +327,7 @@ export function createAccounts(deps: {
           `The account "${account.name}" has no user access token, which scripts need.`,
         );
       }
-      return { baseUrl: account.baseUrl, accessToken: secret.accessToken };
+      return { baseUrl: account.baseUrl, accessToken: secret.accessToken, ...noticesOf(accountId) };
     },
 
     onChange(listener) {

@@ -7,23 +7,11 @@
  * can show it to the user, who can tell the vendor or us.
  */
 import { z } from "zod";
+import type { ServiceDifference } from "../../../shared/model.ts";
 
-export type NoticeKind =
-  "unknown-value" | "missing-field" | "extra-field" | "ignored-field" | "signature-variant";
-
-export interface ServiceNotice {
-  /** "KDocs", "OST", "KooDrive". */
-  service: string;
-  /** The call it answered, with its path parameters as names: "GET /appspace/tasks/{task_id}". */
-  call: string;
-  kind: NoticeKind;
-  /** Where in the answer: "status", "data.progress", "results[].msg". */
-  field: string;
-  /** The unknown word or number, or the refused variant. */
-  value?: string;
-  /** One line for a person. */
-  text: string;
-}
+/** One thing a service answered that the contract does not say; the UI shows it as a difference. */
+export type ServiceNotice = ServiceDifference;
+export type NoticeKind = ServiceNotice["kind"];
 
 export type NoticeSink = (notice: ServiceNotice) => void;
 
@@ -58,7 +46,7 @@ export function noticeText(context: NoticeContext, kind: NoticeKind, field: stri
   const where = `${context.service} ${context.call}`;
   switch (kind) {
     case "unknown-value":
-      return `${where} answered ${field} ${JSON.stringify(value)}, which the contract does not know; docsync keeps waiting and asks again`;
+      return `${where} answered ${field} ${JSON.stringify(value)}, a value the contract does not know`;
     case "missing-field":
       return `${where} answered without ${field}, which the contract lists`;
     case "extra-field":

@@ -140,6 +140,26 @@ export interface CloudProvider extends ProviderTraits {
   pollTask(task: ServerTaskRef, signal?: AbortSignal): Promise<ServerTaskStatus>;
   /** Why one item of a batch task failed, in words a user can act on ("its name is taken in the target folder"). */
   describeItemFailure(item: ItemFailure): string;
+  /** The steps of `account check` only this service has (KDocs: a staged import, a script's status). */
+  serviceChecks?(context: CheckContext): CheckStep[];
+}
+
+/** Where a check's service steps work: a folder of its own, with a small file it uploaded. */
+export interface CheckContext {
+  folderId: string;
+  fileId: string;
+  /** A folder on this computer for the small files a step sends. */
+  localDir: string;
+  /** The user access token of the personal-space APIs, when the account has one. */
+  accessToken?: string;
+}
+
+export interface CheckStep {
+  name: string;
+  /** Why the step cannot run on this account (no staging store, no token); it is then reported as skipped. */
+  skip?: string;
+  /** Runs the step; answers what the service did, in words. */
+  run(signal: AbortSignal): Promise<string>;
 }
 
 /** What a staging store needs to hold a file. */

@@ -33,7 +33,7 @@ export async function pollUntilFinal(
     if (status.state !== "running") return status;
     patience.observe(status);
     wait = status.unknownStatus
-      ? Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, Math.max(1000, wait * 2))
+      ? Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, wait * 2)
       : Math.min(options.maxMs, Math.round(wait * 1.5));
     try {
       await delay(wait, undefined, options.signal ? { signal: options.signal } : {});

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
+import { waitingPhase, type CloudProvider, type RemoteEntry, type ServerTaskRef } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import { createBackgroundTasks, failureText, plural, type WaitForTask } from "../moves/background-tasks.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
@@ -99,8 +99,13 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
         state.accountId,
         { kind: "share", id: state.packageTaskId },
         {
-          onProgress: (current, total) =>
-            handle.progress(total > 0 ? Math.round((current * 100) / total) : 0, 100, "percent", "packing"),
+          onProgress: (current, total, status) =>
+            handle.progress(
+              total > 0 ? Math.round((current * 100) / total) : 0,
+              100,
+              "percent",
+              status?.unknownStatus ? waitingPhase(status.unknownStatus) : "packing",
+            ),
           signal,
           taskId: handle.id,
         },

@@ -4,7 +4,7 @@
  * stay unfinished, to resume at the next start), and failures are put in words the same way.
  */
 import { CloudError } from "../cloud/errors.ts";
-import type { ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import type { ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
 import { describeCloudError, toIpcError } from "../ipc-error.ts";
 import type { TaskHandle, TaskKind, TaskRegistry } from "../tasks/types.ts";
 
@@ -12,7 +12,7 @@ import type { TaskHandle, TaskKind, TaskRegistry } from "../tasks/types.ts";
 export type WaitForTask = (
   accountId: string,
   task: ServerTaskRef,
-  options: { onProgress: (current: number, total: number) => void; signal: AbortSignal; taskId: string },
+  options: { onProgress: TaskProgress; signal: AbortSignal; taskId: string },
 ) => Promise<ServerTaskStatus>;
 
 export interface BackgroundTasks<S> {

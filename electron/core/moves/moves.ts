@@ -6,7 +6,13 @@
 import PQueue from "p-queue";
 import { rootEntry } from "../accounts/remote-tree.ts";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import {
+  waitingPhase,
+  type CloudProvider,
+  type RemoteEntry,
+  type ServerTaskRef,
+  type ServerTaskStatus,
+} from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import { createBackgroundTasks, failureText, plural, type WaitForTask } from "./background-tasks.ts";
@@ -84,7 +90,8 @@ export function createMoves(deps: MoveDeps): Moves {
     };
     const wait = (ref: ServerTaskRef) =>
       deps.waitForTask(state.accountId, ref, {
-        onProgress: (current) => report(current),
+        onProgress: (current, _total, status) =>
+          report(current, status?.unknownStatus ? waitingPhase(status.unknownStatus) : "moving"),
         signal,
         taskId: handle.id,
       });

@@ -20,6 +20,8 @@ import type { TaskView } from "../../../shared/model.ts";
 import { isCloudError } from "../cloud/errors.ts";
 import { isNetworkFailure } from "../cloud/http/transport.ts";
 import { KdocsScriptClient, type ScriptStatus } from "../cloud/kdocs/scripts.ts";
+import type { NoticeSink } from "../cloud/notices.ts";
+import { waitingPhase } from "../cloud/provider.ts";
 import { toIpcError } from "../ipc-error.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 
@@ -31,6 +33,7 @@ export const RESULT_LEVEL = "result";
 export interface ScriptAccess {
   baseUrl: string;
   accessToken: string;
+  onNotice?: NoticeSink;
 }
 
 export interface ScriptClient {
@@ -214,7 +217,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
       delete resume.gap;
       handle.setResume(resume);
       delay = nextPollDelay(delay, status.logs.length, minInterval, maxInterval);
-      setPhase("running");
+      setPhase(status.unknownStatus ? waitingPhase(status.unknownStatus) : "running");
     }
   };
 

@@ -90,7 +90,8 @@ export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string
           handle.progress(0, -1, "bytes", next);
         },
         onProgress(current, total) {
-          if (phase !== "importing") sent = Math.max(sent, current);
+          // Only the phases that send bytes count them; an import's progress is the server's.
+          if (phase === "uploading" || phase === "staging") sent = Math.max(sent, current);
           if (handle && phase) handle.progress(current, total, "bytes", phase);
         },
         get taskId() {

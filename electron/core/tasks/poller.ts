@@ -4,13 +4,15 @@
  * costs two or three status calls, not fifty; a used-up quota makes it wait for the reset.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CloudProvider, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import type { CloudProvider, ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
 import { isCloudError } from "../cloud/errors.ts";
+import { UNKNOWN_STATUS_MAX_INTERVAL_MS, unknownStatusPatience } from "../cloud/task-wait.ts";
 import type { Journal, ServerTaskRecord } from "../journal/index.ts";
 import type { TaskRegistry } from "./types.ts";
 
 export interface WaitOptions {
-  onProgress?: (current: number, total: number) => void;
+  /** Each answer; `status` tells an owner that shows it when the service answered an unknown word. */
+  onProgress?: TaskProgress;
   signal?: AbortSignal;
   /** The registry task this server task belongs to (persisted, for resuming after a restart). */
   taskId?: string;
@@ -33,11 +35,7 @@ export interface TaskPoller {
   waiterFor(
     accountId: string,
     taskId?: string,
-  ): (
-    task: ServerTaskRef,
-    onProgress: (current: number, total: number) => void,
-    signal?: AbortSignal,
-  ) => Promise<ServerTaskStatus>;
+  ): (task: ServerTaskRef, onProgress: TaskProgress, signal?: AbortSignal) => Promise<ServerTaskStatus>;
   /** Server tasks that were being polled when the process stopped, for their owners to wait on again. */
   pending(): ServerTaskRecord[];
   stats(): PollerStats;
@@ -94,6 +92,8 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
     // Pace is measured from the first observation; a zero-progress start tells nothing.
     let last: { time: number; current: number } | undefined;
     let delay = firstDelay;
+    // A status word the contract does not know keeps the task waiting, polled less and less, for a day.
+    const patience = unknownStatusPatience(now);
     for (;;) {
       await sleep(delay, undefined, { signal, ref: false });
       let status: ServerTaskStatus;
@@ -113,11 +113,22 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
         }
         throw error;
       }
-      opts.onProgress?.(status.current, status.total);
+      opts.onProgress?.(status.current, status.total, status);
       if (status.state !== "running") {
         callsPerTask.push(own);
         options.journal?.deleteServerTask(key);
         return status;
+      }
+      try {
+        patience.observe(status);
+      } catch (error) {
+        options.journal?.deleteServerTask(key);
+        throw error;
+      }
+      if (status.unknownStatus) {
+        delay = Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, delay * 2);
+        last = undefined;
+        continue;
       }
       const time = now();
       if (last && status.total > 0 && status.current > last.current && time > last.time) {

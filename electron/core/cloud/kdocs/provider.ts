@@ -23,6 +23,7 @@ import {
   ROOT_TOKEN,
   describeItemFailure,
 } from "./adapter.ts";
+import { kdocsChecks } from "./check.ts";
 import { KdocsClient } from "./client.ts";
 import { stageAndImport } from "./upload.ts";
 
@@ -111,6 +112,16 @@ export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider 
       staging?.close();
     },
     describeItemFailure,
+    serviceChecks: (context) =>
+      kdocsChecks(
+        {
+          baseUrl: config.baseUrl,
+          client,
+          staging,
+          ...(config.onNotice ? { onNotice: config.onNotice } : {}),
+        },
+        context,
+      ),
 
     async verify(signal) {
       await client.list(ROOT_TOKEN, { count: 1 }, signal);

@@ -8,6 +8,7 @@ import { CloudError, isCloudError } from "../errors.ts";
 import { createOstStaging } from "../ost/provider.ts";
 import { md5OfFile, writeTestFile } from "../ost/testing/files.ts";
 import { caught } from "../ost/testing/caught.ts";
+import type { ServiceNotice } from "../notices.ts";
 import type { ServerTaskStatus, StagingProvider, UploadSource } from "../provider.ts";
 import { KdocsClient } from "./client.ts";
 import { stageAndImport, type StagingState } from "./upload.ts";
@@ -275,5 +276,55 @@ describe("stage and import", () => {
       sandbox.setFaults(null);
     }
     expect(sandbox.stats()["POST /file/mpupload/upload"]).toBeGreaterThan(19);
+  });
+
+  test("a new version ends as one current copy, in its folder, under its name, whether or not the service honours file_token", async () => {
+    for (const ignoreUndocumented of [false, true]) {
+      sandbox.setQuirks({ ignoreUndocumented });
+      const notices: ServiceNotice[] = [];
+      const client = new KdocsClient({
+        baseUrl: sandbox.url,
+        appId: sandbox.appId,
+        appKey: sandbox.appKey,
+        onNotice: (notice) => notices.push(notice),
+      });
+      try {
+        const parentId = await folder(ignoreUndocumented ? "ignored" : "honoured");
+        const first = join(dir, "v1.bin");
+        const second = join(dir, "v2.bin");
+        await writeTestFile(first, 1 * MiB);
+        await writeTestFile(second, 2 * MiB + 7);
+        const original = await stageAndImport(
+          { localPath: first, name: "report.bin", parentId },
+          ost(),
+          client,
+        );
+        const phases: string[] = [];
+        const replaced = await stageAndImport(
+          { localPath: second, name: "report.bin", replaceId: original.id, onPhase: (p) => phases.push(p) },
+          ost(),
+          client,
+        );
+        const listing = await client.list(parentId);
+        expect(listing.entries.map((e) => e.name)).toEqual(["report.bin"]);
+        expect(listing.entries[0]).toMatchObject({ id: replaced.id, md5: await md5OfFile(second) });
+        expect(replaced).toMatchObject({ name: "report.bin", parentId, size: 2 * MiB + 7 });
+        expect(phases).toEqual(["staging", "importing"]);
+        if (ignoreUndocumented) {
+          // A new file took the old one's place, and the service's way of doing it was noted.
+          expect(replaced.id).not.toBe(original.id);
+          await expect(client.stat(original.id)).rejects.toMatchObject({ kind: "not-found" });
+          expect(notices).toContainEqual(
+            expect.objectContaining({ kind: "ignored-field", field: "file_token" }),
+          );
+        } else {
+          expect(replaced).toMatchObject({ id: original.id, version: original.version + 1 });
+          expect(notices).toEqual([]);
+        }
+      } finally {
+        client.close();
+        sandbox.setQuirks({});
+      }
+    }
   });
 });
