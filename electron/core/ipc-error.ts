@@ -32,8 +32,7 @@ export function describeCloudError(error: CloudError): string {
   const detail = error.hint ? `${error.message} (${error.hint})` : error.message;
   switch (error.kind) {
     case "credentials":
-      if (error.code === 30005) return `The app id is not known to the service: ${detail}`;
-      if (error.code === 30003) return `The app key is wrong (the signature does not match): ${detail}`;
+      // Each provider says which credential it was (the app key, the app id, the token).
       return `The credentials were refused: ${detail}`;
     case "clock":
       return `Your clock is off: ${detail}. Set the system clock right and try again.`;

@@ -186,15 +186,21 @@ export function createAccounts(deps: {
   /** What a new account stores: its settings, its secrets (encrypted as one blob) and a provider to check it. */
   const prepare = (
     input: AccountInput,
+    notices: { onNotice?: NoticeSink },
   ): { provider: ClosableProvider; secret: AccountSecrets; fields: Partial<StoredAccount> } => {
     if (input.kind === "koodrive") {
       return {
-        provider: koodriveProvider(input.baseUrl, input.token),
+        provider: koodriveProvider(input.baseUrl, input.token, notices),
         secret: { token: input.token },
         fields: {},
       };
     }
-    const config: KdocsConfig = { baseUrl: input.baseUrl, appId: input.appId, appKey: input.appKey };
+    const config: KdocsConfig = {
+      baseUrl: input.baseUrl,
+      appId: input.appId,
+      appKey: input.appKey,
+      ...notices,
+    };
     if (input.largeFiles) config.largeFiles = { ...input.largeFiles };
     const secret: AccountSecrets = { appKey: input.appKey };
     if (input.largeFiles) {
@@ -225,7 +231,8 @@ export function createAccounts(deps: {
       if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
         throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
       }
-      const { provider, secret, fields } = prepare(input);
+      const id = randomUUID();
+      const { provider, secret, fields } = prepare(input, noticesOf(id));
       try {
         await provider.verify();
       } catch (error) {
@@ -235,7 +242,7 @@ export function createAccounts(deps: {
         });
       }
       const account: StoredAccount = {
-        id: randomUUID(),
+        id,
         kind: input.kind,
         name: input.name,
         baseUrl: input.baseUrl,

@@ -321,7 +321,7 @@ export function errorFromEnvelope(
     case 30003:
       return new CloudError(
         "credentials",
-        detail("KDocs refused the request signature: check the app key"),
+        detail("KDocs refused the request signature: the app key is wrong"),
         options,
       );
     case 30005:
