@@ -3,6 +3,7 @@
  * loopback HTTP server, sharing its faults and request counts.
  */
 import Fastify, { type FastifyReply } from "fastify";
+import type { z } from "zod";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -138,30 +139,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     reply.code(404).send({ code: 40004, msg: `no endpoint ${request.method} ${request.url.split("?")[0]}` }),
   );
 
-  server.post(`${CONTROL_PREFIX}faults`, async (request, reply) => {
-    const parsed = faultSpecSchema.nullable().safeParse(request.body ?? null);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return reply
-        .code(400)
-        .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
-    }
-    faults.set(parsed.data);
-    return { code: 0, data: parsed.data };
-  });
-  server.get(`${CONTROL_PREFIX}faults`, async () => ({ code: 0, data: faults.get() }));
-  server.post(`${CONTROL_PREFIX}quirks`, async (request, reply) => {
-    const parsed = quirksSchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return reply
-        .code(400)
-        .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
-    }
-    quirks.set(parsed.data);
-    return { code: 0, data: quirks.get() };
-  });
-  server.get(`${CONTROL_PREFIX}quirks`, async () => ({ code: 0, data: quirks.get() }));
+  /** A setting tests change while the server runs: POST sets it (answering what is now set), GET reads it. */
+  const control = <T>(name: string, schema: z.ZodType<T>, set: (value: T) => void, get: () => unknown) => {
+    server.post(`${CONTROL_PREFIX}${name}`, async (request, reply) => {
+      const parsed = schema.safeParse(request.body ?? null);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return reply
+          .code(400)
+          .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
+      }
+      set(parsed.data);
+      return { code: 0, data: get() };
+    });
+    server.get(`${CONTROL_PREFIX}${name}`, async () => ({ code: 0, data: get() }));
+  };
+  control(
+    "faults",
+    faultSpecSchema.nullable(),
+    (spec) => faults.set(spec),
+    () => faults.get(),
+  );
+  control(
+    "quirks",
+    quirksSchema,
+    (next) => quirks.set(next),
+    () => quirks.get(),
+  );
   server.get(`${CONTROL_PREFIX}stats`, async () => ({ code: 0, data: stats }));
   server.delete(`${CONTROL_PREFIX}stats`, async () => {
     stats = {};

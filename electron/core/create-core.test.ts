@@ -114,7 +114,9 @@ describe("createCore", () => {
       }
     }
     const phases = events.flatMap((e) =>
-      e.name === "tasks.changed" ? e.payload.tasks.filter((t) => t.id === taskIds[0]).map((t) => t.phase) : [],
+      e.name === "tasks.changed"
+        ? e.payload.tasks.filter((t) => t.id === taskIds[0]).map((t) => t.phase)
+        : [],
     );
     expect(phases).toContain('waiting for the service (it says "running")');
     const activity = await core.handlers["activity.list"]({ limit: 100 });

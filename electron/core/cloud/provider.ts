@@ -162,16 +162,11 @@ export interface CheckStep {
   run(signal: AbortSignal): Promise<string>;
 }
 
-/** What a staging store needs to hold a file. */
-export interface StageSource {
-  localPath: string;
-  name: string;
-  expected?: { size: number; mtimeMs: number };
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
-  /** The staging's own resumable state (see UploadSource.resume). */
-  resume?: { state: unknown; save(state: unknown): void };
-  signal?: AbortSignal;
-}
+/** What a staging store needs to hold a file; `resume` is the staging's own resumable state. */
+export type StageSource = Pick<
+  UploadSource,
+  "localPath" | "name" | "expected" | "onProgress" | "resume" | "signal"
+>;
 
 export interface StagedFile {
   /** Serves the bytes to a plain GET, so a service can import them. */

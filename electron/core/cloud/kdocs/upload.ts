@@ -34,15 +34,8 @@ import {
   type UploadTarget,
 } from "./adapter.ts";
 import type { KdocsClient } from "./client.ts";
-import {
-  READ_CHUNK,
-  assertUnchanged,
-  hashForUpload,
-  openLocalFile,
-  uploadBody,
-  type FileSnapshot,
-} from "./local-file.ts";
-import { multipartFrame } from "./multipart.ts";
+import { READ_CHUNK, assertUnchanged, openLocalFile, type FileSnapshot } from "../local-file.ts";
+import { hashForUpload, multipartFrame, uploadBody } from "./multipart.ts";
 
 export interface DirectUploadInput extends UploadTarget {
   localPath: string;
