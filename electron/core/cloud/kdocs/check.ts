@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { CloudError } from "../errors.ts";
+import { CloudError, isCloudError } from "../errors.ts";
 import { cancelled } from "../http/retry.ts";
 import type { NoticeSink } from "../notices.ts";
 import type { CheckContext, CheckStep, StagingProvider } from "../provider.ts";
@@ -47,7 +47,26 @@ export function kdocsChecks(parts: KdocsCheckParts, context: CheckContext): Chec
           accessToken: context.accessToken!,
           ...(parts.onNotice ? { onNotice: parts.onNotice } : {}),
         });
-        const taskId = await scripts.start(context.fileId, SCRIPT, "docsync check", signal);
+        let taskId: string;
+        try {
+          taskId = await scripts.start(context.fileId, SCRIPT, "docsync check", signal);
+        } catch (error) {
+          // The check's file lives in the application space, which the personal-space script API may
+          // not reach: then the status of a task that does not exist still shows the token and the
+          // status endpoint at work.
+          if (!isCloudError(error, "not-found") && !isCloudError(error, "invalid")) throw error;
+          const answer = await scripts.status("docsync-check-no-such-task", signal).then(
+            (status) => `a status answer (${status.unknownStatus ?? status.state})`,
+            (refusal: unknown) => {
+              if (!isCloudError(refusal, "not-found")) throw refusal;
+              return `"not found"`;
+            },
+          );
+          return (
+            `the token works: KDocs would not run a script on the check's file (${(error as Error).message}), ` +
+            `and answered ${answer} for a task that does not exist`
+          );
+        }
         const words = new Set<string>();
         let lines = 0;
         for (let wait = 250; ; wait = Math.min(2000, wait * 2)) {
