@@ -182,8 +182,7 @@ describe("the engine's contract with the core", () => {
       paths: [join(local, "drop"), join(local, "three.txt"), join(local, "gone.txt")],
     });
     expect(taskIds).toHaveLength(4);
-    const states = () => taskIds.map((id) => t.tasks.get(id)?.state);
-    await waitFor(() => states().every((s) => s && t.tasks.isFinal(s)), "every drop task to end");
+    await t.runner.whenFinal(taskIds);
     const byTitle = new Map(taskIds.map((id) => [t.tasks.get(id)!.title, t.tasks.get(id)!]));
     expect(byTitle.get("Upload gone.txt")).toMatchObject({
       state: "failed",

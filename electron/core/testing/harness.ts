@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { openJournal, type Journal } from "../journal/index.ts";
-import { createTaskPoller, createTaskRegistry, type TaskPoller } from "../tasks/index.ts";
+import {
+  createJobRunner,
+  createTaskPoller,
+  createTaskRegistry,
+  type JobRunner,
+  type TaskPoller,
+} from "../tasks/index.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
 import { createSyncEngine } from "../sync/engine.ts";
 import type { SyncEngine, SyncEngineDeps } from "../sync/types.ts";
@@ -34,6 +40,7 @@ export interface TestEngine {
   journal: Journal;
   tasks: TaskRegistry;
   poller: TaskPoller;
+  runner: JobRunner;
   /** Stops the engine and closes the journal (the journal file stays for a restart). */
   close(): Promise<void>;
 }
@@ -44,7 +51,7 @@ export function startTestEngine(
     provider: CloudProvider;
     /** Lets a test (or a crash-test child) step into the journal's writes. */
     wrapJournal?: (journal: Journal) => Journal;
-  } & Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">>,
+  } & Partial<Omit<SyncEngineDeps, "journal" | "runner" | "providerFor">>,
 ): TestEngine {
   const { journalFile, provider, wrapJournal, ...rest } = options;
   const opened = openJournal(journalFile);
@@ -54,19 +61,22 @@ export function startTestEngine(
   // Quick polls: a test never waits long for a server task that has finished.
   const poller = createTaskPoller({
     journal,
-    tasks,
     providerFor: () => provider,
     firstDelayMs: 100,
     maxIntervalMs: 1_000,
   });
-  const engine = createSyncEngine({ journal, tasks, poller, providerFor: () => provider, ...rest });
+  const runner = createJobRunner({ registry: tasks, poller });
+  const engine = createSyncEngine({ journal, runner, providerFor: () => provider, ...rest });
+  runner.resumeUnfinished();
   return {
     engine,
     journal,
     tasks,
     poller,
+    runner,
     async close() {
       await engine.stop();
+      await runner.stop();
       poller.stop();
       tasks.close();
       journal.close();
