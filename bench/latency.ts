@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { startSandbox } from "../sandbox/server.ts";
 import { createKdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
 import type { CloudProvider } from "../electron/core/cloud/provider.ts";
-import { flag, percentile } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir, waitFor } from "../electron/core/testing/harness.ts";
+import { flag, percentile } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir, waitFor } from "../testing/harness.ts";
 
 const saves = flag("saves", 100);
 const dir = tempDir("docsync-bench-latency-");

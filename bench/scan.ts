@@ -5,9 +5,9 @@
  * 191 MiB RSS, 0.18% of a core idle.
  */
 import { join } from "node:path";
-import { createMemoryCloud } from "../electron/core/testing/memory-cloud.ts";
-import { flag, makeTreeInChild, peakRssMiB } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir } from "../electron/core/testing/harness.ts";
+import { createMemoryCloud } from "../testing/memory-cloud.ts";
+import { flag, makeTreeInChild, peakRssMiB } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir } from "../testing/harness.ts";
 import { openJournal } from "../electron/core/journal/index.ts";
 import { reconcileFolder } from "../electron/core/sync/reconcile.ts";
 import { planChanges } from "../electron/core/sync/plan.ts";

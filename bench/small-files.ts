@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { createKdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
-import { flag, makeTreeInChild, spawnSandbox } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir } from "../electron/core/testing/harness.ts";
+import { flag, makeTreeInChild, spawnSandbox } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir } from "../testing/harness.ts";
 
 const files = flag("files", 10_000);
 const concurrency = flag("concurrency", 8);

@@ -7,7 +7,7 @@
 import { mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addWorkArgs, lastLine, runCli, useCliWorld } from "./harness.ts";
+import { addWorkArgs, lastLine, runCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 const KDOCS_MOVE = "POST /api/v1/openapi/appspace/tasks/files/move";
 const KDOCS_UPLOAD = "POST /api/v1/openapi/appspace/files/upload";

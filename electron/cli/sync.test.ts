@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkArgs, collect, lastLine, runCli, spawnCli, useCliWorld } from "./harness.ts";
+import { addWorkArgs, collect, lastLine, runCli, spawnCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 /** Names listed by `ls`, folders with a trailing slash. */
 const names = (stdout: string) =>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../../sandbox/server.ts";
 import type { TaskView } from "../../../shared/model.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
-import { tempDir } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { numbered, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 import { SAVED_PREFIX } from "./zip-download.ts";
 

@@ -5,8 +5,8 @@
 import { afterEach, expect, test } from "vitest";
 import { isFinalState, type TaskView } from "../../../shared/model.ts";
 import type { UploadedFile } from "../sync/types.ts";
-import { waitFor } from "../testing/harness.ts";
-import { startScenario, type Scenario } from "../testing/scenario.ts";
+import { waitFor } from "../../../testing/harness.ts";
+import { startScenario, type Scenario } from "../../../testing/scenario.ts";
 import { createPairScriptHook } from "./pair-hook.ts";
 import { createScriptRunner, type ScriptRunner } from "./runner.ts";
 

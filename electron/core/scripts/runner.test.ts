@@ -10,7 +10,7 @@ import { openJournal, type Journal } from "../journal/index.ts";
 import { isFinalState } from "../../../shared/model.ts";
 import { createJobRunner, createTaskPoller, createTaskRegistry, type JobRunner } from "../tasks/index.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { tempDir, waitFor } from "../../../testing/harness.ts";
 import {
   createScriptRunner,
   RESULT_LEVEL,

@@ -1,8 +1,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { createMemoryCloud, type MemoryCloud } from "../testing/memory-cloud.ts";
-import { startTestEngine, tempDir, waitFor, type TestEngine } from "../testing/harness.ts";
+import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
+import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
 import type { WatchHandle, WatcherFactory } from "./types.ts";
 import { folderWatcher } from "./watcher.ts";
 

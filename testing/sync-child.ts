@@ -11,8 +11,8 @@
  *   loop blocked, slices still in flight), for the test to kill it with SIGKILL right there.
  */
 import { writeSync } from "node:fs";
-import { createKdocsProvider, type LargeFileCredentials } from "../cloud/kdocs/provider.ts";
-import type { Journal } from "../journal/index.ts";
+import { createKdocsProvider, type LargeFileCredentials } from "../electron/core/cloud/kdocs/provider.ts";
+import type { Journal } from "../electron/core/journal/index.ts";
 import { startTestEngine } from "./harness.ts";
 
 const [journalFile, local, remotePath, baseUrl, appId, appKey, concurrency] = process.argv.slice(2);

@@ -2,18 +2,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CloudProvider } from "../cloud/provider.ts";
-import { openJournal, type Journal } from "../journal/index.ts";
+import type { CloudProvider } from "../electron/core/cloud/provider.ts";
+import { openJournal, type Journal } from "../electron/core/journal/index.ts";
 import {
   createJobRunner,
   createTaskPoller,
   createTaskRegistry,
   type JobRunner,
   type TaskPoller,
-} from "../tasks/index.ts";
-import type { TaskRegistry } from "../tasks/types.ts";
-import { createSyncEngine } from "../sync/engine.ts";
-import type { SyncEngine, SyncEngineDeps } from "../sync/types.ts";
+} from "../electron/core/tasks/index.ts";
+import type { TaskRegistry } from "../electron/core/tasks/types.ts";
+import { createSyncEngine } from "../electron/core/sync/engine.ts";
+import type { SyncEngine, SyncEngineDeps } from "../electron/core/sync/types.ts";
 
 export function tempDir(prefix = "docsync-"): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

@@ -4,10 +4,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../../sandbox/server.ts";
-import type { KdocsProvider } from "../cloud/kdocs/provider.ts";
-import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
-import type { SyncEngineDeps } from "../sync/types.ts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../sandbox/server.ts";
+import type { KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
+import type { CloudProvider, RemoteEntry } from "../electron/core/cloud/provider.ts";
+import type { SyncEngineDeps } from "../electron/core/sync/types.ts";
 import { startTestEngine, tempDir, type TestEngine } from "./harness.ts";
 import { kdocsCloud, type KdocsCloudOptions, type ScenarioCloud } from "./scenario-clouds.ts";
 

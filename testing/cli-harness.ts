@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const node = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
+const root = fileURLToPath(new URL("../", import.meta.url));
+const node = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
 
 export interface CliResult {
   code: number | null;

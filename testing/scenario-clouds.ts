@@ -2,10 +2,10 @@
  * The cloud clients a scenario can run on, each built against the running local cloud with short
  * retry delays so fault tests stay fast.
  */
-import type { Sandbox, SandboxOptions } from "../../../sandbox/server.ts";
-import { createKdocsProvider, type KdocsProvider } from "../cloud/kdocs/provider.ts";
-import { createKooDriveProvider, type KooDriveProvider } from "../cloud/koodrive/provider.ts";
-import type { CloudProvider } from "../cloud/provider.ts";
+import type { Sandbox, SandboxOptions } from "../sandbox/server.ts";
+import { createKdocsProvider, type KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
+import { createKooDriveProvider, type KooDriveProvider } from "../electron/core/cloud/koodrive/provider.ts";
+import type { CloudProvider } from "../electron/core/cloud/provider.ts";
 
 /** How a scenario reaches one cloud service on the local cloud. */
 export interface ScenarioCloud<P extends CloudProvider & { close(): void }> {
