@@ -25,11 +25,11 @@ const timed: CloudProvider = Object.create(provider, {
   },
 });
 const local = join(dir.path, "local");
-const t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: timed });
+const t = await startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: timed });
 try {
   mkdirSync(local, { recursive: true });
   await t.engine.addPair({
-    accountId: "sandbox",
+    accountId: t.accountId,
     localPath: local,
     remotePath: "/latency",
     deletePolicy: "keep",

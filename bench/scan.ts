@@ -29,9 +29,9 @@ try {
   // First index: walk, stat, hash every file and record it in the journal (what a first start does
   // before its uploads). The files are then marked as synced, as after a completed first sync.
   const cloud = createMemoryCloud();
-  const setup = startTestEngine({ journalFile, provider: cloud });
+  const setup = await startTestEngine({ journalFile, provider: cloud });
   const pair = await setup.engine.addPair({
-    accountId: "a",
+    accountId: setup.accountId,
     localPath: local,
     remotePath: "/bench",
     deletePolicy: "keep",
@@ -76,7 +76,7 @@ try {
   const rssAfterIndex = peakRssMiB();
 
   // Restart: a new engine on the journal reconciles the unchanged folder by stat alone.
-  const t = startTestEngine({ journalFile, provider: cloud });
+  const t = await startTestEngine({ journalFile, provider: cloud });
   const started = performance.now();
   const summary = await t.engine.syncOnce();
   const reconcile = (performance.now() - started) / 1000;

@@ -53,7 +53,10 @@ export interface CoreDeps {
   autoStart?: boolean;
   /** For app.info (default: package.json's version). */
   version?: string;
-  /** For tests: another provider factory, engine tuning (watcher, timings, concurrency). */
+  /**
+   * For tests: another provider factory, engine tuning (watcher, timings, concurrency; an
+   * `onUploaded` replaces the pairs' script hook).
+   */
   makeKdocsProvider?: ProviderFactory;
   makeKooDriveProvider?: KooDriveProviderFactory;
   /** What `~` means in a download folder (default: the user's home). */
@@ -137,7 +140,8 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
       // The engine calls this only after start-up, once treeChanged below exists.
       remoteChanged: (accountId, folderIds) => treeChanged(accountId, folderIds),
-      onUploaded: (upload) => runPairScripts(upload),
+      // A test may watch uploads itself; otherwise they run the pairs' scripts.
+      onUploaded: deps.engine?.onUploaded ?? ((upload) => runPairScripts(upload)),
     });
     undo.unshift(
       () => engine.stop(),

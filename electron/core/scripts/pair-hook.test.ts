@@ -66,7 +66,7 @@ test("each uploaded document of the rule's extensions runs the script once, as a
   expect(await sc.t.engine.syncOnce(pair.id)).toMatchObject({ uploaded: 3, failed: 0 });
   const tasks = await settledScripts(sc, 2);
   for (const task of tasks) {
-    expect(task).toMatchObject({ state: "succeeded", pairId: pair.id, accountId: "sandbox" });
+    expect(task).toMatchObject({ state: "succeeded", pairId: pair.id, accountId: sc.accountId });
     expect(task.log?.map((l) => l.text)).toContain("filled");
   }
   // The runs were on the uploaded documents, linked to the task that uploaded them.

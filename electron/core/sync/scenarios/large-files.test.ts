@@ -114,7 +114,7 @@ describe("drops", () => {
     const views = record(sc);
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path, small],
     });
@@ -145,7 +145,7 @@ describe("drops", () => {
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big, small],
     });
@@ -166,7 +166,7 @@ describe("drops", () => {
     sc.sandbox.setFaults({ latencyMs: 400, pathPrefix: slicePath });
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });
@@ -195,7 +195,7 @@ describe("drops", () => {
     const big = await bigFile(sc, join(sc.dir, "drops", "video.bin"));
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });

@@ -5,7 +5,12 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../testing/harness.ts";
 import { everyCloud } from "../../../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../../../testing/scenario.ts";
+import {
+  filesOf,
+  startScenario,
+  type ClosableProvider,
+  type Scenario,
+} from "../../../../testing/scenario.ts";
 
 let s: Scenario<ClosableProvider> | undefined;
 afterEach(async () => {
