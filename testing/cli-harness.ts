@@ -39,6 +39,14 @@ export function runCli(home: string, ...args: string[]): Promise<CliResult> {
   return collect(spawnCli(home, args));
 }
 
+/** Names listed by `ls`, folders with a trailing slash. */
+export const lsNames = (stdout: string): (string | undefined)[] =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(/\s{2,}/).at(-1));
+
 /** The last non-empty line of a text. */
 export function lastLine(text: string): string {
   return text.trimEnd().split("\n").at(-1) ?? "";

@@ -7,7 +7,7 @@
 import { mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addWorkArgs, lastLine, runCli, useCliWorld } from "../../testing/cli-harness.ts";
+import { addWorkArgs, lastLine, lsNames as names, runCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 const KDOCS_MOVE = "POST /api/v1/openapi/appspace/tasks/files/move";
 const KDOCS_UPLOAD = "POST /api/v1/openapi/appspace/files/upload";
@@ -20,14 +20,6 @@ const KOODRIVE_UPLOADS = [
 
 const synced = (counts: { uploaded?: number; moved?: number; unchanged?: number }) =>
   `synced: ${counts.uploaded ?? 0} uploaded, ${counts.moved ?? 0} moved, 0 renamed, 0 deleted, ${counts.unchanged ?? 0} unchanged, 0 failed`;
-
-/** Names listed by `ls`, folders with a trailing slash. */
-const names = (stdout: string) =>
-  stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.split(/\s{2,}/).at(-1));
 
 describe("cli: commands that wait for server tasks", () => {
   const world = useCliWorld("test");
