@@ -7,7 +7,6 @@ import { backoffDelay } from "../cloud/http/retry.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { UploadedRecord } from "../journal/index.ts";
 import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
-import type { FileTaskTracker } from "./file-tasks.ts";
 import { markLanded, putFile, type PairRuntime } from "./pair-runtime.ts";
 import { parentOf, type UploadItem } from "./plan.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
@@ -34,31 +33,22 @@ export async function uploadOne(
   planned: UploadItem,
   upload: UploadContext & { passTaskId?: string },
 ): Promise<UploadOutcome> {
-  const tracker = ctx.fileTasks.track(rt.record, planned.path, planned.local.size);
-  const outcome = await uploadTracked(ctx, rt, planned, upload, tracker);
-  if (outcome === "uploaded") tracker.succeed();
-  else if (outcome === "vanished") tracker.fail("The file no longer exists.");
-  else tracker.fail(outcome.reason);
-  return outcome;
-}
-
-async function uploadTracked(
-  ctx: EngineContext,
-  rt: PairRuntime,
-  item: UploadItem,
-  upload: UploadContext & { passTaskId?: string },
-  tracker: FileTaskTracker,
-): Promise<UploadOutcome> {
+  const item = planned;
+  const tracker = ctx.fileTasks.track(rt.record, item.path, item.local.size);
   const { journal, now } = ctx;
   const { record } = rt;
   const origin = { from: "pair" as const, pairId: record.id, path: item.path };
+  const failed = (reason: string): UploadOutcome => {
+    tracker.fail(reason);
+    return { reason };
+  };
   const quarantineFor = (reason: string): UploadOutcome => {
     const previous = journal.failures(record.id).find((f) => f.path === item.path);
     const attempts = (previous?.attempts ?? 0) + 1;
     const nextRetryAt = now() + backoffDelay(attempts, quarantine);
     journal.putFailure(record.id, { path: item.path, reason, attempts, nextRetryAt });
     ctx.log("warn", `${item.path}: ${reason} (next try ${new Date(nextRetryAt).toISOString()})`, record);
-    return { reason };
+    return failed(reason);
   };
   try {
     const result = await uploadFile(ctx, {
@@ -82,12 +72,17 @@ async function uploadTracked(
       // Changed right after the upload read it: the journal holds what was sent; go again once settled.
       setTimeout(() => ctx.requestPass(rt, [item.path]).catch(() => {}), settleMs).unref();
     }
+    tracker.succeed();
     return "uploaded";
   } catch (error) {
+    // An aborted pass leaves the file's task open, for the upload to continue later.
     if (upload.signal.aborted) throw error;
-    if (error instanceof KeepsChanging) return { reason: error.message };
+    if (error instanceof KeepsChanging) return failed(error.message);
     if (isLocalError(error)) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "vanished";
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        tracker.fail("The file no longer exists.");
+        return "vanished";
+      }
       return quarantineFor(reasonOf(error));
     }
     return quarantineFor(errorText(error));

@@ -214,15 +214,21 @@ export function declareUploads(
       options.adoptPairFile(job);
       return "handed-over";
     },
-    run: (job) => options.enqueue(() => runDrop(ctx, job), job.signal),
+    run: (job) =>
+      // One dropped file, uploaded into its folder in the engine's queue; the task ends with it.
+      options.enqueue(async () => {
+        const origin = job.state;
+        if (origin.from === "drop" && !job.signal.aborted) await uploadDrop(ctx, job, origin);
+      }, job.signal),
   });
 }
 
-/** One dropped file, uploaded into its folder; the task ends with it. */
-async function runDrop(ctx: EngineContext, job: Job<UploadOrigin>): Promise<void> {
-  const origin = job.state;
+async function uploadDrop(
+  ctx: EngineContext,
+  job: Job<UploadOrigin>,
+  origin: Extract<UploadOrigin, { from: "drop" }>,
+): Promise<void> {
   const { handle, signal } = job;
-  if (origin.from !== "drop" || signal.aborted) return;
   const key = uploadKey(origin, job.id);
   // The provider names the phase: "uploading", or "staging" then "importing" for a large file.
   let phase: string | undefined;
