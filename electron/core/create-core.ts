@@ -251,7 +251,11 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         const result = await engine.uploadPaths({ accountId, folderId, paths });
         // The folder is announced as changed once every upload of the drop has ended.
         if (result.taskIds.length > 0) {
-          void runner.whenFinal(result.taskIds).then(() => treeChanged(accountId, [folderId]));
+          // A stop before they end leaves nothing to announce.
+          runner.whenFinal(result.taskIds).then(
+            () => treeChanged(accountId, [folderId]),
+            () => {},
+          );
         }
         return result;
       },
