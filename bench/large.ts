@@ -18,8 +18,8 @@ import { DEFAULT_CONCURRENCY, OstClient } from "../electron/core/cloud/ost/clien
 import { createOstStaging } from "../electron/core/cloud/ost/provider.ts";
 import { EMPTY_BODY_DIGEST, signOstRequest } from "../electron/core/cloud/ost/signer.ts";
 import { planSlices, sliceRange } from "../electron/core/cloud/ost/slices.ts";
-import { md5OfFile, writeTestFile } from "../electron/core/cloud/ost/testing/files.ts";
-import { spawnSandbox } from "../electron/core/testing/bench-support.ts";
+import { md5OfFile, writeTestFile } from "../testing/cloud/test-files.ts";
+import { spawnSandbox } from "../testing/bench-support.ts";
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { "size-mib": { type: "string", default: "1024" } } });

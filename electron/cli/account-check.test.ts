@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AccountCheck } from "../../shared/model.ts";
-import { lastLine, runCli, useCliWorld, addWorkArgs, type CliWorld } from "./harness.ts";
+import { lastLine, runCli, useCliWorld, addWorkArgs, type CliWorld } from "../../testing/cli-harness.ts";
 
 /** A KDocs account "Work" with the local cloud's OST settings and user access token. */
 async function addFullWork({ home, sandbox }: CliWorld) {

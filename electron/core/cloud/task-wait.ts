@@ -53,15 +53,18 @@ export function unknownStatusPatience(now: () => number): { observe(status: Serv
         return;
       }
       since ??= now();
-      if (now() - since >= UNKNOWN_STATUS_PATIENCE_MS) throw unknownStatusTooLong(status.unknownStatus);
+      if (now() - since >= UNKNOWN_STATUS_PATIENCE_MS) throw new UnknownStatusTimeout(status.unknownStatus);
     },
   };
 }
 
-export function unknownStatusTooLong(word: string): CloudError {
-  return new CloudError(
-    "protocol",
-    `The service has answered the status "${word}" for a day, a word docsync does not know, so it stopped ` +
-      "waiting. Nothing is wrong with the file; please report the word so docsync can learn it.",
-  );
+/** A task given up on after a day of status words the contract does not know. */
+export class UnknownStatusTimeout extends CloudError {
+  constructor(word: string) {
+    super(
+      "protocol",
+      `The service has answered the status "${word}" for a day, a word docsync does not know, so it stopped ` +
+        "waiting. Nothing is wrong with the file; please report the word so docsync can learn it.",
+    );
+  }
 }

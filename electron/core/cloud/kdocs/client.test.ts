@@ -9,7 +9,7 @@ import {
   startScriptedServer,
   type Handler,
   type ScriptedServer,
-} from "../http/testing/scripted-server.ts";
+} from "../../../../testing/cloud/scripted-server.ts";
 import type { NoticeSink, ServiceNotice } from "../notices.ts";
 import { KdocsClient } from "./client.ts";
 import { EMPTY_MD5 } from "./signer.ts";

@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { CloudError } from "../cloud/errors.ts";
-import { describeItemFailure } from "../cloud/kdocs/adapter.ts";
+import { CloudError } from "../electron/core/cloud/errors.ts";
+import { describeItemFailure } from "../electron/core/cloud/kdocs/adapter.ts";
 import type {
   CloudProvider,
   ListPage,
@@ -15,7 +15,7 @@ import type {
   ServerTaskRef,
   ServerTaskStatus,
   UploadSource,
-} from "../cloud/provider.ts";
+} from "../electron/core/cloud/provider.ts";
 
 interface StoredEntry extends RemoteEntry {
   content?: Buffer;
