@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Fastify, { type FastifyRequest } from "fastify";
 import { ostPlugin, type OstStats } from "./plugin.ts";
 
-export type OstFault = "none" | "500" | "drop-request" | "drop-answer" | { code: number };
+export type OstFault = "none" | "500" | "drop-request" | "drop-answer" | { code: number; status?: number };
 
 export interface OstTestServer {
   baseUrl: string;
@@ -38,7 +38,9 @@ export async function startOstTestServer(): Promise<OstTestServer> {
     if (fault === "500")
       return reply.code(500).header("connection", "close").send({ message: "injected fault" });
     if (typeof fault === "object") {
-      return reply.send({ code: fault.code, sid: "ost0000injected@sandbox", message: "injected code" });
+      return reply
+        .code(fault.status ?? 200)
+        .send({ code: fault.code, sid: "ost0000injected@sandbox", message: "injected code" });
     }
     if (fault === "drop-request") {
       request.raw.socket.destroy();

@@ -29,11 +29,7 @@ export interface Job<S> {
   /** Aborted only when the runner stops (the job then leaves its task unfinished, to resume). */
   readonly stopping: AbortSignal;
   /** Follows a server task to its end through the shared poller (kept for a restart meanwhile). */
-  waitFor(
-    accountId: string,
-    task: ServerTaskRef,
-    onProgress?: TaskProgress,
-  ): Promise<ServerTaskStatus>;
+  waitFor(accountId: string, task: ServerTaskRef, onProgress?: TaskProgress): Promise<ServerTaskStatus>;
 }
 
 export interface JobKind<S> {

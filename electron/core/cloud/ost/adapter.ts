@@ -26,6 +26,11 @@ const TICKET_CODES: Record<number, string> = {
   10007: "pushing the task failed",
 };
 
+/** A code for which the vendor asks for a support ticket, whatever HTTP status came with it. */
+export function isTicketCode(code: unknown): boolean {
+  return typeof code === "number" && TICKET_CODES[code] !== undefined;
+}
+
 /** The answer of every call, as the transport hands it over (its `code` already a number). */
 export interface OstAnswer {
   code: number;

@@ -150,12 +150,18 @@ describe("OST client", () => {
 
   test("faults the vendor sends to support (10002-10004, 10006, 10007) are not retried and say what to tell them", async () => {
     const small = await file("ticket.bin", 6 * MiB);
-    for (const code of [10002, 10003, 10004, 10006, 10007]) {
+    for (const [code, status] of [
+      [10002, 200],
+      [10003, 200],
+      [10004, 200],
+      [10006, 500],
+      [10007, 200],
+    ] as const) {
       let calls = 0;
       server.setFault((request) => {
         if (!request.url.endsWith("/file/mpupload/init")) return "none";
         calls++;
-        return { code };
+        return { code, status };
       });
       const error = await caught(client().upload({ path: small.path, multipart: true }));
       expect(calls, `code ${code}`).toBe(1);

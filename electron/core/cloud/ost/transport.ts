@@ -9,7 +9,7 @@ import { HttpEndpoint } from "../http/endpoint.ts";
 import { parseRetryAfter } from "../http/retry.ts";
 import type { HttpResponse } from "../http/transport.ts";
 import type { NoticeSink } from "../notices.ts";
-import { errorFromAnswer, type OstAnswer, type OstCall } from "./adapter.ts";
+import { errorFromAnswer, isTicketCode, type OstAnswer, type OstCall } from "./adapter.ts";
 import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest, type OstCredentials } from "./signer.ts";
 
 export interface OstTransportOptions extends OstCredentials {
@@ -160,6 +160,8 @@ function interpret(path: string, response: HttpResponse): OstAnswer {
     }
     throw new CloudError("credentials", `OST refused the request: ${message}`);
   }
+  // A fault the vendor sends to support is not worth another try, even with a 5xx status.
+  if (isTicketCode((json as { code?: unknown } | undefined)?.code)) return json as OstAnswer;
   if (status === 429 || status >= 500) {
     const retryAt = parseRetryAfter(response.headers.get("retry-after"), Date.now());
     throw new CloudError("transient", `OST ${path} answered HTTP ${status}: ${message}`, {
