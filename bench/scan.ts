@@ -8,9 +8,9 @@
  */
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
-import { createMemoryCloud } from "../electron/core/testing/memory-cloud.ts";
-import { flag, makeTreeInChild, peakRssMiB } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir, waitFor } from "../electron/core/testing/harness.ts";
+import { createMemoryCloud } from "../testing/memory-cloud.ts";
+import { flag, makeTreeInChild, peakRssMiB } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir, waitFor } from "../testing/harness.ts";
 import { openJournal } from "../electron/core/journal/index.ts";
 import { reconcileFolder } from "../electron/core/sync/reconcile.ts";
 import { planChanges } from "../electron/core/sync/plan.ts";
@@ -77,9 +77,9 @@ try {
   // First index: walk, stat, hash every file and record it in the journal (what a first start does
   // before its uploads). The files are then marked as synced, as after a completed first sync.
   const cloud = createMemoryCloud();
-  const setup = startTestEngine({ journalFile, provider: cloud });
+  const setup = await startTestEngine({ journalFile, provider: cloud });
   const pair = await setup.engine.addPair({
-    accountId: "a",
+    accountId: setup.accountId,
     localPath: local,
     remotePath: "/bench",
     deletePolicy: "keep",
@@ -124,7 +124,7 @@ try {
   const peakAfterIndex = peakRssMiB();
 
   // Restart: a new engine on the journal reconciles the unchanged folder by stat alone.
-  const t = startTestEngine({ journalFile, provider: cloud, watch: measuredWatcher });
+  const t = await startTestEngine({ journalFile, provider: cloud, watch: measuredWatcher });
   let started = performance.now();
   const summary = await t.engine.syncOnce();
   const reconcile = (performance.now() - started) / 1000;

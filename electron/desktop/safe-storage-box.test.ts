@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 
 /** A keychain stand-in: reversible, visibly not the key file's format. */
 const keychain = vi.hoisted(() => ({

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { settingsVersion, type StoredAccount } from "../core/settings/schema.ts";
 import { openSettings } from "../core/settings/settings.ts";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 import { openDesktopSettings } from "./settings-store.ts";
 
 // electron-store reads the app's folders from Electron; with an absolute home it needs nothing else.

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 import { defaultWindowState, openWindowState, placeOnScreen } from "./window-state.ts";
 
 // electron-store reads the app's folders from Electron; with an absolute home it needs nothing else.

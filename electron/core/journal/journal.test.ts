@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { migrations } from "./migrations.ts";
 import { openJournal } from "./index.ts";
 

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { createMemoryCloud, type MemoryCloud } from "../testing/memory-cloud.ts";
-import { startTestEngine, tempDir, waitFor, type TestEngine } from "../testing/harness.ts";
+import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
+import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
 import { ignoreFileName } from "./ignore-rules.ts";
 import type { WatcherFactory } from "./types.ts";
 import { chokidarWatcher } from "./watcher.ts";
@@ -18,14 +18,14 @@ const write = (path: string, content = path): void => {
 };
 /** Only the watcher can see a change: the periodic rescan is far away. */
 const start = async (watch: WatcherFactory) => {
-  t = startTestEngine({
+  t = await startTestEngine({
     journalFile: join(dir.path, "journal.db"),
     provider: cloud,
     watch,
     rescanIntervalMs: 600_000,
   });
   const pair = await t.engine.addPair({
-    accountId: "a",
+    accountId: t.accountId,
     localPath: local,
     remotePath: "/p",
     deletePolicy: "keep",

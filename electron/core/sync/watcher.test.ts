@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { tempDir, waitFor } from "../../../testing/harness.ts";
 import { junkMatcher } from "./ignore-rules.ts";
 import type { WatchHandle } from "./types.ts";
 import { chokidarWatcher, foldersListedAtOnce, PacedFSWatcher } from "./watcher.ts";
