@@ -15,7 +15,6 @@ import {
   type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from "electron";
-import { mkdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +30,7 @@ import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from
 import { ipcFailure } from "./core/ipc-error.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
-import { resolveHome } from "./shell/home.ts";
+import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "..", "renderer");
@@ -146,7 +145,6 @@ async function showInFolder(path: string): Promise<{ ok: true }> {
 
 async function start(): Promise<void> {
   const home = resolveHome(flag("--home"));
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   serveRenderer(rendererDir);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, allow) => allow(false));
 
@@ -194,6 +192,7 @@ async function start(): Promise<void> {
   window = createWindow(home);
 }
 
+keepFilesPrivate();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -1,10 +1,13 @@
-/** The command line: parses the arguments, opens the core on the home folder, runs one command. */
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+/**
+ * The command line: parses the arguments, claims the home folder (one process at a time: a running
+ * app or `watch` is named, and this command ends), opens the core on it, runs one command.
+ */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import { shellNames } from "../shell/boot.ts";
+import type { HomeLock } from "../shell/home-lock.ts";
+import { claimHome, resolveHome } from "../shell/home.ts";
 import * as commands from "./commands.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
@@ -92,14 +95,9 @@ function findCommand(argv: string[]): { key: string; rest: string[] } {
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
-export function homeFrom(values: { home?: string | boolean }, env: NodeJS.ProcessEnv): string {
-  const home =
-    typeof values.home === "string" ? values.home : env.DOCSYNC_HOME || join(homedir(), ".docsync");
-  return resolve(home);
-}
-
 export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
   let core: LocalCore | undefined;
+  let lock: HomeLock | undefined;
   try {
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
       output.out(USAGE);
@@ -118,8 +116,8 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
     } catch (error) {
       throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
     }
-    const home = homeFrom(parsed.values, env);
-    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
+    lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
     core = await createCore({ home, shell: "cli", ...coreDeps });
     return await spec.run({ core, output, values: parsed.values, positionals: parsed.positionals, stop });
   } catch (error) {
@@ -128,6 +126,7 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
     return error instanceof commands.Interrupted ? 130 : 1;
   } finally {
     await core?.close();
+    lock?.release();
   }
 }
 
