@@ -111,6 +111,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
     const engine = createSyncEngine({
       ...deps.engine,
+      home: deps.home,
       journal,
       tasks: registry,
       poller,

@@ -36,6 +36,8 @@ export interface UploadedFile {
 }
 
 export interface SyncEngineDeps {
+  /** docsync's own folder (settings, keys, journal): never paired, never synced. */
+  home?: string;
   journal: Journal;
   tasks: TaskRegistry;
   poller: TaskPoller;
