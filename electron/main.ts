@@ -9,6 +9,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  safeStorage,
   screen,
   session,
   shell,
@@ -151,7 +152,7 @@ async function start(): Promise<void> {
   booted = await bootCore({
     home,
     shell: "desktop",
-    secrets: createSafeStorageBox(join(home, "secret.key")),
+    secrets: createSafeStorageBox(join(home, "secret.key"), safeStorage),
     version: app.getVersion(),
   });
   const core = booted.core;

@@ -40,6 +40,13 @@ export const coreChannels = {
       version: z.string(),
       shell: z.enum(["desktop", "web"]),
       canPickFolders: z.boolean(),
+      /** Where credentials are kept: the system keyring, or a key file beside them (no keyring). */
+      secretStorage: z
+        .discriminatedUnion("kind", [
+          z.object({ kind: z.literal("keyring") }),
+          z.object({ kind: z.literal("key-file"), path: z.string().max(4096) }),
+        ])
+        .optional(),
     }),
   },
   "accounts.list": { input: z.object({}), result: z.array(AccountView) },

@@ -86,9 +86,10 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const bus = createEventBus(report);
   /** Filled once the local cloud runs. */
   const localKooDrive: { current?: LocalCloud["koodrive"] } = {};
+  const secrets = deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key"));
   const accounts = createAccounts({
     settings,
-    secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
+    secrets,
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
     makeKooDriveProvider: deps.makeKooDriveProvider ?? createKooDriveProvider,
     // The local cloud can sign its KooDrive user in again; a real KooDrive account needs a new token.
@@ -213,6 +214,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         version: deps.version ?? packageVersion(),
         shell: deps.shell === "desktop" ? "desktop" : "web",
         canPickFolders: deps.shell === "desktop",
+        secretStorage: secrets.storage,
       }),
 
       "accounts.list": async () => accounts.list(),
