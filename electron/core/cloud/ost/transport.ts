@@ -149,7 +149,7 @@ function interpret(path: string, response: HttpResponse): OstAnswer {
     throw new CloudError("credentials", `OST refused the request: ${message}`);
   }
   if (status === 429 || status >= 500) {
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+    const retryAt = parseRetryAfter(response.headers, Date.now());
     throw new CloudError("transient", `OST ${path} answered HTTP ${status}: ${message}`, {
       ...(retryAt !== undefined ? { retryAt } : {}),
     });
