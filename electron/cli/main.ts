@@ -11,6 +11,7 @@ import { claimHome, resolveHome } from "../shell/home.ts";
 import * as commands from "./commands.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
+import { SECRET_FLAGS, standardInputSecrets, type SecretInput } from "./secret-input.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
 type Command = (context: commands.CommandContext) => Promise<number>;
@@ -69,6 +70,8 @@ export interface CliEnv {
   stop: AbortSignal;
   /** For tests and other embedders. */
   coreDeps?: Partial<CoreDeps>;
+  /** Where secrets given as "-" come from (default: a prompt on a terminal, else standard input). */
+  secrets?: SecretInput;
 }
 
 function findCommand(argv: string[]): { key: string; rest: string[] } {
@@ -95,7 +98,24 @@ function findCommand(argv: string[]): { key: string; rest: string[] } {
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
-export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
+/** Replaces each secret given as "-" with the value read for it, in the order the flags were given. */
+async function readDashSecrets(
+  values: Record<string, string | boolean | undefined>,
+  tokens: { kind: string; name?: string; value?: string | undefined }[],
+  secrets: SecretInput,
+): Promise<void> {
+  const flags = tokens
+    .filter((t) => t.kind === "option" && SECRET_FLAGS.includes(t.name ?? "") && t.value === "-")
+    .map((t) => t.name!);
+  if (flags.length === 0) return;
+  const read = await secrets(flags);
+  flags.forEach((flag, i) => (values[flag] = read[i]));
+}
+
+export async function runCli(
+  argv: string[],
+  { env, output, stop, coreDeps, secrets = standardInputSecrets() }: CliEnv,
+): Promise<number> {
   let core: LocalCore | undefined;
   let lock: HomeLock | undefined;
   try {
@@ -112,10 +132,12 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
         options: { ...global, ...spec.options },
         allowPositionals: true,
         strict: true,
+        tokens: true,
       });
     } catch (error) {
       throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
     }
+    await readDashSecrets(parsed.values, parsed.tokens, secrets);
     const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
     lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
     core = await createCore({ home, shell: "cli", ...coreDeps });
