@@ -263,6 +263,25 @@ describe("dropped files", () => {
     expect(await readdir(home)).not.toContain("escape.txt");
   });
 
+  test("a file larger than a drop may stage is refused with 413 and its reason", async () => {
+    await shell.close();
+    shell = await startWebShell({
+      home,
+      port: 0,
+      core,
+      rendererDir,
+      log: () => {},
+      dropLimits: { maxDropBytes: 4 },
+    });
+    origin = `http://127.0.0.1:${shell.port}`;
+    const answer = await put("drop0000000000004", "big.bin", "12345");
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toMatchObject({
+      ok: false,
+      error: { message: /larger than the .* a drop may stage/ },
+    });
+  });
+
   test("a commit for items never received is refused and uploads nothing", async () => {
     const answer = await postJson("/drops/drop0000000000003/commit", {
       accountId: "acc-1",

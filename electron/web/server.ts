@@ -21,7 +21,7 @@ import { bootCore } from "../shell/boot.ts";
 import { createDispatcher } from "../shell/dispatch.ts";
 import { EVENTS_PROTOCOL } from "../../shared/web-access.ts";
 import { checkAccess, createPageKeys, newAccessToken, requestFacts } from "./access.ts";
-import { createDropStaging, DropRefused } from "./drop-staging.ts";
+import { createDropStaging, DropRefused, type DropLimits } from "./drop-staging.ts";
 import { createEventFanout } from "./event-fanout.ts";
 import { findStaticFile } from "./static-files.ts";
 
@@ -37,6 +37,8 @@ export interface WebShellOptions {
   rendererDir?: string;
   token?: string;
   log?: (line: string) => void;
+  /** How much a drop may stage (tests make it small). */
+  dropLimits?: Partial<DropLimits>;
 }
 
 export interface WebShell {
@@ -107,7 +109,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const dispatch = createDispatcher(core.handlers, {
     onInternalError: (channel, error) => log(`docsync: ${channel} failed: ${String(error)}`),
   });
-  const staging = createDropStaging(join(options.home, "staging"));
+  const staging = createDropStaging(join(options.home, "staging"), options.dropLimits);
   await staging.sweepStale().catch(() => {});
 
   let port = 0;
@@ -182,12 +184,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         });
       }
       try {
-        const size = await staging.receive(request.params.dropId, request.query.path ?? "", request.body);
+        const declared = Number(request.headers["content-length"]);
+        const size = await staging.receive(
+          request.params.dropId,
+          request.query.path ?? "",
+          request.body,
+          Number.isSafeInteger(declared) ? declared : undefined,
+        );
         return reply.send({ ok: true, result: { size } });
       } catch (error) {
         if (error instanceof DropRefused) {
           return reply
-            .code(400)
+            .code(error.status)
             .send({ ok: false, error: { code: "invalid-input", message: error.message } });
         }
         throw error;
