@@ -140,7 +140,12 @@ export async function runCli(
     await readDashSecrets(parsed.values, parsed.tokens, secrets);
     const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
     lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
-    core = await createCore({ home, shell: "cli", ...coreDeps });
+    core = await createCore({
+      home,
+      shell: "cli",
+      onBackgroundError: (error) => output.err(`docsync: ${errorLine(error)}`),
+      ...coreDeps,
+    });
     return await spec.run({ core, output, values: parsed.values, positionals: parsed.positionals, stop });
   } catch (error) {
     output.err(`docsync: ${errorLine(error)}`);

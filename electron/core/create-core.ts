@@ -22,7 +22,7 @@ import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
 import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
 import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
-import { openJournal } from "./journal/index.ts";
+import { openJournalOrStartAfresh } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { openSettings } from "./settings/settings.ts";
@@ -106,8 +106,13 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   // Whatever started before a failure is released, so a failed start leaves nothing running.
   const undo: (() => unknown)[] = [() => accounts.close(), () => local?.cloud.close?.()];
   try {
-    const journal = openJournal(join(deps.home, "journal.db"));
+    const { journal, movedAside } = openJournalOrStartAfresh(join(deps.home, "journal.db"), now());
     undo.unshift(() => journal.close());
+    if (movedAside) {
+      const text = `The journal was damaged: it was moved to ${movedAside} and a fresh one started. Add the sync pairs again; nothing in your folders or in the cloud was touched.`;
+      journal.appendEvent({ time: now(), level: "warn", text });
+      report(text);
+    }
     const registry = createTaskRegistry({ journal, now });
     const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
     const engine = createSyncEngine({
