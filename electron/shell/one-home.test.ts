@@ -79,6 +79,8 @@ test("a web shell started under umask 022 keeps its home private: the home 0700,
   expect(readdirSync(join(home, "sandbox"))).toEqual(expect.arrayContaining(["appspace.sqlite", "blobs"]));
   expect(lstatSync(home).mode & 0o777).toBe(0o700);
   expect(notPrivate(home)).toEqual([]);
+  // The printed address is the one place the token appears.
+  expect(serve.stderr()).not.toContain(serve.token);
 });
 
 test("one home, one process: a second shell and the command line are told in one line who holds it, until that process dies", async () => {
