@@ -10,6 +10,66 @@ const electronOnlyInDesktopShell = {
   ],
 };
 
+/** Where test support lives; product code never imports it. */
+const testSupport = {
+  group: ["**/testing/**", "**/e2e/**", "**/bench/**", "vitest", "playwright-core"],
+  message: "Test support (testing/, e2e/, bench/, test runners) stays out of the product.",
+};
+const theShells = {
+  group: [
+    "**/cli/**",
+    "**/cli.ts",
+    "**/web/**",
+    "**/desktop/**",
+    "**/shell/**",
+    "**/main.ts",
+    "**/preload.ts",
+    "**/serve.ts",
+    "**/renderer/**",
+  ],
+  message: "The core serves the shells and the renderer; it never imports them.",
+};
+const theSandbox = { group: ["**/sandbox/**"], message: "The client shares no code with the local cloud." };
+const theClient = {
+  group: ["**/electron/**", "**/shared/**", "**/renderer/**"],
+  message: "The local cloud shares no code with the client.",
+};
+
+/** A shell starts the local cloud through its server entry, for a first start without an account. */
+const shellPatterns = [
+  testSupport,
+  { group: ["**/sandbox/**", "!**/sandbox/server.ts"], message: theSandbox.message },
+];
+
+/** The layers, as lint keeps them (each entry: which files, which imports they may not make). */
+const layers = [
+  {
+    // The contract and the view model: pure TypeScript, nothing of ours.
+    files: ["shared/**"],
+    patterns: [{ group: ["../**"], message: "shared/ imports nothing of ours." }],
+  },
+  {
+    // The UI talks to the core only through the contract in shared/.
+    files: ["renderer/**"],
+    patterns: [
+      {
+        group: ["**/electron/**", "**/sandbox/**", "**/testing/**", "**/e2e/**", "**/bench/**"],
+        message: "renderer/ imports only shared/.",
+      },
+    ],
+  },
+  { files: ["electron/core/**"], ignores: ["**/*.test.ts"], patterns: [theShells, theSandbox, testSupport] },
+  { files: ["electron/core/**/*.test.ts"], patterns: [theShells] },
+  { files: ["electron/**"], ignores: ["electron/core/**", "**/*.test.ts"], patterns: shellPatterns },
+  {
+    // The local cloud and the client implement the contract independently, its tests included.
+    files: ["sandbox/**"],
+    ignores: ["sandbox/**/*.test.ts", "sandbox/testing/**"],
+    patterns: [theClient, testSupport],
+  },
+  { files: ["sandbox/**/*.test.ts", "sandbox/testing/**"], patterns: [theClient] },
+];
+
 export default tseslint.config(
   { ignores: ["node_modules", "dist", "coverage", "test-results", "bench/out"] },
   js.configs.recommended,
@@ -22,42 +82,15 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  ...layers.map(({ files, ignores, patterns }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { "no-restricted-imports": ["error", { ...electronOnlyInDesktopShell, patterns }] },
+  })),
   {
+    // The desktop shell is where electron may be imported; the layers still hold there.
     files: ["electron/main.ts", "electron/preload.ts", "electron/desktop/**"],
-    rules: { "no-restricted-imports": "off" },
-  },
-  {
-    // The local cloud and the client implement the contract independently.
-    files: ["sandbox/**"],
-    ignores: ["sandbox/**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          ...electronOnlyInDesktopShell,
-          patterns: [
-            {
-              group: ["**/electron/**", "**/shared/**", "**/renderer/**"],
-              message: "The local cloud shares no code with the client.",
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ["electron/core/**", "shared/**", "renderer/**"],
-    ignores: ["**/*.test.ts", "**/*.test.tsx", "**/testing/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          ...electronOnlyInDesktopShell,
-          patterns: [
-            { group: ["**/sandbox/**"], message: "The client shares no code with the local cloud." },
-          ],
-        },
-      ],
-    },
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: shellPatterns }] },
   },
 );

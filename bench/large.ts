@@ -17,8 +17,8 @@ import { DEFAULT_CONCURRENCY, OstClient } from "../electron/core/cloud/ost/clien
 import { EMPTY_BODY_DIGEST, signOstRequest } from "../electron/core/cloud/ost/sign.ts";
 import { planSlices, sliceRange } from "../electron/core/cloud/ost/slices.ts";
 import { stageAndImport } from "../electron/core/cloud/ost/stage-and-import.ts";
-import { md5OfFile, writeTestFile } from "../electron/core/cloud/ost/testing/files.ts";
-import { spawnSandbox } from "../electron/core/testing/bench-support.ts";
+import { md5OfFile, writeTestFile } from "../testing/cloud/test-files.ts";
+import { spawnSandbox } from "../testing/bench-support.ts";
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { "size-mib": { type: "string", default: "1024" } } });

@@ -48,15 +48,12 @@ try {
 }
 console.log(shell.url);
 
+// Once the shell is closed nothing is left to wait for, and the process ends by itself.
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  try {
-    await shell.close();
-  } finally {
-    process.exit(0);
-  }
+  await shell.close();
 };
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());

@@ -49,6 +49,14 @@ export type EntryView = z.infer<typeof EntryView>;
 export const TaskKind = z.enum(["upload", "import", "move", "script", "download", "sync"]);
 export const TaskState = z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled"]);
 export type TaskState = z.infer<typeof TaskState>;
+/** The states a task never leaves: the core, the shells and the UI agree on them through this list. */
+export const finalTaskStates: ReadonlySet<TaskState> = new Set([
+  "succeeded",
+  "partial",
+  "failed",
+  "cancelled",
+]);
+export const isFinalState = (state: TaskState): boolean => finalTaskStates.has(state);
 
 export const TaskView = z.object({
   id: z.string(),

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addKdocsArgs, addWorkArgs, runCli, runCliWithInput, useCliWorld } from "./harness.ts";
+import {
+  addKdocsArgs,
+  addWorkArgs,
+  runCli,
+  runCliWithInput,
+  useCliWorld,
+} from "../../testing/cli-harness.ts";
 
 describe("cli: accounts and usage", () => {
   const world = useCliWorld("test");

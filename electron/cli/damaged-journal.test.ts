@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
-import { runCli } from "./harness.ts";
+import { tempDir } from "../../testing/harness.ts";
+import { runCli } from "../../testing/cli-harness.ts";
 
 const scratch = tempDir("docsync-damaged-journal-");
 afterEach(() => scratch.remove());

@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkArgs, collect, lastLine, runCli, spawnCli, useCliWorld } from "./harness.ts";
-
-/** Names listed by `ls`, folders with a trailing slash. */
-const names = (stdout: string) =>
-  stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.split(/\s{2,}/).at(-1));
+import {
+  addWorkArgs,
+  collect,
+  lastLine,
+  lsNames as names,
+  runCli,
+  spawnCli,
+  useCliWorld,
+} from "../../testing/cli-harness.ts";
 
 describe("cli: pairs, sync, put, mv, status, watch", () => {
   const world = useCliWorld("file");

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 import { createKeyFileSecretBox } from "../core/secrets/secret-box.ts";
 import { createSafeStorageBox } from "./safe-storage-box.ts";
 

@@ -2,9 +2,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { runCli } from "../cli/harness.ts";
-import { tempDir } from "../core/testing/harness.ts";
-import { startServe, type ServeProcess } from "../web/testing/serve-process.ts";
+import { runCli } from "../../testing/cli-harness.ts";
+import { tempDir } from "../../testing/harness.ts";
+import { startServe, type ServeProcess } from "../../testing/serve-process.ts";
 
 const scratch = tempDir("docsync-desktop-home-");
 let serve: ServeProcess | undefined;

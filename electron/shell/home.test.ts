@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 import { HomeInUse, lockHome } from "./home-lock.ts";
 import { claimHome, prepareHome } from "./home.ts";
 

@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { chmodSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { runCli } from "../cli/harness.ts";
-import { tempDir, waitFor } from "../core/testing/harness.ts";
-import { startServe, type ServeProcess } from "../web/testing/serve-process.ts";
+import { runCli } from "../../testing/cli-harness.ts";
+import { tempDir, waitFor } from "../../testing/harness.ts";
+import { startServe, type ServeProcess } from "../../testing/serve-process.ts";
 
 const scratch = tempDir("docsync-one-home-");
 const running: ServeProcess[] = [];

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../core/testing/harness.ts";
+import { tempDir } from "../../testing/harness.ts";
 import { createDropStaging, DropRefused } from "./drop-staging.ts";
 
 const scratch = tempDir("docsync-drops-");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { coreChannels } from "../../shared/contract.ts";
 import { EVENTS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from "../../shared/web-access.ts";
-import { startServe, type ServeProcess } from "./testing/serve-process.ts";
+import { startServe, type ServeProcess } from "../../testing/serve-process.ts";
 
 const REQUESTS = 10_000;
 const AT_ONCE = 8;

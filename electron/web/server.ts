@@ -59,8 +59,6 @@ const CommitBody = z.object({
   names: z.array(z.string().min(1)).min(1).max(10_000),
 });
 
-const finalStates = new Set(["succeeded", "partial", "failed", "cancelled"]);
-
 function securityHeaders(port: number): Record<string, string> {
   return {
     "content-security-policy": [
@@ -123,22 +121,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   });
   const fanout = createEventFanout(wss);
 
-  // Staged drops are removed once every upload task that reads them is over.
-  const releases = new Map<string, { paths: string[]; open: Set<string> }>();
-  const finishTask = (taskId: string) => {
-    const release = releases.get(taskId);
-    if (!release) return;
-    releases.delete(taskId);
-    release.open.delete(taskId);
-    if (release.open.size === 0) void staging.release(release.paths).catch(() => {});
-  };
-  const unsubscribe = core.subscribe((event: CoreEvent) => {
-    fanout.send(event);
-    if (event.name === "tasks.changed" && releases.size > 0) {
-      for (const task of event.payload.tasks) if (finalStates.has(task.state)) finishTask(task.id);
-      for (const id of event.payload.removed) finishTask(id);
-    }
-  });
+  const unsubscribe = core.subscribe((event: CoreEvent) => fanout.send(event));
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const verdict = checkAccess(
@@ -225,13 +208,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       return reply.code(answer.error.code === "invalid-input" ? 400 : 200).send(answer);
     }
     const { taskIds } = answer.result as { taskIds: string[] };
-    const release = { paths, open: new Set(taskIds) };
-    for (const id of taskIds) releases.set(id, release);
-    // A task may have finished before its id was known here.
-    const snapshot = await core.handlers["tasks.snapshot"]({}).catch(() => ({ tasks: [] }));
-    for (const task of snapshot.tasks)
-      if (release.open.has(task.id) && finalStates.has(task.state)) finishTask(task.id);
-    if (taskIds.length === 0) await staging.release(paths);
+    // Staged drops are removed once every upload task that reads them is over.
+    void core
+      .whenFinal(taskIds)
+      .then(() => staging.release(paths))
+      .catch(() => {});
     return reply.send(answer);
   });
 

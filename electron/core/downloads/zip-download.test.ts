@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "../../../sandbox/server.ts";
 import type { TaskView } from "../../../shared/model.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { numbered, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 import { SAVED_PREFIX } from "./zip-download.ts";
 
@@ -40,11 +40,7 @@ describe("KooDrive account and zip download through the core", () => {
       headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
       body: JSON.stringify({ itemsPerSecond }),
     });
-  const finished = (taskId: string) =>
-    waitFor(() => {
-      const task = core.tasks.get(taskId);
-      return task && core.tasks.isFinal(task.state) ? task : undefined;
-    }, `task ${taskId} to end`);
+  const finished = async (taskId: string): Promise<TaskView> => (await core.runner.whenFinal([taskId]))[0]!;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ dataDir: join(dir.path, "cloud"), koodrive: { itemsPerSecond: 20 } });

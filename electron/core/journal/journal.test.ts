@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { migrations } from "./migrations.ts";
 import { openJournal, openJournalOrStartAfresh } from "./index.ts";
 

@@ -9,6 +9,7 @@ import type { CloudProvider } from "../cloud/provider.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
+import type { JobRunner } from "../tasks/runner.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
 import type { BandwidthLimiter } from "./bandwidth.ts";
 import type { FileTasks } from "./file-tasks.ts";
@@ -19,6 +20,8 @@ import type { SyncEngineDeps, SyncOnceOptions, SyncSummary, WatcherFactory } fro
 export interface EngineContext {
   deps: SyncEngineDeps;
   journal: Journal;
+  runner: JobRunner;
+  /** The runner's registry (a pass's sync task lives there) and poller. */
   tasks: TaskRegistry;
   poller: TaskPoller;
   now: () => number;

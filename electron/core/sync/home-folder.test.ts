@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { startSandbox, type Sandbox } from "../../../sandbox/server.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
 import { openJournal } from "../journal/index.ts";
-import { tempDir } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 
 const scratch = tempDir("docsync-home-pair-");
 let sandbox: Sandbox;

@@ -36,8 +36,14 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   return policy;
 }
 
-/** The wait before retry number `retry` (1 for the first retry): uniform in [0, min(max, base * 2^(retry-1))). */
-export function backoffDelay(retry: number, policy: RetryPolicy): number {
+/**
+ * The one backoff formula of docsync: the wait before retry number `retry` (1 for the first retry),
+ * uniform in [0, min(max, base * 2^(retry-1))). Requests, polls and a failing file's next try all use it.
+ */
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(policy.random() * ceiling);
 }

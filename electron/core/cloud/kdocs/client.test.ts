@@ -9,7 +9,7 @@ import {
   startScriptedServer,
   type Handler,
   type ScriptedServer,
-} from "../http/testing/scripted-server.ts";
+} from "../../../../testing/cloud/scripted-server.ts";
 import { KdocsClient } from "./client.ts";
 
 const APP_ID = "AK_test";

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startOstTestServer, type OstTestServer } from "../../../../sandbox/ost/test-server.ts";
 import { CloudError, isCloudError } from "../errors.ts";
 import { OstClient, type OstClientOptions, type OstUploadState } from "./client.ts";
-import { md5OfFile, md5OfUrl, writeTestFile } from "./testing/files.ts";
-import { caught } from "./testing/caught.ts";
+import { md5OfFile, md5OfUrl, writeTestFile } from "../../../../testing/cloud/test-files.ts";
+import { caught } from "../../../../testing/cloud/caught.ts";
 
 const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 

@@ -8,8 +8,8 @@ import { CloudError, isCloudError } from "../errors.ts";
 import { KdocsClient } from "../kdocs/client.ts";
 import type { ServerTaskStatus, UploadSource } from "../provider.ts";
 import { stageAndImport, type StagingState } from "./stage-and-import.ts";
-import { md5OfFile, writeTestFile } from "./testing/files.ts";
-import { caught } from "./testing/caught.ts";
+import { md5OfFile, writeTestFile } from "../../../../testing/cloud/test-files.ts";
+import { caught } from "../../../../testing/cloud/caught.ts";
 
 const userCancel = () => new CloudError("cancelled", "cancelled by the user");
 

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import type { TaskView } from "../../../../shared/model.ts";
-import { md5OfFile, writeTestFile } from "../../cloud/ost/testing/files.ts";
+import { md5OfFile, writeTestFile } from "../../../../testing/cloud/test-files.ts";
 import type { CloudProvider } from "../../cloud/provider.ts";
-import { waitFor } from "../../testing/harness.ts";
-import { importEndpoint } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { importEndpoint } from "../../../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../../../testing/scenario.ts";
 
 const MiB = 1024 * 1024;
 /** Ten OST slices of 8 MiB (the last one 4 MiB): just over the direct limit, quick to send. */
@@ -114,7 +114,7 @@ describe("drops", () => {
     const views = record(sc);
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path, small],
     });
@@ -145,7 +145,7 @@ describe("drops", () => {
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big, small],
     });
@@ -166,7 +166,7 @@ describe("drops", () => {
     sc.sandbox.setFaults({ latencyMs: 400, pathPrefix: slicePath });
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });
@@ -195,7 +195,7 @@ describe("drops", () => {
     const big = await bigFile(sc, join(sc.dir, "drops", "video.bin"));
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });
@@ -304,7 +304,7 @@ describe("watched folders", () => {
 });
 
 describe("kill -9 and restart", () => {
-  const child = fileURLToPath(new URL("../../testing/sync-child.ts", import.meta.url));
+  const child = fileURLToPath(new URL("../../../../testing/sync-child.ts", import.meta.url));
 
   /** Runs the sync in a child process that freezes at `point`, kills it there with SIGKILL. */
   async function killAt(sc: Scenario, point: string): Promise<void> {

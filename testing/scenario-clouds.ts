@@ -2,15 +2,13 @@
  * The cloud clients a scenario can run on, each built against the running local cloud with short
  * retry delays so fault tests stay fast.
  */
-import type { Sandbox, SandboxOptions } from "../../../sandbox/server.ts";
-import { createKdocsProvider, type KdocsProvider } from "../cloud/kdocs/provider.ts";
-import { createKooDriveProvider, type KooDriveProvider } from "../cloud/koodrive/provider.ts";
-import type { CloudProvider } from "../cloud/provider.ts";
+import type { Sandbox, SandboxOptions } from "../sandbox/server.ts";
+import { createKdocsProvider, type KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
+import { createKooDriveProvider, type KooDriveProvider } from "../electron/core/cloud/koodrive/provider.ts";
+import type { CloudProvider } from "../electron/core/cloud/provider.ts";
 
 /** How a scenario reaches one cloud service on the local cloud. */
 export interface ScenarioCloud<P extends CloudProvider & { close(): void }> {
-  /** The account the scenario's pairs belong to. */
-  accountId: string;
   /** Endpoints that each carry one upload of content; a scenario's `uploads()` counts their requests. */
   uploadEndpoints: readonly string[];
   /** The endpoint that renames one cloud item in place. */
@@ -35,7 +33,6 @@ export interface KdocsCloudOptions {
 
 export function kdocsCloud(options: KdocsCloudOptions = {}): ScenarioCloud<KdocsProvider> {
   return {
-    accountId: "sandbox",
     uploadEndpoints: ["POST /api/v1/openapi/appspace/files/upload"],
     renameEndpoint: "PUT /api/v1/openapi/appspace/files/:file_token/name",
     moveEndpoint: "POST /api/v1/openapi/appspace/tasks/files/move",
@@ -55,7 +52,6 @@ const KOODRIVE_API = "/koodrive/ose/v1";
 
 export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
   return {
-    accountId: "koodrive",
     // A new file's upload and a new version's upload: each is one upload of content.
     uploadEndpoints: [`POST ${KOODRIVE_API}/files/create`, `POST ${KOODRIVE_API}/revision/createRevision`],
     renameEndpoint: `POST ${KOODRIVE_API}/files/rename/:fileId`,

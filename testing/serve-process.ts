@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const node = fileURLToPath(new URL("../../../node_modules/.bin/node", import.meta.url));
+const root = fileURLToPath(new URL("../", import.meta.url));
+const node = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
 
 export interface ServeProcess {
   child: ChildProcess;

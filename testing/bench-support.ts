@@ -51,7 +51,7 @@ export async function spawnSandbox(args: string[] = []): Promise<{
   process: ChildProcess;
   stop(): Promise<void>;
 }> {
-  const main = fileURLToPath(new URL("../../../sandbox/main.ts", import.meta.url));
+  const main = fileURLToPath(new URL("../sandbox/main.ts", import.meta.url));
   const child = spawn(process.execPath, [main, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });

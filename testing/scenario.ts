@@ -1,18 +1,14 @@
 /**
  * A scenario: a temp local folder, the local cloud on a random port, a real cloud client (KDocs unless
- * told otherwise) and the real engine between them. Tests drive the folder and look at the cloud.
+ * told otherwise) and the real core (built by `createCore`) between them. Tests drive the folder and
+ * look at the cloud.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  CONTROL_TOKEN_HEADER,
-  startSandbox,
-  type Sandbox,
-  type SandboxOptions,
-} from "../../../sandbox/server.ts";
-import type { KdocsProvider } from "../cloud/kdocs/provider.ts";
-import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
-import type { SyncEngineDeps } from "../sync/types.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox/server.ts";
+import type { KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
+import type { CloudProvider, RemoteEntry } from "../electron/core/cloud/provider.ts";
+import type { SyncEngineDeps } from "../electron/core/sync/types.ts";
 import { startTestEngine, tempDir, type TestEngine } from "./harness.ts";
 import { kdocsCloud, type KdocsCloudOptions, type ScenarioCloud } from "./scenario-clouds.ts";
 
@@ -43,14 +39,16 @@ export interface Scenario<P extends ClosableProvider = KdocsProvider> {
   largeFiles: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
   /** Every file and folder below a cloud path, keyed by path relative to it. */
   remote(path: string): Promise<Map<string, RemoteEntry>>;
-  /** Closes the engine and opens a new one on the same journal (a restart). */
+  /** The account the scenario's pairs belong to (its provider is the scenario's). */
+  readonly accountId: string;
+  /** Closes the core and opens a new one on the same home (a restart). */
   restart(options?: EngineOptions): Promise<TestEngine>;
   /** Pairs the scenario's local folder with a cloud folder of the scenario's account. */
   addPair(remotePath: string, deletePolicy?: "keep" | "mirror"): ReturnType<TestEngine["engine"]["addPair"]>;
   close(): Promise<void>;
 }
 
-type EngineOptions = Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor">>;
+type EngineOptions = Partial<Omit<SyncEngineDeps, "journal" | "runner" | "providerFor">>;
 
 interface ScenarioOptions {
   sandbox?: SandboxOptions;
@@ -74,7 +72,7 @@ export async function startScenario(
   const sandbox = await startSandbox(cloud.sandboxOptions?.(sandboxOptions) ?? sandboxOptions);
   const provider = await cloud.connect(sandbox);
   const journalFile = join(dir.path, "home", "journal.db");
-  const open = (extra: EngineOptions = {}): TestEngine =>
+  const open = (extra: EngineOptions = {}): Promise<TestEngine> =>
     startTestEngine({
       journalFile,
       provider: options.wrapProvider ? options.wrapProvider(provider) : provider,
@@ -90,7 +88,10 @@ export async function startScenario(
     dir: dir.path,
     local,
     journalFile,
-    t: open(),
+    t: await open(),
+    get accountId() {
+      return scenario.t.accountId;
+    },
     write(path, content) {
       const file = join(local, path);
       mkdirSync(dirname(file), { recursive: true });
@@ -124,11 +125,16 @@ export async function startScenario(
     },
     async restart(extra) {
       await scenario.t.close();
-      scenario.t = open(extra);
+      scenario.t = await open(extra);
       return scenario.t;
     },
     addPair: (remotePath, deletePolicy = "keep") =>
-      scenario.t.engine.addPair({ accountId: cloud.accountId, localPath: local, remotePath, deletePolicy }),
+      scenario.t.engine.addPair({
+        accountId: scenario.t.accountId,
+        localPath: local,
+        remotePath,
+        deletePolicy,
+      }),
     async close() {
       await scenario.t.close();
       provider.close();

@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
 import type { z } from "zod";
-import { createDispatcher } from "../electron/shell/dispatch.ts";
-import { channels, coreChannels, events, type Handlers } from "./contract.ts";
-import * as model from "./model.ts";
+import { createDispatcher } from "./dispatch.ts";
+import { channels, coreChannels, events, type Handlers } from "../../shared/contract.ts";
+import * as model from "../../shared/model.ts";
 
 interface Def {
   type: string;

@@ -11,8 +11,8 @@
  *   loop blocked, slices still in flight), for the test to kill it with SIGKILL right there.
  */
 import { writeSync } from "node:fs";
-import { createKdocsProvider, type LargeFileCredentials } from "../cloud/kdocs/provider.ts";
-import type { Journal } from "../journal/index.ts";
+import { createKdocsProvider, type LargeFileCredentials } from "../electron/core/cloud/kdocs/provider.ts";
+import type { Journal } from "../electron/core/journal/index.ts";
 import { startTestEngine } from "./harness.ts";
 
 const [journalFile, local, remotePath, baseUrl, appId, appKey, concurrency] = process.argv.slice(2);
@@ -49,7 +49,7 @@ function freezing(journal: Journal): Journal {
 }
 
 const provider = createKdocsProvider({ baseUrl, appId, appKey, ...(largeFiles ? { largeFiles } : {}) });
-const t = startTestEngine({
+const t = await startTestEngine({
   journalFile,
   provider,
   concurrency: Number(concurrency ?? 4),
@@ -58,7 +58,7 @@ const t = startTestEngine({
 const existing = t.engine.pairs()[0];
 const pair =
   existing ??
-  (await t.engine.addPair({ accountId: "sandbox", localPath: local, remotePath, deletePolicy: "keep" }));
+  (await t.engine.addPair({ accountId: t.accountId, localPath: local, remotePath, deletePolicy: "keep" }));
 const started = performance.now();
 const summary = await t.engine.syncOnce(pair.id);
 const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { CloudError } from "../cloud/errors.ts";
+import { CloudError } from "../electron/core/cloud/errors.ts";
 import type {
   CloudProvider,
   ListPage,
@@ -14,7 +14,7 @@ import type {
   ServerTaskRef,
   ServerTaskStatus,
   UploadSource,
-} from "../cloud/provider.ts";
+} from "../electron/core/cloud/provider.ts";
 
 interface StoredEntry extends RemoteEntry {
   content?: Buffer;

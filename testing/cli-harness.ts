@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { startSandbox, type Sandbox } from "../sandbox/server.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const node = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
+const root = fileURLToPath(new URL("../", import.meta.url));
+const node = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -51,6 +51,14 @@ export function runCli(home: string, ...args: string[]): Promise<CliResult> {
 export function runCliWithInput(home: string, input: string, ...args: string[]): Promise<CliResult> {
   return collect(spawnCli(home, args, {}, input));
 }
+
+/** Names listed by `ls`, folders with a trailing slash. */
+export const lsNames = (stdout: string): (string | undefined)[] =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(/\s{2,}/).at(-1));
 
 /** The last non-empty line of a text. */
 export function lastLine(text: string): string {
