@@ -9,6 +9,7 @@ import type { TaskHandle } from "../tasks/types.ts";
 import { guardDeletes } from "./delete-guard.ts";
 import { baseName, emptySummary, errorText, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
+import { ignoringHome } from "./home-folder.ts";
 import { loadIgnoreRules } from "./ignore-rules.ts";
 import { forgetFile, loadFolders, putFile, type PairRuntime, type PassJob } from "./pair-runtime.ts";
 import { dropStaleMoves, runMoves } from "./pass-moves.ts";
@@ -68,7 +69,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   rt.error = undefined;
   rt.phase = "scanning";
   ctx.notify();
-  const ignored = loadIgnoreRules(record.localPath);
+  const ignored = ignoringHome(loadIgnoreRules(record.localPath), record.localPath, ctx.deps.home);
   let scanned: ScanResult;
   let known: Map<string, FileRecord>;
   let unchanged = 0;
