@@ -23,7 +23,8 @@ function sameSecret(offered: unknown, token: string): boolean {
 /** An onRequest hook; `port` is read at request time (it is known once the server listens). */
 export function accessGuard(controlToken: string, port: () => number) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    const own = [`127.0.0.1:${port()}`, `localhost:${port()}`];
+    // Without the port too: vendor demos sign and send the bare host name, as a real host on 443 is.
+    const own = ["127.0.0.1", "localhost"].flatMap((name) => [`${name}:${port()}`, name]);
     if (!own.includes(request.headers.host?.toLowerCase() ?? "")) {
       await reply.code(403).send({ code: 40300, msg: `host: the local cloud answers only to ${own[0]}` });
       return reply;
