@@ -145,8 +145,6 @@ async function showInFolder(path: string): Promise<{ ok: true }> {
 }
 
 async function start(): Promise<void> {
-  const home = resolveHome(flag("--home"));
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   serveRenderer(rendererDir);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, allow) => allow(false));
 
@@ -193,6 +191,12 @@ async function start(): Promise<void> {
 
   window = createWindow(home);
 }
+
+const home = resolveHome(flag("--home"));
+mkdirSync(home, { recursive: true, mode: 0o700 });
+// One app per home: Chromium's profile and the single-instance lock live in it, so another home (a
+// second profile, each end-to-end test) runs beside this one, and one home never opens twice.
+app.setPath("userData", join(home, "electron"));
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
