@@ -127,6 +127,20 @@ function logPageErrors(page: Page, log: (text: string) => void): void {
   });
 }
 
+/** What the core itself says at a failure, to compare with what the page showed. */
+async function logCoreState(api: App["api"], log: (text: string) => void): Promise<void> {
+  try {
+    const state = {
+      accounts: await api("accounts.list", {}),
+      pairs: await api("pairs.list", {}),
+      tasks: (await api("tasks.snapshot", {})).tasks,
+    };
+    log(`\nthe core's state after the failure:\n${JSON.stringify(state, null, 2)}\n`);
+  } catch (error) {
+    log(`\nthe core's state after the failure could not be read: ${String(error)}\n`);
+  }
+}
+
 function failed(testInfo: TestInfo): boolean {
   return testInfo.status !== testInfo.expectedStatus;
 }
@@ -163,6 +177,7 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
     const log = (text: string) => void logFile.write(text);
     let opened: OpenedShell | undefined;
     let started = false;
+    let api: App["api"] | undefined;
     try {
       const seed = await seedLocalCloud(home);
       opened =
@@ -170,7 +185,7 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
           ? await openDesktopShell(home, log, testInfo)
           : await openWebShell(home, log, chromium);
       const { page, call, desktop } = opened;
-      const api = async <C extends Channel>(channel: C, input: ChannelInput<C>) => {
+      api = async <C extends Channel>(channel: C, input: ChannelInput<C>) => {
         const answer = await call(channel, input);
         if (!answer.ok) throw new Error(`${channel}: ${answer.error.message}`);
         return answer.result as ChannelResult<C>;
@@ -190,6 +205,7 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
       });
     } finally {
       try {
+        if (api && failed(testInfo)) await logCoreState(api, log);
         await opened?.stop(failed(testInfo));
       } finally {
         await new Promise((resolve) => logFile.end(resolve));
