@@ -16,6 +16,7 @@ import {
   type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from "electron";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { channels, type ShellHandlers } from "../shared/contract.ts";
@@ -131,7 +132,6 @@ async function pickFolder(title: string | undefined): Promise<{ path: string | n
 }
 
 async function start(): Promise<void> {
-  const home = resolveHome(flag("--home"));
   serveRenderer(rendererDir);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, allow) => allow(false));
 
@@ -180,6 +180,12 @@ async function start(): Promise<void> {
 }
 
 keepFilesPrivate();
+const home = resolveHome(flag("--home"));
+mkdirSync(home, { recursive: true, mode: 0o700 });
+// One app per home: Chromium's profile and the single-instance lock live in it, so another home (a
+// second profile, each end-to-end test) runs beside this one, and one home never opens twice.
+app.setPath("userData", join(home, "electron"));
+
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();

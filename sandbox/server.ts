@@ -19,7 +19,7 @@ import { Md5Pool } from "./appspace/md5.ts";
 import { MoveTasks } from "./appspace/moves.ts";
 import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
 import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
-import { accessGuard, CONTROL_TOKEN_HEADER, newControlToken } from "./control-access.ts";
+import { accessGuard, CONTROL_TOKEN_HEADER } from "./control-access.ts";
 import { demoCredentials } from "./credentials.ts";
 import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
 import { QuirkBook, quirksSchema, type Quirks } from "./quirks.ts";
@@ -64,7 +64,7 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
   url: string;
-  /** What the control routes (/__sandbox/) need in the CONTROL_TOKEN_HEADER header; new at each start. */
+  /** What the control routes (/__sandbox/) need in the CONTROL_TOKEN_HEADER header; kept per data folder. */
   controlToken: string;
   appId: string;
   appKey: string;
@@ -122,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   let stats: Record<string, number> = {};
   let url = "";
-  const controlToken = newControlToken();
+  const controlToken = demo.controlToken;
 
   const server = Fastify({
     // URLs the router cannot take (bad escapes, over-long tokens) get the same envelope as the rest.
