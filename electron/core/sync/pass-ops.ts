@@ -300,6 +300,15 @@ export function startOperations(
       needs: [],
       run: async () => {
         parked = await mover.park(move.id, move.from);
+        // The journal follows, so whatever takes the freed name does not meet this item's record.
+        const at =
+          move.kind === "folder"
+            ? folderPathOf(rt, move.id)
+            : journal.fileByRemoteId(record.id, move.id)?.path;
+        if (at === undefined) return;
+        const parkedAt = `${parentOf(at) === "" ? "" : parentOf(at) + "/"}${parked.name}`;
+        journal.movePath(record.id, at, parkedAt, move.kind === "folder");
+        if (move.kind === "folder") movedInMemory(rt, at, parkedAt, true);
       },
     };
     const arrive: Op = {

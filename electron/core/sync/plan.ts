@@ -311,6 +311,8 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
     if (key && candidates?.length === 1 && freshByContent.get(key) === 1) {
       const record = candidates[0]!;
       vanished.delete(record.path);
+      // Indexed as new meanwhile: it is the moved file, not a file to upload.
+      if (indexedMd5.has(item.path)) plan.forgotten.push(item.path);
       if (mapped(record.path) !== item.path)
         plan.moves.push({ from: record.path, to: item.path, record, local: item.local });
       plan.touched.push({ path: record.path, record, local: item.local });

@@ -8,11 +8,10 @@
 import { isCloudError } from "../cloud/errors.ts";
 import type { RemoteCreateRecord } from "../journal/index.ts";
 import { errorText, type EngineContext, type StepContext } from "./engine-context.ts";
-import { md5File } from "./hash.ts";
 import { putFile, type PairRuntime } from "./pair-runtime.ts";
 import { findChild } from "./remote.ts";
-import { statPath, toNative } from "./scan.ts";
-import { join } from "node:path";
+import { sameStat, statPath } from "./scan.ts";
+import { uploadKey } from "./upload-job.ts";
 
 export function beginCreate(
   ctx: EngineContext,
@@ -52,20 +51,21 @@ export async function recoverCreates(
         }
         const row = journal.file(record.id, create.path);
         if (create.kind === "file" && local.kind === "file" && row && !row.remoteId) {
-          // The upload landed: the cloud file is this file's copy. Its content decides whether a
-          // new version is still due (the journal keeps the cloud's MD5 until then).
-          const md5 =
-            found.md5 ??
-            (await md5File(join(record.localPath, toNative(create.path)), local.file.size).catch(() => null));
+          // The upload landed: the cloud file is this file's copy. What it holds decides whether a
+          // new version is still due: the cloud's MD5, or (a service that tells none) what was
+          // indexed, where the file is still as it was then.
+          const same = found.size === row.size && sameStat(row, local.file);
+          const md5 = found.md5 ?? (same ? row.md5 : null);
           journal.transaction(() => {
             putFile(ctx, rt, {
               ...row,
-              md5: md5 ?? row.md5,
+              md5,
               size: found.size,
               remoteId: found.id,
               remoteVersion: found.version,
             });
             journal.deleteRemoteCreate(record.id, create.path);
+            journal.deleteUpload(uploadKey({ from: "pair", pairId: record.id, path: create.path }));
           });
           continue;
         }
