@@ -30,6 +30,8 @@ describe("command line", () => {
         "b",
         "--ost-api-secret",
         "c",
+        "--quirks",
+        "unfamiliar-answers,ignore-undocumented",
       ]),
     ).toEqual({
       port: 8123,
@@ -44,6 +46,7 @@ describe("command line", () => {
         pathPrefix: "/api/v1/openapi/appspace/files/upload",
       },
       ost: { appId: "a", apiKey: "b", apiSecret: "c" },
+      quirks: { unfamiliarAnswers: true, ignoreUndocumented: true },
     });
   });
 
@@ -54,6 +57,9 @@ describe("command line", () => {
     expect(() => parseCommandLine(["--faults", "speed=1"])).toThrow(/--faults/);
     expect(() => parseCommandLine(["--ost-app-id", "a"])).toThrow(/go together/);
     expect(() => parseCommandLine(["--nope"])).toThrow(/nope/);
+    expect(() => parseCommandLine(["--quirks", "odd"])).toThrow(
+      /--quirks: "odd" is not one of unfamiliar-answers/,
+    );
   });
 
   test("npm run sandbox prints its address and credentials, serves, and stops on SIGTERM", async () => {

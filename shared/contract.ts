@@ -4,7 +4,15 @@
  * from these tables, so a channel cannot be half-declared.
  */
 import { z } from "zod";
-import { AccountView, ActivityEntry, DeletePolicy, EntryView, PairView, TaskView } from "./model.ts";
+import {
+  AccountCheck,
+  AccountView,
+  ActivityEntry,
+  DeletePolicy,
+  EntryView,
+  PairView,
+  TaskView,
+} from "./model.ts";
 
 const id = z.string().min(1).max(200);
 const Ok = z.object({ ok: z.literal(true) });
@@ -48,6 +56,8 @@ export const coreChannels = {
     result: AccountView,
   },
   "accounts.test": { input: z.object({ accountId: id }), result: AccountView },
+  /** A harmless round trip against the account's service, step by step, with what differs from the contract. */
+  "accounts.check": { input: z.object({ accountId: id }), result: AccountCheck },
   "accounts.remove": { input: z.object({ accountId: id }), result: Ok },
   /** Stores the user access token of the personal-space APIs (scripts); it is never sent back. */
   "accounts.setAccessToken": {

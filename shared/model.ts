@@ -124,3 +124,42 @@ export const ActivityEntry = z.object({
   accountId: z.string().optional(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
+
+/** Something a service answered that the contract does not say (see `account check`). */
+export const ServiceDifference = z.object({
+  service: z.string(),
+  /** "GET /appspace/tasks/{task_id}" */
+  call: z.string(),
+  kind: z.enum(["unknown-value", "missing-field", "extra-field", "ignored-field", "signature-variant"]),
+  field: z.string(),
+  value: z.string().optional(),
+  text: z.string(),
+});
+export type ServiceDifference = z.infer<typeof ServiceDifference>;
+
+/** One step of a check of an account against its real service. */
+export const AccountCheckStep = z.object({
+  name: z.string(),
+  outcome: z.enum(["ok", "failed", "skipped"]),
+  /** What the service answered, in words. */
+  said: z.string(),
+  /** Where the answers differed from the contract. */
+  differences: z.array(ServiceDifference),
+  ms: z.number(),
+});
+export type AccountCheckStep = z.infer<typeof AccountCheckStep>;
+
+/** A harmless round trip against an account's service, to attach to a report. */
+export const AccountCheck = z.object({
+  accountId: z.string(),
+  accountName: z.string(),
+  kind: AccountKind,
+  baseUrl: z.string(),
+  version: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  /** Every step that ran worked (differences from the contract alone do not make it fail). */
+  ok: z.boolean(),
+  steps: z.array(AccountCheckStep),
+});
+export type AccountCheck = z.infer<typeof AccountCheck>;

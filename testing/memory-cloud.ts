@@ -6,6 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { CloudError } from "../electron/core/cloud/errors.ts";
+import { describeItemFailure } from "../electron/core/cloud/kdocs/adapter.ts";
 import type {
   CloudProvider,
   ListPage,
@@ -119,8 +120,11 @@ export function createMemoryCloud(
   const cloud: MemoryCloud = {
     kind: "kdocs",
     rootId,
+    capabilities: { zipDownload: false, scripts: false, largeFiles: true },
     directUploadLimit: 64 << 20,
     maxMoveBatch: 100,
+    // Its codes are KDocs' (40004, 40009).
+    describeItemFailure,
     stats,
     failNext(method, error, times = 1) {
       faults.set(method, { error, times });

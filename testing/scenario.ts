@@ -14,7 +14,7 @@ import { kdocsCloud, type KdocsCloudOptions, type ScenarioCloud } from "./scenar
 
 /** What the sandbox's `GET /__sandbox/ost/stats` answers: OST calls, and how often each slice was stored. */
 export interface OstStats {
-  requests: Record<"init" | "upload" | "complete" | "cancel" | "single" | "replayed", number>;
+  requests: Record<"init" | "upload" | "complete" | "cancel" | "single" | "completedAgain", number>;
   uploads: Record<string, { slices: Record<string, number> }>;
 }
 

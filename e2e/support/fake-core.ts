@@ -100,6 +100,17 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     "accounts.list": async () => [account],
     "accounts.add": async (input) => ({ ...fakeAccount, id: "acc-2", name: input.name }),
     "accounts.test": async () => account,
+    "accounts.check": async () => ({
+      accountId: account.id,
+      accountName: account.name,
+      kind: account.kind,
+      baseUrl: account.baseUrl,
+      version: "0.0.0-test",
+      startedAt: 0,
+      finishedAt: 0,
+      ok: true,
+      steps: [],
+    }),
     "accounts.remove": async () => ({ ok: true as const }),
     "accounts.setAccessToken": async (input) => {
       if (input.accountId !== account.id) throw new IpcFailure("not-found", `No account ${input.accountId}`);

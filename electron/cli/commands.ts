@@ -14,6 +14,8 @@ export type Values = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   core: LocalCore;
+  /** The home folder (settings, credentials, journal). */
+  home: string;
   output: Output;
   values: Values;
   positionals: string[];
@@ -26,7 +28,7 @@ const str = (values: Values, key: string): string | undefined => {
   return typeof value === "string" ? value : undefined;
 };
 
-function expectPositionals(positionals: string[], min: number, max: number, usage: string): void {
+export function expectPositionals(positionals: string[], min: number, max: number, usage: string): void {
   if (positionals.length < min || positionals.length > max) throw new UsageError(`usage: ${usage}`);
 }
 

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
 import * as commands from "./commands.ts";
+import { accountCheck } from "./account-check.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
 import { USAGE, UsageError } from "./usage.ts";
@@ -38,6 +39,7 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
   },
   "account list": { run: commands.accountList },
   "account test": { run: commands.accountTest },
+  "account check": { run: accountCheck, options: { ...strings("out"), json: { type: "boolean" } } },
   "account remove": { run: commands.accountRemove },
   "account set": { run: accountSet, options: strings("access-token") },
   "pair add": { run: commands.pairAdd, options: strings("delete") },
@@ -121,7 +123,14 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
     const home = homeFrom(parsed.values, env);
     mkdirSync(home, { recursive: true, mode: 0o700 });
     core = await createCore({ home, shell: "cli", ...coreDeps });
-    return await spec.run({ core, output, values: parsed.values, positionals: parsed.positionals, stop });
+    return await spec.run({
+      core,
+      home,
+      output,
+      values: parsed.values,
+      positionals: parsed.positionals,
+      stop,
+    });
   } catch (error) {
     output.err(`docsync: ${errorLine(error)}`);
     if (error instanceof UsageError) return 2;

@@ -16,6 +16,7 @@ import {
   type KooDriveProviderFactory,
   type ProviderFactory,
 } from "./accounts/accounts.ts";
+import { checkAccount, checkLines } from "./accounts/check.ts";
 import { connectLocalCloud, type LocalCloud } from "./accounts/local-cloud.ts";
 import { ensureRemoteFolder, resolveRemotePath, toEntryView } from "./accounts/remote-tree.ts";
 import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
@@ -107,7 +108,19 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const bus = createEventBus(report);
   /** Filled once the local cloud runs. */
   const localKooDrive: { current?: LocalCloud["koodrive"] } = {};
+  /** Filled once the journal is open; what comes before is not worth keeping. */
+  const activityLog: { write?: (entry: Omit<ActivityEntry, "seq" | "time">) => void } = {};
+  const noticed = new Set<string>();
   const accounts = createAccounts({
+    // What a service answers beyond the contract goes to the activity log, each thing once.
+    onNotice: (accountId, notice) => {
+      const key = [accountId, notice.service, notice.call, notice.kind, notice.field, notice.value].join(
+        "\n",
+      );
+      if (noticed.has(key)) return;
+      noticed.add(key);
+      activityLog.write?.({ level: "warn", text: `${notice.text}.`, accountId });
+    },
     settings,
     secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
@@ -161,6 +174,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
 
     const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
       bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
+    activityLog.write = logActivity;
 
     const runPairScripts = createPairScriptHook({
       journal,
@@ -224,6 +238,18 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         return account;
       },
       "accounts.test": async ({ accountId }) => accounts.test(accountId),
+      "accounts.check": async ({ accountId }) => {
+        const account = accounts.get(accountId);
+        const check = await checkAccount({
+          account,
+          provider: (onNotice) => accounts.providerWith(accountId, onNotice),
+          ...(account.hasAccessToken ? { accessToken: accounts.scriptAccess(accountId).accessToken } : {}),
+          version: deps.version ?? packageVersion(),
+          now,
+        });
+        logActivity({ level: check.ok ? "info" : "warn", text: checkLines(check).at(-1)!, accountId });
+        return check;
+      },
       "accounts.setAccessToken": async ({ accountId, accessToken }) =>
         accounts.setAccessToken(accountId, accessToken),
       "accounts.remove": async ({ accountId }) => {
@@ -342,6 +368,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
           poller.stop();
           registry.close();
           for (const unsubscribe of unsubscribers) unsubscribe();
+          activityLog.write = undefined;
           journal.close();
           accounts.close();
           await local?.cloud.close?.();

@@ -10,6 +10,7 @@ import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
 import { AccessTokenField } from "./AccessTokenField.tsx";
+import { CheckButton, CheckReport } from "./ServiceCheck.tsx";
 
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
@@ -125,10 +126,12 @@ function AccountCard({ account }: { account: AccountView }) {
         )}
       </dl>
       {account.capabilities.scripts && <AccessTokenField account={account} />}
+      <CheckReport account={account} />
       <div className="card-actions">
         <button type="button" className="button" disabled={testing} onClick={() => void test()}>
           {testing ? "Testing…" : "Test connection"}
         </button>
+        <CheckButton account={account} />
         <RemoveButton
           question={`Remove ${account.name}? Its sync folders stop.`}
           confirmLabel="Remove account"

@@ -1,6 +1,6 @@
 import { create } from "zustand";
 import type { ChannelInput } from "../../shared/contract.ts";
-import type { AccountView } from "../../shared/model.ts";
+import type { AccountCheck, AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { upsertById } from "./by-id.ts";
 
@@ -9,9 +9,13 @@ interface AccountsState {
   loaded: boolean;
   /** Accounts being tested right now. */
   testing: Record<string, boolean>;
+  /** The last check with the service of each account, and those running now. */
+  checks: Record<string, AccountCheck>;
+  checking: Record<string, boolean>;
   setAll(accounts: AccountView[]): void;
   add(input: ChannelInput<"accounts.add">): Promise<AccountView>;
   test(accountId: string): Promise<void>;
+  check(accountId: string): Promise<AccountCheck>;
   remove(accountId: string): Promise<void>;
   setAccessToken(accountId: string, accessToken: string): Promise<AccountView>;
 }
@@ -27,6 +31,8 @@ export const useAccounts = create<AccountsState>()((set) => {
     accounts: [],
     loaded: false,
     testing: {},
+    checks: {},
+    checking: {},
     setAll: (accounts) => set({ accounts, loaded: true }),
     add: async (input) => replace(await call("accounts.add", input)),
     async test(accountId) {
@@ -35,6 +41,16 @@ export const useAccounts = create<AccountsState>()((set) => {
         replace(await call("accounts.test", { accountId }));
       } finally {
         setTesting(accountId, false);
+      }
+    },
+    async check(accountId) {
+      set((state) => ({ checking: { ...state.checking, [accountId]: true } }));
+      try {
+        const check = await call("accounts.check", { accountId });
+        set((state) => ({ checks: { ...state.checks, [accountId]: check } }));
+        return check;
+      } finally {
+        set((state) => ({ checking: { ...state.checking, [accountId]: false } }));
       }
     },
     setAccessToken: async (accountId, accessToken) =>

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
+import { waitingPhase, type CloudProvider, type RemoteEntry, type ServerTaskRef } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
 import { failureText, plural } from "../tasks/words.ts";
@@ -93,8 +93,13 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
       const status = await job.waitFor(
         state.accountId,
         { kind: "share", id: state.packageTaskId },
-        (current, total) =>
-          handle.progress(total > 0 ? Math.round((current * 100) / total) : 0, 100, "percent", "packing"),
+        (current, total, status) =>
+          handle.progress(
+            total > 0 ? Math.round((current * 100) / total) : 0,
+            100,
+            "percent",
+            status?.unknownStatus ? waitingPhase(status.unknownStatus) : "packing",
+          ),
       );
       if (status.state === "failed") {
         throw new CloudError("not-found", status.error?.message ?? "The service could not pack the files.");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CloudError } from "../cloud/errors.ts";
+import { describeItemFailure } from "../cloud/kdocs/adapter.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskStatus } from "../cloud/provider.ts";
 import { openJournal } from "../journal/index.ts";
 import { createJobRunner, createTaskRegistry, type TaskPoller } from "../tasks/index.ts";
@@ -47,6 +48,7 @@ describe("batch move task", () => {
     const provider = {
       rootId: "0",
       maxMoveBatch: 2,
+      describeItemFailure,
       async stat(id: string) {
         const found = tree.get(id);
         if (!found) throw new CloudError("not-found", "no such file", { code: 40004 });

@@ -6,8 +6,14 @@
 import PQueue from "p-queue";
 import { rootEntry } from "../accounts/remote-tree.ts";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { describeItemCode, ipcFailure } from "../ipc-error.ts";
+import {
+  waitingPhase,
+  type CloudProvider,
+  type RemoteEntry,
+  type ServerTaskRef,
+  type ServerTaskStatus,
+} from "../cloud/provider.ts";
+import { ipcFailure } from "../ipc-error.ts";
 import { isFinalState } from "../../../shared/model.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
 import { failureText, plural } from "../tasks/words.ts";
@@ -52,13 +58,6 @@ export interface Moves {
 
 const STAT_CONCURRENCY = 8;
 
-function itemReason(code: number, message: string): string {
-  // Per item, a conflict is nearly always a name clash in the target.
-  if (code === 40009 && !/into itself|below itself/i.test(message))
-    return "its name is taken in the target folder";
-  return describeItemCode(code, message);
-}
-
 export function createMoves(deps: MoveDeps): Moves {
   const { registry } = deps.runner;
   const moveJob = deps.runner.declare<MoveResume>({
@@ -81,7 +80,12 @@ export function createMoves(deps: MoveDeps): Moves {
     const fail = (ids: string[], reason: string) => {
       for (const id of ids) state.failed.push({ id, name: state.names[id] ?? id, reason });
     };
-    const wait = (ref: ServerTaskRef) => job.waitFor(state.accountId, ref, (current) => report(current));
+    const wait = (ref: ServerTaskRef) =>
+      job.waitFor(state.accountId, ref, (current, _total, status) =>
+        report(current, status?.unknownStatus ? waitingPhase(status.unknownStatus) : "moving"),
+      );
+    const itemReason = (code: number, message: string) =>
+      deps.providerFor(state.accountId).describeItemFailure({ code, message });
     const applyStatus = (ids: string[], status: ServerTaskStatus) => {
       const failedById = new Map(status.failed.map((item) => [item.id, item]));
       for (const id of ids) {

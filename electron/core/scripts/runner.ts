@@ -19,6 +19,8 @@ import type { TaskView } from "../../../shared/model.ts";
 import type { CloudError } from "../cloud/errors.ts";
 import { isNetworkFailure } from "../cloud/http/transport.ts";
 import { KdocsScriptClient, type ScriptStatus } from "../cloud/kdocs/scripts.ts";
+import type { NoticeSink } from "../cloud/notices.ts";
+import { waitingPhase } from "../cloud/provider.ts";
 import { toIpcError } from "../ipc-error.ts";
 import { pollUntilDone } from "../tasks/poll.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
@@ -32,6 +34,7 @@ export const RESULT_LEVEL = "result";
 export interface ScriptAccess {
   baseUrl: string;
   accessToken: string;
+  onNotice?: NoticeSink;
 }
 
 export interface ScriptClient {
@@ -205,7 +208,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
           resume = { ...resume, asking: false };
           delete resume.gap;
           job.save(resume);
-          setPhase("running");
+          setPhase(status.unknownStatus ? waitingPhase(status.unknownStatus) : "running");
           return false;
         },
         pace: (status, previous) => nextPollDelay(previous, status.logs.length, minInterval, maxInterval),

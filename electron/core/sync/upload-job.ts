@@ -7,7 +7,7 @@
  * rule: the same content there is adopted, other content gets this file as its new version.
  */
 import { statSync } from "node:fs";
-import type { CloudProvider, RemoteEntry, UploadSource } from "../cloud/provider.ts";
+import type { CloudProvider, RemoteEntry, UploadPhase, UploadSource } from "../cloud/provider.ts";
 import { isCloudError } from "../cloud/errors.ts";
 import type { Job } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -64,7 +64,7 @@ export interface UploadRequest {
   onResumeDropped?(reason: string): void;
   /** The task showing the upload, once there is one (it names the server task being polled). */
   taskId?(): string | undefined;
-  onPhase?(phase: "uploading" | "staging" | "importing"): void;
+  onPhase?(phase: UploadPhase): void;
   onProgress?(sent: number, total: number): void;
   signal: AbortSignal;
 }

@@ -4,12 +4,18 @@
  * seconds costs two or three status calls, not fifty; a used-up quota makes it wait for the reset.
  * A task being polled is kept in the journal, so a restart can follow it again.
  */
-import type { CloudProvider, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import type { CloudProvider, ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
+import {
+  UNKNOWN_STATUS_MAX_INTERVAL_MS,
+  UnknownStatusTimeout,
+  unknownStatusPatience,
+} from "../cloud/task-wait.ts";
 import type { Journal, ServerTaskRecord } from "../journal/index.ts";
 import { pollUntilDone } from "./poll.ts";
 
 export interface WaitOptions {
-  onProgress?: (current: number, total: number) => void;
+  /** Each answer; `status` tells an owner that shows it when the service answered an unknown word. */
+  onProgress?: TaskProgress;
   signal?: AbortSignal;
   /** The registry task this server task belongs to (persisted, for resuming after a restart). */
   taskId?: string;
@@ -82,37 +88,52 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
     let own = 0;
     // Pace is measured from the first observation; a zero-progress start tells nothing.
     let last: { time: number; current: number } | undefined;
-    const status = await pollUntilDone<ServerTaskStatus>({
-      ask: (callSignal) => provider.pollTask(ref, callSignal),
-      beforeAsk: () => {
-        calls += 1;
-        own += 1;
-      },
-      done: (answer) => {
-        opts.onProgress?.(answer.current, answer.total);
-        return answer.state !== "running";
-      },
-      pace: (answer, previous) => {
-        const time = now();
-        let delay: number;
-        if (last && answer.total > 0 && answer.current > last.current && time > last.time) {
-          const perMs = (answer.current - last.current) / (time - last.time);
-          const remainingMs = (answer.total - answer.current) / perMs;
-          delay = Math.max(100, remainingMs * 1.05 + 50);
-        } else if (!last && answer.total > 0 && answer.current > 0) {
-          // One sample since the start: assume the task began when we asked it to.
-          delay = Math.max(100, ((answer.total - answer.current) * Math.max(1, previous)) / answer.current);
-        } else {
-          delay = previous * 1.6;
-        }
-        last = { time, current: answer.current };
-        return Math.min(maxInterval, delay);
-      },
-      firstDelayMs: firstDelay,
-      maxDelayMs: maxInterval,
-      signal,
-      now,
-    });
+    // A status word the contract does not know keeps the task waiting, asked less and less, for a day.
+    const patience = unknownStatusPatience(now);
+    let status: ServerTaskStatus;
+    try {
+      status = await pollUntilDone<ServerTaskStatus>({
+        ask: (callSignal) => provider.pollTask(ref, callSignal),
+        beforeAsk: () => {
+          calls += 1;
+          own += 1;
+        },
+        done: (answer) => {
+          opts.onProgress?.(answer.current, answer.total, answer);
+          if (answer.state !== "running") return true;
+          patience.observe(answer);
+          return false;
+        },
+        pace: (answer, previous) => {
+          if (answer.unknownStatus) {
+            last = undefined;
+            return Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, previous * 2);
+          }
+          const time = now();
+          let delay: number;
+          if (last && answer.total > 0 && answer.current > last.current && time > last.time) {
+            const perMs = (answer.current - last.current) / (time - last.time);
+            const remainingMs = (answer.total - answer.current) / perMs;
+            delay = Math.max(100, remainingMs * 1.05 + 50);
+          } else if (!last && answer.total > 0 && answer.current > 0) {
+            // One sample since the start: assume the task began when we asked it to.
+            delay = Math.max(100, ((answer.total - answer.current) * Math.max(1, previous)) / answer.current);
+          } else {
+            delay = previous * 1.6;
+          }
+          last = { time, current: answer.current };
+          return Math.min(maxInterval, delay);
+        },
+        firstDelayMs: firstDelay,
+        maxDelayMs: maxInterval,
+        signal,
+        now,
+      });
+    } catch (error) {
+      // Given up on after a day of unknown words: not to be followed again after a restart.
+      if (error instanceof UnknownStatusTimeout) options.journal?.deleteServerTask(key);
+      throw error;
+    }
     callsPerTask.push(own);
     options.journal?.deleteServerTask(key);
     return status;

@@ -7,7 +7,7 @@
  * on `whenFinal`, the process stays alive by itself.
  */
 import { isFinalState, type TaskView } from "../../../shared/model.ts";
-import type { ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
+import type { ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
 import { holdProcess } from "./keep-alive.ts";
 import type { TaskPoller } from "./poller.ts";
 import type { NewTask, TaskHandle, TaskKind, TaskRegistry } from "./types.ts";
@@ -29,11 +29,7 @@ export interface Job<S> {
   /** Aborted only when the runner stops (the job then leaves its task unfinished, to resume). */
   readonly stopping: AbortSignal;
   /** Follows a server task to its end through the shared poller (kept for a restart meanwhile). */
-  waitFor(
-    accountId: string,
-    task: ServerTaskRef,
-    onProgress?: (current: number, total: number) => void,
-  ): Promise<ServerTaskStatus>;
+  waitFor(accountId: string, task: ServerTaskRef, onProgress?: TaskProgress): Promise<ServerTaskStatus>;
 }
 
 export interface JobKind<S> {

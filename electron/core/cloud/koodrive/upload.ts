@@ -9,7 +9,7 @@ import { createHash, type Hash } from "node:crypto";
 import { basename } from "node:path";
 import { CloudError, isCloudError } from "../errors.ts";
 import { withRetry } from "../http/retry.ts";
-import { READ_CHUNK, assertUnchanged, openLocalFile, type LocalFile } from "../kdocs/local-file.ts";
+import { READ_CHUNK, assertUnchanged, openLocalFile, type LocalFile } from "../local-file.ts";
 import {
   MAX_FILE_SIZE,
   MAX_PARTS,

@@ -3,8 +3,8 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { hashForUpload, openLocalFile, uploadBody, type LocalFile } from "./local-file.ts";
-import { multipartFrame } from "./multipart.ts";
+import { openLocalFile, type LocalFile } from "../local-file.ts";
+import { hashForUpload, multipartFrame, uploadBody } from "./multipart.ts";
 import { idleHashThreads } from "./parallel-md5.ts";
 
 const md5 = (data: Buffer) => createHash("md5").update(data).digest("hex");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest } from "./sign.ts";
+import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest } from "./signer.ts";
 
 // Expected values computed by hand with openssl from the documented algorithm:
 //   printf '{"app_id":"4CC5779A","request_id":"202006290840"}' | openssl dgst -sha256 -binary | base64

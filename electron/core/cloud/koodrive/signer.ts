@@ -1,5 +1,6 @@
 /**
- * The account's access token, in one place: the headers each call carries, the sliding 20-minute
+ * What authorizes each KooDrive call (the drive API has no request signature, only a Bearer token):
+ * the account's access token in one place, the headers each call carries, the sliding 20-minute
  * lifetime (every answered call extends it), and renewal through the account's `refresh` when KooDrive
  * refuses the token or it has surely lapsed.
  */
