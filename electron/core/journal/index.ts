@@ -135,7 +135,7 @@ export interface Journal {
    * A record already at a target path is replaced by the one moving there.
    */
   movePath(pairId: string, from: string, to: string, folder: boolean): void;
-  /** Forgets every file and folder at or below `folder`. */
+  /** Forgets the folder and every file and folder below it. */
   deleteBelow(pairId: string, folder: string): void;
 
   folders(pairId: string): Required<FolderRecord>[];
@@ -382,7 +382,8 @@ export function openJournal(file: string): Journal {
           sql("update or replace files set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
           return;
         }
-        const cut = from.length + 1;
+        // SQLite counts characters (code points), not UTF-16 units: an emoji is one.
+        const cut = [...from].length + 1;
         for (const table of ["files", "folders"]) {
           sql(
             `update or replace ${table} set path = ? || substr(path, ?) where pair_id = ? and path like ? escape '\\'`,
@@ -393,13 +394,16 @@ export function openJournal(file: string): Journal {
     },
     deleteBelow(pairId, folder) {
       journal.transaction(() => {
-        for (const table of ["files", "folders"]) {
-          sql(`delete from ${table} where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
-            pairId,
-            folder,
-            likePrefix(folder),
-          );
-        }
+        // A file at the folder's own path is not in it (a folder replaced by a file of its name).
+        sql(`delete from files where pair_id = ? and path like ? escape '\\'`).run(
+          pairId,
+          likePrefix(folder),
+        );
+        sql(`delete from folders where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
+          pairId,
+          folder,
+          likePrefix(folder),
+        );
       });
     },
 

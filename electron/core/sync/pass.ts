@@ -138,6 +138,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   summary.unchanged = unchanged + plan.unchanged;
   for (const issue of plan.issues) summary.failures.push(issue);
 
+  const deferred: typeof plan.creates = [];
   journal.transaction(() => {
     for (const t of plan.touched) putFile(ctx, rt, { ...t.record, ...t.local });
     for (const path of plan.forgotten) {
@@ -153,9 +154,13 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
       folder.ino = id.ino;
       journal.putFolder(record.id, { path, ...folder });
     }
-    // New files wait in the journal with every other file not uploaded yet; uploads stream from there.
-    for (const c of plan.creates)
-      putFile(ctx, rt, { path: c.path, ...c.local, md5: c.md5, remoteId: null, remoteVersion: null });
+    // New files wait in the journal with every other file not uploaded yet; uploads stream from
+    // there. One whose path the journal still gives to a file moving or going away waits in memory
+    // (a crash meanwhile finds it again as new).
+    for (const c of plan.creates) {
+      if (journal.file(record.id, c.path)?.remoteId) deferred.push(c);
+      else putFile(ctx, rt, { path: c.path, ...c.local, md5: c.md5, remoteId: null, remoteVersion: null });
+    }
   });
 
   // Quarantined files wait for their retry time; everything else flows.
@@ -167,7 +172,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     return true;
   };
   const versions = plan.uploads.filter((u) => !waiting(u.path));
-  const newFiles = journal.unsyncedCount(record.id);
+  const newFiles = journal.unsyncedCount(record.id) + deferred.length;
   const { deleteCount, doDeletes } = guardDeletes(ctx, rt, plan, job);
   const mirror = record.deletePolicy === "mirror";
 
@@ -257,6 +262,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     },
   );
 
+  for (const c of deferred) graph.add(c.path, ops.needsOfNew(c.path), () => upload(c, ops.folderId));
   // Every file the journal holds without a cloud copy, read in pages: a first sync of 100,000
   // files never holds them all in memory.
   const ahead = Math.max(8, ctx.queue.concurrency * 2);
