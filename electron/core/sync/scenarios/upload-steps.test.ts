@@ -11,6 +11,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
+import { isFinalState } from "../../../../shared/model.ts";
 import { waitFor } from "../../../../testing/harness.ts";
 import { kdocsCloud, kooDriveCloud, type ScenarioCloud } from "../../../../testing/scenario-clouds.ts";
 import {
@@ -178,6 +179,15 @@ describe.each(clouds)("$name", (c) => {
       expect(await t.engine.syncOnce()).toMatchObject({ failed: 0 });
       // An upload the service had begun continues; one it had finished is adopted, not sent again.
       if (resumes) expect(sc.calls(c.starts)).toBe(starts);
+      // The killed pass's own task is ended, not left running.
+      const passes = t.tasks.snapshot().tasks.filter((task) => task.kind === "sync");
+      expect(passes.filter((task) => !isFinalState(task.state))).toEqual([]);
+      expect(passes).toContainEqual(
+        expect.objectContaining({
+          state: "failed",
+          error: expect.stringMatching(/stopped during this pass/),
+        }),
+      );
       await expectOneIntactCopy(sc, md5, "/crash");
     },
   );
