@@ -22,7 +22,7 @@ import {
 import { createCloudMover, type CloudPlace } from "./pass-moves.ts";
 import { parentOf, type FileMove, type FolderMove, type Plan, type UploadItem } from "./plan.ts";
 import { ensureFolder } from "./remote.ts";
-import type { FileId } from "./scan.ts";
+import { statPath, type FileId } from "./scan.ts";
 import { beginCreate, endCreate } from "./write-ahead.ts";
 
 /** An operation before it is placed in the graph. */
@@ -128,6 +128,27 @@ export function startOperations(
 
   const ops: Op[] = [];
   const mkdirs = new Map<string, Op>();
+  /** Folders moving into place this pass, by their final path. */
+  const arrivals = new Map<string, Op>();
+  /** A move split in two: what needed the move needs its arrival. */
+  const replaced = new Map<Op, Op>();
+  const current = (op: Op): Op => replaced.get(op) ?? op;
+  /**
+   * What must happen before something is written at `path`: the creation of each new folder above
+   * it, and the arrival of each folder above it that moves (until then the journal may still give
+   * that folder's path to the one leaving it).
+   */
+  const needsAbove = (path: string): Op[] => {
+    const needs: Op[] = [];
+    for (let folder = parentOf(path); folder !== ""; folder = parentOf(folder)) {
+      const op = mkdirs.get(folder) ?? arrivals.get(folder);
+      if (op) needs.push(op);
+    }
+    return needs;
+  };
+  /** The local path a cloud folder mirrors at the end of the pass. */
+  const finalPathOf = new Map([...plan.finalFolders].map(([path, id]) => [id, path]));
+  finalPathOf.set(rootId, "");
   for (const folder of plan.newFolders) {
     const op: Op = {
       path: folder.path,
@@ -140,15 +161,9 @@ export function startOperations(
         await pending;
       },
     };
-    const parent = mkdirs.get(parentOf(folder.path));
-    if (parent) op.needs.push(parent);
     mkdirs.set(folder.path, op);
     ops.push(op);
   }
-  const needsFolder = (path: string): Op[] => {
-    const parent = mkdirs.get(parentOf(path));
-    return parent ? [parent] : [];
-  };
 
   const moveOp = (kind: "file" | "folder", move: FileMove | FolderMove, id: string): Op => {
     const from = { parentId: currentParent(move.from), name: baseName(move.from) };
@@ -157,12 +172,18 @@ export function startOperations(
       path: move.to,
       frees: slotOf(from.parentId, from.name),
       takes: slotOf(to.parentId, to.name),
-      needs: needsFolder(move.to),
+      needs: [],
       move: { kind, id, from, to, path: move.to, plan: move },
       run: async () => {
         const target = { parentId: await folderId(parentOf(move.to)), name: to.name };
-        // Renamed first only where nothing else in this pass takes the new name in the old folder.
-        const renameFirst = !takers.has(slotOf(from.parentId, to.name));
+        // Renamed first only where nothing else takes the new name in the old folder: no
+        // operation of this pass, and no local file or folder there.
+        const sourceFolder = finalPathOf.get(from.parentId);
+        const renameFirst =
+          !takers.has(slotOf(from.parentId, to.name)) &&
+          (sourceFolder === undefined ||
+            statPath(record.localPath, sourceFolder === "" ? to.name : `${sourceFolder}/${to.name}`).kind ===
+              "none");
         await mover.move(id, from, target, { renameFirst });
         arrived(kind, move, from, target);
       },
@@ -214,9 +235,14 @@ export function startOperations(
   };
 
   const moves: Op[] = [];
-  for (const move of plan.folderMoves) moves.push(moveOp("folder", move, move.remoteId));
+  for (const move of plan.folderMoves) {
+    const op = moveOp("folder", move, move.remoteId);
+    arrivals.set(move.to, op);
+    moves.push(op);
+  }
   for (const move of plan.moves) moves.push(moveOp("file", move, move.record.remoteId!));
   ops.push(...moves);
+  for (const op of [...mkdirs.values(), ...moves]) op.needs.push(...needsAbove(op.path));
 
   const destroy = async (id: string): Promise<void> => {
     try {
@@ -275,7 +301,12 @@ export function startOperations(
     if (op.frees) freers.set(op.frees, op);
     if (op.takes) takers.set(op.takes, op);
   }
-  for (const op of ordered(ops, freers, (move) => splitMove(move))) {
+  const split = (move: Op): Op[] => {
+    const halves = splitMove(move);
+    replaced.set(move, halves[1]!);
+    return halves;
+  };
+  for (const op of ordered(ops, freers, split)) {
     const needs = [...op.needs, ...(op.takes && freers.has(op.takes) ? [freers.get(op.takes)!] : [])];
     const run = held.has(op)
       ? async () => {
@@ -327,12 +358,8 @@ export function startOperations(
   return {
     folderId,
     needsOfNew(path) {
-      const needs: OpNode[] = [];
       const freer = freers.get(slotOf(finalParent(path), baseName(path)));
-      if (freer?.node) needs.push(freer.node);
-      const folder = mkdirs.get(parentOf(path));
-      if (folder?.node) needs.push(folder.node);
-      return needs;
+      return [...(freer ? [freer] : []), ...needsAbove(path)].map((op) => current(op).node!);
     },
     graph: tools.graph,
   };

@@ -12,9 +12,11 @@ import {
   emptyScan,
   reasonOf,
   sameFile,
+  sameId,
   sameStat,
   statPath,
   walkFolders,
+  type FileId,
   type LocalFile,
   type ScanResult,
 } from "./scan.ts";
@@ -58,6 +60,14 @@ export async function reconcileFolder(
   let unchanged = 0;
   let indexed = 0;
 
+  // Folders are few: known by identity, a moved one is recognised wherever the walk meets it.
+  const foldersByIno = new Map<number, { path: string; id: FileId }[]>();
+  for (const { path, ...id } of journal.folders(pairId)) {
+    if (id.ino !== 0) foldersByIno.set(id.ino, [...(foldersByIno.get(id.ino) ?? []), { path, id }]);
+  }
+  const folderMovedHere = (path: string, id: FileId): string | undefined =>
+    (foldersByIno.get(id.ino) ?? []).find((f) => f.path !== path && sameId(f.id, id))?.path;
+
   /** A synced file that left another path, with this file's identity: moved (and maybe edited). */
   const movedFrom = (path: string, local: LocalFile): FileRecord | undefined => {
     if (!anySynced) return undefined;
@@ -85,11 +95,25 @@ export async function reconcileFolder(
     const records = new Map<string, FileRecord>();
     for (const record of journal.filesIn(pairId, folder.path))
       records.set(record.path.slice(prefix.length), record);
+    // A known folder that moved here: its files, known under its old path, are these files.
+    const folderFrom = folderMovedHere(folder.path, folder.id);
+    const before = new Map<string, FileRecord>();
+    if (folderFrom !== undefined) {
+      for (const record of journal.filesIn(pairId, folderFrom))
+        before.set(record.path.slice(folderFrom.length + 1), record);
+    }
     const toIndex: FileRecord[] = [];
     for (const [name, local] of folder.files) {
       const path = prefix + name;
       const record = records.get(name);
       records.delete(name);
+      const earlier = record ? undefined : before.get(name);
+      if (earlier) {
+        // The planner follows it with its folder (and sees an edit made meanwhile).
+        scan.files.set(path, local);
+        known.set(earlier.path, earlier);
+        continue;
+      }
       if (isCurrent(record, local)) {
         unchanged += 1;
         continue;

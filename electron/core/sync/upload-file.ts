@@ -61,6 +61,7 @@ export async function uploadOne(
       folder: () => upload.ensureLocalFolder(parentOf(item.path)),
       ...(item.replaceId ? { replaceId: item.replaceId } : {}),
       planned: { local: item.local, md5: item.md5 },
+      mayReplace: (existing) => !journal.fileByRemoteId(record.id, existing.id),
       // Write-ahead: the journal knows this create is on its way before the request goes.
       beforeCreate: (parentId) =>
         beginCreate(ctx, rt, {

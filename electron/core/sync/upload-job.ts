@@ -58,6 +58,11 @@ export interface UploadRequest {
   replaceId?: string;
   /** What the caller planned with: the file's stat and content hash (a pair knows both). */
   planned?: { local: LocalFile; md5: string };
+  /**
+   * Whether a cloud file holding the name may get this file as its new version (a pair's own
+   * document on its way elsewhere may not: the name is free once it has gone).
+   */
+  mayReplace?(existing: RemoteEntry): boolean;
   /** Called before a request that may create the file in `parentId` goes (the pair's write-ahead). */
   beforeCreate?(parentId: string): void;
   /** A saved resume state that no longer fits was dropped; the upload starts again. */
@@ -176,6 +181,7 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
         if (existing.md5 === md5 && existing.size === local.size) {
           return { entry: existing, local, md5, adopted: true };
         }
+        if (request.mayReplace && !request.mayReplace(existing)) throw error;
         replaceId = existing.id;
         continue;
       }
