@@ -85,7 +85,8 @@ export function createOpGraph(options: {
 
   const block = (node: Node, cause: Node): void => {
     const root = cause.reason?.startsWith("waits for ") ? cause.reason : `waits for ${cause.path}`;
-    options.onFailure({ path: node.path, reason: root, waitsFor: cause.path });
+    // A stopped pass leaves the rest for the next one: nothing failed.
+    if (!signal.aborted) options.onFailure({ path: node.path, reason: root, waitsFor: cause.path });
     settle(node, "failed", root);
   };
 
