@@ -5,14 +5,12 @@
  * and nothing sent twice that the service already had; a file deleted locally after such a crash
  * leaves no copy behind on a mirror pair.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { isFinalState } from "../../../../shared/model.ts";
-import { waitFor } from "../../../../testing/harness.ts";
+import { killSyncAt } from "../../../../testing/crash-child.ts";
 import { kdocsCloud, kooDriveCloud, type ScenarioCloud } from "../../../../testing/scenario-clouds.ts";
 import {
   filesOf,
@@ -69,8 +67,6 @@ const clouds: CloudCase[] = [
     ],
   },
 ];
-
-const child = fileURLToPath(new URL("../../../../testing/sync-child.ts", import.meta.url));
 
 let s: Scenario<ClosableProvider> | undefined;
 afterEach(async () => {
@@ -129,41 +125,17 @@ describe.each(clouds)("$name", (c) => {
     },
   );
 
-  /** Runs the pair's sync in a child process that freezes at `point`, kills it there with SIGKILL. */
-  async function killAt(sc: Scenario<ClosableProvider>, point: string): Promise<void> {
-    const kooDrive = c.name === "KooDrive";
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DOCSYNC_CHILD_FREEZE_AT: point,
-      DOCSYNC_CHILD_DELETE: "mirror",
-      ...(kooDrive
-        ? { DOCSYNC_CHILD_KOODRIVE: JSON.stringify({ token: await sc.sandbox.koodriveToken(), partSize }) }
-        : {}),
-    };
-    const proc = spawn(
-      process.execPath,
-      [child, sc.journalFile, sc.local, "/crash", sc.sandbox.url, sc.sandbox.appId, sc.sandbox.appKey],
-      { stdio: ["ignore", "pipe", "pipe"], env },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      proc.on("exit", (_code, signal) => resolve(signal)),
-    );
-    let stdout = "";
-    let stderr = "";
-    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    try {
-      await waitFor(
-        () => stdout.includes(`frozen at ${point}`) || proc.exitCode !== null,
-        `the child to reach ${point}`,
-        30_000,
-      );
-      expect(proc.exitCode, `${stdout}\n${stderr}`).toBeNull();
-    } finally {
-      proc.kill("SIGKILL");
-    }
-    expect(await exited).toBe("SIGKILL");
-  }
+  /** Runs the pair's sync (mirroring deletes) in a child process; kills it with SIGKILL at `point`. */
+  const killAt = async (sc: Scenario<ClosableProvider>, point: string): Promise<void> => {
+    const token = c.name === "KooDrive" ? await sc.sandbox.koodriveToken() : undefined;
+    await killSyncAt(sc, point, {
+      remote: "/crash",
+      env: {
+        DOCSYNC_CHILD_DELETE: "mirror",
+        ...(token ? { DOCSYNC_CHILD_KOODRIVE: JSON.stringify({ token, partSize }) } : {}),
+      },
+    });
+  };
 
   test.each(c.kills)(
     "kill -9 at $point ($step): the restart ends with one intact copy",
