@@ -4,7 +4,7 @@
  * so a crash at any point leaves either the old or the new state, never a mix.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ActivityEntry, TaskView } from "../../../shared/model.ts";
 import { migrations } from "./migrations.ts";
@@ -219,11 +219,69 @@ const dirOf = "rtrim(path, replace(path, '/', ''))";
 /** Escapes LIKE wildcards so a folder named `a_b%` only matches itself. */
 const likePrefix = (folder: string): string => folder.replace(/[\\%_]/g, (c) => `\\${c}`) + "/%";
 
-export function openJournal(file: string): Journal {
+function openDatabase(file: string): DatabaseSync {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000;");
-  migrate(db);
+  try {
+    db.exec("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000;");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** SQLITE_CORRUPT or SQLITE_NOTADB (extended codes included): the file is damaged or not a database. */
+const isDamaged = (error: unknown): boolean =>
+  [11, 26].includes(((error as { errcode?: number }).errcode ?? 0) & 0xff);
+
+/**
+ * Opens the journal; a damaged one (no longer a database, or a broken page) is moved aside with its
+ * -wal and -shm, and a fresh one is started. Nothing else is touched: not the files in the pairs'
+ * folders, not the cloud (the fresh journal has no pairs, so nothing syncs until they are added again).
+ */
+export function openJournalOrStartAfresh(
+  file: string,
+  now: number,
+): { journal: Journal; movedAside?: string } {
+  const moveAside = () => {
+    const aside = `${file}.damaged-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    }
+    return { journal: openJournal(file), movedAside: aside };
+  };
+  // Not a database at all: moved aside before SQLite opens it (and perhaps tidies its -wal away).
+  if (!hasDatabaseHeader(file)) return moveAside();
+  try {
+    return { journal: openJournal(file) };
+  } catch (error) {
+    if (!isDamaged(error)) throw error;
+    return moveAside();
+  }
+}
+
+const HEADER = Buffer.from("SQLite format 3\0");
+
+/** True for a missing or empty file (a new journal) and for one that starts like a database. */
+function hasDatabaseHeader(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return true;
+  }
+  try {
+    const head = Buffer.alloc(HEADER.length);
+    return readSync(fd, head, 0, head.length, 0) === 0 || head.equals(HEADER);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function openJournal(file: string): Journal {
+  const db = openDatabase(file);
 
   const cache = new Map<string, StatementSync>();
   const sql = (text: string): StatementSync => {

@@ -14,6 +14,7 @@ import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
 import { createFileTasks, type FileTasks } from "./file-tasks.ts";
 import { createWriteBatch } from "./journal-writes.ts";
+import { refusePairAroundHome } from "./home-folder.ts";
 import { newRuntime, runtimeOf, type PairRuntime } from "./pair-runtime.ts";
 import { pairViews, viewOf } from "./pair-view.ts";
 import { stopWatching, watchAndSync } from "./pair-watch.ts";
@@ -136,6 +137,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stats.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
       if (lstatSync(localPath).isSymbolicLink())
         throw ipcFailure("invalid-input", `${localPath} is a symbolic link; pair the folder it points to.`);
+      refusePairAroundHome(localPath, deps.home);
       splitRemotePath(input.remotePath);
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;

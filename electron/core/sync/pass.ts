@@ -11,6 +11,7 @@ import type { TaskHandle } from "../tasks/types.ts";
 import { guardDeletes } from "./delete-guard.ts";
 import { emptySummary, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
+import { ignoringHome } from "./home-folder.ts";
 import { loadIgnoreRules } from "./ignore-rules.ts";
 import { createOpGraph, type Lanes } from "./op-graph.ts";
 import {
@@ -84,7 +85,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   rt.phase = "scanning";
   ctx.notify();
   await recoverCreates(ctx, rt, { provider, call, signal });
-  const ignored = loadIgnoreRules(record.localPath);
+  const ignored = ignoringHome(loadIgnoreRules(record.localPath), record.localPath, ctx.deps.home);
   const hash = (path: string, size: number) => md5File(join(record.localPath, toNative(path)), size);
   let scanned: ScanResult;
   let known: Map<string, FileRecord>;
