@@ -28,7 +28,7 @@ const folders = Math.max(1, Math.round(files / 100));
 const idleSeconds = flag("idle-seconds", 60);
 const dir = tempDir("docsync-bench-scan-");
 const local = join(dir.path, "local");
-const journalFile = join(dir.path, "journal.db");
+const journalFile = join(dir.path, "home", "journal.db");
 
 const MiB = 2 ** 20;
 const rssMiB = (): number => process.memoryUsage.rss() / MiB;
@@ -102,6 +102,7 @@ try {
       ignored,
       hash: (path, size) => md5File(join(local, path), size),
       stillThere: () => false,
+      folderStillThere: () => false,
       withIno: () => [],
     });
     const seconds = (performance.now() - started) / 1000;

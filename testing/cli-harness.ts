@@ -16,12 +16,20 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(node, ["electron/cli.ts", "--home", home, ...args], {
+/** The real command line on `home`; `input`, when given, is its standard input. */
+export function spawnCli(
+  home: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  input?: string,
+): ChildProcess {
+  const child = spawn(node, ["electron/cli.ts", "--home", home, ...args], {
     cwd: root,
     env: { ...process.env, DOCSYNC_HOME: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (input !== undefined) child.stdin!.end(input);
+  return child;
 }
 
 export function collect(child: ChildProcess): Promise<CliResult> {
@@ -37,6 +45,11 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 
 export function runCli(home: string, ...args: string[]): Promise<CliResult> {
   return collect(spawnCli(home, args));
+}
+
+/** The command line with `input` as its standard input (secrets given as "-"). */
+export function runCliWithInput(home: string, input: string, ...args: string[]): Promise<CliResult> {
+  return collect(spawnCli(home, args, {}, input));
 }
 
 /** Names listed by `ls`, folders with a trailing slash. */

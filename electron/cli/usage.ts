@@ -47,6 +47,11 @@ Commands:
                           run a script on a document, showing its log as it runs;
                           prints its result, exit 1 when the script fails
 
+Secrets (--app-key, --ost-api-key, --ost-api-secret, --token, --access-token) given as - are asked
+for without echo on a terminal, or read from standard input, one line each in the order given:
+  printf '%s\\n' "$KEY" | npm run cli -- account add kdocs --name Work ... --app-key -
+A secret written on the command line itself shows in ps and in the shell's history.
+
 Options:
   --home DIR              the home folder
   -h, --help              this help

@@ -24,7 +24,7 @@ import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
 import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
 import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
-import { openJournal, type Journal } from "./journal/index.ts";
+import { openJournalOrStartAfresh, type Journal } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { openSettings, type Settings } from "./settings/settings.ts";
@@ -113,6 +113,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   /** Filled once the journal is open; what comes before is not worth keeping. */
   const activityLog: { write?: (entry: Omit<ActivityEntry, "seq" | "time">) => void } = {};
   const noticed = new Set<string>();
+  const secrets = deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key"));
   const accounts = createAccounts({
     // What a service answers beyond the contract goes to the activity log, each thing once.
     onNotice: (accountId, notice) => {
@@ -124,7 +125,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       activityLog.write?.({ level: "warn", text: `${notice.text}.`, accountId });
     },
     settings,
-    secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
+    secrets,
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
     makeKooDriveProvider: deps.makeKooDriveProvider ?? createKooDriveProvider,
     // The local cloud can sign its KooDrive user in again; a real KooDrive account needs a new token.
@@ -141,13 +142,22 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   // Whatever started before a failure is released, so a failed start leaves nothing running.
   const undo: (() => unknown)[] = [() => accounts.close(), () => local?.cloud.close?.()];
   try {
-    const journal = (deps.openJournal ?? openJournal)(join(deps.home, "journal.db"));
+    const journalFile = join(deps.home, "journal.db");
+    const { journal, movedAside } = deps.openJournal
+      ? { journal: deps.openJournal(journalFile), movedAside: undefined }
+      : openJournalOrStartAfresh(journalFile, now());
     undo.unshift(() => journal.close());
+    if (movedAside) {
+      const text = `The journal was damaged: it was moved to ${movedAside} and a fresh one started. Add the sync pairs again; nothing in your folders or in the cloud was touched.`;
+      journal.appendEvent({ time: now(), level: "warn", text });
+      report(text);
+    }
     const registry = createTaskRegistry({ journal, now });
     const poller = createTaskPoller({ providerFor, journal, now, ...deps.poller });
     const runner = createJobRunner({ registry, poller, onError: report });
     const engine = createSyncEngine({
       ...deps.engine,
+      home: deps.home,
       journal,
       runner,
       providerFor,
@@ -231,6 +241,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         version: deps.version ?? packageVersion(),
         shell: deps.shell === "desktop" ? "desktop" : "web",
         canPickFolders: deps.shell === "desktop",
+        secretStorage: secrets.storage,
       }),
 
       "accounts.list": async () => accounts.list(),

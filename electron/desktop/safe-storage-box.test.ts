@@ -1,45 +1,47 @@
 import { join } from "node:path";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, expect, test } from "vitest";
 import { tempDir } from "../../testing/harness.ts";
+import { createKeyFileSecretBox } from "../core/secrets/secret-box.ts";
+import { createSafeStorageBox } from "./safe-storage-box.ts";
 
-/** A keychain stand-in: reversible, visibly not the key file's format. */
-const keychain = vi.hoisted(() => ({
-  available: true,
-  backend: "gnome_libsecret",
-  encryptString: (plain: string) => Buffer.from(`sealed:${plain}`),
-  decryptString: (sealed: Buffer) => sealed.toString().replace(/^sealed:/, ""),
-}));
-vi.mock("electron", () => ({
-  safeStorage: {
-    isEncryptionAvailable: () => keychain.available,
-    getSelectedStorageBackend: () => keychain.backend,
-    encryptString: keychain.encryptString,
-    decryptString: keychain.decryptString,
-  },
-}));
-const { createSafeStorageBox } = await import("./safe-storage-box.ts");
+const home = tempDir("docsync-safe-storage-");
+afterEach(() => home.remove());
 
-let dir: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  dir = tempDir("docsync-safe-storage-");
-  keychain.available = true;
-  keychain.backend = "gnome_libsecret";
+/** A stand-in for Electron's safeStorage (the Electron binary is not needed to test the box). */
+const keyring = (available: boolean, backend: string = "gnome_libsecret") => ({
+  isEncryptionAvailable: () => available,
+  getSelectedStorageBackend: () => backend as "gnome_libsecret",
+  encryptString: (plain: string) => Buffer.from([...plain].reverse().join("")),
+  decryptString: (sealed: Buffer) => [...sealed.toString()].reverse().join(""),
 });
-afterEach(() => dir.remove());
+
+test("with a keyring, secrets go to it, key-file secrets still open, and the box says where they are", () => {
+  const keyFile = join(home.path, "secret.key");
+  const older = createKeyFileSecretBox(keyFile).encrypt("from the web shell");
+  const box = createSafeStorageBox(keyFile, keyring(true));
+  expect(box.storage).toEqual({ kind: "keyring" });
+  const sealed = box.encrypt("app key");
+  expect(sealed.startsWith("ss1:")).toBe(true);
+  expect(box.decrypt(sealed)).toBe("app key");
+  expect(box.decrypt(older)).toBe("from the web shell");
+});
+
+test("without a keyring, the box is the key file and says so instead of claiming the keyring", () => {
+  const keyFile = join(home.path, "secret.key");
+  const box = createSafeStorageBox(keyFile, keyring(false));
+  expect(box.storage).toEqual({ kind: "key-file", path: keyFile });
+  expect(createKeyFileSecretBox(keyFile).decrypt(box.encrypt("app key"))).toBe("app key");
+});
 
 test.runIf(process.platform === "linux")(
-  "the keychain seals secrets where one is there; without one (basic_text) the key file does, and both open",
+  "on Linux without a secret service (basic_text) new secrets go to the key file and the keychain's older ones still open",
   () => {
-    const keyFile = join(dir.path, "secret.key");
-    const sealed = createSafeStorageBox(keyFile).encrypt("app-key-1");
-    expect(sealed.startsWith("ss1:")).toBe(true);
-    keychain.backend = "basic_text";
-    const box = createSafeStorageBox(keyFile);
+    const keyFile = join(home.path, "secret.key");
+    const sealed = createSafeStorageBox(keyFile, keyring(true)).encrypt("app-key-1");
+    const box = createSafeStorageBox(keyFile, keyring(true, "basic_text"));
+    expect(box.storage).toEqual({ kind: "key-file", path: keyFile });
     const fromKeyFile = box.encrypt("app-key-2");
-    expect(fromKeyFile.startsWith("v1:")).toBe(true);
+    expect(createKeyFileSecretBox(keyFile).decrypt(fromKeyFile)).toBe("app-key-2");
     expect(box.decrypt(sealed)).toBe("app-key-1");
-    expect(box.decrypt(fromKeyFile)).toBe("app-key-2");
-    keychain.available = false;
-    expect(createSafeStorageBox(keyFile).encrypt("x").startsWith("v1:")).toBe(true);
   },
 );

@@ -19,7 +19,7 @@ const write = (path: string, content = path): void => {
 /** Only the watcher can see a change: the periodic rescan is far away. */
 const start = async (watch: WatcherFactory) => {
   t = await startTestEngine({
-    journalFile: join(dir.path, "journal.db"),
+    journalFile: join(dir.path, "home", "journal.db"),
     provider: cloud,
     watch,
     rescanIntervalMs: 600_000,
