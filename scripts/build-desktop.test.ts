@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +93,21 @@ describe("the desktop app's folder and its installers", () => {
     expect(packaging.mac.target).toEqual(["dmg"]);
     expect(packaging.win.target).toEqual(["nsis"]);
     expect(packaging.electronFuses).toMatchObject({ runAsNode: false, onlyLoadAppFromAsar: true });
+  });
+
+  test("electron-builder's own check accepts the configuration, and would refuse a misspelt option", async () => {
+    // electron-builder cannot run here (it downloads Electron), so its validation is called directly.
+    const fromBuilder = createRequire(createRequire(import.meta.url).resolve("electron-builder"));
+    const { validateConfiguration } = fromBuilder("app-builder-lib/out/util/config/config.js") as {
+      validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+    };
+    const { DebugLogger } = fromBuilder("builder-util") as { DebugLogger: new (enabled: boolean) => unknown };
+    const validate = (config: unknown) =>
+      validateConfiguration(structuredClone(config), new DebugLogger(false));
+    await expect(validate(packaging)).resolves.toBeUndefined();
+    await expect(
+      validate({ ...packaging, linux: { ...packaging.linux, categry: "Utility" } }),
+    ).rejects.toThrow(/configuration\.linux/);
   });
 
   test("the icons are there, from one SVG, in the sizes each installer needs", () => {
