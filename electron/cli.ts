@@ -2,7 +2,9 @@
 import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 
+favourMemory();
 keepFilesPrivate();
 
 const stopper = new AbortController();

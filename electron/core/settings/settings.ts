@@ -1,36 +1,18 @@
 /**
- * Settings in the home folder (`settings.json`, through `conf`, the plain-Node twin of electron-store).
- * Secrets never appear here in clear: accounts keep them as one SecretBox blob.
+ * The settings the core keeps (accounts, finished moves) over a store of the shared schema: `conf`
+ * for the command line and the web shell, electron-store for the desktop app.
  */
+import { join } from "node:path";
 import Conf from "conf";
+import {
+  settingsName,
+  settingsOptions,
+  type SettingsShape,
+  type StoredAccount,
+  type StoredMove,
+} from "./schema.ts";
 
-export interface StoredAccount {
-  id: string;
-  kind: "kdocs" | "koodrive";
-  name: string;
-  baseUrl: string;
-  appId?: string;
-  sandbox: boolean;
-  /** Non-secret part of the OST staging credentials. */
-  largeFiles?: { baseUrl: string; appId: string };
-  hasAccessToken: boolean;
-  /** SecretBox blob of the JSON of `AccountSecrets`. */
-  secrets: string;
-  status: { state: "unknown" | "connected" | "error"; message?: string; checkedAt?: number };
-  createdAt: number;
-}
-
-/** What a finished move needs to be retried after a restart. */
-export interface StoredMove {
-  accountId: string;
-  targetFolderId: string;
-  finishedAt: number;
-}
-
-interface SettingsShape {
-  accounts: StoredAccount[];
-  moves: Record<string, StoredMove>;
-}
+export type { StoredAccount, StoredMove } from "./schema.ts";
 
 export interface Settings {
   accounts(): StoredAccount[];
@@ -40,15 +22,8 @@ export interface Settings {
   readonly path: string;
 }
 
-export function openSettings(home: string): Settings {
-  const store = new Conf<SettingsShape>({
-    cwd: home,
-    configName: "settings",
-    projectName: "docsync",
-    defaults: { accounts: [], moves: {} },
-    configFileMode: 0o600,
-    clearInvalidConfig: false,
-  });
+/** Settings over a store opened with `settingsOptions` (electron-store is a `conf` too). */
+export function settingsFrom(store: Conf<SettingsShape>): Settings {
   return {
     accounts: () => store.get("accounts"),
     saveAccounts: (accounts) => store.set("accounts", accounts),
@@ -58,4 +33,26 @@ export function openSettings(home: string): Settings {
       return store.path;
     },
   };
+}
+
+/** Opens (or creates) `HOME/settings.json`; a file the schema refuses is an error naming it, and stays. */
+export function openSettings(home: string): Settings {
+  return settingsFrom(
+    openSettingsStore(
+      home,
+      () => new Conf<SettingsShape>({ ...settingsOptions(home), configName: settingsName }),
+    ),
+  );
+}
+
+/** Runs a settings store's constructor (it reads and migrates the file), naming the file if that fails. */
+export function openSettingsStore<T>(home: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const file = join(home, `${settingsName}.json`);
+    throw new Error(`${file} could not be read, and was left as it is: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
