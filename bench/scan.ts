@@ -54,6 +54,7 @@ try {
       ignored,
       hash: (path, size) => md5File(join(local, path), size),
       stillThere: () => false,
+      folderStillThere: () => false,
       withIno: () => [],
     });
     const seconds = (performance.now() - started) / 1000;

@@ -229,8 +229,11 @@ export async function sync(context: CommandContext): Promise<number> {
     progress.done();
   }
   for (const failure of summary.failures) output.err(`failed: ${failure.path}: ${failure.reason}`);
+  // In sync means nothing left to do: a held delete is a change the cloud has not seen.
+  let held = 0;
   for (const pair of core.engine.pairs()) {
     if (pair.pendingDeletes > 0) {
+      held += pair.pendingDeletes;
       output.err(
         `${pair.localPath}: ${pair.pendingDeletes} deletes held back by the mass-delete guard; run again with --yes-delete to let them go ahead`,
       );
@@ -238,7 +241,7 @@ export async function sync(context: CommandContext): Promise<number> {
   }
   const scriptsFailed = await waitForPairScripts(core, output, stop);
   output.out(summaryLine(summary));
-  return summary.failed > 0 || scriptsFailed > 0 ? 1 : 0;
+  return summary.failed > 0 || held > 0 || scriptsFailed > 0 ? 1 : 0;
 }
 
 export async function watch({ core, output, positionals, stop }: CommandContext): Promise<number> {

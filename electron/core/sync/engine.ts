@@ -86,10 +86,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notify,
     writeSoon: writes.writeSoon,
     flushWrites: writes.flush,
+    passTask: (task) => passes.open(task, { pairId: task.pairId }).handle,
     requestPass: (rt, paths, options) => requestPass(ctx, rt, paths, options),
     stopSignal: () => stopper.signal,
     isStarted: () => started,
   };
+  // A pass runs inside the engine; a task of one that a crash cut off is ended at the next start
+  // (the pair's next pass does what it left).
+  const passes = runner.declare<{ pairId: string }>({
+    kind: "sync",
+    parse: () => undefined,
+    lost: "docsync stopped during this pass; the next pass takes up what it left.",
+    run: async () => {},
+  });
   const uploads = declareUploads(ctx, {
     // A job leaves the queue when it is stopped before its turn (a stop clears the queue).
     enqueue: (work, signal) =>
