@@ -36,7 +36,10 @@ const fileCount = Number(values.files);
 const largeBytes = Number(values.mib) * 1024 * 1024;
 const conditions = values.at!.split(",").map((text) => {
   const [latency, bandwidth] = text.split("@");
-  return { latencyMs: Number(latency), bandwidthMBps: bandwidth === undefined ? undefined : Number(bandwidth) };
+  return {
+    latencyMs: Number(latency),
+    bandwidthMBps: bandwidth === undefined ? undefined : Number(bandwidth),
+  };
 });
 const workloads = (["small", "large"] as const).filter((w) => !values.only || values.only === w);
 
@@ -165,9 +168,12 @@ async function runOnce(
     cli(
       home,
       ...["account", "add", "kdocs", "--name", "Net", "--base-url", cloud.url],
-      ...["--app-id", cloud.kdocs.appId, "--app-key", cloud.kdocs.appKey],
-      ...["--ost-base-url", cloud.url, "--ost-app-id", cloud.ost.appId],
-      ...["--ost-api-key", cloud.ost.apiKey, "--ost-api-secret", cloud.ost.apiSecret],
+      // name=value: a generated secret may begin with "-".
+      `--app-id=${cloud.kdocs.appId}`,
+      `--app-key=${cloud.kdocs.appKey}`,
+      ...["--ost-base-url", cloud.url, `--ost-app-id=${cloud.ost.appId}`],
+      `--ost-api-key=${cloud.ost.apiKey}`,
+      `--ost-api-secret=${cloud.ost.apiSecret}`,
     );
     cli(home, "pair", "add", local, "Net:/bench");
     await control(cloud, "DELETE", "stats");
