@@ -8,6 +8,7 @@ import http from "node:http";
 import https from "node:https";
 import { CloudError } from "../errors.ts";
 import { cancelled } from "./retry.ts";
+import { requestHooks } from "./request-hooks.ts";
 
 export interface HttpResponse {
   status: number;
@@ -141,8 +142,13 @@ export function sendStreaming(request: StreamingRequest): Promise<HttpResponse> 
 
 async function writeBody(req: http.ClientRequest, request: StreamingRequest): Promise<void> {
   let sent = 0;
+  const { pace } = requestHooks();
   for await (const chunk of request.body) {
     if (req.destroyed) return;
+    if (pace) {
+      await pace(chunk.byteLength, request.signal);
+      if (req.destroyed) return;
+    }
     const flushed = request.onFlushed;
     const more = flushed ? req.write(chunk, (error) => error || flushed(chunk)) : req.write(chunk);
     if (!more) await waitForDrain(req);
