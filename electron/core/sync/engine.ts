@@ -37,9 +37,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const sleep =
     deps.sleep ??
     ((ms: number, signal?: AbortSignal) => delay(Math.max(0, ms), undefined, { signal }).then(() => {}));
-  const queue = new PQueue({ concurrency: deps.concurrency ?? 4 });
-  const lanes = new Map<string, AdaptiveLimit>();
   const initialLanes = deps.concurrency ?? 8;
+  const queue = new PQueue({ concurrency: initialLanes });
+  const lanes = new Map<string, AdaptiveLimit>();
   const maxLanes = Math.max(initialLanes, deps.maxConcurrency ?? 32);
   const listeners = new Set<(pairs: PairView[]) => void>();
   const runtimes = new Map<string, PairRuntime>();

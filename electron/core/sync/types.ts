@@ -49,7 +49,10 @@ export interface SyncEngineDeps {
   rescanIntervalMs?: number;
   /** Quiet time after a watcher hint before the change is checked (default 60 ms). */
   debounceMs?: number;
-  /** Uploads in flight per account to start with (default 8); more while the service keeps up. */
+  /**
+   * Uploads in flight to start with (default 8): a pair's grow from there, per account, while the
+   * service keeps up; dropped files' uploads stay at this many.
+   */
   concurrency?: number;
   /** Uploads in flight per account at most (default 32, and never below `concurrency`). */
   maxConcurrency?: number;
