@@ -7,7 +7,8 @@
  * per run). Each run prints files/s, MB/s, requests per file (every request the cloud served during
  * the sync), the peak number of requests it served at once, and the ratio to the ceiling:
  * files/s x RTT / requests in flight for small files, MB/s / link bandwidth for a capped link.
- * Times are the command's whole run, from spawn to exit (start-up and journal included).
+ * Times are the command's whole run, from spawn to exit (start-up and journal included); each line
+ * ends with the machine's load average, which such numbers depend on.
  *
  * `--at` picks the conditions, e.g. `--at 50,50@20` (latency 50 ms; latency 50 ms over 20 MB/s).
  * Reference: the same 1,000 files at latency 50 took 16.8 s (59 files/s) before uploads adapted
@@ -15,6 +16,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -222,7 +224,7 @@ for (const workload of workloads) {
     console.log(
       `${label.padEnd(34)} ${median(filesPerS).toFixed(1).padStart(7)} files/s${spread(filesPerS, 1)}, ` +
         `${median(mbPerS).toFixed(1)} MB/s${spread(mbPerS, 1)}, ${median(perFile).toFixed(3)} requests/file, ` +
-        `peak ${median(peaks)} in flight${spread(peaks, 0)}${ceiling}`,
+        `peak ${median(peaks)} in flight${spread(peaks, 0)}${ceiling} | load ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 }
