@@ -6,7 +6,7 @@ import type { Plan, SandboxOptions } from "./server.ts";
 
 export const USAGE =
   "usage: npm run sandbox -- [--port N] [--data DIR] [--app-id ID] [--app-key KEY] " +
-  "[--plan test|production|unlimited] [--faults latency=MS,errors=SHARE,drops=SHARE,path=/PREFIX] " +
+  "[--plan test|production|unlimited] [--faults latency=MS,bandwidth=MBPS,errors=SHARE,drops=SHARE,path=/PREFIX] " +
   "[--quirks unfamiliar-answers,ignore-undocumented] " +
   "[--ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]";
 

@@ -23,7 +23,7 @@ describe("command line", () => {
         "--plan",
         "test",
         "--faults",
-        "latency=50,errors=0.1,drops=0.02,path=/api/v1/openapi/appspace/files/upload",
+        "latency=50,bandwidth=2.5,errors=0.1,drops=0.02,path=/api/v1/openapi/appspace/files/upload",
         "--ost-app-id",
         "a",
         "--ost-api-key",
@@ -41,6 +41,7 @@ describe("command line", () => {
       plan: "test",
       faults: {
         latencyMs: 50,
+        bandwidthMBps: 2.5,
         errorRate: 0.1,
         dropRate: 0.02,
         pathPrefix: "/api/v1/openapi/appspace/files/upload",
@@ -55,6 +56,7 @@ describe("command line", () => {
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--faults", "errors=2"])).toThrow(/--faults: errorRate/);
     expect(() => parseCommandLine(["--faults", "speed=1"])).toThrow(/--faults/);
+    expect(() => parseCommandLine(["--faults", "bandwidth=0"])).toThrow(/--faults: bandwidthMBps/);
     expect(() => parseCommandLine(["--ost-app-id", "a"])).toThrow(/go together/);
     expect(() => parseCommandLine(["--nope"])).toThrow(/nope/);
     expect(() => parseCommandLine(["--quirks", "odd"])).toThrow(

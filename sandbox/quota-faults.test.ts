@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { openDatabase } from "./appspace/database.ts";
 import { PLAN_LIMITS, QuotaBook } from "./appspace/quota.ts";
 import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "./server.ts";
-import { API, call, upload } from "./testing/wps2-client.ts";
+import { API, call, upload, waitFor } from "./testing/wps2-client.ts";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -161,6 +161,25 @@ describe("faults reach every route", () => {
     sandbox.setFaults(null);
     const listing = await call(sandbox, "GET", `${API}/files`);
     expect(listing.json.data.files).toEqual([]);
+  });
+
+  test("a body crosses the link at its bandwidth, and follows a change while it is on its way", async () => {
+    // 1,000 bytes a second: the 256 KiB body cannot arrive until the cap changes.
+    sandbox = await startSandbox({ faults: { bandwidthMBps: 0.001 } });
+    const cloud = sandbox;
+    let answered = false;
+    const sent = upload(cloud, [], { filename: "slow.bin", content: Buffer.alloc(256 * 1024, 7) }).finally(
+      () => (answered = true),
+    );
+    await waitFor(async () => (cloud.inFlight().now === 1 ? true : undefined));
+    // Listings have no body: they pass beside it.
+    expect((await call(cloud, "GET", `${API}/files`)).json.data.files).toEqual([]);
+    expect(answered).toBe(false);
+    expect(cloud.inFlight()).toEqual({ now: 1, peak: 2 });
+    cloud.setFaults({ bandwidthMBps: 1000 });
+    expect((await sent).json.code).toBe(0);
+    cloud.resetStats();
+    expect(cloud.inFlight()).toEqual({ now: 0, peak: 0 });
   });
 
   test("the OST endpoints share the port and the fault hook", async () => {

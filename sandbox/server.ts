@@ -80,6 +80,8 @@ export interface Sandbox {
   setQuirks(quirks: Quirks): void;
   /** Requests received per endpoint ("POST /api/v1/openapi/appspace/files/upload"), faults included. */
   stats(): Record<string, number>;
+  /** Requests being served now and at most at once since the start or `resetStats` (control routes aside). */
+  inFlight(): { now: number; peak: number };
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -121,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.scriptsAccessToken !== undefined ? { accessToken: options.scriptsAccessToken } : {}),
   });
   let stats: Record<string, number> = {};
+  const inFlight = { now: 0, peak: 0 };
   let url = "";
   const controlToken = demo.controlToken;
 
@@ -137,12 +140,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     "onRequest",
     accessGuard(controlToken, () => (server.server.address() as AddressInfo).port),
   );
-  server.addHook("onRequest", async (request) => {
+  server.addHook("onRequest", async (request, reply) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
     const key = `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`;
     stats[key] = (stats[key] ?? 0) + 1;
+    inFlight.now += 1;
+    inFlight.peak = Math.max(inFlight.peak, inFlight.now);
+    // Closes once, however the request ends (answered, cut by a fault, or by the client).
+    reply.raw.once("close", () => (inFlight.now -= 1));
   });
   server.addHook("onRequest", faults.hook);
+  server.addHook("preParsing", faults.preParsing);
 
   server.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 40004, msg: `no endpoint ${request.method} ${request.url.split("?")[0]}` }),
@@ -175,9 +183,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     (next) => quirks.set(next),
     () => quirks.get(),
   );
-  server.get(`${CONTROL_PREFIX}stats`, async () => ({ code: 0, data: stats }));
-  server.delete(`${CONTROL_PREFIX}stats`, async () => {
+  const resetStats = () => {
     stats = {};
+    inFlight.peak = inFlight.now;
+  };
+  server.get(`${CONTROL_PREFIX}stats`, async () => ({ code: 0, data: stats }));
+  server.get(`${CONTROL_PREFIX}in-flight`, async () => ({ code: 0, data: { ...inFlight } }));
+  server.delete(`${CONTROL_PREFIX}stats`, async () => {
+    resetStats();
     return { code: 0, data: {} };
   });
 
@@ -253,9 +266,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (spec) => faults.set(spec),
     setQuirks: (next) => quirks.set(next),
     stats: () => ({ ...stats }),
-    resetStats: () => {
-      stats = {};
-    },
+    inFlight: () => ({ ...inFlight }),
+    resetStats,
     close: () =>
       (closing ??= (async () => {
         moves.close();

@@ -2,7 +2,7 @@
  * Reads a multipart/form-data request as a stream: small fields into memory, the one file part
  * straight to a temporary file, so a slice of any size never sits whole in memory.
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
@@ -22,17 +22,18 @@ export interface ReceivedForm {
 export class FormError extends Error {}
 
 export async function receiveForm(
-  request: IncomingMessage,
+  request: Readable,
+  headers: IncomingHttpHeaders,
   options: { tmpDir: string; fileField: string; maxFileSize: number },
 ): Promise<ReceivedForm> {
-  const contentType = request.headers["content-type"];
+  const contentType = headers["content-type"];
   if (!contentType?.startsWith("multipart/form-data")) {
     throw new FormError("the body must be multipart/form-data");
   }
   let busboy: ReturnType<typeof Busboy>;
   try {
     busboy = Busboy({
-      headers: { ...request.headers, "content-type": contentType },
+      headers: { ...headers, "content-type": contentType },
       limits: { fileSize: options.maxFileSize, fieldSize: 64 * 1024, fields: 32, files: 4 },
     });
   } catch (error) {

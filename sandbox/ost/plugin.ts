@@ -50,9 +50,9 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
   };
   const filesPath = `${app.prefix}/ost/files`;
 
-  // Multipart bodies are read by the handlers as a stream.
+  // Multipart bodies are read by the handlers as a stream (the one the request's hooks hand on).
   if (app.hasContentTypeParser("multipart/form-data")) app.removeContentTypeParser("multipart/form-data");
-  app.addContentTypeParser("multipart/form-data", (_request, _payload, done) => done(null));
+  app.addContentTypeParser("multipart/form-data", (_request, payload, done) => done(null, payload));
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     if (error.statusCode !== undefined && error.statusCode < 500) {
@@ -123,7 +123,11 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
   ): Promise<void> => {
     let form: ReceivedForm;
     try {
-      form = await receiveForm(request.raw, { tmpDir: store.tmpDir, fileField: "data", maxFileSize });
+      form = await receiveForm((request.body as Readable | undefined) ?? request.raw, request.headers, {
+        tmpDir: store.tmpDir,
+        fileField: "data",
+        maxFileSize,
+      });
     } catch (error) {
       if (error instanceof FormError) return reply.send(answer(10001, error.message));
       throw error;

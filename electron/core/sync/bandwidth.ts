@@ -1,47 +1,53 @@
 /**
- * A token bucket for the upload bandwidth cap. The provider reads files itself, so the cap admits
- * each upload against the budget before it starts: the average rate stays under the cap, and a
- * file larger than one second's budget simply waits longer before the next one starts.
+ * The upload bandwidth cap: a token bucket every request body of an upload passes through, chunk by
+ * chunk, as it goes on the wire (the request hooks' `pace`). One big file is throttled while it
+ * uploads, small files share the same budget, and a new cap applies from the next chunk on.
  */
 export interface BandwidthLimiter {
+  /** Resolves once `bytes` more may be sent. */
   take(bytes: number, signal?: AbortSignal): Promise<void>;
-  /** Returns budget an upload took but did not send (it failed early), so other files do not wait for it. */
-  giveBack(bytes: number): void;
+  /** A new cap (undefined: none), for the bytes not sent yet. */
+  setRate(bytesPerSecond: number | undefined): void;
 }
+
+/** The most the link may burst after a quiet moment: a quarter of a second's budget. */
+const BURST_SECONDS = 0.25;
 
 export function createBandwidthLimiter(
   bytesPerSecond: number | undefined,
   now: () => number,
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
 ): BandwidthLimiter {
-  if (!bytesPerSecond || bytesPerSecond <= 0) return { take: async () => {}, giveBack: () => {} };
-  let tokens = bytesPerSecond;
+  let rate = bytesPerSecond && bytesPerSecond > 0 ? bytesPerSecond : undefined;
+  let tokens = rate ? rate * BURST_SECONDS : 0;
   let last = now();
   let tail: Promise<void> = Promise.resolve();
   const refill = (): void => {
     const time = now();
-    tokens = Math.min(bytesPerSecond, tokens + ((time - last) * bytesPerSecond) / 1000);
+    if (rate) tokens = Math.min(rate * BURST_SECONDS, tokens + ((time - last) * rate) / 1000);
     last = time;
   };
   return {
     take(bytes, signal) {
+      if (!rate) return Promise.resolve();
       // Admitted in order, so a big file is not starved by a stream of small ones.
       const turn = tail.then(async () => {
         refill();
-        while (tokens <= 0) {
-          // Short steps: budget given back meanwhile lets the next upload start at once.
-          await sleep(Math.min(250, Math.ceil((-tokens * 1000) / bytesPerSecond) + 1), signal);
+        while (rate && tokens <= 0) {
+          // Short steps: a cap changed meanwhile takes effect within one.
+          await sleep(Math.min(250, Math.ceil((-tokens * 1000) / rate) + 1), signal);
           refill();
         }
-        tokens -= bytes;
+        if (rate) tokens -= bytes;
       });
       tail = turn.catch(() => {});
       return turn;
     },
-    giveBack(bytes) {
-      if (bytes <= 0) return;
+    setRate(next) {
       refill();
-      tokens = Math.min(bytesPerSecond, tokens + bytes);
+      rate = next && next > 0 ? next : undefined;
+      if (rate) tokens = Math.min(tokens, rate * BURST_SECONDS);
+      else tokens = 0;
     },
   };
 }

@@ -5,6 +5,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type PQueue from "p-queue";
 import type { ActivityEntry } from "../../../shared/model.ts";
+import type { AdaptiveLimit } from "../cloud/http/adaptive-limit.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
@@ -29,8 +30,10 @@ export interface EngineContext {
   watch: WatcherFactory;
   rescanIntervalMs: number;
   debounceMs: number;
-  /** Uploads of every pair and drop share it, to bound how many run at once. */
+  /** Dropped files' uploads share it, to bound how many run at once. */
   queue: PQueue;
+  /** How many operations of an account's passes run at once: adapts to the service's answers. */
+  lanesFor(accountId: string): AdaptiveLimit;
   bandwidth: BandwidthLimiter;
   quota: QuotaGate;
   policy: CallPolicy;

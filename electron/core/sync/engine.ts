@@ -8,6 +8,7 @@ import { resolve, sep } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import PQueue from "p-queue";
 import type { PairView } from "../../../shared/model.ts";
+import { createAdaptiveLimit, type AdaptiveLimit } from "../cloud/http/adaptive-limit.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import type { PairRecord } from "../journal/index.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
@@ -36,7 +37,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const sleep =
     deps.sleep ??
     ((ms: number, signal?: AbortSignal) => delay(Math.max(0, ms), undefined, { signal }).then(() => {}));
-  const queue = new PQueue({ concurrency: deps.concurrency ?? 4 });
+  const initialLanes = deps.concurrency ?? 8;
+  const queue = new PQueue({ concurrency: initialLanes });
+  const lanes = new Map<string, AdaptiveLimit>();
+  const maxLanes = Math.max(initialLanes, deps.maxConcurrency ?? 32);
   const listeners = new Set<(pairs: PairView[]) => void>();
   const runtimes = new Map<string, PairRuntime>();
   let started = false;
@@ -69,6 +73,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     rescanIntervalMs: deps.rescanIntervalMs ?? 5 * 60_000,
     debounceMs: deps.debounceMs ?? 60,
     queue,
+    lanesFor(accountId) {
+      let limit = lanes.get(accountId);
+      if (!limit)
+        lanes.set(accountId, (limit = createAdaptiveLimit({ initial: initialLanes, max: maxLanes })));
+      return limit;
+    },
     bandwidth: createBandwidthLimiter(deps.bandwidthBytesPerSecond, now, sleep),
     quota,
     policy: { now, sleep, quota },
@@ -288,6 +298,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     activity(limit = 200) {
       return journal.events(limit);
+    },
+    setBandwidth(bytesPerSecond) {
+      ctx.bandwidth.setRate(bytesPerSecond ?? undefined);
     },
   };
 

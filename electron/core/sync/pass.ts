@@ -13,7 +13,7 @@ import { emptySummary, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
 import { ignoringHome } from "./home-folder.ts";
 import { loadIgnoreRules } from "./ignore-rules.ts";
-import { createOpGraph, type Lanes } from "./op-graph.ts";
+import { createOpGraph } from "./op-graph.ts";
 import {
   forgetFile,
   forgetFolder,
@@ -210,7 +210,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     summary.failures.push({ path, reason });
   };
 
-  const lanes: Lanes = { run: <T>(work: () => Promise<T>) => ctx.queue.add(work) as Promise<T> };
+  const lanes = ctx.lanesFor(record.accountId);
   const graph = createOpGraph({
     lanes,
     signal,
@@ -265,8 +265,8 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
 
   for (const c of deferred) graph.add(c.path, ops.needsOfNew(c.path), () => upload(c, ops.folderId));
   // Every file the journal holds without a cloud copy, read in pages: a first sync of 100,000
-  // files never holds them all in memory.
-  const ahead = Math.max(8, ctx.queue.concurrency * 2);
+  // files never holds them all in memory, and enough of them are ahead to fill the lanes as they grow.
+  const ahead = (): number => Math.max(8, lanes.limit * 2);
   for (let after = "", page: FileRecord[]; !signal.aborted; after = page.at(-1)!.path) {
     page = journal.unsyncedFiles(record.id, after, 256);
     if (page.length === 0) break;
@@ -276,7 +276,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
       const md5 = r.md5 ?? (await hash(r.path, r.size).catch(() => undefined));
       if (md5 === undefined) continue;
       graph.add(r.path, ops.needsOfNew(r.path), () => upload({ path: r.path, local, md5 }, ops.folderId));
-      if (graph.open >= ahead) await graph.below(ahead);
+      if (graph.open >= ahead()) await graph.below(ahead());
     }
   }
   await graph.settled();

@@ -55,7 +55,14 @@ export interface SyncEngineDeps {
   rescanIntervalMs?: number;
   /** Quiet time after a watcher hint before the change is checked (default 60 ms). */
   debounceMs?: number;
+  /**
+   * Uploads in flight to start with (default 8): a pair's grow from there, per account, while the
+   * service keeps up; dropped files' uploads stay at this many.
+   */
   concurrency?: number;
+  /** Uploads in flight per account at most (default 32, and never below `concurrency`). */
+  maxConcurrency?: number;
+  /** The upload bandwidth cap, over every account (none by default; `setBandwidth` changes it). */
   bandwidthBytesPerSecond?: number;
   activity?: (entry: ActivityEntry) => void;
   /**
@@ -130,4 +137,6 @@ export interface SyncEngine {
   pairScript(pairId: string): ScriptRule | null;
   /** The activity feed, newest last. */
   activity(limit?: number): ActivityEntry[];
+  /** Caps the upload bandwidth (null: no cap); uploads on their way, a big file too, follow at once. */
+  setBandwidth(bytesPerSecond: number | null): void;
 }

@@ -9,6 +9,7 @@
 import { statSync } from "node:fs";
 import type { CloudProvider, RemoteEntry, UploadPhase, UploadSource } from "../cloud/provider.ts";
 import { isCloudError } from "../cloud/errors.ts";
+import { withRequestHooks } from "../cloud/http/request-hooks.ts";
 import type { Job } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
@@ -108,9 +109,6 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
   let changes = 0;
   for (;;) {
     await quota.wait(accountId, signal);
-    await bandwidth.take(local.size, signal);
-    let phase: string | undefined;
-    let sent = 0;
     try {
       const parentId = replaceId ? undefined : await request.folder();
       if (parentId !== undefined) request.beforeCreate?.(parentId);
@@ -119,14 +117,8 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
         name: request.name,
         ...(replaceId ? { replaceId } : { parentId: parentId! }),
         expected: { size: local.size, mtimeMs: local.mtimeMs },
-        onPhase: (next) => {
-          phase = next;
-          request.onPhase?.(next);
-        },
-        onProgress: (current, total) => {
-          if (phase !== "importing") sent = Math.max(sent, current);
-          request.onProgress?.(current, total);
-        },
+        ...(request.onPhase ? { onPhase: request.onPhase } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         resume: {
           state: journal.upload(key)?.resume,
           save: (state) =>
@@ -149,12 +141,11 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
         },
         signal,
       };
-      const entry = await provider.upload(source);
+      // The cap paces the bytes as they go, whichever way the provider sends them.
+      const entry = await withRequestHooks({ pace: bandwidth.take }, () => provider.upload(source));
       return { entry, local, md5, adopted: false };
     } catch (error) {
       if (signal.aborted) throw error;
-      // What was not sent (a refusal before the first byte) is not charged against the other files.
-      bandwidth.giveBack(local.size - sent);
       if (isCloudError(error, "quota")) {
         quota.block(accountId, error.retryAt ?? now() + 60_000);
         continue;

@@ -4,6 +4,7 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { CloudError, isCloudError } from "../errors.ts";
+import { requestHooks } from "./request-hooks.ts";
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -73,6 +74,7 @@ export async function withRetry<T>(
     try {
       return await run({ attempt, previous });
     } catch (error) {
+      if (isCloudError(error, "transient") || isCloudError(error, "quota")) requestHooks().pushback?.(error);
       if (!isCloudError(error, "transient") || !retryable(error) || attempt >= policy.attempts) throw error;
       let wait = backoffDelay(attempt, policy);
       if (error.retryAt !== undefined) {

@@ -8,6 +8,7 @@ import http from "node:http";
 import https from "node:https";
 import { CloudError } from "../errors.ts";
 import { cancelled } from "./retry.ts";
+import { requestHooks } from "./request-hooks.ts";
 
 export interface HttpResponse {
   status: number;
@@ -141,15 +142,30 @@ export function sendStreaming(request: StreamingRequest): Promise<HttpResponse> 
 
 async function writeBody(req: http.ClientRequest, request: StreamingRequest): Promise<void> {
   let sent = 0;
+  const { pace } = requestHooks();
   for await (const chunk of request.body) {
     if (req.destroyed) return;
-    const flushed = request.onFlushed;
-    const more = flushed ? req.write(chunk, (error) => error || flushed(chunk)) : req.write(chunk);
-    if (!more) await waitForDrain(req);
-    sent += chunk.byteLength;
-    request.onSent?.(sent);
+    // Paced in small steps: under a low cap bytes keep moving, well within the idle timeout.
+    const step = pace ? PACE_STEP : Math.max(1, chunk.byteLength);
+    for (let offset = 0; offset < chunk.byteLength; offset += step) {
+      const last = offset + step >= chunk.byteLength;
+      const piece = offset === 0 && last ? chunk : chunk.subarray(offset, offset + step);
+      if (pace) {
+        await pace(piece.byteLength, request.signal);
+        if (req.destroyed) return;
+      }
+      // The chunk's memory may be reused once its last piece left.
+      const flushed = last ? request.onFlushed : undefined;
+      const more = flushed ? req.write(piece, (error) => error || flushed(chunk)) : req.write(piece);
+      if (!more) await waitForDrain(req);
+      sent += piece.byteLength;
+      request.onSent?.(sent);
+    }
   }
 }
+
+/** The most bytes of a body that go on the wire per step of the bandwidth cap. */
+const PACE_STEP = 64 * 1024;
 
 function waitForDrain(req: http.ClientRequest): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -35,17 +35,32 @@ test.each([
   const content = randomBytes(size);
   const file = await fileWith(content);
   const digests = await hashForUpload(file, frame);
-  expect(digests).toEqual({
+  expect(digests).toMatchObject({
     md5: md5(content),
     bodyMd5: md5(Buffer.concat([frame.preamble, content, frame.epilogue])),
   });
   const body: Buffer[] = [];
-  const { chunks, recycle } = uploadBody(file, frame);
+  const { chunks, recycle } = uploadBody(file, frame, digests.bytes);
   for await (const chunk of chunks) {
     body.push(Buffer.from(chunk));
     recycle(chunk);
   }
   expect(md5(Buffer.concat(body))).toBe(digests.bodyMd5);
+});
+
+test("a small file is sent from the bytes it was hashed from, a large one is read again", async () => {
+  const small = await fileWith(randomBytes(3_000));
+  expect((await hashForUpload(small, frame)).bytes).toHaveLength(3_000);
+  const large = await fileWith(randomBytes(9 * 1024 * 1024));
+  expect((await hashForUpload(large, frame)).bytes).toBeUndefined();
+  // Overwritten after hashing: the body still carries the bytes that were hashed, never a mix.
+  const content = randomBytes(3_000);
+  const file = await fileWith(content);
+  const digests = await hashForUpload(file, frame);
+  await writeFile(file.path, randomBytes(3_000));
+  const body: Buffer[] = [];
+  for await (const chunk of uploadBody(file, frame, digests.bytes).chunks) body.push(Buffer.from(chunk));
+  expect(Buffer.concat(body)).toEqual(Buffer.concat([frame.preamble, content, frame.epilogue]));
 });
 
 test("a file that shrinks after it was opened is refused as changed", async () => {

@@ -4,7 +4,8 @@
  * bytes up front gives the exact Content-Length and lets the body's MD5 be computed while the file
  * streams, without building the body in memory. The file is hashed first (its own MD5 and the whole
  * body's, which the WPS-2 signature needs before the first byte goes out; a large file on two
- * threads at once), then read again to be sent.
+ * threads at once), then read again to be sent; a file that fits in one read is sent from the bytes
+ * it was hashed from.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CloudError } from "../errors.ts";
@@ -51,6 +52,8 @@ export interface UploadDigests {
   md5: string;
   /** Of preamble + file + epilogue, as the signature wants it. */
   bodyMd5: string;
+  /** The file's bytes, when they fit in one read: the body is sent from them. */
+  bytes?: Buffer;
 }
 
 /** Below this, threads cost more than they save. */
@@ -84,22 +87,29 @@ async function hashInline(file: LocalFile, frame: MultipartFrame): Promise<Uploa
   const { size } = file.snapshot;
   const fileHash = createHash("md5");
   const bodyHash = createHash("md5").update(frame.preamble);
+  // A small file is kept whole: sending it needs no second read.
+  const whole = size <= READ_CHUNK;
   const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, size)));
   for (let position = 0; position < size;) {
+    const at = whole ? position : 0;
     const { bytesRead } = await file.handle.read(
       buffer,
-      0,
-      Math.min(buffer.length, size - position),
+      at,
+      Math.min(buffer.length - at, size - position),
       position,
     );
     if (bytesRead === 0) throw changed(file.path, "while it was being read");
-    const chunk = buffer.subarray(0, bytesRead);
+    const chunk = buffer.subarray(at, at + bytesRead);
     fileHash.update(chunk);
     bodyHash.update(chunk);
     position += bytesRead;
   }
   bodyHash.update(frame.epilogue);
-  return { md5: fileHash.digest("hex"), bodyMd5: bodyHash.digest("hex") };
+  return {
+    md5: fileHash.digest("hex"),
+    bodyMd5: bodyHash.digest("hex"),
+    ...(whole ? { bytes: buffer.subarray(0, size) } : {}),
+  };
 }
 
 /**
@@ -110,7 +120,10 @@ async function hashInline(file: LocalFile, frame: MultipartFrame): Promise<Uploa
 export function uploadBody(
   file: LocalFile,
   frame: MultipartFrame,
+  /** The file's bytes, already read (they were hashed from them). */
+  bytes?: Buffer,
 ): { chunks: AsyncGenerator<Uint8Array>; recycle: (chunk: Uint8Array) => void } {
+  if (bytes) return { chunks: heldChunks(frame, bytes), recycle: () => {} };
   const spares: Buffer[] = [];
   const recycle = (chunk: Uint8Array) => {
     if (chunk.buffer.byteLength === READ_CHUNK && spares.length < 8) spares.push(Buffer.from(chunk.buffer));
@@ -153,5 +166,11 @@ async function* bodyChunks(
     next?.catch(() => {});
     yield chunk;
   }
+  yield frame.epilogue;
+}
+
+async function* heldChunks(frame: MultipartFrame, bytes: Buffer): AsyncGenerator<Uint8Array> {
+  yield frame.preamble;
+  if (bytes.length > 0) yield bytes;
   yield frame.epilogue;
 }

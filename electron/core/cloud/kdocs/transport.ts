@@ -43,7 +43,8 @@ export class KdocsTransport {
     this.http = new HttpEndpoint(options, {
       service: "KDocs",
       timeoutMs: DEFAULT_TIMEOUT_MS,
-      maxSockets: 16,
+      // As many as the engine lets one account have in flight (SyncEngineDeps.maxConcurrency).
+      maxSockets: 32,
     });
     this.#appId = options.appId;
     this.#appKey = options.appKey;

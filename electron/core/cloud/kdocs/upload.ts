@@ -74,9 +74,10 @@ export async function uploadDirect(client: KdocsClient, input: DirectUploadInput
           const found = await alreadyThere();
           if (found) return found;
         }
-        await assertUnchanged(file, "before it was sent");
+        // Hashing checked it just before the first attempt.
+        if (attempt > 1) await assertUnchanged(file, "before it was sent");
         input.onProgress?.(0, size);
-        const body = uploadBody(file, frame);
+        const body = uploadBody(file, frame, digests.bytes);
         let entry: RemoteEntry;
         try {
           entry = await transport.stream(call, {

@@ -6,16 +6,24 @@
  */
 import { randomUUID } from "node:crypto";
 import { isCloudError } from "../errors.ts";
+import { createAdaptiveLimit, type AdaptiveLimit } from "../http/adaptive-limit.ts";
 import { retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
 import type { NoticeSink } from "../notices.ts";
 import { calls, type OstAnswer, type OstCall } from "./adapter.ts";
 import type { OstCredentials } from "./signer.ts";
 import { OstTransport, type FilePart } from "./transport.ts";
-import { uploadFile, type OstUploadRequest, type OstUploadResult } from "./upload.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
+  uploadFile,
+  type OstUploadRequest,
+  type OstUploadResult,
+} from "./upload.ts";
 
 export { SINGLE_UPLOAD_LIMIT, UPLOAD_ID_LIFETIME_MS } from "./adapter.ts";
 export {
   DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
   parseState,
   type OstUploadRequest,
   type OstUploadResult,
@@ -24,7 +32,10 @@ export {
 
 export interface OstClientOptions extends OstCredentials {
   baseUrl: string;
-  /** Slices in flight at once. */
+  /**
+   * Slices in flight at once at most, over all the client's uploads (default 16); it starts lower
+   * and adapts to how the service answers.
+   */
   concurrency?: number;
   /** Preferred slice size; grown when the file would need more than 10,000 slices. */
   sliceSize?: number;
@@ -40,6 +51,8 @@ export class OstClient {
   readonly options: OstClientOptions;
   readonly now: () => number;
   readonly retry: RetryPolicy;
+  /** How many slices go at once, shared by the client's uploads. */
+  readonly slices: AdaptiveLimit;
   private readonly transport: OstTransport;
 
   constructor(options: OstClientOptions) {
@@ -47,6 +60,8 @@ export class OstClient {
     this.now = options.now ?? Date.now;
     this.retry = retryPolicy({ attempts: 8, ...options.retry });
     this.transport = new OstTransport(options);
+    const max = options.concurrency ?? MAX_CONCURRENCY;
+    this.slices = createAdaptiveLimit({ initial: Math.min(DEFAULT_CONCURRENCY, max), max });
   }
 
   close() {

@@ -7,15 +7,16 @@
  */
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import PQueue from "p-queue";
 import { z } from "zod";
 import { CloudError, isCloudError } from "../errors.ts";
+import { cancelled } from "../http/retry.ts";
 import { CODES, SINGLE_UPLOAD_LIMIT, UPLOAD_ID_LIFETIME_MS } from "./adapter.ts";
 import type { OstClient } from "./client.ts";
 import { DEFAULT_SLICE_SIZE, planSlices, planWithSliceSize, sliceRange } from "./slices.ts";
 
-/** Slices in flight at once, by default. */
+/** Slices in flight at once to start with, and at most, by default. */
 export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 16;
 
 /** What a multipart upload persists so it can continue after a restart. */
 export interface OstUploadState {
@@ -166,7 +167,6 @@ async function sendSlices(
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
-  const queue = new PQueue({ concurrency: client.options.concurrency ?? DEFAULT_CONCURRENCY });
   const filename = request.filename ?? basename(request.path);
   const sendOne = async (id: number) => {
     const range = sliceRange(plan, id);
@@ -195,13 +195,18 @@ async function sendSlices(
   };
   const pending: number[] = [];
   for (let id = 1; id <= plan.count; id++) if (!acked.has(id)) pending.push(id);
+  const sends = pending.map((id) =>
+    client.slices.run(async () => {
+      if (!stop.signal.aborted) await sendOne(id);
+    }),
+  );
   try {
-    await Promise.all(pending.map((id) => queue.add(() => sendOne(id))));
+    await Promise.all(sends);
+    if (stop.signal.aborted) throw cancelled(request.signal);
     return { ...initial, acked: [...acked] };
   } catch (error) {
     stop.abort();
-    queue.clear();
-    await queue.onIdle();
+    await Promise.allSettled(sends);
     throw error;
   } finally {
     request.signal?.removeEventListener("abort", onAbort);
