@@ -10,9 +10,13 @@ import {
   ActivityEntry,
   DeletePolicy,
   EntryView,
+  FolderListing,
   PairView,
+  Preferences,
   TaskView,
 } from "./model.ts";
+import { languages } from "./i18n/language.ts";
+import { Phrase } from "./i18n/phrase.ts";
 
 const id = z.string().min(1).max(200);
 const Ok = z.object({ ok: z.literal(true) });
@@ -48,7 +52,24 @@ export const coreChannels = {
       version: z.string(),
       shell: z.enum(["desktop", "web"]),
       canPickFolders: z.boolean(),
+      /** The operating system's language, where the shell knows it (the desktop app). */
+      systemLocale: z.string().optional(),
     }),
+  },
+  "settings.get": { input: z.object({}), result: Preferences },
+  "settings.set": { input: Preferences.partial(), result: Preferences },
+  /**
+   * The folders in a folder of the computer the core runs on (the user's home when no path is
+   * given), for the web page's folder browser. Symbolic links are neither listed nor followed.
+   */
+  "folders.list": {
+    input: z.object({ path: z.string().min(1).max(4096).optional(), hidden: z.boolean().default(false) }),
+    result: FolderListing,
+  },
+  /** Makes (or finds) the first-run tour's sample folder: a few small files to drop, pair and move. */
+  "tour.sample": {
+    input: z.object({ language: z.enum(languages) }),
+    result: z.object({ path: z.string(), remotePath: z.string() }),
   },
   "accounts.list": { input: z.object({}), result: z.array(AccountView) },
   "accounts.add": {
@@ -195,6 +216,7 @@ export const events = {
   "accounts.changed": z.object({ seq: z.number(), accounts: z.array(AccountView) }),
   "activity.appended": z.object({ seq: z.number(), entries: z.array(ActivityEntry) }),
   "tree.changed": z.object({ seq: z.number(), accountId: z.string(), folderIds: z.array(z.string()) }),
+  "settings.changed": z.object({ seq: z.number(), settings: Preferences }),
 } as const;
 
 export type EventName = keyof typeof events;
@@ -216,6 +238,8 @@ export const IpcError = z.object({
     "internal",
   ]),
   message: z.string(),
+  /** The message's catalog key and values, for shells that show another language. */
+  phrase: Phrase.optional(),
   details: z.unknown().optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;

@@ -7,11 +7,11 @@ import type { ChannelArgs } from "../../../shared/contract.ts";
 import type { AccountView } from "../../../shared/model.ts";
 import type { NoticeSink, ServiceNotice } from "../cloud/notices.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
-import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
-import { CloudError } from "../cloud/errors.ts";
+import { failureWords, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
 import { traitsOf } from "../cloud/services.ts";
+import { say, told } from "../words.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -87,11 +87,6 @@ export function toAccountView(stored: StoredAccount): AccountView {
   return view;
 }
 
-/** Words for a failed check, for the account's status line. */
-function checkFailure(error: unknown): string {
-  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
-}
-
 export function createAccounts(deps: {
   settings: Settings;
   secrets: SecretBox;
@@ -119,7 +114,7 @@ export function createAccounts(deps: {
   };
   const find = (accountId: string): StoredAccount => {
     const account = stored().find((a) => a.id === accountId);
-    if (!account) throw ipcFailure("not-found", `There is no account with id ${accountId}.`);
+    if (!account) throw ipcFailure("not-found", say("errors.noAccountId", { id: accountId }));
     return account;
   };
   const save = (account: StoredAccount) => {
@@ -154,7 +149,7 @@ export function createAccounts(deps: {
     token: string,
     notices: { onNotice?: NoticeSink } = {},
   ): ClosableProvider => {
-    if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "are not available here");
+    if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "here");
     const refreshToken = deps.koodriveSignIn?.(baseUrl);
     return deps.makeKooDriveProvider({
       baseUrl,
@@ -229,7 +224,7 @@ export function createAccounts(deps: {
 
     async add(input, options = {}) {
       if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
-        throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
+        throw ipcFailure("conflict", say("errors.accountExists", { name: input.name }));
       }
       const id = randomUUID();
       const { provider, secret, fields } = prepare(input, noticesOf(id));
@@ -237,7 +232,8 @@ export function createAccounts(deps: {
         await provider.verify();
       } catch (error) {
         provider.close?.();
-        throw new IpcFailure(toIpcError(error).code, `The account was not added. ${checkFailure(error)}`, {
+        const reason = failureWords(error);
+        throw new IpcFailure(toIpcError(error).code, say("errors.accountNotAdded", { reason }), {
           cause: error,
         });
       }
@@ -266,7 +262,7 @@ export function createAccounts(deps: {
         await provider.verify();
         status = { state: "connected", checkedAt: now() };
       } catch (error) {
-        status = { state: "error", message: checkFailure(error), checkedAt: now() };
+        status = { state: "error", ...told("message", failureWords(error)), checkedAt: now() };
       }
       // The account may have been removed while the check ran.
       const account = find(accountId);
@@ -284,7 +280,7 @@ export function createAccounts(deps: {
 
     repoint(accountId, config) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "cannot be re-pointed");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "repoint");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       secret.appKey = config.appKey;
       if (config.largeFiles) {
@@ -311,7 +307,7 @@ export function createAccounts(deps: {
 
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       secret.accessToken = accessToken;
       const updated: StoredAccount = {
@@ -326,13 +322,10 @@ export function createAccounts(deps: {
 
     scriptAccess(accountId) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
       const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
       if (!account.hasAccessToken || !secret.accessToken) {
-        throw ipcFailure(
-          "credentials",
-          `The account "${account.name}" has no user access token, which scripts need.`,
-        );
+        throw ipcFailure("credentials", say("errors.noAccessToken", { name: account.name }));
       }
       return { baseUrl: account.baseUrl, accessToken: secret.accessToken, ...noticesOf(accountId) };
     },
@@ -347,6 +340,9 @@ export function createAccounts(deps: {
   };
 }
 
-function unsupportedKind(kind: string, what: string): IpcFailure {
-  return ipcFailure("unsupported", `${kind === "koodrive" ? "KooDrive" : "KDocs"} accounts ${what}.`);
+function unsupportedKind(kind: string, what: "repoint" | "scripts" | "here"): IpcFailure {
+  return ipcFailure(
+    "unsupported",
+    say(`errors.kindCannot.${what}`, { kind: kind === "koodrive" ? "KooDrive" : "KDocs" }),
+  );
 }

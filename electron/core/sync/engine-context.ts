@@ -11,6 +11,7 @@ import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { JobRunner } from "../tasks/runner.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
+import type { Words } from "../words.ts";
 import type { BandwidthLimiter } from "./bandwidth.ts";
 import type { FileTasks } from "./file-tasks.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
@@ -36,7 +37,7 @@ export interface EngineContext {
   policy: CallPolicy;
   runtimes: Map<string, PairRuntime>;
   fileTasks: FileTasks;
-  log(level: ActivityEntry["level"], text: string, pair?: PairRecord): void;
+  log(level: ActivityEntry["level"], text: Words, pair?: PairRecord): void;
   /** Tells the subscribers that pair views changed (coalesced). */
   notify(): void;
   /** Queues a journal write for the next batch; a write may answer an upload whose hook is then due. */
