@@ -1,5 +1,6 @@
 /** The pieces every form and dialog shares: submitting with a busy state, the error line, the buttons. */
 import { useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { describeError } from "../bridge/client.ts";
 
 export interface Submission {
@@ -40,10 +41,11 @@ export function FormError({ error }: { error: string | null }) {
 
 /** Cancel, and the form's submit button. */
 export function FormActions(props: { onCancel(): void; disabled?: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="form-actions">
       <button type="button" className="button" onClick={props.onCancel}>
-        Cancel
+        {t("common.cancel")}
       </button>
       <button type="submit" className="button primary" disabled={props.disabled}>
         {props.children}
@@ -54,11 +56,12 @@ export function FormActions(props: { onCancel(): void; disabled?: boolean; child
 
 /** A dialog's footer: what the action will do, Cancel, and the action's button. */
 export function DialogActions(props: { status: ReactNode; onCancel(): void; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <>
       <span className="dialog-status">{props.status}</span>
       <button type="button" className="button" onClick={props.onCancel}>
-        Cancel
+        {t("common.cancel")}
       </button>
       {props.children}
     </>
