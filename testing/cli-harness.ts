@@ -19,7 +19,16 @@ export interface CliResult {
 export function spawnCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(node, ["electron/cli.ts", "--home", home, ...args], {
     cwd: root,
-    env: { ...process.env, DOCSYNC_HOME: "", ...env },
+    // English, whatever the machine's locale, unless a test asks for another language.
+    env: {
+      ...process.env,
+      DOCSYNC_HOME: "",
+      LANGUAGE: "",
+      LC_ALL: "",
+      LC_MESSAGES: "",
+      LANG: "C.UTF-8",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

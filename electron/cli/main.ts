@@ -3,13 +3,17 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { createI18n, localized, sayWords, type I18n } from "../../shared/i18n/index.ts";
+import { languagesFromEnv, resolveLanguage } from "../../shared/i18n/language.ts";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import { storedPreferences } from "../core/settings/settings.ts";
+import { say } from "../core/words.ts";
 import * as commands from "./commands.ts";
 import { accountCheck } from "./account-check.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
-import { USAGE, UsageError } from "./usage.ts";
+import { UsageError } from "./usage.ts";
 
 type Command = (context: commands.CommandContext) => Promise<number>;
 
@@ -70,27 +74,25 @@ export interface CliEnv {
   coreDeps?: Partial<CoreDeps>;
 }
 
+/** A loose first pass, only to find the home and the command words; the strict pass checks everything. */
+function looseParse(argv: string[]) {
+  return parseArgs({ args: argv, options: global, strict: false, allowPositionals: true, tokens: true });
+}
+
 function findCommand(argv: string[]): { key: string; rest: string[] } {
-  // A loose first pass only to find the command words; the strict pass below checks everything.
-  const { tokens } = parseArgs({
-    args: argv,
-    options: global,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const { tokens } = looseParse(argv);
   const words = tokens.filter((t) => t.kind === "positional");
   const first = words[0];
-  if (!first) throw new UsageError("no command given");
+  if (!first) throw new UsageError(say("cli.noCommand"));
   let key = first.value;
   let drop = [first.index];
   if (groups.has(key)) {
     const second = words[1];
-    if (!second) throw new UsageError(`"${key}" needs a subcommand (see --help)`);
+    if (!second) throw new UsageError(say("cli.needsSubcommand", { group: key }));
     key = `${key} ${second.value}`;
     drop = [first.index, second.index];
   }
-  if (!table[key]) throw new UsageError(`unknown command "${key}"`);
+  if (!table[key]) throw new UsageError(say("cli.unknownCommand", { command: key }));
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
@@ -100,11 +102,21 @@ export function homeFrom(values: { home?: string | boolean }, env: NodeJS.Proces
   return resolve(home);
 }
 
+/**
+ * The command line speaks the language chosen in the settings (the app's settings page), or else
+ * the one its environment names (LC_ALL, LC_MESSAGES, LANG).
+ */
+export function cliI18n(env: NodeJS.ProcessEnv, home: string): I18n {
+  const choice = storedPreferences(home)?.language ?? "system";
+  return createI18n(resolveLanguage(choice, languagesFromEnv(env)));
+}
+
 export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
   let core: LocalCore | undefined;
+  const i18n = cliI18n(env, homeFrom(looseParse(argv).values, env));
   try {
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-      output.out(USAGE);
+      output.out(i18n.t("cli.help"));
       return argv.length === 0 ? 2 : 0;
     }
     const { key, rest } = findCommand(argv);
@@ -126,13 +138,14 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
     return await spec.run({
       core,
       home,
+      i18n,
       output,
       values: parsed.values,
       positionals: parsed.positionals,
       stop,
     });
   } catch (error) {
-    output.err(`docsync: ${errorLine(error)}`);
+    output.err(`docsync: ${errorLine(error, i18n)}`);
     if (error instanceof UsageError) return 2;
     return error instanceof commands.Interrupted ? 130 : 1;
   } finally {
@@ -140,9 +153,10 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
   }
 }
 
-/** One line a user can act on, whatever failed. */
-export function errorLine(error: unknown): string {
-  if (error instanceof UsageError) return `${error.message} (see --help)`;
-  if (error instanceof commands.Interrupted) return error.message;
-  return toIpcError(error).message.split("\n")[0]!;
+/** One line a user can act on, whatever failed, in the command line's language. */
+export function errorLine(error: unknown, i18n: I18n): string {
+  if (error instanceof UsageError) return i18n.t("cli.seeHelp", { message: sayWords(i18n, error.words) });
+  if (error instanceof commands.Interrupted) return i18n.t("cli.interrupted");
+  const ipc = toIpcError(error);
+  return localized(i18n, ipc.message, ipc.phrase).split("\n")[0]!;
 }
