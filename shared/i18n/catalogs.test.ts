@@ -91,6 +91,7 @@ describe("the Chinese catalog", () => {
       "pairs.form.placeholder",
       "scripts.pair.extensionsPlaceholder",
       "settings.languages.en",
+      "tray.tooltip",
     ]);
   });
 });
