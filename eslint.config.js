@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import i18next from "eslint-plugin-i18next";
+import playwright from "eslint-plugin-playwright";
 import tseslint from "typescript-eslint";
 
 const electronOnlyInDesktopShell = {
@@ -13,7 +14,15 @@ const electronOnlyInDesktopShell = {
 
 /** Where test support lives; product code never imports it. */
 const testSupport = {
-  group: ["**/testing/**", "**/e2e/**", "**/bench/**", "vitest", "playwright-core"],
+  group: [
+    "**/testing/**",
+    "**/e2e/**",
+    "**/bench/**",
+    "vitest",
+    "playwright",
+    "playwright-core",
+    "@playwright/test",
+  ],
   message: "Test support (testing/, e2e/, bench/, test runners) stays out of the product.",
 };
 const theShells = {
@@ -71,6 +80,35 @@ const layers = [
   { files: ["sandbox/**/*.test.ts", "sandbox/testing/**"], patterns: [theClient] },
 ];
 
+/** `expect(await …)` asserts a value read once, a state nobody waited for. */
+const assertWaitedState = {
+  meta: {
+    type: "problem",
+    schema: [],
+    messages: {
+      readOnce:
+        "This asserts a value read once. Use a web-first assertion on a locator (await expect(locator).toHaveText(…)) or expect.poll(() => …), which wait until the state holds.",
+    },
+  },
+  create(context) {
+    return {
+      AwaitExpression(node) {
+        for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+          if (parent.type.endsWith("FunctionExpression") || parent.type === "FunctionDeclaration") return;
+          const isExpect =
+            parent.type === "CallExpression" &&
+            parent.callee.type === "Identifier" &&
+            parent.callee.name === "expect";
+          if (isExpect && parent.arguments.includes(child)) {
+            context.report({ node, messageId: "readOnce" });
+            return;
+          }
+        }
+      },
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ["node_modules", "dist", "coverage", "test-results", "bench/out"] },
   js.configs.recommended,
@@ -125,5 +163,34 @@ export default tseslint.config(
     files: ["electron/main.ts", "electron/preload.ts", "electron/desktop/**"],
     ignores: ["**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: shellPatterns }] },
+  },
+  {
+    // End-to-end tests assert only states they waited for: web-first assertions and locators.
+    files: ["e2e/**/*.ts"],
+    ...playwright.configs["flat/recommended"],
+    plugins: {
+      ...playwright.configs["flat/recommended"].plugins,
+      e2e: { rules: { "assert-waited-state": assertWaitedState } },
+    },
+    rules: {
+      ...playwright.configs["flat/recommended"].rules,
+      "e2e/assert-waited-state": "error",
+      "playwright/no-element-handle": "error",
+      "playwright/no-eval": "error",
+      "playwright/no-force-option": "error",
+      "playwright/no-page-pause": "error",
+      "playwright/no-wait-for-selector": "error",
+      "playwright/no-wait-for-timeout": "error",
+      "playwright/prefer-to-have-count": "error",
+      "playwright/prefer-to-have-length": "error",
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='content'][arguments.length=0]",
+          message:
+            "page.content() is the page at one instant; assert on a locator, which waits for the state.",
+        },
+      ],
+    },
   },
 );

@@ -25,7 +25,7 @@ const timed: CloudProvider = Object.create(provider, {
   },
 });
 const local = join(dir.path, "local");
-const t = await startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: timed });
+const t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: timed });
 try {
   mkdirSync(local, { recursive: true });
   await t.engine.addPair({

@@ -19,7 +19,7 @@ const folders = Math.max(1, Math.round(files / 100));
 const idleSeconds = flag("idle-seconds", 60);
 const dir = tempDir("docsync-bench-scan-");
 const local = join(dir.path, "local");
-const journalFile = join(dir.path, "journal.db");
+const journalFile = join(dir.path, "home", "journal.db");
 
 try {
   process.stdout.write(`creating ${files} files in ${folders} folders... `);
@@ -54,6 +54,7 @@ try {
       ignored,
       hash: (path, size) => md5File(join(local, path), size),
       stillThere: () => false,
+      folderStillThere: () => false,
       withIno: () => [],
     });
     const seconds = (performance.now() - started) / 1000;

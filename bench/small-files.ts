@@ -14,7 +14,7 @@ const dir = tempDir("docsync-bench-small-");
 const local = join(dir.path, "local");
 const sandbox = await spawnSandbox(["--plan", "unlimited"]);
 const provider = createKdocsProvider({ baseUrl: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey });
-const t = await startTestEngine({ journalFile: join(dir.path, "journal.db"), provider, concurrency });
+const t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider, concurrency });
 try {
   const made = makeTreeInChild(local, Math.max(1, Math.round(files / 100)), Math.min(100, files), 4096);
   const pair = await t.engine.addPair({

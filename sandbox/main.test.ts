@@ -71,8 +71,16 @@ describe("command line", () => {
       const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
       const first = (await lines.next()).value as string;
       expect(first).toMatch(/^sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const control = (await lines.next()).value as string;
+      expect(control).toMatch(
+        /^control token \(header x-sandbox-token, for the \/__sandbox\/ routes\): [\w-]{32}$/,
+      );
       expect((await lines.next()).value).toBe("kdocs app_id: SXCLI");
       const url = first.slice("sandbox listening on ".length);
+      const stats = await fetch(`${url}/__sandbox/stats`, {
+        headers: { "x-sandbox-token": control.slice(control.lastIndexOf(" ") + 1) },
+      });
+      expect(stats.status).toBe(200);
       const listing = await call({ url, appId: "SXCLI", appKey: "cli-key" }, "GET", `${API}/files`);
       expect(listing.json.code).toBe(0);
     } finally {

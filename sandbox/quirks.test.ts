@@ -1,6 +1,6 @@
 /** The local cloud told to answer outside docsync's contract, seen from a plain HTTP client. */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "./server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "./server.ts";
 import { API, call, upload, waitFor } from "./testing/wps2-client.ts";
 
 let sandbox: Sandbox;
@@ -12,7 +12,7 @@ afterAll(() => sandbox.close());
 const control = async (quirks: unknown) =>
   (await fetch(`${sandbox.url}/__sandbox/quirks`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
     body: JSON.stringify(quirks),
   })) as Response;
 
@@ -22,7 +22,10 @@ test("the quirks are set and read over the control route; a bad one is refused",
     data: { unfamiliarAnswers: true },
   });
   expect((await control({ sideways: true })).status).toBe(400);
-  expect(await (await fetch(`${sandbox.url}/__sandbox/quirks`)).json()).toEqual({
+  const read = await fetch(`${sandbox.url}/__sandbox/quirks`, {
+    headers: { [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
+  });
+  expect(await read.json()).toEqual({
     code: 0,
     data: { unfamiliarAnswers: true },
   });

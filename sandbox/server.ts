@@ -19,6 +19,7 @@ import { Md5Pool } from "./appspace/md5.ts";
 import { MoveTasks } from "./appspace/moves.ts";
 import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
 import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
+import { accessGuard, CONTROL_TOKEN_HEADER } from "./control-access.ts";
 import { demoCredentials } from "./credentials.ts";
 import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
 import { QuirkBook, quirksSchema, type Quirks } from "./quirks.ts";
@@ -30,6 +31,7 @@ import { ScriptService } from "./scripts/runs.ts";
 
 export type { FaultSpec } from "./faults.ts";
 export type { Quirks } from "./quirks.ts";
+export { CONTROL_TOKEN_HEADER } from "./control-access.ts";
 export type { Plan } from "./appspace/quota.ts";
 export type { UserSpec } from "./koodrive/plugin.ts";
 
@@ -62,6 +64,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** What the control routes (/__sandbox/) need in the CONTROL_TOKEN_HEADER header; kept per data folder. */
+  controlToken: string;
   appId: string;
   appKey: string;
   dataDir: string;
@@ -118,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   let stats: Record<string, number> = {};
   let url = "";
+  const controlToken = demo.controlToken;
 
   const server = Fastify({
     // URLs the router cannot take (bad escapes, over-long tokens) get the same envelope as the rest.
@@ -128,6 +133,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     routerOptions: { maxParamLength: 256 },
   });
 
+  server.addHook(
+    "onRequest",
+    accessGuard(controlToken, () => (server.server.address() as AddressInfo).port),
+  );
   server.addHook("onRequest", async (request) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
     const key = `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`;
@@ -222,6 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let closing: Promise<void> | undefined;
   return {
     url,
+    controlToken,
     appId: app.appId,
     appKey: app.appKey,
     dataDir,
@@ -231,7 +241,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     koodriveToken: async (user = koodriveUser(koodriveUsers)) => {
       const response = await fetch(`${url}${LOGIN_PATH}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: controlToken },
         body: JSON.stringify({ name: user.name, password: user.password }),
       });
       const answer = (await response.json()) as { code?: unknown; msg?: unknown; token?: unknown };

@@ -16,8 +16,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(node, ["electron/cli.ts", "--home", home, ...args], {
+/** The real command line on `home`; `input`, when given, is its standard input. */
+export function spawnCli(
+  home: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  input?: string,
+): ChildProcess {
+  const child = spawn(node, ["electron/cli.ts", "--home", home, ...args], {
     cwd: root,
     // English, whatever the machine's locale, unless a test asks for another language.
     env: {
@@ -29,8 +35,10 @@ export function spawnCli(home: string, args: string[], env: NodeJS.ProcessEnv = 
       LANG: "C.UTF-8",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (input !== undefined) child.stdin!.end(input);
+  return child;
 }
 
 export function collect(child: ChildProcess): Promise<CliResult> {
@@ -46,6 +54,11 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 
 export function runCli(home: string, ...args: string[]): Promise<CliResult> {
   return collect(spawnCli(home, args));
+}
+
+/** The command line with `input` as its standard input (secrets given as "-"). */
+export function runCliWithInput(home: string, input: string, ...args: string[]): Promise<CliResult> {
+  return collect(spawnCli(home, args, {}, input));
 }
 
 /** Names listed by `ls`, folders with a trailing slash. */

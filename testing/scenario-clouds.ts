@@ -50,7 +50,8 @@ export function kdocsCloud(options: KdocsCloudOptions = {}): ScenarioCloud<Kdocs
 
 const KOODRIVE_API = "/koodrive/ose/v1";
 
-export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
+/** `partSize`: bytes per upload part (KooDrive takes 5 MiB and more), to make small files multipart. */
+export function kooDriveCloud(options: { partSize?: number } = {}): ScenarioCloud<KooDriveProvider> {
   return {
     // A new file's upload and a new version's upload: each is one upload of content.
     uploadEndpoints: [`POST ${KOODRIVE_API}/files/create`, `POST ${KOODRIVE_API}/revision/createRevision`],
@@ -66,6 +67,7 @@ export function kooDriveCloud(): ScenarioCloud<KooDriveProvider> {
         refreshToken: () => sandbox.koodriveToken(),
         retry,
         pollIntervalMs: 20,
+        ...(options.partSize ? { partSize: options.partSize } : {}),
       }),
   };
 }

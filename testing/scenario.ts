@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../sandbox/server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox/server.ts";
 import type { KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
 import type { CloudProvider, RemoteEntry } from "../electron/core/cloud/provider.ts";
 import type { SyncEngineDeps } from "../electron/core/sync/types.ts";
@@ -100,7 +100,10 @@ export async function startScenario(
     },
     uploads: () => cloud.uploadEndpoints.reduce((sum, endpoint) => sum + calls(endpoint), 0),
     calls,
-    ostStats: async () => (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`)).json()) as OstStats,
+    ostStats: async () => {
+      const headers = { [CONTROL_TOKEN_HEADER]: sandbox.controlToken };
+      return (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`, { headers })).json()) as OstStats;
+    },
     largeFiles: { baseUrl: sandbox.url, ...sandbox.ost },
     async remote(path) {
       const out = new Map<string, RemoteEntry>();

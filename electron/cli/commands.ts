@@ -283,14 +283,17 @@ export async function sync(context: CommandContext): Promise<number> {
   }
   for (const failure of summary.failures)
     output.err(i18n.t("cli.failedLine", { what: failure.path, reason: failure.reason }));
+  // In sync means nothing left to do: a held delete is a change the cloud has not seen.
+  let held = 0;
   for (const pair of core.engine.pairs()) {
     if (pair.pendingDeletes > 0) {
+      held += pair.pendingDeletes;
       output.err(i18n.t("cli.heldDeletes", { path: pair.localPath, n: pair.pendingDeletes }));
     }
   }
   const scriptsFailed = await waitForPairScripts(core, i18n, output, stop);
   output.out(summaryLine(i18n, summary));
-  return summary.failed > 0 || scriptsFailed > 0 ? 1 : 0;
+  return summary.failed > 0 || held > 0 || scriptsFailed > 0 ? 1 : 0;
 }
 
 export async function watch({ core, i18n, output, positionals, stop }: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
-/** The command line: parses the arguments, opens the core on the home folder, runs one command. */
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+/**
+ * The command line: parses the arguments, claims the home folder (one process at a time: a running
+ * app or `watch` is named, and this command ends), opens the core on it, runs one command.
+ */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createI18n, localized, sayWords, type I18n } from "../../shared/i18n/index.ts";
 import { languagesFromEnv, resolveLanguage } from "../../shared/i18n/language.ts";
@@ -9,10 +9,14 @@ import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.t
 import { toIpcError } from "../core/ipc-error.ts";
 import { storedPreferences } from "../core/settings/settings.ts";
 import { say } from "../core/words.ts";
+import { shellNames } from "../shell/boot.ts";
+import type { HomeLock } from "../shell/home-lock.ts";
+import { claimHome, resolveHome } from "../shell/home.ts";
 import * as commands from "./commands.ts";
 import { accountCheck } from "./account-check.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
+import { SECRET_FLAGS, standardInputSecrets, type SecretInput } from "./secret-input.ts";
 import { UsageError } from "./usage.ts";
 
 type Command = (context: commands.CommandContext) => Promise<number>;
@@ -72,6 +76,8 @@ export interface CliEnv {
   stop: AbortSignal;
   /** For tests and other embedders. */
   coreDeps?: Partial<CoreDeps>;
+  /** Where secrets given as "-" come from (default: a prompt on a terminal, else standard input). */
+  secrets?: SecretInput;
 }
 
 /** A loose first pass, only to find the home and the command words; the strict pass checks everything. */
@@ -96,10 +102,18 @@ function findCommand(argv: string[]): { key: string; rest: string[] } {
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
-export function homeFrom(values: { home?: string | boolean }, env: NodeJS.ProcessEnv): string {
-  const home =
-    typeof values.home === "string" ? values.home : env.DOCSYNC_HOME || join(homedir(), ".docsync");
-  return resolve(home);
+/** Replaces each secret given as "-" with the value read for it, in the order the flags were given. */
+async function readDashSecrets(
+  values: Record<string, string | boolean | undefined>,
+  tokens: { kind: string; name?: string; value?: string | undefined }[],
+  secrets: SecretInput,
+): Promise<void> {
+  const flags = tokens
+    .filter((t) => t.kind === "option" && SECRET_FLAGS.includes(t.name ?? "") && t.value === "-")
+    .map((t) => t.name!);
+  if (flags.length === 0) return;
+  const read = await secrets(flags);
+  flags.forEach((flag, i) => (values[flag] = read[i]));
 }
 
 /**
@@ -111,9 +125,14 @@ export function cliI18n(env: NodeJS.ProcessEnv, home: string): I18n {
   return createI18n(resolveLanguage(choice, languagesFromEnv(env)));
 }
 
-export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
+export async function runCli(
+  argv: string[],
+  { env, output, stop, coreDeps, secrets = standardInputSecrets() }: CliEnv,
+): Promise<number> {
   let core: LocalCore | undefined;
-  const i18n = cliI18n(env, homeFrom(looseParse(argv).values, env));
+  let lock: HomeLock | undefined;
+  const { home: homeFlag } = looseParse(argv).values;
+  const i18n = cliI18n(env, resolveHome(typeof homeFlag === "string" ? homeFlag : undefined, env));
   try {
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
       output.out(i18n.t("cli.help"));
@@ -128,13 +147,20 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
         options: { ...global, ...spec.options },
         allowPositionals: true,
         strict: true,
+        tokens: true,
       });
     } catch (error) {
       throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
     }
-    const home = homeFrom(parsed.values, env);
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    core = await createCore({ home, shell: "cli", ...coreDeps });
+    await readDashSecrets(parsed.values, parsed.tokens, secrets);
+    const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
+    lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
+    core = await createCore({
+      home,
+      shell: "cli",
+      onBackgroundError: (error) => output.err(`docsync: ${errorLine(error, i18n)}`),
+      ...coreDeps,
+    });
     return await spec.run({
       core,
       home,
@@ -150,6 +176,7 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
     return error instanceof commands.Interrupted ? 130 : 1;
   } finally {
     await core?.close();
+    lock?.release();
   }
 }
 

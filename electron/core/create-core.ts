@@ -9,7 +9,7 @@ import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { coreChannels, type CoreChannel, type Handlers } from "../../shared/contract.ts";
-import { isFinalState, type ActivityEntry, type EntryView } from "../../shared/model.ts";
+import { isFinalState, type EntryView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
 import {
   createAccounts,
@@ -26,7 +26,7 @@ import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
 import { createI18n } from "../../shared/i18n/index.ts";
 import { asIpcFailure, failureWords, ipcFailure } from "./ipc-error.ts";
-import { openJournal, type Journal, type NewActivity } from "./journal/index.ts";
+import { openJournalOrStartAfresh, type Journal, type NewActivity } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { listFolders } from "./local-folders.ts";
@@ -35,7 +35,7 @@ import { createScriptRunner, type ScriptRunner, type ScriptRunnerDeps } from "./
 import { createPairScriptHook } from "./scripts/pair-hook.ts";
 import { createSyncEngine } from "./sync/index.ts";
 import { makeTourSample } from "./tour/sample.ts";
-import { say } from "./words.ts";
+import { inEnglish, say } from "./words.ts";
 import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
 import {
   createJobRunner,
@@ -65,7 +65,7 @@ export interface CoreDeps {
    */
   makeKdocsProvider?: ProviderFactory;
   makeKooDriveProvider?: KooDriveProviderFactory;
-  /** What `~` means in a download folder, and where the folder browser starts (default: the user's home). */
+  /** What `~` means in a download folder, where the folder browser starts and where the tour puts its sample folder (default: the user's home). */
   userHome?: string;
   /** The operating system's language, when the shell knows it (Electron's `app.getLocale()`). */
   systemLocale?: string;
@@ -118,6 +118,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   /** Filled once the journal is open; what comes before is not worth keeping. */
   const activityLog: { write?: (entry: NewActivity) => void } = {};
   const noticed = new Set<string>();
+  const secrets = deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key"));
   const accounts = createAccounts({
     // What a service answers beyond the contract goes to the activity log, each thing once.
     onNotice: (accountId, notice) => {
@@ -129,7 +130,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       activityLog.write?.({ level: "warn", text: `${notice.text}.`, accountId });
     },
     settings,
-    secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
+    secrets,
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
     makeKooDriveProvider: deps.makeKooDriveProvider ?? createKooDriveProvider,
     // The local cloud can sign its KooDrive user in again; a real KooDrive account needs a new token.
@@ -146,13 +147,22 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   // Whatever started before a failure is released, so a failed start leaves nothing running.
   const undo: (() => unknown)[] = [() => accounts.close(), () => local?.cloud.close?.()];
   try {
-    const journal = (deps.openJournal ?? openJournal)(join(deps.home, "journal.db"));
+    const journalFile = join(deps.home, "journal.db");
+    const { journal, movedAside } = deps.openJournal
+      ? { journal: deps.openJournal(journalFile), movedAside: undefined }
+      : openJournalOrStartAfresh(journalFile, now());
     undo.unshift(() => journal.close());
+    if (movedAside) {
+      const text = say("core.journalMovedAside", { path: movedAside });
+      journal.appendEvent({ time: now(), level: "warn", text });
+      report(inEnglish(text));
+    }
     const registry = createTaskRegistry({ journal, now });
     const poller = createTaskPoller({ providerFor, journal, now, ...deps.poller });
     const runner = createJobRunner({ registry, poller, onError: report });
     const engine = createSyncEngine({
       ...deps.engine,
+      home: deps.home,
       journal,
       runner,
       providerFor,
@@ -237,6 +247,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         shell: deps.shell === "desktop" ? "desktop" : "web",
         canPickFolders: deps.shell === "desktop",
         ...(deps.systemLocale ? { systemLocale: deps.systemLocale } : {}),
+        secretStorage: secrets.storage,
       }),
 
       "settings.get": async () => settings.preferences(),
@@ -248,7 +259,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       },
 
       "folders.list": async ({ path, hidden }) => listFolders(path, deps.userHome ?? homedir(), { hidden }),
-      "tour.sample": async ({ language }) => makeTourSample(deps.home, createI18n(language)),
+      "tour.sample": async ({ language }) => makeTourSample(deps.userHome ?? homedir(), createI18n(language)),
 
       "accounts.list": async () => accounts.list(),
       "accounts.add": async (input) => {

@@ -8,6 +8,7 @@ import type { AccountView } from "../../shared/model.ts";
 import { FormError, useSubmit } from "../components/Form.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useUi } from "../stores/ui.ts";
+import { secretStorageWords } from "./secret-storage.ts";
 
 export function AccessTokenField({ account }: { account: AccountView }) {
   const [token, setToken] = useState("");
@@ -15,6 +16,10 @@ export function AccessTokenField({ account }: { account: AccountView }) {
   const hintId = useId();
   const set = account.hasAccessToken;
   const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
 
   const {
     busy,
@@ -57,7 +62,7 @@ export function AccessTokenField({ account }: { account: AccountView }) {
             {busy ? t("common.saving") : set ? t("accounts.token.replace") : t("accounts.token.save")}
           </button>
         </div>
-        <small id={hintId}>{t("accounts.token.hint")}</small>
+        <small id={hintId}>{t("accounts.token.hint", { storage: storage.short })}</small>
       </div>
       <FormError error={error} />
     </form>

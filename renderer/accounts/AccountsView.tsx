@@ -11,13 +11,19 @@ import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { said } from "../i18n.ts";
 import { useAccounts } from "../stores/accounts.ts";
+import { useUi } from "../stores/ui.ts";
 import { AccessTokenField } from "./AccessTokenField.tsx";
 import { CheckButton, CheckReport } from "./ServiceCheck.tsx";
+import { secretStorageWords } from "./secret-storage.ts";
 
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
   const [adding, setAdding] = useState(false);
   const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
   const addButton = (
     <button type="button" className="button primary" onClick={() => setAdding(true)}>
       {t("accounts.add")}
@@ -26,7 +32,7 @@ export function AccountsView() {
   return (
     <Page
       title={t("accounts.title")}
-      lead={t("accounts.lead")}
+      lead={t("accounts.lead", { storage: storage.sentence })}
       action={
         !adding && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
@@ -65,6 +71,10 @@ function statusOf(account: AccountView): { tone: string; key: "connected" | "not
 function AccountCard({ account }: { account: AccountView }) {
   const testing = useAccounts((s) => s.testing[account.id] === true);
   const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
   const status = statusOf(account);
   const test = () => attempt(() => useAccounts.getState().test(account.id), t("accounts.testDidNotRun"));
   const remove = () => attempt(() => useAccounts.getState().remove(account.id), t("accounts.couldNotRemove"));
@@ -103,7 +113,7 @@ function AccountCard({ account }: { account: AccountView }) {
           </>
         )}
         <dt>{account.kind === "koodrive" ? t("accounts.accessToken") : t("accounts.appKey")}</dt>
-        <dd>{t("accounts.storedEncrypted")}</dd>
+        <dd>{storage.short}</dd>
         <dt>{t("accounts.largeFiles")}</dt>
         <dd>
           {account.kind === "koodrive"

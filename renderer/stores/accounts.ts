@@ -2,7 +2,7 @@ import { create } from "zustand";
 import type { ChannelInput } from "../../shared/contract.ts";
 import type { AccountCheck, AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
-import { upsertById } from "./by-id.ts";
+import { fedList } from "./by-id.ts";
 
 interface AccountsState {
   accounts: AccountView[];
@@ -20,11 +20,11 @@ interface AccountsState {
   setAccessToken(accountId: string, accessToken: string): Promise<AccountView>;
 }
 
-export const useAccounts = create<AccountsState>()((set) => {
-  const replace = (account: AccountView) => {
-    set((state) => ({ accounts: upsertById(state.accounts, account) }));
-    return account;
-  };
+export const useAccounts = create<AccountsState>()((set, get) => {
+  const fed = fedList<AccountView>(
+    () => get().accounts,
+    (accounts) => set({ accounts }),
+  );
   const setTesting = (accountId: string, testing: boolean) =>
     set((state) => ({ testing: { ...state.testing, [accountId]: testing } }));
   return {
@@ -33,12 +33,12 @@ export const useAccounts = create<AccountsState>()((set) => {
     testing: {},
     checks: {},
     checking: {},
-    setAll: (accounts) => set({ accounts, loaded: true }),
-    add: async (input) => replace(await call("accounts.add", input)),
+    setAll: (accounts) => set({ accounts: fed.feed(accounts), loaded: true }),
+    add: (input) => fed.settle(call("accounts.add", input), { created: true }),
     async test(accountId) {
       setTesting(accountId, true);
       try {
-        replace(await call("accounts.test", { accountId }));
+        await fed.settle(call("accounts.test", { accountId }));
       } finally {
         setTesting(accountId, false);
       }
@@ -53,8 +53,8 @@ export const useAccounts = create<AccountsState>()((set) => {
         set((state) => ({ checking: { ...state.checking, [accountId]: false } }));
       }
     },
-    setAccessToken: async (accountId, accessToken) =>
-      replace(await call("accounts.setAccessToken", { accountId, accessToken })),
+    setAccessToken: (accountId, accessToken) =>
+      fed.settle(call("accounts.setAccessToken", { accountId, accessToken })),
     async remove(accountId) {
       await call("accounts.remove", { accountId });
       set((state) => ({ accounts: state.accounts.filter((a) => a.id !== accountId) }));

@@ -205,7 +205,16 @@ export const en = {
   },
   accounts: {
     title: "Accounts",
-    lead: "The cloud spaces docsync works with. Keys are stored encrypted and never shown again.",
+    lead: "The cloud spaces docsync works with. {{storage}}",
+    storage: {
+      keyringShort: "Encrypted with the system keyring",
+      keyring: "Keys are encrypted with the system keyring and never shown again.",
+      keyFileShort: "Encrypted with a key file (no system keyring)",
+      keyFile:
+        "Keys are encrypted with a key kept beside them in {{path}} (there is no system keyring here): anyone who can read your files can read them. They are never shown again.",
+      unknownShort: "Stored encrypted",
+      unknown: "Keys are stored encrypted and never shown again.",
+    },
     add: "Add account",
     emptyTitle: "No accounts yet",
     emptyBody:
@@ -224,7 +233,6 @@ export const en = {
     appId: "App ID",
     accessToken: "Access token",
     appKey: "App key",
-    storedEncrypted: "Stored encrypted",
     largeFiles: "Large files",
     sentInParts: "Sent in parts",
     stagedThroughOst: "Staged through OST",
@@ -267,11 +275,11 @@ export const en = {
       label: "Personal-space access token",
       set: "Set",
       notSet: "Not set",
-      placeholderSet: "Stored encrypted · paste a new one to replace it",
+      placeholderSet: "Stored · paste a new one to replace it",
       placeholderNew: "Paste the user access token",
       replace: "Replace",
       save: "Save token",
-      hint: "Scripts on documents run with it. It is stored encrypted and never shown again.",
+      hint: "Scripts on documents run with it. {{storage}}; never shown again.",
       saved: "Access token saved for {{name}}",
     },
     check: {
@@ -461,6 +469,8 @@ export const en = {
     saved: "Saved to {{path}}",
   },
   core: {
+    journalMovedAside:
+      "The journal was damaged: it was moved to {{path}} and a fresh one started. Add the sync pairs again; nothing in your folders or in the cloud was touched.",
     task: {
       upload: "Upload {{path}}",
       sync: "Sync {{path}}",
@@ -474,6 +484,9 @@ export const en = {
       scriptNamed: 'Script "{{name}}" on {{document}}',
       script: "Script on {{document}}",
       tour: "Tour: upload {{path}}",
+      passLost: "docsync stopped during this pass; the next pass takes up what it left.",
+      scriptLost: "docsync cannot follow this script after the restart: its saved state is unreadable.",
+      uploadLost: "This upload cannot be resumed; drop the file again.",
     },
     pair: {
       paused: "paused",
@@ -508,6 +521,11 @@ export const en = {
         "{{path}}: {{uploaded}} uploaded, {{moved}} moved, {{renamed}} renamed, {{deleted}} deleted, {{failed}} failed",
       filesFailed: "{{n}} files failed",
       deletesHeld: "{{n}} files were deleted locally; the cloud copies are kept until you confirm.",
+      uploadFailed: "Upload of {{path}} failed: {{reason}}",
+      interruptedCreateRemoved: "{{path}}: removed the cloud copy an interrupted pass left",
+      interruptedCreateUnchecked: "{{path}}: cannot check an interrupted create yet: {{error}}",
+      resumeDropped:
+        "{{path}}: the saved upload progress no longer fits ({{reason}}); the upload starts again",
     },
     file: {
       pairRemoved: "The sync pair of this file was removed.",
@@ -621,7 +639,7 @@ export const en = {
     extAndFile: "--ext and --file are required; {{usage}}",
     extEmpty: "--ext names at least one extension, e.g. --ext xlsx,csv",
     scriptOn: "pair {{id}}: runs {{path}} on each uploaded {{extensions}} document",
-    help: "docsync: keeps local folders in sync with cloud document services\n\nUsage: npm run cli -- [--home DIR] COMMAND [OPTIONS]\n\nThe home folder (default ~/.docsync, or $DOCSYNC_HOME) holds the settings, the encrypted credentials\nand the journal. Cloud paths are written ACCOUNT:/folder/file. Messages are in the language chosen\nin the app's settings, or else in the one LC_ALL, LC_MESSAGES or LANG names (English or Chinese).\n\nCommands:\n  account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY\n          [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]\n  account add koodrive --name NAME --base-url URL --token TOKEN\n                          add an account after checking its credentials with a real call\n                          (the KooDrive token is kept encrypted; it lapses after 20 minutes unused)\n  account list            the accounts and whether they work\n  account test NAME       check an account's credentials again\n  account check NAME [--out FILE] [--json]\n                          a harmless round trip against the account's service (list, a folder and\n                          files made and removed, a batch move, a staged import, a script's status),\n                          one line per step with where the answers differ from the contract; the\n                          same as JSON in FILE (default HOME/checks/), or on stdout with --json\n  account remove NAME     forget an account (and its sync pairs)\n  account set NAME --access-token TOKEN\n                          store the user access token that scripts need (kept encrypted)\n  pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]\n                          keep a local folder in sync with a cloud folder (created when missing);\n                          keep (the default) never deletes in the cloud\n  pair list               the sync pairs\n  pair remove ID          stop syncing a pair\n  pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | --off\n                          run a script on each document of those extensions the pair uploads\n  sync --once [--yes-delete]\n                          one full pass over every pair; exit 1 when any file failed\n  watch                   keep every pair in sync until Ctrl-C\n  status [--json]         accounts, pairs and running tasks\n  ls ACCOUNT:/path        list a cloud folder\n  mkdir ACCOUNT:/path     create a cloud folder (and its missing parents)\n  put LOCAL... ACCOUNT:/folder\n                          upload files and folders into a cloud folder (created when missing)\n  mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target\n                          move cloud files and folders into a folder\n  script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]\n                          run a script on a document, showing its log as it runs;\n                          prints its result, exit 1 when the script fails\n\nOptions:\n  --home DIR              the home folder\n  -h, --help              this help\n",
+    help: "docsync: keeps local folders in sync with cloud document services\n\nUsage: npm run cli -- [--home DIR] COMMAND [OPTIONS]\n\nThe home folder (default ~/.docsync, or $DOCSYNC_HOME) holds the settings, the encrypted credentials\nand the journal. Cloud paths are written ACCOUNT:/folder/file. Messages are in the language chosen\nin the app's settings, or else in the one LC_ALL, LC_MESSAGES or LANG names (English or Chinese).\n\nCommands:\n  account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY\n          [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]\n  account add koodrive --name NAME --base-url URL --token TOKEN\n                          add an account after checking its credentials with a real call\n                          (the KooDrive token is kept encrypted; it lapses after 20 minutes unused)\n  account list            the accounts and whether they work\n  account test NAME       check an account's credentials again\n  account check NAME [--out FILE] [--json]\n                          a harmless round trip against the account's service (list, a folder and\n                          files made and removed, a batch move, a staged import, a script's status),\n                          one line per step with where the answers differ from the contract; the\n                          same as JSON in FILE (default HOME/checks/), or on stdout with --json\n  account remove NAME     forget an account (and its sync pairs)\n  account set NAME --access-token TOKEN\n                          store the user access token that scripts need (kept encrypted)\n  pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]\n                          keep a local folder in sync with a cloud folder (created when missing);\n                          keep (the default) never deletes in the cloud\n  pair list               the sync pairs\n  pair remove ID          stop syncing a pair\n  pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | --off\n                          run a script on each document of those extensions the pair uploads\n  sync --once [--yes-delete]\n                          one full pass over every pair; exit 1 when any file failed\n  watch                   keep every pair in sync until Ctrl-C\n  status [--json]         accounts, pairs and running tasks\n  ls ACCOUNT:/path        list a cloud folder\n  mkdir ACCOUNT:/path     create a cloud folder (and its missing parents)\n  put LOCAL... ACCOUNT:/folder\n                          upload files and folders into a cloud folder (created when missing)\n  mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target\n                          move cloud files and folders into a folder\n  script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]\n                          run a script on a document, showing its log as it runs;\n                          prints its result, exit 1 when the script fails\n\nSecrets (--app-key, --ost-api-key, --ost-api-secret, --token, --access-token) given as - are asked\nfor without echo on a terminal, or read from standard input, one line each in the order given:\n  printf '%s\\n' \"$KEY\" | npm run cli -- account add kdocs --name Work ... --app-key -\nA secret written on the command line itself shows in ps and in the shell's history.\n\nOptions:\n  --home DIR              the home folder\n  -h, --help              this help\n",
   },
   errors: {
     said: "{{text}}",
@@ -674,6 +692,24 @@ export const en = {
     accountExists: 'An account named "{{name}}" exists already; choose another name.',
     accountNotAdded: "The account was not added. {{reason}}",
     noAccessToken: 'The account "{{name}}" has no user access token, which scripts need.',
+    pairInHome: "{{path}} is inside docsync's own folder {{home}}; pair a folder outside it.",
+    pairAroundHome:
+      "{{path}} holds docsync's own folder {{home}} (its settings, the key to its credentials and its journal); pair a folder that does not.",
+    homeInUse: "{{home}} is in use by {{who}}; stop it first, or give this one another --home.",
+    homeHolder: "{{what}} (pid {{pid}})",
+    anotherProcess: "another docsync process",
+    drop: {
+      tooLarge: "The drop is larger than the {{limit}} a drop may stage; drop fewer files at once.",
+      noRoom:
+        "There is not enough free disk space to stage {{path}} ({{free}} free, {{reserve}} must stay free).",
+    },
+    accountUnusable: 'The account "{{name}}" cannot be used here: {{reason}}',
+    secrets: {
+      keyring:
+        "these credentials were saved by the desktop app with the system keyring; open the desktop app, or add the account again",
+      otherKey: "This secret was not written by this key file.",
+      cannotDecrypt: "A stored secret cannot be decrypted with this key file; add the account again.",
+    },
     kindCannot: {
       here: "{{kind}} accounts are not available here.",
       repoint: "{{kind}} accounts cannot be re-pointed.",

@@ -190,7 +190,16 @@ export const zhCN: Catalog = {
   },
   accounts: {
     title: "账号",
-    lead: "docsync 使用的云端空间。密钥加密保存，不会再次显示。",
+    lead: "docsync 使用的云端空间。{{storage}}",
+    storage: {
+      keyringShort: "用系统钥匙串加密",
+      keyring: "密钥用系统钥匙串加密，不会再次显示。",
+      keyFileShort: "用密钥文件加密（没有系统钥匙串）",
+      keyFile:
+        "密钥用保存在旁边 {{path}} 中的密钥加密（这里没有系统钥匙串）：能读取你文件的人都能读取它们。密钥不会再次显示。",
+      unknownShort: "已加密保存",
+      unknown: "密钥加密保存，不会再次显示。",
+    },
     add: "添加账号",
     emptyTitle: "还没有账号",
     emptyBody: "添加金山文档应用空间（需要 app id 和 app key），或添加 KooDrive（需要访问令牌）。",
@@ -207,7 +216,6 @@ export const zhCN: Catalog = {
     appId: "App ID",
     accessToken: "访问令牌",
     appKey: "App key",
-    storedEncrypted: "已加密保存",
     largeFiles: "大文件",
     sentInParts: "分片发送",
     stagedThroughOst: "经讯飞 OST 中转",
@@ -249,11 +257,11 @@ export const zhCN: Catalog = {
       label: "个人空间访问令牌",
       set: "已设置",
       notSet: "未设置",
-      placeholderSet: "已加密保存 · 粘贴新令牌即可替换",
+      placeholderSet: "已保存 · 粘贴新令牌即可替换",
       placeholderNew: "粘贴用户访问令牌",
       replace: "替换",
       save: "保存令牌",
-      hint: "在文档上运行脚本需要它。令牌加密保存，不会再次显示。",
+      hint: "在文档上运行脚本需要它。{{storage}}，不会再次显示。",
       saved: "已为“{{name}}”保存访问令牌",
     },
     check: {
@@ -432,6 +440,8 @@ export const zhCN: Catalog = {
     saved: "已保存到 {{path}}",
   },
   core: {
+    journalMovedAside:
+      "日志库已损坏：它被移到 {{path}}，并新建了一个。请重新添加同步文件夹；你的文件夹和云端都没有被改动。",
     task: {
       upload: "上传 {{path}}",
       sync: "同步 {{path}}",
@@ -443,6 +453,9 @@ export const zhCN: Catalog = {
       scriptNamed: "在“{{document}}”上运行脚本“{{name}}”",
       script: "在“{{document}}”上运行脚本",
       tour: "导览：上传 {{path}}",
+      passLost: "docsync 在这次同步中途停止；下一次同步会接着完成剩下的工作。",
+      scriptLost: "重启后 docsync 无法继续跟踪这个脚本：它保存的状态无法读取。",
+      uploadLost: "这次上传无法继续；请重新拖入文件。",
     },
     pair: {
       paused: "已暂停",
@@ -477,6 +490,10 @@ export const zhCN: Catalog = {
         "{{path}}：上传 {{uploaded}}，移动 {{moved}}，重命名 {{renamed}}，删除 {{deleted}}，失败 {{failed}}",
       filesFailed: "{{n}} 个文件失败",
       deletesHeld: "本地删除了 {{n}} 个文件，在你确认之前云端副本会保留。",
+      uploadFailed: "{{path}} 上传失败：{{reason}}",
+      interruptedCreateRemoved: "{{path}}：已删除中断的同步留在云端的副本",
+      interruptedCreateUnchecked: "{{path}}：暂时无法检查中断的创建：{{error}}",
+      resumeDropped: "{{path}}：保存的上传进度已不适用（{{reason}}），上传重新开始",
     },
     file: {
       pairRemoved: "此文件所属的同步文件夹已被删除。",
@@ -586,7 +603,7 @@ export const zhCN: Catalog = {
     extAndFile: "需要 --ext 和 --file；{{usage}}",
     extEmpty: "--ext 至少要写一个扩展名，例如 --ext xlsx,csv",
     scriptOn: "同步文件夹 {{id}}：对每个上传的 {{extensions}} 文档运行 {{path}}",
-    help: "docsync：让本地文件夹与云端文档服务保持同步\n\n用法：npm run cli -- [--home DIR] COMMAND [OPTIONS]\n\n主目录（默认 ~/.docsync，或 $DOCSYNC_HOME）保存设置、加密的凭据和日志库。云端路径写成\nACCOUNT:/folder/file。消息使用应用设置中选择的语言，否则使用 LC_ALL、LC_MESSAGES 或 LANG\n指定的语言（英文或中文）。\n\n命令：\n  account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY\n          [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]\n  account add koodrive --name NAME --base-url URL --token TOKEN\n                          用一次真实调用检查凭据后添加账号\n                          （KooDrive 令牌加密保存，闲置 20 分钟后失效）\n  account list            列出账号及其是否可用\n  account test NAME       再次检查账号的凭据\n  account check NAME [--out FILE] [--json]\n                          与账号的服务做一次无害的往返（列出、创建并删除一个文件夹和几个文件、\n                          批量移动、中转导入、查询脚本状态），每步一行，并指出回答与约定不同\n                          之处；同样的内容以 JSON 写入 FILE（默认 HOME/checks/），或用 --json\n                          输出到标准输出\n  account remove NAME     删除账号（及其同步文件夹）\n  account set NAME --access-token TOKEN\n                          保存脚本所需的用户访问令牌（加密保存）\n  pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]\n                          让本地文件夹与云端文件夹保持同步（云端文件夹不存在时会创建）；\n                          keep（默认）绝不在云端删除\n  pair list               列出同步文件夹\n  pair remove ID          停止同步某个文件夹\n  pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | --off\n                          对该同步文件夹上传的这些扩展名的文档运行脚本\n  sync --once [--yes-delete]\n                          对每个同步文件夹完整同步一遍；有文件失败时退出码为 1\n  watch                   持续同步每个文件夹，直到按 Ctrl-C\n  status [--json]         账号、同步文件夹和进行中的任务\n  ls ACCOUNT:/path        列出云端文件夹\n  mkdir ACCOUNT:/path     创建云端文件夹（及缺少的上级文件夹）\n  put LOCAL... ACCOUNT:/folder\n                          把文件和文件夹上传到云端文件夹（不存在时会创建）\n  mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target\n                          把云端文件和文件夹移到某个文件夹\n  script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]\n                          在文档上运行脚本，运行时显示日志；\n                          打印结果，脚本失败时退出码为 1\n\n选项：\n  --home DIR              主目录\n  -h, --help              显示本帮助\n",
+    help: "docsync：让本地文件夹与云端文档服务保持同步\n\n用法：npm run cli -- [--home DIR] COMMAND [OPTIONS]\n\n主目录（默认 ~/.docsync，或 $DOCSYNC_HOME）保存设置、加密的凭据和日志库。云端路径写成\nACCOUNT:/folder/file。消息使用应用设置中选择的语言，否则使用 LC_ALL、LC_MESSAGES 或 LANG\n指定的语言（英文或中文）。\n\n命令：\n  account add kdocs --name NAME --base-url URL --app-id ID --app-key KEY\n          [--ost-base-url URL --ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]\n  account add koodrive --name NAME --base-url URL --token TOKEN\n                          用一次真实调用检查凭据后添加账号\n                          （KooDrive 令牌加密保存，闲置 20 分钟后失效）\n  account list            列出账号及其是否可用\n  account test NAME       再次检查账号的凭据\n  account check NAME [--out FILE] [--json]\n                          与账号的服务做一次无害的往返（列出、创建并删除一个文件夹和几个文件、\n                          批量移动、中转导入、查询脚本状态），每步一行，并指出回答与约定不同\n                          之处；同样的内容以 JSON 写入 FILE（默认 HOME/checks/），或用 --json\n                          输出到标准输出\n  account remove NAME     删除账号（及其同步文件夹）\n  account set NAME --access-token TOKEN\n                          保存脚本所需的用户访问令牌（加密保存）\n  pair add LOCAL_DIR ACCOUNT:/remote/path [--delete keep|mirror]\n                          让本地文件夹与云端文件夹保持同步（云端文件夹不存在时会创建）；\n                          keep（默认）绝不在云端删除\n  pair list               列出同步文件夹\n  pair remove ID          停止同步某个文件夹\n  pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | --off\n                          对该同步文件夹上传的这些扩展名的文档运行脚本\n  sync --once [--yes-delete]\n                          对每个同步文件夹完整同步一遍；有文件失败时退出码为 1\n  watch                   持续同步每个文件夹，直到按 Ctrl-C\n  status [--json]         账号、同步文件夹和进行中的任务\n  ls ACCOUNT:/path        列出云端文件夹\n  mkdir ACCOUNT:/path     创建云端文件夹（及缺少的上级文件夹）\n  put LOCAL... ACCOUNT:/folder\n                          把文件和文件夹上传到云端文件夹（不存在时会创建）\n  mv ACCOUNT:/a ACCOUNT:/b ... ACCOUNT:/target\n                          把云端文件和文件夹移到某个文件夹\n  script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]\n                          在文档上运行脚本，运行时显示日志；\n                          打印结果，脚本失败时退出码为 1\n\n以 - 代替的密钥（--app-key、--ost-api-key、--ost-api-secret、--token、--access-token）\n在终端上不回显地询问，否则从标准输入读取，按给出的顺序每行一个：\n  printf '%s\\n' \"$KEY\" | npm run cli -- account add kdocs --name Work ... --app-key -\n直接写在命令行上的密钥会出现在 ps 和 shell 的历史记录中。\n\n选项：\n  --home DIR              主目录\n  -h, --help              显示本帮助\n",
   },
   errors: {
     said: "{{text}}",
@@ -639,6 +656,22 @@ export const zhCN: Catalog = {
     accountExists: "已有名为“{{name}}”的账号，请换一个名称。",
     accountNotAdded: "账号没有添加。{{reason}}",
     noAccessToken: "账号“{{name}}”没有脚本所需的用户访问令牌。",
+    pairInHome: "{{path}} 位于 docsync 自己的文件夹 {{home}} 中；请选择它之外的文件夹。",
+    pairAroundHome:
+      "{{path}} 包含 docsync 自己的文件夹 {{home}}（其中有设置、凭据的密钥和日志库）；请选择不包含它的文件夹。",
+    homeInUse: "{{home}} 正被{{who}}使用；请先停止它，或为这个进程指定另一个 --home。",
+    homeHolder: "{{what}}（进程 {{pid}}）",
+    anotherProcess: "另一个 docsync 进程",
+    drop: {
+      tooLarge: "拖入的内容超过了一次拖放可暂存的 {{limit}}；请一次少拖一些文件。",
+      noRoom: "磁盘空间不足，无法暂存 {{path}}（剩余 {{free}}，需要保留 {{reserve}}）。",
+    },
+    accountUnusable: "账号“{{name}}”无法在这里使用：{{reason}}",
+    secrets: {
+      keyring: "这些凭据由桌面应用保存在系统钥匙串中；请打开桌面应用，或重新添加账号",
+      otherKey: "这个密钥不是用此密钥文件写入的。",
+      cannotDecrypt: "无法用此密钥文件解密保存的密钥；请重新添加账号。",
+    },
     kindCannot: {
       here: "这里不能使用 {{kind}} 账号。",
       repoint: "{{kind}} 账号不能改指向。",

@@ -130,8 +130,22 @@ export function createAccounts(deps: {
     return report ? { onNotice: (notice) => report(accountId, notice) } : {};
   };
 
+  /** The account's secrets; a blob this shell cannot open is named with the account and what to do. */
+  const readSecrets = (account: StoredAccount): AccountSecrets => {
+    try {
+      return JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+    } catch (error) {
+      const { code, message, phrase } = toIpcError(error);
+      throw new IpcFailure(
+        code === "internal" ? "credentials" : code,
+        say("errors.accountUnusable", { name: account.name, reason: phrase ?? message }),
+        { cause: error },
+      );
+    }
+  };
+
   const kdocsConfig = (account: StoredAccount, notices = noticesOf(account.id)): KdocsConfig => {
-    const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+    const secret = readSecrets(account);
     const config: KdocsConfig = {
       baseUrl: account.baseUrl,
       appId: account.appId ?? "",
@@ -164,7 +178,7 @@ export function createAccounts(deps: {
       case "kdocs":
         return deps.makeKdocsProvider(kdocsConfig(account, notices));
       case "koodrive": {
-        const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+        const secret = readSecrets(account);
         return koodriveProvider(account.baseUrl, secret.token ?? "", notices);
       }
     }
@@ -281,7 +295,14 @@ export function createAccounts(deps: {
     repoint(accountId, config) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "repoint");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      // The endpoint hands over every secret again, so a blob this shell cannot open (the desktop
+      // app's keyring) is simply replaced.
+      let secret: AccountSecrets;
+      try {
+        secret = readSecrets(account);
+      } catch {
+        secret = {};
+      }
       secret.appKey = config.appKey;
       if (config.largeFiles) {
         secret.ostApiKey = config.largeFiles.apiKey;
@@ -308,7 +329,7 @@ export function createAccounts(deps: {
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      const secret = readSecrets(account);
       secret.accessToken = accessToken;
       const updated: StoredAccount = {
         ...account,
@@ -323,7 +344,7 @@ export function createAccounts(deps: {
     scriptAccess(accountId) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      const secret = readSecrets(account);
       if (!account.hasAccessToken || !secret.accessToken) {
         throw ipcFailure("credentials", say("errors.noAccessToken", { name: account.name }));
       }

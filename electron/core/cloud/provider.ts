@@ -46,7 +46,12 @@ export interface UploadSource {
    * task id) to `save`, which the caller persists in the journal before the step counts as done, and
    * continues from `state` after a restart. `state` is undefined for a fresh upload.
    */
-  resume?: { state: unknown; save(state: unknown): void };
+  resume?: {
+    state: unknown;
+    save(state: unknown): void;
+    /** The saved state no longer fits (the service forgot the upload, the file changed): it is dropped. */
+    dropped?(reason: string): void;
+  };
   /**
    * Waits for a server task the upload started (an import), through the caller's shared poller.
    * Without it the provider polls by itself.

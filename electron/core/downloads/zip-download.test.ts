@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../../sandbox/server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "../../../sandbox/server.ts";
 import type { TaskView } from "../../../shared/model.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
 import { tempDir } from "../../../testing/harness.ts";
@@ -36,7 +36,7 @@ describe("KooDrive account and zip download through the core", () => {
   const setPace = (itemsPerSecond: number) =>
     fetch(`${sandbox.url}/__sandbox/koodrive/pace`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
       body: JSON.stringify({ itemsPerSecond }),
     });
   const finished = async (taskId: string): Promise<TaskView> => (await core.runner.whenFinal([taskId]))[0]!;

@@ -28,7 +28,7 @@ beforeEach(async () => {
   local = join(dir.path, "local");
   mkdirSync(local);
   cloud = createMemoryCloud();
-  t = await startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: cloud });
+  t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: cloud });
 });
 afterEach(async () => {
   await t.close();
@@ -151,7 +151,7 @@ describe("the engine's contract with the core", () => {
       return { ready, close: async () => void ((closed = true), await inner?.close()) };
     };
     t = await startTestEngine({
-      journalFile: join(dir.path, "journal.db"),
+      journalFile: join(dir.path, "home", "journal.db"),
       provider: cloud,
       watch: slowWatcher,
       rescanIntervalMs: 600_000,
@@ -211,7 +211,7 @@ describe("the engine's contract with the core", () => {
       },
     });
     await t.close();
-    t = await startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: cloud });
+    t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: cloud });
     await t.engine.syncOnce();
     await waitFor(() => t.tasks.get(left.id)?.state === "succeeded", "the resumed drop");
     expect(cloud.content(cloud.at("/Inbox/late.txt")!.id)?.toString()).toBe("resumed");

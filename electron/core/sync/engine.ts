@@ -15,6 +15,7 @@ import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
 import { createFileTasks, type FileTasks } from "./file-tasks.ts";
 import { createWriteBatch } from "./journal-writes.ts";
+import { refusePairAroundHome } from "./home-folder.ts";
 import { newRuntime, runtimeOf, type PairRuntime } from "./pair-runtime.ts";
 import { pairViews, viewOf } from "./pair-view.ts";
 import { stopWatching, watchAndSync } from "./pair-watch.ts";
@@ -86,10 +87,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notify,
     writeSoon: writes.writeSoon,
     flushWrites: writes.flush,
+    passTask: (task) => passes.open(task, { pairId: task.pairId }).handle,
     requestPass: (rt, paths, options) => requestPass(ctx, rt, paths, options),
     stopSignal: () => stopper.signal,
     isStarted: () => started,
   };
+  // A pass runs inside the engine; a task of one that a crash cut off is ended at the next start
+  // (the pair's next pass does what it left).
+  const passes = runner.declare<{ pairId: string }>({
+    kind: "sync",
+    parse: () => undefined,
+    lost: say("core.task.passLost"),
+    run: async () => {},
+  });
   const uploads = declareUploads(ctx, {
     // A job leaves the queue when it is stopped before its turn (a stop clears the queue).
     enqueue: (work, signal) =>
@@ -129,6 +139,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stats.isDirectory()) throw ipcFailure("invalid-input", say("errors.notAFolder", { path }));
       if (lstatSync(localPath).isSymbolicLink())
         throw ipcFailure("invalid-input", say("errors.isSymlink", { path }));
+      refusePairAroundHome(localPath, deps.home);
       splitRemotePath(input.remotePath);
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;

@@ -35,6 +35,8 @@ export interface UploadedFile {
 }
 
 export interface SyncEngineDeps {
+  /** docsync's own folder (settings, keys, journal): never paired, never synced. */
+  home?: string;
   journal: Journal;
   /** Runs the uploads as jobs; its registry holds the passes' tasks, its poller follows server tasks. */
   runner: JobRunner;

@@ -7,10 +7,12 @@ import { backoffDelay } from "../cloud/http/retry.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { UploadedRecord } from "../journal/index.ts";
 import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
+import { say } from "../words.ts";
 import { markLanded, putFile, type PairRuntime } from "./pair-runtime.ts";
 import { parentOf, type UploadItem } from "./plan.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
 import { KeepsChanging, settleMs, uploadFile, uploadKey } from "./upload-job.ts";
+import { beginCreate, endCreate } from "./write-ahead.ts";
 
 /** Quarantine backoff of a failing file: from 30 s, doubling, at most 1 hour. */
 const quarantine = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, random: Math.random };
@@ -60,6 +62,19 @@ export async function uploadOne(
       folder: () => upload.ensureLocalFolder(parentOf(item.path)),
       ...(item.replaceId ? { replaceId: item.replaceId } : {}),
       planned: { local: item.local, md5: item.md5 },
+      mayReplace: (existing) => !journal.fileByRemoteId(record.id, existing.id),
+      // Write-ahead: the journal knows this create is on its way before the request goes.
+      beforeCreate: (parentId) =>
+        beginCreate(ctx, rt, {
+          path: item.path,
+          kind: "file",
+          parentId,
+          name: baseName(item.path),
+          size: item.local.size,
+          md5: item.md5,
+        }),
+      onResumeDropped: (reason) =>
+        ctx.log("info", say("core.activity.resumeDropped", { path: item.path, reason }), record),
       taskId: () => tracker.taskId,
       onPhase: (phase) => tracker.onPhase(phase),
       onProgress: (sent, total) => tracker.onProgress(sent, total),
@@ -99,15 +114,20 @@ function recordUpload(
 ): void {
   const { journal } = ctx;
   ctx.writeSoon(() => {
+    // A new version is recorded where the journal has its file now (a move of it may have gone first).
+    const path = (item.replaceId && journal.fileByRemoteId(rt.record.id, item.replaceId)?.path) || item.path;
     putFile(ctx, rt, {
-      path: item.path,
+      path,
       size: item.local.size,
       mtimeMs: item.local.mtimeMs,
       ino: item.local.ino,
+      dev: item.local.dev,
+      btimeMs: item.local.btimeMs,
       md5: item.md5,
       remoteId: entry.id,
       remoteVersion: entry.version,
     });
+    endCreate(ctx, rt, item.path);
     journal.deleteUpload(key);
     journal.clearFailure(rt.record.id, item.path);
     if (!ctx.deps.onUploaded) return;

@@ -11,9 +11,10 @@ import type { CloudProvider, RemoteEntry, UploadPhase, UploadSource } from "../c
 import { isCloudError } from "../cloud/errors.ts";
 import type { Job } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { say } from "../words.ts";
 import { md5File } from "./hash.ts";
 import { callCloud, findChild } from "./remote.ts";
-import { sameStat, type LocalFile } from "./scan.ts";
+import { localFileOf, sameStat, type LocalFile } from "./scan.ts";
 
 /** Where an upload's file came from, saved with its task. */
 export type UploadOrigin =
@@ -58,6 +59,15 @@ export interface UploadRequest {
   replaceId?: string;
   /** What the caller planned with: the file's stat and content hash (a pair knows both). */
   planned?: { local: LocalFile; md5: string };
+  /**
+   * Whether a cloud file holding the name may get this file as its new version (a pair's own
+   * document on its way elsewhere may not: the name is free once it has gone).
+   */
+  mayReplace?(existing: RemoteEntry): boolean;
+  /** Called before a request that may create the file in `parentId` goes (the pair's write-ahead). */
+  beforeCreate?(parentId: string): void;
+  /** A saved resume state that no longer fits was dropped; the upload starts again. */
+  onResumeDropped?(reason: string): void;
   /** The task showing the upload, once there is one (it names the server task being polled). */
   taskId?(): string | undefined;
   onPhase?(phase: UploadPhase): void;
@@ -83,7 +93,7 @@ export class KeepsChanging extends Error {
 
 const statOf = (path: string): LocalFile | undefined => {
   const stats = statSync(path, { throwIfNoEntry: false });
-  return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino } : undefined;
+  return stats?.isFile() ? localFileOf(stats) : undefined;
 };
 
 /** Uploads one file; throws what ends the upload (ENOENT when the file vanished). */
@@ -104,6 +114,7 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
     let sent = 0;
     try {
       const parentId = replaceId ? undefined : await request.folder();
+      if (parentId !== undefined) request.beforeCreate?.(parentId);
       const source: UploadSource = {
         localPath: request.localPath,
         name: request.name,
@@ -127,6 +138,7 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
               resume: state,
               updatedAt: now(),
             }),
+          ...(request.onResumeDropped ? { dropped: request.onResumeDropped } : {}),
         },
         waitForTask: (task, onProgress, taskSignal) => {
           const taskId = request.taskId?.();
@@ -170,6 +182,7 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
         if (existing.md5 === md5 && existing.size === local.size) {
           return { entry: existing, local, md5, adopted: true };
         }
+        if (request.mayReplace && !request.mayReplace(existing)) throw error;
         replaceId = existing.id;
         continue;
       }
@@ -208,7 +221,7 @@ export function declareUploads(
   return ctx.runner.declare<UploadOrigin>({
     kind: "upload",
     parse: parseOrigin,
-    lost: "This upload cannot be resumed; drop the file again.",
+    lost: say("core.task.uploadLost"),
     resume(job) {
       if (job.state.from === "drop") return "run";
       options.adoptPairFile(job);
@@ -267,6 +280,6 @@ async function uploadDrop(
           ? error.message
           : String(error);
     handle.fail(reason);
-    ctx.log("warn", `Upload of ${origin.localPath} failed: ${reason}`);
+    ctx.log("warn", say("core.activity.uploadFailed", { path: origin.localPath, reason }));
   }
 }

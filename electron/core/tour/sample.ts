@@ -1,7 +1,8 @@
 /**
  * The first-run tour's sample folder: a few small files, in the user's language, to drop onto the
  * local cloud, pair with a cloud folder and move around, so every feature can be seen in a minute.
- * It is made once, in docsync's home; a folder that is already there is left as the user left it.
+ * It is made once, in the user's home folder, where the file manager shows it (docsync's own folder
+ * may not be synced); a folder that is already there is left as the user left it.
  */
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -25,10 +26,10 @@ function budget(i18n: I18n): string {
 }
 
 export async function makeTourSample(
-  home: string,
+  userHome: string,
   i18n: I18n,
 ): Promise<{ path: string; remotePath: string }> {
-  const path = join(home, SAMPLE_FOLDER);
+  const path = join(userHome, SAMPLE_FOLDER);
   if (!(await stat(path).catch(() => undefined))) {
     const notes = join(path, i18n.t("tour.files.notesFolder"));
     await mkdir(notes, { recursive: true });

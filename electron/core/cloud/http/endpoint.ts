@@ -143,7 +143,7 @@ export class HttpEndpoint {
 
   /** When the answer's Retry-After says to come back, if it says so. */
   retryAt(response: HttpResponse, now = this.now()): number | undefined {
-    return parseRetryAfter(response.headers.get("retry-after"), now);
+    return parseRetryAfter(response.headers, now);
   }
 
   /** Releases idle connections. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
 import { CloudError, isCloudError } from "../errors.ts";
 import { createOstStaging } from "../ost/provider.ts";
 import { md5OfFile, writeTestFile } from "../../../../testing/cloud/test-files.ts";
@@ -54,7 +54,8 @@ const ost = () => {
 };
 
 async function ostStats(): Promise<OstStats> {
-  return (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`)).json()) as OstStats;
+  const headers = { [CONTROL_TOKEN_HEADER]: sandbox.controlToken };
+  return (await (await fetch(`${sandbox.url}/__sandbox/ost/stats`, { headers })).json()) as OstStats;
 }
 
 async function folder(name: string): Promise<string> {

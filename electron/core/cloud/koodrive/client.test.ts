@@ -187,7 +187,7 @@ describe("jobs", () => {
     const ids: string[] = [];
     for (const name of ["a", "b", "c", "d"]) ids.push((await kd.createFolder(source.id, name)).id);
     await kd.createFolder(target.id, "c");
-    await server.setPace(20);
+    await server.setPace(5);
 
     const start = await kd.startMove([...ids, "Fvanished"], target.id);
     expect(start.done).toBe(false);
@@ -289,7 +289,8 @@ describe("download as zip", () => {
       },
     });
     const { ids, files } = await selection(kd);
-    await server.setPace(20);
+    // Slow enough that a poll on a loaded machine still lands while the package is half made.
+    await server.setPace(5);
 
     const task = await kd.startZipDownload(ids, "selection.zip");
     expect(task.kind).toBe("share");

@@ -163,7 +163,7 @@ function interpret(path: string, response: HttpResponse): OstAnswer {
   // A fault the vendor sends to support is not worth another try, even with a 5xx status.
   if (isTicketCode((json as { code?: unknown } | undefined)?.code)) return json as OstAnswer;
   if (status === 429 || status >= 500) {
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+    const retryAt = parseRetryAfter(response.headers, Date.now());
     throw new CloudError("transient", `OST ${path} answered HTTP ${status}: ${message}`, {
       ...(retryAt !== undefined ? { retryAt } : {}),
     });
