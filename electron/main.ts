@@ -144,6 +144,7 @@ async function start(): Promise<void> {
     shell: "desktop",
     secrets: createSafeStorageBox(join(home, "secret.key"), safeStorage),
     version: app.getVersion(),
+    systemLocale: app.getLocale(),
   });
   const core = booted.core;
   let preferences: Preferences = await core.handlers["settings.get"]({});

@@ -19,6 +19,8 @@ export interface BootOptions {
   log?: (line: string) => void;
   /** The app's version, when the shell knows it better than package.json (a bundled app). */
   version?: string;
+  /** The operating system's language, when the shell knows it (Electron's `app.getLocale()`). */
+  systemLocale?: string;
 }
 
 export interface BootedCore {
@@ -44,6 +46,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     shell: options.shell,
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.systemLocale ? { systemLocale: options.systemLocale } : {}),
     onBackgroundError: (error) => log(`docsync: ${error instanceof Error ? error.message : String(error)}`),
     async startLocalCloud() {
       localCloud ??= await startSandbox({ dataDir: join(options.home, "sandbox"), port: 0 });
