@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test } from "./support/app.ts";
-import { chooseWithButton, dropFiles, localFiles, mainTree, treeItem } from "./support/ui.ts";
+import { chooseWithButton, dropFiles, localFiles, mainTree, newFolder, treeItem } from "./support/ui.ts";
 
 test("Choose… finds a folder from the home folder (the web page browses the computer's folders) and fills it in", async ({
   app,
@@ -22,15 +22,7 @@ test("Choose… finds a folder from the home folder (the web page browses the co
 });
 
 test("the toast of a drop says when its uploads are done, and then goes away", async ({ app, page }) => {
-  const tree = mainTree(page);
-  await page.getByRole("button", { name: "New folder" }).click();
-  await page
-    .getByRole("dialog", { name: /^New folder/ })
-    .getByLabel("Name")
-    .fill("Inbox");
-  await page.getByRole("button", { name: "Create folder" }).click();
-  const inbox = treeItem(tree, "Inbox");
-  await expect(inbox).toBeVisible();
+  const inbox = await newFolder(page, "Inbox");
 
   await dropFiles(page, inbox, await localFiles(app, { "a.txt": "a\n", "b.txt": "b\n" }));
   const toasts = page.getByRole("status").filter({ has: page.locator(".toast") });

@@ -51,6 +51,19 @@ export function taskRow(page: Page, title: string | RegExp): Locator {
     .filter({ has: page.getByRole("progressbar", { name: title }) });
 }
 
+/** Makes a folder in the open cloud folder with "New folder" and answers its row in the main tree. */
+export async function newFolder(page: Page, name: string): Promise<Locator> {
+  await page.getByRole("button", { name: "New folder" }).click();
+  await page
+    .getByRole("dialog", { name: /^New folder/ })
+    .getByLabel("Name")
+    .fill(name);
+  await page.getByRole("button", { name: "Create folder" }).click();
+  const folder = treeItem(mainTree(page), name);
+  await expect(folder).toBeVisible();
+  return folder;
+}
+
 /** Writes files into the test's scratch folder and answers their paths. */
 export async function localFiles(app: App, files: Record<string, string | Buffer>): Promise<string[]> {
   const paths: string[] = [];

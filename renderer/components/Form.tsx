@@ -11,12 +11,11 @@ export interface Submission {
   submit(event?: React.FormEvent): Promise<void>;
 }
 
-/** `work` closes the form when it succeeds; until then the form is busy. */
-export function useSubmit(work: () => Promise<void>): Submission {
+/** Runs one piece of work at a time (busy meanwhile); its failure is shown by `FormError`. */
+export function useAction(): Omit<Submission, "submit"> & { run(work: () => Promise<void>): Promise<void> } {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (event?: React.FormEvent) => {
-    event?.preventDefault();
+  const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
@@ -26,6 +25,16 @@ export function useSubmit(work: () => Promise<void>): Submission {
     } finally {
       setBusy(false);
     }
+  };
+  return { busy, error, setError, run };
+}
+
+/** `work` closes the form when it succeeds; until then the form is busy. */
+export function useSubmit(work: () => Promise<void>): Submission {
+  const { busy, error, setError, run } = useAction();
+  const submit = async (event?: React.FormEvent) => {
+    event?.preventDefault();
+    await run(work);
   };
   return { busy, error, setError, submit };
 }

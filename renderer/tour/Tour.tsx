@@ -10,7 +10,7 @@ import type { AccountView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { attempt } from "../components/actions.ts";
 import { Dialog } from "../components/Dialog.tsx";
-import { FormError } from "../components/Form.tsx";
+import { FormError, useAction } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { toastWhileRunning } from "../components/task-toast.ts";
 import { i18n } from "../i18n.ts";
@@ -77,8 +77,7 @@ function TourDialog(props: {
   const { account, sample, onSample, onClose } = props;
   const { t } = useTranslation();
   const steps = useTourSteps(sample);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run: act } = useAction();
 
   useEffect(() => {
     if (sample) return;
@@ -87,17 +86,6 @@ function TourDialog(props: {
     );
   }, [sample, onSample]);
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
   const upload = (from: Sample) =>
     act(async () => {
       const { taskIds } = await call("uploads.fromPaths", {
