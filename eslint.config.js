@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import i18next from "eslint-plugin-i18next";
 import playwright from "eslint-plugin-playwright";
 import tseslint from "typescript-eslint";
 
@@ -130,6 +131,38 @@ export default tseslint.config(
     ...(ignores ? { ignores } : {}),
     rules: { "no-restricted-imports": ["error", { ...electronOnlyInDesktopShell, patterns }] },
   })),
+  {
+    // Every word the UI shows comes from the catalogs (shared/i18n/): text in JSX, and the props
+    // that people read or hear (names for assistive technology included).
+    files: ["renderer/**/*.tsx"],
+    ignores: ["**/*.test.tsx"],
+    plugins: { i18next },
+    rules: {
+      "i18next/no-literal-string": [
+        "error",
+        {
+          mode: "jsx-only",
+          "jsx-attributes": {
+            include: [
+              "aria-label",
+              "aria-valuetext",
+              "title",
+              "placeholder",
+              "alt",
+              "label",
+              "lead",
+              "hint",
+              "text",
+              "question",
+              "confirmLabel",
+            ],
+          },
+          // Symbols and separators between translated words ("·", "—", "%"), and the product's name.
+          words: { exclude: ["^[\\s\\d·—%?:.,()/-]*$", "^docsync$"] },
+        },
+      ],
+    },
+  },
   {
     // The desktop shell is where electron may be imported; the layers still hold there.
     files: ["electron/main.ts", "electron/preload.ts", "electron/desktop/**"],

@@ -1,5 +1,5 @@
 import { expect, test } from "./support/app.ts";
-import { dropFiles, localFiles, mainTree, sizeOf, taskPanel, treeItem } from "./support/ui.ts";
+import { dropFiles, localFiles, mainTree, newFolder, sizeOf, taskPanel, treeItem } from "./support/ui.ts";
 
 const files = {
   "notes.txt": Buffer.alloc(1_234, "n"),
@@ -14,14 +14,7 @@ test("three files dropped onto a folder upload with a task bar each and appear w
   const tree = mainTree(page);
   await expect(page.getByText("This folder is empty")).toBeVisible();
 
-  await page.getByRole("button", { name: "New folder" }).click();
-  await page
-    .getByRole("dialog", { name: /^New folder/ })
-    .getByLabel("Name")
-    .fill("Inbox");
-  await page.getByRole("button", { name: "Create folder" }).click();
-  const inbox = treeItem(tree, "Inbox");
-  await expect(inbox).toBeVisible();
+  const inbox = await newFolder(page, "Inbox");
 
   await dropFiles(page, inbox, await localFiles(app, files));
 

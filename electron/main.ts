@@ -9,6 +9,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Notification,
   safeStorage,
   screen,
   session,
@@ -20,9 +21,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { channels, type ShellHandlers } from "../shared/contract.ts";
-import type { PairView } from "../shared/model.ts";
+import type { I18n } from "../shared/i18n/index.ts";
+import type { PairView, Preferences } from "../shared/model.ts";
 import { registerAppScheme, serveRenderer } from "./desktop/app-protocol.ts";
 import { CALL, CHANNELS_ARG, EVENT } from "./desktop/preload-api.ts";
+import { createAttentionNotifier } from "./desktop/attention.ts";
+import { desktopWords } from "./desktop/words.ts";
 import { createSafeStorageBox } from "./desktop/safe-storage-box.ts";
 import { showInFolder } from "./desktop/show-in-folder.ts";
 import { summarizeSync } from "./desktop/sync-summary.ts";
@@ -124,9 +128,9 @@ function createWindow(home: string): BrowserWindow {
   return win;
 }
 
-async function pickFolder(title: string | undefined): Promise<{ path: string | null }> {
+async function pickFolder(title: string | undefined, i18n: I18n): Promise<{ path: string | null }> {
   const options: OpenDialogOptions = {
-    title: title ?? "Choose a folder",
+    title: title ?? i18n.t("tray.chooseFolder"),
     properties: ["openDirectory", "createDirectory"],
   };
   const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
@@ -143,10 +147,13 @@ async function start(): Promise<void> {
     secrets: createSafeStorageBox(join(home, "secret.key"), safeStorage),
     settings: openDesktopSettings(home),
     version: app.getVersion(),
+    systemLocale: app.getLocale(),
   });
   const core = booted.core;
+  let preferences: Preferences = await core.handlers["settings.get"]({});
+  const words = desktopWords(app.getLocale(), () => preferences);
   const shellHandlers: ShellHandlers = {
-    "dialog.pickFolder": ({ title }) => pickFolder(title),
+    "dialog.pickFolder": ({ title }) => pickFolder(title, words()),
     "shell.showInFolder": ({ path }) => showInFolder(path, shell),
   };
   const dispatch = createDispatcher(
@@ -165,17 +172,41 @@ async function start(): Promise<void> {
     return dispatch(channel, input);
   });
 
-  tray = createSyncTray({
-    open: showWindow,
-    quit: () => {
-      quitting = true;
-      app.quit();
+  tray = createSyncTray(
+    {
+      open: showWindow,
+      quit: () => {
+        quitting = true;
+        app.quit();
+      },
     },
+    words,
+  );
+  const attention = createAttentionNotifier({
+    systemLocale: app.getLocale(),
+    preferences,
+    show: ({ title, body, open }) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      notification.on("click", open);
+      notification.show();
+    },
+    open: showWindow,
   });
-  const showPairs = (pairs: PairView[]) => tray?.show(summarizeSync(pairs));
+  let lastPairs: PairView[] = [];
+  const showPairs = (pairs: PairView[]) => {
+    lastPairs = pairs;
+    tray?.show(summarizeSync(pairs, words()));
+    attention.pairsChanged(pairs);
+  };
   core.subscribe((event) => {
     if (window && !window.isDestroyed()) window.webContents.send(EVENT, event);
     if (event.name === "pairs.changed") showPairs(event.payload.pairs);
+    if (event.name === "settings.changed") {
+      preferences = event.payload.settings;
+      attention.preferencesChanged(preferences);
+      tray?.show(summarizeSync(lastPairs, words()));
+    }
   });
   showPairs(await core.handlers["pairs.list"]({}));
 

@@ -1,12 +1,16 @@
 import { useEffect, useState } from "react";
+import { applyLanguage } from "./i18n.ts";
 import { AccountsView } from "./accounts/AccountsView.tsx";
 import { ActivityView } from "./activity/ActivityView.tsx";
 import { Sidebar } from "./components/Sidebar.tsx";
 import { Toasts } from "./components/Toasts.tsx";
 import { FilesView } from "./files/FilesView.tsx";
 import { PairsView } from "./pairs/PairsView.tsx";
+import { useAttentionNotices } from "./notices/notify.ts";
 import { RunScriptHost } from "./scripts/RunScriptDialog.tsx";
+import { SettingsView } from "./settings/SettingsView.tsx";
 import { useAccounts } from "./stores/accounts.ts";
+import { useSettings } from "./stores/settings.ts";
 import { useUi } from "./stores/ui.ts";
 import { TaskPanel } from "./tasks/TaskPanel.tsx";
 
@@ -14,6 +18,10 @@ export function App() {
   const view = useUi((s) => s.view);
   const accounts = useAccounts((s) => s.accounts);
   const [accountId, setAccountId] = useState<string | null>(null);
+  const language = useSettings((s) => s.preferences?.language ?? "system");
+  const systemLocale = useUi((s) => s.info?.systemLocale);
+  useEffect(() => applyLanguage(language, systemLocale), [language, systemLocale]);
+  useAttentionNotices();
 
   // The first account opens by itself; a removed one falls back to the next.
   useEffect(() => {
@@ -33,6 +41,7 @@ export function App() {
         {view === "pairs" && <PairsView />}
         {view === "activity" && <ActivityView />}
         {view === "accounts" && <AccountsView />}
+        {view === "settings" && <SettingsView />}
       </main>
       <TaskPanel />
       <RunScriptHost />

@@ -1,58 +1,40 @@
-/** Numbers and times in words people read at a glance. */
+/** Numbers, sizes and times in the user's language, at a glance (all through `Intl`). */
+import {
+  formatBytes as bytesIn,
+  formatCount as countIn,
+  formatDuration as durationIn,
+  formatTime as timeIn,
+  formatWhen,
+  toMillis,
+} from "../shared/i18n/format.ts";
+import { i18n } from "./i18n.ts";
 
-const byteUnits = ["B", "KB", "MB", "GB", "TB"];
+export { toMillis };
+
+export function formatCount(count: number): string {
+  return countIn(count, i18n.language);
+}
 
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "—";
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < byteUnits.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${byteUnits[unit]}`;
+  return bytesIn(bytes, i18n.language);
 }
 
 export function formatRate(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
+  return i18n.t("format.rate", { size: formatBytes(bytesPerSecond) });
 }
 
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "—";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 60) return `${minutes} min ${String(s % 60).padStart(2, "0")} s`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return durationIn(seconds, i18n.language);
 }
-
-/** Times may come in seconds (the cloud's) or milliseconds. */
-export function toMillis(time: number): number {
-  return time < 1e12 ? time * 1000 : time;
-}
-
-const sameDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const sameYear = new Intl.DateTimeFormat(undefined, {
-  day: "numeric",
-  month: "short",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-const older = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
 
 export function formatDate(time: number, now = Date.now()): string {
-  if (!time) return "—";
-  const date = new Date(toMillis(time));
-  const today = new Date(now);
-  if (date.toDateString() === today.toDateString()) return `Today ${sameDay.format(date)}`;
-  if (date.getFullYear() === today.getFullYear()) return sameYear.format(date);
-  return older.format(date);
+  if (!time) return i18n.t("common.noValue");
+  const when = formatWhen(time, i18n.language, now);
+  return when.today ? i18n.t("format.today", { time: when.text }) : when.text;
 }
 
 export function formatTime(time: number): string {
-  return sameDay.format(new Date(toMillis(time)));
+  return timeIn(time, i18n.language);
 }
 
 /** "17:29:58.114": log lines a fraction of a second apart stay apart. */
@@ -60,8 +42,4 @@ export function formatClock(time: number): string {
   const date = new Date(toMillis(time));
   const two = (n: number) => String(n).padStart(2, "0");
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, "0")}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }

@@ -1,10 +1,13 @@
+import "@fontsource-variable/noto-sans-sc";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { I18nextProvider } from "react-i18next";
 import { App } from "./App.tsx";
 import { installBridge } from "./bridge/client.ts";
 import { createDesktopBridge } from "./bridge/desktop-bridge.ts";
 import type { DesktopApi } from "./bridge/types.ts";
 import { createWebBridge, takeToken } from "./bridge/web-bridge.ts";
+import { i18n } from "./i18n.ts";
 import { connectLive } from "./live/connect.ts";
 
 declare global {
@@ -32,6 +35,8 @@ connectLive(bridge);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <App />
+    <I18nextProvider i18n={i18n}>
+      <App />
+    </I18nextProvider>
   </StrictMode>,
 );

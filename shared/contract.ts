@@ -10,9 +10,13 @@ import {
   ActivityEntry,
   DeletePolicy,
   EntryView,
+  FolderListing,
   PairView,
+  Preferences,
   TaskView,
 } from "./model.ts";
+import { languages } from "./i18n/language.ts";
+import { Phrase } from "./i18n/phrase.ts";
 
 // Every string and array has a bound: the other side of a channel is not trusted to send sane sizes.
 const id = z.string().min(1).max(200);
@@ -67,6 +71,8 @@ export const coreChannels = {
       version: z.string().max(100),
       shell: z.enum(["desktop", "web"]),
       canPickFolders: z.boolean(),
+      /** The operating system's language, where the shell knows it (the desktop app). */
+      systemLocale: z.string().max(100).optional(),
       /** Where credentials are kept: the system keyring, or a key file beside them (no keyring). */
       secretStorage: z
         .discriminatedUnion("kind", [
@@ -75,6 +81,21 @@ export const coreChannels = {
         ])
         .optional(),
     }),
+  },
+  "settings.get": { input: z.object({}), result: Preferences },
+  "settings.set": { input: Preferences.partial(), result: Preferences },
+  /**
+   * The folders in a folder of the computer the core runs on (the user's home when no path is
+   * given), for the web page's folder browser. Symbolic links are neither listed nor followed.
+   */
+  "folders.list": {
+    input: z.object({ path: localPath.optional(), hidden: z.boolean().default(false) }),
+    result: FolderListing,
+  },
+  /** Makes (or finds) the first-run tour's sample folder: a few small files to drop, pair and move. */
+  "tour.sample": {
+    input: z.object({ language: z.enum(languages) }),
+    result: z.object({ path: z.string().max(4096), remotePath: z.string().max(4096) }),
   },
   "accounts.list": { input: z.object({}), result: z.array(AccountView).max(MANY) },
   "accounts.add": {
@@ -229,6 +250,7 @@ export const events = {
   "accounts.changed": z.object({ seq: z.number(), accounts: z.array(AccountView).max(MANY) }),
   "activity.appended": z.object({ seq: z.number(), entries: z.array(ActivityEntry).max(MANY) }),
   "tree.changed": z.object({ seq: z.number(), accountId: id, folderIds: z.array(id).max(MANY) }),
+  "settings.changed": z.object({ seq: z.number(), settings: Preferences }),
 } as const;
 
 export type EventName = keyof typeof events;
@@ -250,6 +272,8 @@ export const IpcError = z.object({
     "internal",
   ]),
   message: z.string().max(100_000),
+  /** The message's catalog key and values, for shells that show another language. */
+  phrase: Phrase.optional(),
   details: z.unknown().optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;

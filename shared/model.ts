@@ -1,5 +1,13 @@
 /** The views the core shows the UIs. Pure data, no I/O; every shape is a zod schema so both sides validate. */
 import { z } from "zod";
+import { LanguageChoice } from "./i18n/language.ts";
+import { Phrase } from "./i18n/phrase.ts";
+
+/*
+ * A `…Phrase` beside a text is the catalog key and values the English text was made from, so each
+ * shell can show it in its user's language; a text without one is shown as it is (a service's own
+ * words, a file name).
+ */
 
 export const AccountKind = z.enum(["kdocs", "koodrive"]);
 
@@ -17,6 +25,7 @@ export const AccountView = z.object({
   status: z.object({
     state: z.enum(["unknown", "connected", "error"]),
     message: z.string().optional(),
+    messagePhrase: Phrase.optional(),
     checkedAt: z.number().optional(),
   }),
   hasLargeFiles: z.boolean(),
@@ -62,6 +71,7 @@ export const TaskView = z.object({
   id: z.string(),
   kind: TaskKind,
   title: z.string(),
+  titlePhrase: Phrase.optional(),
   state: TaskState,
   accountId: z.string().optional(),
   pairId: z.string().optional(),
@@ -69,6 +79,7 @@ export const TaskView = z.object({
   linkedTaskId: z.string().optional(),
   /** A step of a multi-phase task, e.g. "staging" then "importing". */
   phase: z.string().optional(),
+  phasePhrase: Phrase.optional(),
   progress: z
     .object({ current: z.number(), total: z.number(), unit: z.enum(["bytes", "items", "percent"]) })
     .optional(),
@@ -77,7 +88,12 @@ export const TaskView = z.object({
   cancellable: z.boolean(),
   /** Why it failed, in words a user can act on. */
   error: z.string().optional(),
-  failedItems: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })).optional(),
+  errorPhrase: Phrase.optional(),
+  failedItems: z
+    .array(
+      z.object({ id: z.string(), name: z.string(), reason: z.string(), reasonPhrase: Phrase.optional() }),
+    )
+    .optional(),
   /** A script task's log, in order. */
   log: z.array(z.object({ level: z.string(), text: z.string(), time: z.number() })).optional(),
   createdAt: z.number(),
@@ -105,6 +121,7 @@ export const PairView = z.object({
   ]),
   /** Words for the state: "in sync", "syncing 12 files", "degraded: inotify limit reached". */
   message: z.string(),
+  messagePhrase: Phrase.optional(),
   pendingFiles: z.number(),
   quotaResetsAt: z.number().optional(),
   /** Deletes held back by the mass-delete guard, waiting for the user. */
@@ -120,6 +137,7 @@ export const ActivityEntry = z.object({
   time: z.number(),
   level: z.enum(["info", "warn", "error"]),
   text: z.string(),
+  phrase: Phrase.optional(),
   pairId: z.string().optional(),
   accountId: z.string().optional(),
 });
@@ -163,3 +181,24 @@ export const AccountCheck = z.object({
   steps: z.array(AccountCheckStep),
 });
 export type AccountCheck = z.infer<typeof AccountCheck>;
+
+/** What the user set on the settings page; kept by the core, so every shell follows it. */
+export const Preferences = z.object({
+  /** "system": the desktop's locale, the browser's languages, or LANG on the command line. */
+  language: LanguageChoice,
+  /** Tell the user when a sync folder needs them (deletions held back, a file set aside, ...). */
+  notifications: z.boolean(),
+  /** The first-run tour of the local cloud was finished or put away. */
+  tourDone: z.boolean(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+/** A folder on the computer the core runs on, for choosing one to sync. */
+export const FolderListing = z.object({
+  path: z.string(),
+  /** null at the top of the file system. */
+  parent: z.string().nullable(),
+  home: z.string(),
+  folders: z.array(z.object({ name: z.string(), path: z.string() })),
+});
+export type FolderListing = z.infer<typeof FolderListing>;

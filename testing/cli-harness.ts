@@ -25,7 +25,16 @@ export function spawnCli(
 ): ChildProcess {
   const child = spawn(node, ["electron/cli.ts", "--home", home, ...args], {
     cwd: root,
-    env: { ...process.env, DOCSYNC_HOME: "", ...env },
+    // English, whatever the machine's locale, unless a test asks for another language.
+    env: {
+      ...process.env,
+      DOCSYNC_HOME: "",
+      LANGUAGE: "",
+      LC_ALL: "",
+      LC_MESSAGES: "",
+      LANG: "C.UTF-8",
+      ...env,
+    },
     stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
   if (input !== undefined) child.stdin!.end(input);

@@ -51,10 +51,12 @@ async function openWebShell(
   home: string,
   log: (text: string) => void,
   browser: () => Promise<Browser>,
+  locale: string | undefined,
 ): Promise<OpenedShell> {
-  const shell = await startWebShellProcess(home, log);
+  const shell = await startWebShellProcess(home, log, dirname(home));
   try {
-    const context = await (await browser()).newContext();
+    // The browser's language (Playwright's `locale` option), which the page follows until the settings choose one.
+    const context = await (await browser()).newContext(locale ? { locale } : {});
     const page = await context.newPage();
     logPageErrors(page, log);
     await page.goto(shell.url);
@@ -86,8 +88,9 @@ async function openDesktopShell(
   home: string,
   log: (text: string) => void,
   testInfo: TestInfo,
+  locale: string | undefined,
 ): Promise<OpenedShell> {
-  const desktop = await launchDesktopShell(home, log);
+  const desktop = await launchDesktopShell(home, log, locale);
   const { page } = desktop;
   logPageErrors(page, log);
   const tracing = desktop.electron.context().tracing;
@@ -164,7 +167,7 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
     { scope: "worker" },
   ],
 
-  app: async ({ shell, chromium }, use, testInfo) => {
+  app: async ({ shell, chromium, locale }, use, testInfo) => {
     if (shell === "desktop") {
       const why = desktopUnavailable();
       testInfo.skip(why !== undefined, why);
@@ -182,8 +185,8 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
       const seed = await seedLocalCloud(home);
       opened =
         shell === "desktop"
-          ? await openDesktopShell(home, log, testInfo)
-          : await openWebShell(home, log, chromium);
+          ? await openDesktopShell(home, log, testInfo, locale)
+          : await openWebShell(home, log, chromium, locale);
       const { page, call, desktop } = opened;
       api = async <C extends Channel>(channel: C, input: ChannelInput<C>) => {
         const answer = await call(channel, input);

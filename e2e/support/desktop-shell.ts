@@ -25,13 +25,24 @@ export interface DesktopShell {
   stop(): Promise<void>;
 }
 
-export async function launchDesktopShell(home: string, log: (text: string) => void): Promise<DesktopShell> {
+/** `locale` is the system language the app sees (Chromium's --lang), when a test sets one. */
+export async function launchDesktopShell(
+  home: string,
+  log: (text: string) => void,
+  locale?: string,
+): Promise<DesktopShell> {
   const executablePath = electronBinary();
   if (!executablePath) throw new Error(desktopUnavailable());
   const electron = await _electron.launch({
     executablePath,
     // Chromium refuses to run as root with its sandbox (containers, CI).
-    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), desktopDir, "--home", home],
+    args: [
+      ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+      ...(locale ? [`--lang=${locale}`] : []),
+      desktopDir,
+      "--home",
+      home,
+    ],
   });
   const output = electron.process();
   output.stdout?.setEncoding("utf8").on("data", log);

@@ -8,6 +8,7 @@ import {
   type AccountView,
   type EntryView,
   type PairView,
+  type Preferences,
   type TaskView,
 } from "../../shared/model.ts";
 import type { Core, CoreEvent } from "../../electron/core/api.ts";
@@ -62,6 +63,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   const calls: { channel: string; input: unknown }[] = [];
   const pairs: PairView[] = [];
   let account: AccountView = fakeAccount;
+  let preferences: Preferences = { language: "en", notifications: false, tourDone: true };
   let seq = 0;
   let nextTask = 1;
 
@@ -97,6 +99,14 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
 
   const answers: Handlers = {
     "app.info": async () => ({ version: "0.0.0-test", shell: "web" as const, canPickFolders: false }),
+    "settings.get": async () => preferences,
+    "settings.set": async (changes) => (preferences = { ...preferences, ...changes }),
+    "folders.list": async () => {
+      throw new IpcFailure("unsupported", "The fake core has no folders.");
+    },
+    "tour.sample": async () => {
+      throw new IpcFailure("unsupported", "The fake core has no tour.");
+    },
     "accounts.list": async () => [account],
     "accounts.add": async (input) => ({ ...fakeAccount, id: "acc-2", name: input.name }),
     "accounts.test": async () => account,

@@ -51,6 +51,19 @@ export function taskRow(page: Page, title: string | RegExp): Locator {
     .filter({ has: page.getByRole("progressbar", { name: title }) });
 }
 
+/** Makes a folder in the open cloud folder with "New folder" and answers its row in the main tree. */
+export async function newFolder(page: Page, name: string): Promise<Locator> {
+  await page.getByRole("button", { name: "New folder" }).click();
+  await page
+    .getByRole("dialog", { name: /^New folder/ })
+    .getByLabel("Name")
+    .fill(name);
+  await page.getByRole("button", { name: "Create folder" }).click();
+  const folder = treeItem(mainTree(page), name);
+  await expect(folder).toBeVisible();
+  return folder;
+}
+
 /** Writes files into the test's scratch folder and answers their paths. */
 export async function localFiles(app: App, files: Record<string, string | Buffer>): Promise<string[]> {
   const paths: string[] = [];
@@ -137,4 +150,36 @@ export async function expectShownInFolder(app: App, row: Locator, path: string):
   const desktop = app.desktop;
   if (desktop) await expect.poll(() => desktop.shownInFileManager()).toEqual([path]);
   else await expect(row.getByLabel(`Where ${basename(path)} was saved`)).toHaveText(path);
+}
+
+/**
+ * Chooses a folder with the "Choose…" button of a form: the desktop app asks the system's dialog; the
+ * web page opens its folder browser at the user's home (the test's scratch folder) and opens `names`
+ * one after the other.
+ */
+export async function chooseWithButton(
+  app: App,
+  form: Locator,
+  names: string[],
+  shot?: string,
+): Promise<void> {
+  const { page } = app;
+  const chosen = join(app.scratch, ...names);
+  if (app.desktop) {
+    await app.desktop.answerFolderDialog(chosen);
+    await form.getByRole("button", { name: "Choose…" }).click();
+    return;
+  }
+  await form.getByRole("button", { name: "Choose…" }).click();
+  const browse = page.getByRole("dialog", { name: "Choose a folder" });
+  await expect(browse.getByRole("list", { name: `Folders in ${app.scratch}` })).toBeVisible();
+  let at = app.scratch;
+  for (const name of names) {
+    await browse.getByRole("button", { name: `Open ${name}` }).click();
+    at = join(at, name);
+    await expect(browse.getByRole("list", { name: `Folders in ${at}` })).toBeVisible();
+  }
+  if (shot) await app.screenshot(shot);
+  await browse.getByRole("button", { name: "Choose this folder" }).click();
+  await expect(browse).toBeHidden();
 }

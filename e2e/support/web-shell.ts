@@ -17,14 +17,18 @@ export interface WebShellProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the web shell on a free port; everything it writes goes to `log`. */
+/**
+ * Starts the web shell on a free port; everything it writes goes to `log`. `userHome` is the user's
+ * home folder it sees (where its folder browser starts and the tour puts its sample folder).
+ */
 export async function startWebShellProcess(
   home: string,
   log: (text: string) => void,
+  userHome: string,
 ): Promise<WebShellProcess> {
   const child = spawn(process.execPath, [serveScript, "--home", home, "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { NODE_COMPILE_CACHE: compileCache, ...process.env },
+    env: { NODE_COMPILE_CACHE: compileCache, ...process.env, HOME: userHome },
   });
   child.stderr.setEncoding("utf8").on("data", log);
   const exited = new Promise<string>((resolve) =>

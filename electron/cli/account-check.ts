@@ -8,6 +8,7 @@ import { accountIdFor } from "./remote-ref.ts";
 export async function accountCheck({
   core,
   home,
+  i18n,
   output,
   values,
   positionals,
@@ -27,7 +28,7 @@ export async function accountCheck({
         : join(home, "checks", `${check.accountName.replace(/[^\w.-]+/g, "_")}-${when}.json`);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${json}\n`);
-    output.out(`report: ${file}`);
+    output.out(i18n.t("cli.report", { file }));
   }
   return check.ok ? 0 : 1;
 }

@@ -3,8 +3,12 @@
  * app or `watch` is named, and this command ends), opens the core on it, runs one command.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { createI18n, localized, sayWords, type I18n } from "../../shared/i18n/index.ts";
+import { languagesFromEnv, resolveLanguage } from "../../shared/i18n/language.ts";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import { storedPreferences } from "../core/settings/settings.ts";
+import { say, type Words } from "../core/words.ts";
 import { shellNames } from "../shell/boot.ts";
 import type { HomeLock } from "../shell/home-lock.ts";
 import { claimHome, resolveHome } from "../shell/home.ts";
@@ -13,7 +17,7 @@ import { accountCheck } from "./account-check.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
 import { SECRET_FLAGS, standardInputSecrets, type SecretInput } from "./secret-input.ts";
-import { USAGE, UsageError } from "./usage.ts";
+import { UsageError } from "./usage.ts";
 
 type Command = (context: commands.CommandContext) => Promise<number>;
 
@@ -76,27 +80,25 @@ export interface CliEnv {
   secrets?: SecretInput;
 }
 
+/** A loose first pass, only to find the home and the command words; the strict pass checks everything. */
+function looseParse(argv: string[]) {
+  return parseArgs({ args: argv, options: global, strict: false, allowPositionals: true, tokens: true });
+}
+
 function findCommand(argv: string[]): { key: string; rest: string[] } {
-  // A loose first pass only to find the command words; the strict pass below checks everything.
-  const { tokens } = parseArgs({
-    args: argv,
-    options: global,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const { tokens } = looseParse(argv);
   const words = tokens.filter((t) => t.kind === "positional");
   const first = words[0];
-  if (!first) throw new UsageError("no command given");
+  if (!first) throw new UsageError(say("cli.noCommand"));
   let key = first.value;
   let drop = [first.index];
   if (groups.has(key)) {
     const second = words[1];
-    if (!second) throw new UsageError(`"${key}" needs a subcommand (see --help)`);
+    if (!second) throw new UsageError(say("cli.needsSubcommand", { group: key }));
     key = `${key} ${second.value}`;
     drop = [first.index, second.index];
   }
-  if (!table[key]) throw new UsageError(`unknown command "${key}"`);
+  if (!table[key]) throw new UsageError(say("cli.unknownCommand", { command: key }));
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
@@ -114,15 +116,26 @@ async function readDashSecrets(
   flags.forEach((flag, i) => (values[flag] = read[i]));
 }
 
+/**
+ * The command line speaks the language chosen in the settings (the app's settings page), or else
+ * the one its environment names (LC_ALL, LC_MESSAGES, LANG).
+ */
+export function cliI18n(env: NodeJS.ProcessEnv, home: string): I18n {
+  const choice = storedPreferences(home)?.language ?? "system";
+  return createI18n(resolveLanguage(choice, languagesFromEnv(env)));
+}
+
 export async function runCli(
   argv: string[],
   { env, output, stop, coreDeps, secrets = standardInputSecrets() }: CliEnv,
 ): Promise<number> {
   let core: LocalCore | undefined;
   let lock: HomeLock | undefined;
+  const { home: homeFlag } = looseParse(argv).values;
+  const i18n = cliI18n(env, resolveHome(typeof homeFlag === "string" ? homeFlag : undefined, env));
   try {
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-      output.out(USAGE);
+      output.out(i18n.t("cli.help"));
       return argv.length === 0 ? 2 : 0;
     }
     const { key, rest } = findCommand(argv);
@@ -137,7 +150,7 @@ export async function runCli(
         tokens: true,
       });
     } catch (error) {
-      throw new UsageError(parseErrorLine((error as Error).message));
+      throw new UsageError(parseErrorWords((error as Error).message));
     }
     await readDashSecrets(parsed.values, parsed.tokens, secrets);
     const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
@@ -145,19 +158,20 @@ export async function runCli(
     core = await createCore({
       home,
       shell: "cli",
-      onBackgroundError: (error) => output.err(`docsync: ${errorLine(error)}`),
+      onBackgroundError: (error) => output.err(`docsync: ${errorLine(error, i18n)}`),
       ...coreDeps,
     });
     return await spec.run({
       core,
       home,
+      i18n,
       output,
       values: parsed.values,
       positionals: parsed.positionals,
       stop,
     });
   } catch (error) {
-    output.err(`docsync: ${errorLine(error)}`);
+    output.err(`docsync: ${errorLine(error, i18n)}`);
     if (error instanceof UsageError) return 2;
     return error instanceof commands.Interrupted ? 130 : 1;
   } finally {
@@ -167,16 +181,16 @@ export async function runCli(
 }
 
 /** Generated secrets may start with "-", which parseArgs takes for a forgotten value; say how to pass one. */
-function parseErrorLine(message: string): string {
+function parseErrorWords(message: string): Words {
   const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
-  if (ambiguous)
-    return `${ambiguous[1]} needs a value; one that starts with "-" is written ${ambiguous[1]}=VALUE`;
+  if (ambiguous) return say("cli.dashValue", { flag: ambiguous[1]! });
   return message.split("\n")[0]!.replace(/\. To specify.*$/, "");
 }
 
-/** One line a user can act on, whatever failed. */
-export function errorLine(error: unknown): string {
-  if (error instanceof UsageError) return `${error.message} (see --help)`;
-  if (error instanceof commands.Interrupted) return error.message;
-  return toIpcError(error).message.split("\n")[0]!;
+/** One line a user can act on, whatever failed, in the command line's language. */
+export function errorLine(error: unknown, i18n: I18n): string {
+  if (error instanceof UsageError) return i18n.t("cli.seeHelp", { message: sayWords(i18n, error.words) });
+  if (error instanceof commands.Interrupted) return i18n.t("cli.interrupted");
+  const ipc = toIpcError(error);
+  return localized(i18n, ipc.message, ipc.phrase).split("\n")[0]!;
 }

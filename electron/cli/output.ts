@@ -1,3 +1,5 @@
+import { localized, type I18n } from "../../shared/i18n/index.ts";
+import { formatBytes as bytesIn } from "../../shared/i18n/format.ts";
 import type { TaskView } from "../../shared/model.ts";
 
 /** Where the command line writes: lines to stdout and stderr, and one updating progress line on a terminal. */
@@ -73,22 +75,19 @@ export function progressLine(output: Output, now: () => number = Date.now): Prog
   };
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+/** "1.5 KiB", "70 MiB": short, like `ls -h`, with the language's digits and separators. */
+export function formatBytes(bytes: number, language: string): string {
+  return bytesIn(bytes, language, { short: true });
 }
 
 /** "3/10 items", "12.0 MiB/20.0 MiB", "45%" for a task's progress. */
-export function progressText(task: TaskView): string {
+export function progressText(i18n: I18n, task: TaskView): string {
   const p = task.progress;
-  if (!p) return task.phase ?? task.state;
-  if (p.unit === "bytes") return `${formatBytes(p.current)}/${formatBytes(p.total)}`;
+  if (!p) {
+    return task.phase ? localized(i18n, task.phase, task.phasePhrase) : i18n.t(`cli.taskState.${task.state}`);
+  }
+  const bytes = (n: number) => formatBytes(n, i18n.language);
+  if (p.unit === "bytes") return `${bytes(p.current)}/${bytes(p.total)}`;
   if (p.unit === "percent") return `${Math.round(p.current)}%`;
-  return `${p.current}/${p.total} items`;
+  return i18n.t("cli.progressItems", { current: p.current, total: p.total });
 }

@@ -1,6 +1,7 @@
 /** `NAME:/a/b` on the command line: an account by name and a path in its cloud. */
 import type { EntryView } from "../../shared/model.ts";
 import type { LocalCore } from "../core/create-core.ts";
+import { say } from "../core/words.ts";
 import { UsageError } from "./usage.ts";
 
 export interface RemoteRef {
@@ -11,7 +12,7 @@ export interface RemoteRef {
 export function parseRemoteRef(text: string): RemoteRef {
   // The path starts at the first ":/"; an account name may itself contain a colon.
   const at = text.indexOf(":/");
-  if (at <= 0) throw new UsageError(`"${text}" is not a cloud path; write ACCOUNT:/folder/file.`);
+  if (at <= 0) throw new UsageError(say("cli.notCloudPath", { text }));
   return { accountName: text.slice(0, at), path: text.slice(at + 1) };
 }
 
@@ -20,8 +21,9 @@ export function accountIdFor(core: LocalCore, accountName: string): string {
   if (!account) {
     const known = core.accounts.list().map((a) => `"${a.name}"`);
     throw new UsageError(
-      `There is no account named "${accountName}"` +
-        (known.length ? ` (accounts: ${known.join(", ")}).` : "; add one with: account add kdocs ..."),
+      known.length
+        ? say("cli.noAccountNamed", { name: accountName, known: known.join(", ") })
+        : say("cli.noAccountYet", { name: accountName }),
     );
   }
   return account.id;

@@ -2,9 +2,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { TaskView } from "../../shared/model.ts";
+import { localized } from "../../shared/i18n/index.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import { inEnglish, say } from "../core/words.ts";
 import { RESULT_LEVEL, type TaskLogLine } from "../core/scripts/index.ts";
-import { raceStop, type CommandContext } from "./commands.ts";
+import { raceStop, usageOf, type CommandContext } from "./commands.ts";
 import { accountIdFor, parseRemoteRef, resolveRemoteRef } from "./remote-ref.ts";
 import { UsageError } from "./usage.ts";
 
@@ -13,15 +15,29 @@ const str = (values: CommandContext["values"], key: string): string | undefined 
   return typeof value === "string" ? value : undefined;
 };
 
-export async function accountSet({ core, output, values, positionals }: CommandContext): Promise<number> {
-  const usage = "usage: account set NAME --access-token TOKEN";
+/** Why a script file cannot be used, as the user typed its path. */
+async function readScript(path: string): Promise<string> {
+  return readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    const reason = error.code === "ENOENT" ? say("cli.noSuchFile") : error.message;
+    throw new UsageError(say("cli.cannotRead", { path, reason }));
+  });
+}
+
+export async function accountSet({
+  core,
+  i18n,
+  output,
+  values,
+  positionals,
+}: CommandContext): Promise<number> {
+  const usage = usageOf("account set NAME --access-token TOKEN");
   if (positionals.length !== 1) throw new UsageError(usage);
   const accessToken = str(values, "access-token");
-  if (accessToken === undefined) throw new UsageError(`--access-token is required; ${usage}`);
-  if (accessToken.trim() === "") throw new UsageError("--access-token: must not be empty");
+  if (accessToken === undefined) throw new UsageError(say("cli.tokenRequired", { usage }));
+  if (accessToken.trim() === "") throw new UsageError(say("cli.tokenEmpty"));
   const name = positionals[0]!;
   await core.handlers["accounts.setAccessToken"]({ accountId: accountIdFor(core, name), accessToken });
-  output.out(`"${name}": the user access token is saved (encrypted); scripts can run`);
+  output.out(i18n.t("cli.tokenSaved", { name }));
   return 0;
 }
 
@@ -38,28 +54,24 @@ export function logLineText(line: TaskLogLine): string {
 
 export async function scriptRun({
   core,
+  i18n,
   output,
   values,
   positionals,
   stop,
 }: CommandContext): Promise<number> {
   if (positionals.length !== 1) {
-    throw new UsageError("usage: script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]");
+    throw new UsageError(usageOf("script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]"));
   }
   const file = str(values, "file");
-  if (file === undefined) throw new UsageError("--file is required (the script to run)");
+  if (file === undefined) throw new UsageError(say("cli.fileRequired"));
   const scriptPath = resolvePath(file);
-  const script = await readFile(scriptPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(
-      `cannot read ${scriptPath}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
-    );
-  });
-  if (script.trim() === "") throw new UsageError(`${scriptPath} is empty`);
+  const script = await readScript(scriptPath);
+  if (script.trim() === "") throw new UsageError(say("cli.scriptEmpty", { path: scriptPath }));
   const name = str(values, "name");
   const { accountName } = parseRemoteRef(positionals[0]!);
   const { accountId, entry } = await resolveRemoteRef(core, positionals[0]!);
-  if (entry.kind !== "file")
-    throw new UsageError(`${positionals[0]} is a folder; a script runs on a document.`);
+  if (entry.kind !== "file") throw new UsageError(say("cli.scriptOnFolder", { ref: positionals[0]! }));
 
   // Lines are collected from before the start, so none can arrive ahead of the task id.
   let taskId: string | undefined;
@@ -87,57 +99,59 @@ export async function scriptRun({
     } catch (error) {
       const ipc = toIpcError(error);
       if (ipc.code !== "credentials") throw error;
-      const said = ipc.message.replace(/[.;\s]*$/, ".");
-      throw new Error(`${said} Set it with: account set ${accountName} --access-token TOKEN`, {
-        cause: error,
-      });
+      const said = localized(i18n, ipc.message, ipc.phrase);
+      throw new Error(i18n.t("cli.setToken", { said, account: accountName }), { cause: error });
     }
     for (const [id, lines] of early) if (id === taskId) print(lines);
     [task] = await raceStop(core.runner.whenFinal([taskId]), stop);
   } finally {
     unsubscribe();
   }
-  if (!task) throw new Error("The script task disappeared.");
+  if (!task) throw new Error(inEnglish(say("cli.scriptGone")));
   if (task.state !== "succeeded") {
-    output.err(`docsync: ${task.error ?? `the script task was ${task.state}`}`);
+    const error = task.error
+      ? localized(i18n, task.error, task.errorPhrase)
+      : i18n.t("cli.scriptEnded", { state: i18n.t(`cli.taskState.${task.state}`) });
+    output.err(`docsync: ${error}`);
     return 1;
   }
-  output.out(`result: ${result ?? ""}`);
+  output.out(i18n.t("cli.result", { result: result ?? "" }));
   return 0;
 }
 
 /** `pair script ID --ext xlsx,csv --file SCRIPT [--name NAME]`, or `--off`. */
-export async function pairScript({ core, output, values, positionals }: CommandContext): Promise<number> {
-  const usage = "usage: pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | pair script ID --off";
+export async function pairScript({
+  core,
+  i18n,
+  output,
+  values,
+  positionals,
+}: CommandContext): Promise<number> {
+  const usage = usageOf(
+    "pair script ID --ext EXT[,EXT...] --file SCRIPT [--name NAME] | pair script ID --off",
+  );
   if (positionals.length !== 1) throw new UsageError(usage);
   const pairId = positionals[0]!;
   if (values.off === true) {
     await core.handlers["pairs.setScript"]({ pairId, rule: null });
-    output.out(`pair ${pairId}: no script runs after uploads`);
+    output.out(i18n.t("cli.scriptOff", { id: pairId }));
     return 0;
   }
   const ext = str(values, "ext");
   const file = str(values, "file");
-  if (ext === undefined || file === undefined)
-    throw new UsageError(`--ext and --file are required; ${usage}`);
+  if (ext === undefined || file === undefined) throw new UsageError(say("cli.extAndFile", { usage }));
   const extensions = ext
     .split(",")
     .map((e) => e.trim())
     .filter((e) => e !== "");
-  if (extensions.length === 0)
-    throw new UsageError("--ext names at least one extension, e.g. --ext xlsx,csv");
+  if (extensions.length === 0) throw new UsageError(say("cli.extEmpty"));
   const scriptPath = resolvePath(file);
-  const script = await readFile(scriptPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(
-      `cannot read ${scriptPath}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
-    );
-  });
+  const script = await readScript(scriptPath);
   const pair = await core.handlers["pairs.setScript"]({
     pairId,
     rule: { extensions, script, name: str(values, "name") },
   });
-  output.out(
-    `pair ${pair.id}: runs ${scriptPath} on each uploaded ${pair.script?.extensions.map((e) => `.${e}`).join(", ")} document`,
-  );
+  const kinds = pair.script?.extensions.map((e) => `.${e}`).join(", ") ?? "";
+  output.out(i18n.t("cli.scriptOn", { id: pair.id, path: scriptPath, extensions: kinds }));
   return 0;
 }

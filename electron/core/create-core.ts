@@ -6,9 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { coreChannels, type CoreChannel, type Handlers } from "../../shared/contract.ts";
-import { isFinalState, type ActivityEntry, type EntryView } from "../../shared/model.ts";
+import { isFinalState, type EntryView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
 import {
   createAccounts,
@@ -23,14 +24,18 @@ import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
 import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
 import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
-import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
-import { openJournalOrStartAfresh, type Journal } from "./journal/index.ts";
+import { createI18n } from "../../shared/i18n/index.ts";
+import { asIpcFailure, failureWords, ipcFailure } from "./ipc-error.ts";
+import { openJournalOrStartAfresh, type Journal, type NewActivity } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
+import { listFolders } from "./local-folders.ts";
 import { openSettings, type Settings } from "./settings/settings.ts";
 import { createScriptRunner, type ScriptRunner, type ScriptRunnerDeps } from "./scripts/index.ts";
 import { createPairScriptHook } from "./scripts/pair-hook.ts";
 import { createSyncEngine } from "./sync/index.ts";
+import { makeTourSample } from "./tour/sample.ts";
+import { inEnglish, say } from "./words.ts";
 import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
 import {
   createJobRunner,
@@ -62,8 +67,10 @@ export interface CoreDeps {
    */
   makeKdocsProvider?: ProviderFactory;
   makeKooDriveProvider?: KooDriveProviderFactory;
-  /** What `~` means in a download folder (default: the user's home). */
+  /** What `~` means in a download folder, where the folder browser starts and where the tour puts its sample folder (default: the user's home). */
   userHome?: string;
+  /** The operating system's language, when the shell knows it (Electron's `app.getLocale()`). */
+  systemLocale?: string;
   engine?: Partial<Omit<SyncEngineDeps, "journal" | "runner" | "providerFor" | "now" | "activity">>;
   /** For tests: the poller's pace (a test never waits long for a server task that has finished). */
   poller?: Pick<TaskPollerOptions, "firstDelayMs" | "maxIntervalMs">;
@@ -111,7 +118,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   /** Filled once the local cloud runs. */
   const localKooDrive: { current?: LocalCloud["koodrive"] } = {};
   /** Filled once the journal is open; what comes before is not worth keeping. */
-  const activityLog: { write?: (entry: Omit<ActivityEntry, "seq" | "time">) => void } = {};
+  const activityLog: { write?: (entry: NewActivity) => void } = {};
   const noticed = new Set<string>();
   const secrets = deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key"));
   const accounts = createAccounts({
@@ -148,9 +155,9 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       : openJournalOrStartAfresh(journalFile, now());
     undo.unshift(() => journal.close());
     if (movedAside) {
-      const text = `The journal was damaged: it was moved to ${movedAside} and a fresh one started. Add the sync pairs again; nothing in your folders or in the cloud was touched.`;
+      const text = say("core.journalMovedAside", { path: movedAside });
       journal.appendEvent({ time: now(), level: "warn", text });
-      report(text);
+      report(inEnglish(text));
     }
     const registry = createTaskRegistry({ journal, now });
     const poller = createTaskPoller({ providerFor, journal, now, ...deps.poller });
@@ -184,7 +191,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       onError: report,
     });
 
-    const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
+    const logActivity = (entry: NewActivity) =>
       bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
     activityLog.write = logActivity;
 
@@ -195,7 +202,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       onError: (error, upload) =>
         logActivity({
           level: "warn",
-          text: `The script for ${upload.path} did not start: ${toIpcError(error).message}`,
+          text: say("core.activity.scriptDidNotStart", { path: upload.path, error: failureWords(error) }),
           pairId: upload.pairId,
           accountId: upload.accountId,
         }),
@@ -241,13 +248,29 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         version: deps.version ?? packageVersion(),
         shell: deps.shell === "desktop" ? "desktop" : "web",
         canPickFolders: deps.shell === "desktop",
+        ...(deps.systemLocale ? { systemLocale: deps.systemLocale } : {}),
         secretStorage: secrets.storage,
       }),
+
+      "settings.get": async () => settings.preferences(),
+      "settings.set": async (changes) => {
+        const preferences = { ...settings.preferences(), ...changes };
+        settings.savePreferences(preferences);
+        bus.emit("settings.changed", { settings: preferences });
+        return preferences;
+      },
+
+      "folders.list": async ({ path, hidden }) => listFolders(path, deps.userHome ?? homedir(), { hidden }),
+      "tour.sample": async ({ language }) => makeTourSample(deps.userHome ?? homedir(), createI18n(language)),
 
       "accounts.list": async () => accounts.list(),
       "accounts.add": async (input) => {
         const account = await accounts.add(input);
-        logActivity({ level: "info", text: `Account added: ${account.name}`, accountId: account.id });
+        logActivity({
+          level: "info",
+          text: say("core.activity.accountAdded", { name: account.name }),
+          accountId: account.id,
+        });
         return account;
       },
       "accounts.test": async ({ accountId }) => accounts.test(accountId),
@@ -271,7 +294,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
           await engine.removePair(pair.id);
         }
         accounts.remove(accountId);
-        logActivity({ level: "info", text: `Account removed: ${name}`, accountId });
+        logActivity({ level: "info", text: say("core.activity.accountRemoved", { name }), accountId });
         return { ok: true };
       },
 
@@ -318,9 +341,12 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       },
       "tasks.cancel": async ({ taskId }) => {
         const task = registry.get(taskId);
-        if (!task) throw ipcFailure("not-found", `There is no task ${taskId}.`);
+        if (!task) throw ipcFailure("not-found", say("errors.noTask", { id: taskId }));
         if (!isFinalState(task.state) && !task.cancellable) {
-          throw ipcFailure("conflict", `"${task.title}" cannot be cancelled.`);
+          throw ipcFailure(
+            "conflict",
+            say("errors.notCancellable", { title: task.titlePhrase ?? task.title }),
+          );
         }
         runner.cancel(taskId);
         return { ok: true };
@@ -334,8 +360,9 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       "pairs.add": async ({ accountId, localPath, remotePath, deletePolicy }) => {
         accounts.get(accountId);
         const folder = await stat(localPath).catch(() => undefined);
-        if (!folder) throw ipcFailure("not-found", `The folder ${localPath} does not exist.`);
-        if (!folder.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
+        if (!folder) throw ipcFailure("not-found", say("errors.folderMissing", { path: localPath }));
+        if (!folder.isDirectory())
+          throw ipcFailure("invalid-input", say("errors.notAFolder", { path: localPath }));
         return engine.addPair({ accountId, localPath, remotePath, deletePolicy });
       },
       "pairs.pause": async ({ pairId }) => engine.pause(pairId),

@@ -3,12 +3,16 @@ import { z } from "zod";
 import { IpcError } from "../../shared/contract.ts";
 import { CloudError } from "./cloud/errors.ts";
 import { errorFromEnvelope } from "./cloud/kdocs/adapter.ts";
+import { createI18n, sayPhrase } from "../../shared/i18n/index.ts";
 import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
+import { say } from "./words.ts";
 
 describe("IpcError mapping", () => {
   it("turns cloud errors into codes and words a user can act on", () => {
     // The provider words which credential it was; the mapping keeps its words.
-    expect(toIpcError(errorFromEnvelope({ code: 30003, msg: "InvalidSignature" }, 401, undefined))).toEqual({
+    expect(
+      toIpcError(errorFromEnvelope({ code: 30003, msg: "InvalidSignature" }, 401, undefined)),
+    ).toMatchObject({
       code: "credentials",
       message: expect.stringMatching(/^The credentials were refused: .*app key is wrong/),
     });
@@ -19,9 +23,9 @@ describe("IpcError mapping", () => {
       toIpcError(
         new CloudError("clock", "Date refused", { code: 30004, hint: "your clock is off by 17 minutes" }),
       ),
-    ).toEqual({ code: "clock", message: expect.stringMatching(/off by 17 minutes/) });
+    ).toMatchObject({ code: "clock", message: expect.stringMatching(/off by 17 minutes/) });
     const reset = Date.UTC(2030, 0, 2);
-    expect(toIpcError(new CloudError("quota", "quota", { code: 42900, retryAt: reset }))).toEqual({
+    expect(toIpcError(new CloudError("quota", "quota", { code: 42900, retryAt: reset }))).toMatchObject({
       code: "quota",
       message: expect.stringContaining("2030-01-02 00:00:00Z"),
       details: { retryAt: reset },
@@ -32,14 +36,30 @@ describe("IpcError mapping", () => {
 
   it("maps validation, file-system and unexpected failures", () => {
     const zodError = z.object({ accountId: z.string().min(1) }).safeParse({ accountId: "" }).error;
-    expect(toIpcError(zodError)).toEqual({
+    expect(toIpcError(zodError)).toMatchObject({
       code: "invalid-input",
       message: expect.stringContaining("accountId"),
     });
     const enoent = Object.assign(new Error("x"), { code: "ENOENT", path: "/nope" });
-    expect(toIpcError(enoent)).toEqual({ code: "not-found", message: "No such file or folder: /nope" });
+    expect(toIpcError(enoent)).toMatchObject({ code: "not-found", message: "No such file or folder: /nope" });
     expect(toIpcError(new TypeError("boom"))).toEqual({ code: "internal", message: "boom" });
     expect(toIpcError(ipcFailure("conflict", "taken"))).toEqual({ code: "conflict", message: "taken" });
+  });
+
+  it("carries each message's phrase, so a shell shows it in its user's language", () => {
+    const chinese = createI18n("zh-CN");
+    const said = (error: unknown) => sayPhrase(chinese, toIpcError(error).phrase!);
+    const enoent = Object.assign(new Error("x"), { code: "ENOENT", path: "/nope" });
+    expect(said(enoent)).toBe("没有这个文件或文件夹：/nope");
+    // The service's own words stay as they came, inside a translated frame.
+    expect(said(new CloudError("conflict", "name taken", { hint: "try another" }))).toBe(
+      "被拒绝：name taken（try another）",
+    );
+    expect(said(ipcFailure("not-found", say("errors.notInCloud", { path: "/sheets" })))).toBe(
+      "云端没有 /sheets。",
+    );
+    // Words that no catalog has are sent without a phrase, and shown as they are.
+    expect(toIpcError(ipcFailure("conflict", "taken")).phrase).toBeUndefined();
   });
 
   it("always produces a valid wire shape that keeps its cause", () => {

@@ -5,60 +5,79 @@
 import { ZodError } from "zod";
 import type { IpcError } from "../../shared/contract.ts";
 import { CloudError } from "./cloud/errors.ts";
+import { inEnglish, phraseOf, say, type Phrase, type Words } from "./words.ts";
 
 export type IpcErrorCode = IpcError["code"];
 
 /** A handler failure: an Error (so stacks and `cause` survive) that carries the IpcError to send. */
 export class IpcFailure extends Error {
   readonly ipc: IpcError;
-  constructor(code: IpcErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(code: IpcErrorCode, words: Words, options: { details?: unknown; cause?: unknown } = {}) {
+    const message = inEnglish(words);
     super(message, { cause: options.cause });
     this.name = "IpcFailure";
-    this.ipc =
-      options.details === undefined ? { code, message } : { code, message, details: options.details };
+    const phrase = phraseOf(words);
+    this.ipc = {
+      code,
+      message,
+      ...(phrase ? { phrase } : {}),
+      ...(options.details === undefined ? {} : { details: options.details }),
+    };
   }
 }
 
-export function ipcFailure(code: IpcErrorCode, message: string, details?: unknown): IpcFailure {
-  return new IpcFailure(code, message, { details });
+export function ipcFailure(code: IpcErrorCode, words: Words, details?: unknown): IpcFailure {
+  return new IpcFailure(code, words, { details });
 }
 
-function describeWhen(ms: number | undefined): string {
-  return ms === undefined ? "later" : new Date(ms).toISOString().replace(".000Z", "Z").replace("T", " ");
+function describeWhen(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z").replace("T", " ");
 }
 
-/** Words for a cloud failure that tell the user what to do. */
-export function describeCloudError(error: CloudError): string {
-  const detail = error.hint ? `${error.message} (${error.hint})` : error.message;
+/**
+ * A cloud failure in words that tell the user what to do. The service's (or the provider's) own
+ * message is the detail, shown as it came.
+ */
+export function cloudErrorPhrase(error: CloudError): Phrase {
+  const detail = error.hint
+    ? say("errors.withDetail", { message: error.message, hint: error.hint })
+    : error.message;
   switch (error.kind) {
     case "credentials":
       // Each provider says which credential it was (the app key, the app id, the token).
-      return `The credentials were refused: ${detail}`;
+      return say("errors.cloud.credentials", { detail });
     case "clock":
-      return `Your clock is off: ${detail}. Set the system clock right and try again.`;
+      return say("errors.cloud.clock", { detail });
     case "quota":
-      return `The daily quota for this call is used up; it resets at ${describeWhen(error.retryAt)}.`;
+      return error.retryAt === undefined
+        ? say("errors.cloud.quotaLater")
+        : say("errors.cloud.quota", { time: describeWhen(error.retryAt) });
     case "not-found":
-      return `Not found: ${detail}`;
+      return say("errors.cloud.notFound", { detail });
     case "conflict":
-      return `Refused: ${detail}`;
+      return say("errors.cloud.conflict", { detail });
     case "too-large":
-      return `Too large: ${detail}`;
+      return say("errors.cloud.tooLarge", { detail });
     case "needs-config":
-      return `This needs more settings on the account: ${detail}`;
+      return say("errors.cloud.needsConfig", { detail });
     case "transient":
-      return `The service could not be reached or failed (${detail}); try again later.`;
+      return say("errors.cloud.transient", { detail });
     case "service":
-      return detail;
+      return say("errors.said", { text: detail });
     case "changed":
-      return `The file changed while it was read; it will be sent again when it settles (${detail})`;
+      return say("errors.cloud.changed", { detail });
     case "cancelled":
-      return "Cancelled.";
+      return say("errors.cloud.cancelled");
     case "invalid":
-      return `The request was refused as invalid: ${detail}`;
+      return say("errors.cloud.invalid", { detail });
     case "protocol":
-      return `The service answered something unexpected: ${detail}`;
+      return say("errors.cloud.protocol", { detail });
   }
+}
+
+/** A cloud failure's words in English (logs, the command line's JSON). */
+export function describeCloudError(error: CloudError): string {
+  return inEnglish(cloudErrorPhrase(error));
 }
 
 const cloudKindToCode: Record<CloudError["kind"], IpcErrorCode> = {
@@ -77,41 +96,54 @@ const cloudKindToCode: Record<CloudError["kind"], IpcErrorCode> = {
   protocol: "internal",
 };
 
-const errnoToCode: Record<string, [IpcErrorCode, string]> = {
-  ENOENT: ["not-found", "No such file or folder"],
-  EACCES: ["invalid-input", "Permission denied"],
-  EPERM: ["invalid-input", "Operation not permitted"],
-  ENOTDIR: ["invalid-input", "Not a folder"],
-  EISDIR: ["invalid-input", "Is a folder"],
-  ECONNREFUSED: ["transient", "The service refused the connection"],
-};
+const errnoToCode = {
+  ENOENT: "not-found",
+  EACCES: "invalid-input",
+  EPERM: "invalid-input",
+  ENOTDIR: "invalid-input",
+  EISDIR: "invalid-input",
+  ECONNREFUSED: "transient",
+} as const satisfies Record<string, IpcErrorCode>;
+
+const failed = (code: IpcErrorCode, phrase: Phrase): IpcError => ({
+  code,
+  message: inEnglish(phrase),
+  phrase,
+});
 
 export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcFailure) return error.ipc;
   if (error instanceof CloudError) {
-    const ipc: IpcError = { code: cloudKindToCode[error.kind], message: describeCloudError(error) };
+    const ipc = failed(cloudKindToCode[error.kind], cloudErrorPhrase(error));
     if (error.retryAt !== undefined) ipc.details = { retryAt: error.retryAt };
     return ipc;
   }
   if (error instanceof ZodError) {
-    const message = error.issues
+    const issues = error.issues
       .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
       .join("; ");
-    return { code: "invalid-input", message: `Invalid input: ${message}` };
+    return failed("invalid-input", say("errors.invalidInput", { issues }));
   }
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof errno === "string" && errnoToCode[errno]) {
-    const [code, words] = errnoToCode[errno];
+  if (typeof errno === "string" && Object.hasOwn(errnoToCode, errno)) {
+    const known = errno as keyof typeof errnoToCode;
+    const words = say(`errors.fs.${known}`);
     const path = (error as NodeJS.ErrnoException).path;
-    return { code, message: path ? `${words}: ${path}` : words };
+    return failed(errnoToCode[known], path ? say("errors.fs.withPath", { words, path }) : words);
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: "internal", message: message || "Something went wrong inside docsync." };
+  return message ? { code: "internal", message } : failed("internal", say("errors.internal"));
+}
+
+/** The words of any failure: its phrase when the core knows one, else its message as it is. */
+export function failureWords(error: unknown): Words {
+  const ipc = toIpcError(error);
+  return ipc.phrase ?? ipc.message;
 }
 
 /** Wraps any failure so that what a handler throws always carries its IpcError. */
 export function asIpcFailure(error: unknown): IpcFailure {
   if (error instanceof IpcFailure) return error;
   const ipc = toIpcError(error);
-  return new IpcFailure(ipc.code, ipc.message, { details: ipc.details, cause: error });
+  return new IpcFailure(ipc.code, ipc.phrase ?? ipc.message, { details: ipc.details, cause: error });
 }

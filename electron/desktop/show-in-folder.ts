@@ -6,13 +6,14 @@ import type { Shell } from "electron";
 import { stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import { ipcFailure } from "../core/ipc-error.ts";
+import { say } from "../core/words.ts";
 
 export async function showInFolder(
   path: string,
   shell: Pick<Shell, "showItemInFolder">,
 ): Promise<{ ok: true }> {
   const info = isAbsolute(path) ? await stat(path).catch(() => undefined) : undefined;
-  if (!info) throw ipcFailure("not-found", `${path} is not there any more.`);
+  if (!info) throw ipcFailure("not-found", say("errors.notThere", { path }));
   shell.showItemInFolder(path);
   return { ok: true };
 }

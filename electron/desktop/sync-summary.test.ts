@@ -1,6 +1,10 @@
 import { expect, test } from "vitest";
 import type { PairView } from "../../shared/model.ts";
-import { summarizeSync } from "./sync-summary.ts";
+import { createI18n } from "../../shared/i18n/index.ts";
+import { summarizeSync as summarizeIn } from "./sync-summary.ts";
+
+const english = createI18n("en");
+const summarizeSync = (pairs: PairView[]) => summarizeIn(pairs, english);
 
 const pair = (over: Partial<PairView>): PairView => ({
   id: "p",
@@ -37,4 +41,13 @@ test("the tray says the most urgent thing about all pairs", () => {
   expect(summarizeSync([pair({ issues: [{ path: "a", reason: "locked" }] })]).text).toBe(
     "1 file could not sync",
   );
+});
+
+test("the tray speaks the user's language", () => {
+  const chinese = createI18n("zh-CN");
+  expect(summarizeIn([pair({ state: "syncing", pendingFiles: 3 })], chinese)).toEqual({
+    tone: "busy",
+    text: "正在同步 3 个文件",
+  });
+  expect(summarizeIn([pair({ state: "error" }), pair({})], chinese).text).toBe("2 个文件夹中有 1 个出错");
 });

@@ -1,5 +1,6 @@
 /** The tray icon: a dot in the colour of the sync state, the state in words, and a way back to the window. */
 import { Menu, nativeImage, Tray, type NativeImage } from "electron";
+import type { I18n } from "../../shared/i18n/index.ts";
 import type { SyncTone } from "./sync-summary.ts";
 
 const colours: Record<SyncTone, [number, number, number]> = {
@@ -35,25 +36,27 @@ export interface SyncTray {
   destroy(): void;
 }
 
-export function createSyncTray(actions: { open(): void; quit(): void }): SyncTray {
+/** `i18n` gives the current language's words (the menu follows a change with the next state shown). */
+export function createSyncTray(actions: { open(): void; quit(): void }, i18n: () => I18n): SyncTray {
   const tray = new Tray(disc("idle"));
   let last = "";
   const show: SyncTray["show"] = ({ tone, text }) => {
-    const key = `${tone}:${text}`;
+    const words = i18n();
+    const key = `${tone}:${text}:${words.language}`;
     if (key === last) return;
     last = key;
     tray.setImage(disc(tone));
-    tray.setToolTip(`docsync — ${text}`);
+    tray.setToolTip(words.t("tray.tooltip", { text }));
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: text, enabled: false },
         { type: "separator" },
-        { label: "Open docsync", click: actions.open },
-        { label: "Quit docsync", click: actions.quit },
+        { label: words.t("tray.open"), click: actions.open },
+        { label: words.t("tray.quit"), click: actions.quit },
       ]),
     );
   };
   tray.on("click", actions.open);
-  show({ tone: "idle", text: "Starting…" });
+  show({ tone: "idle", text: i18n().t("tray.starting") });
   return { show, destroy: () => tray.destroy() };
 }

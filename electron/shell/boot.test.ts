@@ -46,3 +46,11 @@ it("gives a new user a local cloud account that can run a script at once", async
   expect(task.log?.map((line) => line.text)).toContain("hello");
   expect(task.log?.at(-1)).toMatchObject({ level: "result", text: "3" });
 });
+
+it("tells the page the desktop's system language, which it speaks until the settings choose one", async () => {
+  booted = await bootCore({ home: home.path, shell: "desktop", systemLocale: "zh-CN", log: () => {} });
+  expect(await booted.core.handlers["app.info"]({})).toMatchObject({
+    shell: "desktop",
+    systemLocale: "zh-CN",
+  });
+});

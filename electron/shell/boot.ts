@@ -22,6 +22,8 @@ export interface BootOptions {
   log?: (line: string) => void;
   /** The app's version, when the shell knows it better than package.json (a bundled app). */
   version?: string;
+  /** The operating system's language, when the shell knows it (Electron's `app.getLocale()`). */
+  systemLocale?: string;
 }
 
 export interface BootedCore {
@@ -48,6 +50,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.systemLocale ? { systemLocale: options.systemLocale } : {}),
     onBackgroundError: (error) => log(`docsync: ${error instanceof Error ? error.message : String(error)}`),
     async startLocalCloud() {
       localCloud ??= await startSandbox({ dataDir: join(options.home, "sandbox"), port: 0 });

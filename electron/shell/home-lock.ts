@@ -7,6 +7,8 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { IpcFailure } from "../core/ipc-error.ts";
+import { say } from "../core/words.ts";
 
 export const LOCK_FILE = "in-use.lock";
 export const HOLDER_FILE = "in-use.json";
@@ -18,11 +20,13 @@ export interface HomeHolder {
   since: number;
 }
 
-export class HomeInUse extends Error {
+export class HomeInUse extends IpcFailure {
   readonly holder: HomeHolder | undefined;
   constructor(home: string, holder: HomeHolder | undefined) {
-    const who = holder ? `${holder.what} (pid ${holder.pid})` : "another docsync process";
-    super(`${home} is in use by ${who}; stop it first, or give this one another --home.`);
+    const who = holder
+      ? say("errors.homeHolder", { what: holder.what, pid: holder.pid })
+      : say("errors.anotherProcess");
+    super("conflict", say("errors.homeInUse", { home, who }));
     this.name = "HomeInUse";
     this.holder = holder;
   }

@@ -4,6 +4,7 @@
  * dropped paths in the desktop shell, and removed once their upload tasks are over. A drop stages at
  * most so many bytes, and never fills the disk: some space always stays free.
  */
+import { inEnglish, phraseOf, say, type Phrase, type Words } from "../core/words.ts";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rm, stat, statfs } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -35,8 +36,11 @@ export const defaultDropLimits: DropLimits = {
 /** A drop the shell will not take; `status` is the HTTP answer (413 too large, 507 no room). */
 export class DropRefused extends Error {
   readonly status: 400 | 413 | 507;
-  constructor(message: string, status: 400 | 413 | 507 = 400) {
-    super(message);
+  /** The reason's catalog key and values, for a page in another language. */
+  readonly phrase: Phrase | undefined;
+  constructor(words: Words, status: 400 | 413 | 507 = 400) {
+    super(inEnglish(words));
+    this.phrase = phraseOf(words);
     this.name = "DropRefused";
     this.status = status;
   }
@@ -93,14 +97,11 @@ export function createDropStaging(root: string, limits: Partial<DropLimits> = {}
   /** Why `bytes` more cannot be staged for the drop now, if they cannot. */
   const refusal = (dropId: string, relativePath: string, bytes: number, free: number) => {
     if ((staged.get(dropId) ?? 0) + bytes > maxDropBytes) {
-      return new DropRefused(
-        `The drop is larger than the ${size(maxDropBytes)} a drop may stage; drop fewer files at once.`,
-        413,
-      );
+      return new DropRefused(say("errors.drop.tooLarge", { limit: size(maxDropBytes) }), 413);
     }
     if (bytes > free - reserveBytes) {
       return new DropRefused(
-        `There is not enough free disk space to stage ${relativePath} (${size(free)} free, ${size(reserveBytes)} must stay free).`,
+        say("errors.drop.noRoom", { path: relativePath, free: size(free), reserve: size(reserveBytes) }),
         507,
       );
     }

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { WebSocketServer } from "ws";
 import { z } from "zod";
-import type { Envelope } from "../../shared/contract.ts";
+import type { Envelope, IpcError } from "../../shared/contract.ts";
 import type { Core, CoreEvent } from "../core/api.ts";
 import { toIpcError } from "../core/ipc-error.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
@@ -24,6 +24,11 @@ import { checkAccess, createPageKeys, newAccessToken, requestFacts } from "./acc
 import { createDropStaging, DropRefused, type DropLimits } from "./drop-staging.ts";
 import { createEventFanout } from "./event-fanout.ts";
 import { findStaticFile } from "./static-files.ts";
+
+/** A refused drop as the page reads a failure: its reason in English and as a phrase. */
+function dropError(error: DropRefused): IpcError {
+  return { code: "invalid-input", message: error.message, ...(error.phrase ? { phrase: error.phrase } : {}) };
+}
 
 export const defaultRendererDir = fileURLToPath(new URL("../../dist/renderer/", import.meta.url));
 
@@ -177,9 +182,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         return reply.send({ ok: true, result: { size } });
       } catch (error) {
         if (error instanceof DropRefused) {
-          return reply
-            .code(error.status)
-            .send({ ok: false, error: { code: "invalid-input", message: error.message } });
+          return reply.code(error.status).send({ ok: false, error: dropError(error) });
         }
         throw error;
       }
@@ -196,7 +199,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       paths = await staging.stagedPaths(request.params.dropId, body.data.names);
     } catch (error) {
       if (!(error instanceof DropRefused)) throw error;
-      return reply.code(400).send({ ok: false, error: { code: "invalid-input", message: error.message } });
+      return reply.code(400).send({ ok: false, error: dropError(error) });
     }
     const answer = await dispatch("uploads.fromPaths", {
       accountId: body.data.accountId,

@@ -3,6 +3,7 @@
  * whether one is set, and a new one replaces it; the token itself never comes back from the core.
  */
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { FormError, useSubmit } from "../components/Form.tsx";
 import { useAccounts } from "../stores/accounts.ts";
@@ -14,7 +15,11 @@ export function AccessTokenField({ account }: { account: AccountView }) {
   const inputId = useId();
   const hintId = useId();
   const set = account.hasAccessToken;
-  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
+  const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
 
   const {
     busy,
@@ -25,15 +30,21 @@ export function AccessTokenField({ account }: { account: AccountView }) {
     if (value === "") return;
     await useAccounts.getState().setAccessToken(account.id, value);
     setToken("");
-    useUi.getState().toast("info", `Access token saved for ${account.name}`);
+    useUi.getState().toast("info", t("accounts.token.saved", { name: account.name }));
   });
 
   return (
-    <form className="token-form" onSubmit={save} aria-label={`Access token of ${account.name}`}>
+    <form
+      className="token-form"
+      onSubmit={save}
+      aria-label={t("accounts.token.form", { name: account.name })}
+    >
       <div className="field">
         <div className="token-label">
-          <label htmlFor={inputId}>Personal-space access token</label>
-          <span className={set ? "status status-ok" : "status status-muted"}>{set ? "Set" : "Not set"}</span>
+          <label htmlFor={inputId}>{t("accounts.token.label")}</label>
+          <span className={set ? "status status-ok" : "status status-muted"}>
+            {set ? t("accounts.token.set") : t("accounts.token.notSet")}
+          </span>
         </div>
         <div className="field-row">
           <input
@@ -41,17 +52,17 @@ export function AccessTokenField({ account }: { account: AccountView }) {
             type="password"
             value={token}
             onChange={(e) => setToken(e.target.value)}
-            placeholder={set ? "Stored · paste a new one to replace it" : "Paste the user access token"}
+            placeholder={set ? t("accounts.token.placeholderSet") : t("accounts.token.placeholderNew")}
             autoComplete="new-password"
             spellCheck={false}
             maxLength={2000}
             aria-describedby={hintId}
           />
           <button type="submit" className="button" disabled={busy || token.trim() === ""}>
-            {busy ? "Saving…" : set ? "Replace" : "Save token"}
+            {busy ? t("common.saving") : set ? t("accounts.token.replace") : t("accounts.token.save")}
           </button>
         </div>
-        <small id={hintId}>Scripts on documents run with it. {storage.short}; never shown again.</small>
+        <small id={hintId}>{t("accounts.token.hint", { storage: storage.short })}</small>
       </div>
       <FormError error={error} />
     </form>

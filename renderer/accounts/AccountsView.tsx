@@ -1,5 +1,6 @@
 /** Cloud accounts: add a KDocs application space or a KooDrive, test it, see whether it is connected and why not. */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { attempt } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
@@ -8,6 +9,7 @@ import { Icon } from "../components/Icon.tsx";
 import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
+import { said } from "../i18n.ts";
 import { useAccounts } from "../stores/accounts.ts";
 import { useUi } from "../stores/ui.ts";
 import { AccessTokenField } from "./AccessTokenField.tsx";
@@ -16,32 +18,36 @@ import { secretStorageWords } from "./secret-storage.ts";
 
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
-  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
   const [adding, setAdding] = useState(false);
+  const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
   const addButton = (
     <button type="button" className="button primary" onClick={() => setAdding(true)}>
-      Add account
+      {t("accounts.add")}
     </button>
   );
   return (
     <Page
-      title="Accounts"
-      lead={`The cloud spaces docsync works with. ${storage.sentence}`}
+      title={t("accounts.title")}
+      lead={t("accounts.lead", { storage: storage.sentence })}
       action={
         !adding && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
-            <Icon name="plus" /> Add account
+            <Icon name="plus" /> {t("accounts.add")}
           </button>
         )
       }
     >
       {adding && <AddAccountForm onDone={() => setAdding(false)} />}
       {accounts.length === 0 && !adding ? (
-        <EmptyState icon="accounts" title="No accounts yet" action={addButton}>
-          Add a KDocs application space with its app id and app key, or a KooDrive with its access token.
+        <EmptyState icon="accounts" title={t("accounts.emptyTitle")} action={addButton}>
+          {t("accounts.emptyBody")}
         </EmptyState>
       ) : (
-        <ul className="cards" aria-label="Accounts">
+        <ul className="cards" aria-label={t("accounts.title")}>
           {accounts.map((account) => (
             <AccountCard key={account.id} account={account} />
           ))}
@@ -51,80 +57,86 @@ export function AccountsView() {
   );
 }
 
-function statusText(account: AccountView): { tone: string; text: string } {
+function statusOf(account: AccountView): { tone: string; key: "connected" | "notConnected" | "notChecked" } {
   switch (account.status.state) {
     case "connected":
-      return { tone: "ok", text: "Connected" };
+      return { tone: "ok", key: "connected" };
     case "error":
-      return { tone: "bad", text: "Not connected" };
+      return { tone: "bad", key: "notConnected" };
     default:
-      return { tone: "muted", text: "Not checked yet" };
+      return { tone: "muted", key: "notChecked" };
   }
 }
 
 function AccountCard({ account }: { account: AccountView }) {
   const testing = useAccounts((s) => s.testing[account.id] === true);
-  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
-  const status = statusText(account);
-  const test = () => attempt(() => useAccounts.getState().test(account.id), "The test did not run");
-  const remove = () =>
-    attempt(() => useAccounts.getState().remove(account.id), "Could not remove the account");
+  const { t } = useTranslation();
+  const storage = secretStorageWords(
+    useUi((s) => s.info?.secretStorage),
+    t,
+  );
+  const status = statusOf(account);
+  const test = () => attempt(() => useAccounts.getState().test(account.id), t("accounts.testDidNotRun"));
+  const remove = () => attempt(() => useAccounts.getState().remove(account.id), t("accounts.couldNotRemove"));
   return (
-    <li className="card account" aria-label={`Account ${account.name}`}>
+    <li className="card account" aria-label={t("accounts.card", { name: account.name })}>
       <div className="account-top">
         <div className="account-name">
           <Icon name="cloud" />
           <h2>{account.name}</h2>
-          {account.sandbox && <span className="badge badge-sandbox">Local cloud</span>}
-          <span className="badge">{account.kind === "kdocs" ? "KDocs" : "KooDrive"}</span>
+          {account.sandbox && <span className="badge badge-sandbox">{t("accounts.localCloud")}</span>}
+          <span className="badge">
+            {t(account.kind === "kdocs" ? "accounts.kdocs" : "accounts.koodrive")}
+          </span>
         </div>
-        <span className={`status status-${status.tone}`}>{testing ? "Testing…" : status.text}</span>
+        <span className={`status status-${status.tone}`}>
+          {testing ? t("accounts.testing") : t(`accounts.${status.key}`)}
+        </span>
       </div>
       {account.status.state === "error" && account.status.message && (
         <p className="account-error" role="alert">
-          {account.status.message}
+          {said(account.status.message, account.status.messagePhrase)}
         </p>
       )}
-      {account.sandbox && (
-        <p className="muted">
-          A cloud that runs on this computer, so you can try every feature. Its files stay on this machine.
-        </p>
-      )}
+      {account.sandbox && <p className="muted">{t("accounts.sandboxNote")}</p>}
       <dl className="facts">
-        <dt>Address</dt>
+        <dt>{t("accounts.address")}</dt>
         <dd>
           <code>{account.baseUrl}</code>
         </dd>
         {account.appId && (
           <>
-            <dt>App ID</dt>
+            <dt>{t("accounts.appId")}</dt>
             <dd>
               <code>{account.appId}</code>
             </dd>
           </>
         )}
-        <dt>{account.kind === "koodrive" ? "Access token" : "App key"}</dt>
+        <dt>{account.kind === "koodrive" ? t("accounts.accessToken") : t("accounts.appKey")}</dt>
         <dd>{storage.short}</dd>
-        <dt>Large files</dt>
+        <dt>{t("accounts.largeFiles")}</dt>
         <dd>
           {account.kind === "koodrive"
-            ? "Sent in parts"
+            ? t("accounts.sentInParts")
             : account.hasLargeFiles
-              ? "Staged through OST"
-              : "Not set up (files up to 64 MB)"}
+              ? t("accounts.stagedThroughOst")
+              : t("accounts.largeNotSetUp")}
         </dd>
         {account.quota && (
           <>
-            <dt>Left today</dt>
+            <dt>{t("accounts.leftToday")}</dt>
             <dd>
-              {account.quota.writesLeft.toLocaleString()} writes, {account.quota.readsLeft.toLocaleString()}{" "}
-              reads · resets {formatTime(account.quota.resetsAt)}
+              {t("accounts.quota", {
+                writes: account.quota.writesLeft,
+                reads: account.quota.readsLeft,
+                time: formatTime(account.quota.resetsAt),
+              })}
             </dd>
           </>
         )}
         {account.status.checkedAt && (
           <>
-            <dt>Checked</dt>
+            <dt>{t("accounts.checked")}</dt>
             <dd>{formatDate(account.status.checkedAt)}</dd>
           </>
         )}
@@ -133,18 +145,20 @@ function AccountCard({ account }: { account: AccountView }) {
       <CheckReport account={account} />
       <div className="card-actions">
         <button type="button" className="button" disabled={testing} onClick={() => void test()}>
-          {testing ? "Testing…" : "Test connection"}
+          {testing ? t("accounts.testing") : t("accounts.testConnection")}
         </button>
         <CheckButton account={account} />
         <RemoveButton
-          question={`Remove ${account.name}? Its sync folders stop.`}
-          confirmLabel="Remove account"
+          question={t("accounts.removeQuestion", { name: account.name })}
+          confirmLabel={t("accounts.removeAccount")}
           onConfirm={() => void remove()}
         />
       </div>
     </li>
   );
 }
+
+const accountKinds: readonly AccountView["kind"][] = ["kdocs", "koodrive"];
 
 const DEFAULT_ADDRESS: Record<AccountView["kind"], string> = {
   kdocs: "https://developer.kdocs.cn",
@@ -165,6 +179,7 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
     apiSecret: "",
   });
   const [useLarge, setUseLarge] = useState(false);
+  const { t } = useTranslation();
   const { busy, error, setError, submit } = useSubmit(async () => {
     await useAccounts.getState().add(
       kind === "koodrive"
@@ -185,11 +200,11 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
     onDone();
   });
   return (
-    <form className="card form" onSubmit={submit} aria-label="Add account">
-      <h2>Add a {kind === "koodrive" ? "KooDrive" : "KDocs"} account</h2>
+    <form className="card form" onSubmit={submit} aria-label={t("accounts.add")}>
+      <h2>{t(kind === "koodrive" ? "accounts.form.headingKoodrive" : "accounts.form.headingKdocs")}</h2>
       <fieldset className="kind-choice">
-        <legend>Service</legend>
-        {(["kdocs", "koodrive"] as const).map((choice) => (
+        <legend>{t("accounts.form.service")}</legend>
+        {accountKinds.map((choice) => (
           <label key={choice} className="kind-option">
             <input
               type="radio"
@@ -203,47 +218,45 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
                 setError(null);
               }}
             />
-            {choice === "kdocs" ? "KDocs application space" : "Huawei KooDrive"}
+            {t(choice === "kdocs" ? "accounts.form.kdocs" : "accounts.form.koodrive")}
           </label>
         ))}
       </fieldset>
       <p className="muted">
-        {kind === "koodrive"
-          ? "docsync checks the access token with a real call before saving it. A token lapses after 20 minutes without a call."
-          : "docsync checks the app id and key with a real call before saving them."}
+        {kind === "koodrive" ? t("accounts.form.noteKoodrive") : t("accounts.form.noteKdocs")}
       </p>
       <div className="field-grid">
         <Field
-          label="Name"
+          label={t("accounts.form.name")}
           value={name}
           onValue={setName}
-          placeholder="Work"
+          placeholder={t("accounts.form.namePlaceholder")}
           required
           maxLength={100}
           data-autofocus
         />
         <Field
-          label="Service address"
+          label={t("accounts.form.address")}
           type="url"
           value={baseUrl}
           onValue={setBaseUrl}
-          placeholder="https://…"
+          placeholder={t("accounts.form.addressPlaceholder")}
           required
         />
         {kind === "koodrive" && (
-          <Field label="Access token" secret value={token} onValue={setToken} required />
+          <Field label={t("accounts.form.accessToken")} secret value={token} onValue={setToken} required />
         )}
         {kind === "kdocs" && (
           <>
             <Field
-              label="App ID"
+              label={t("accounts.form.appId")}
               value={appId}
               onValue={setAppId}
               required
               autoComplete="off"
               spellCheck={false}
             />
-            <Field label="App key" secret value={appKey} onValue={setAppKey} required />
+            <Field label={t("accounts.form.appKey")} secret value={appKey} onValue={setAppKey} required />
           </>
         )}
       </div>
@@ -253,33 +266,31 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
           open={useLarge}
           onToggle={(e) => setUseLarge((e.target as HTMLDetailsElement).open)}
         >
-          <summary>Large files (optional)</summary>
-          <p className="muted">
-            Files over 64 MB are staged on iFlytek OST, then imported. Leave closed to skip.
-          </p>
+          <summary>{t("accounts.form.large")}</summary>
+          <p className="muted">{t("accounts.form.largeNote")}</p>
           <div className="field-grid">
             <Field
-              label="OST address"
+              label={t("accounts.form.ostAddress")}
               type="url"
               value={large.baseUrl}
               onValue={(baseUrl) => setLarge({ ...large, baseUrl })}
               required={useLarge}
             />
             <Field
-              label="OST app ID"
+              label={t("accounts.form.ostAppId")}
               value={large.appId}
               onValue={(appId) => setLarge({ ...large, appId })}
               required={useLarge}
             />
             <Field
-              label="OST API key"
+              label={t("accounts.form.ostApiKey")}
               secret
               value={large.apiKey}
               onValue={(apiKey) => setLarge({ ...large, apiKey })}
               required={useLarge}
             />
             <Field
-              label="OST API secret"
+              label={t("accounts.form.ostApiSecret")}
               secret
               value={large.apiSecret}
               onValue={(apiSecret) => setLarge({ ...large, apiSecret })}
@@ -290,7 +301,7 @@ function AddAccountForm({ onDone }: { onDone(): void }) {
       )}
       <FormError error={error} />
       <FormActions onCancel={onDone} disabled={busy}>
-        {busy ? "Checking…" : "Add account"}
+        {busy ? t("accounts.form.checking") : t("accounts.form.add")}
       </FormActions>
     </form>
   );

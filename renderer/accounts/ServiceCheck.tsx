@@ -3,44 +3,53 @@
  * with where its answers differ from the contract, and the report as JSON to attach to a message.
  */
 import { useEffect, useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountCheck, AccountView } from "../../shared/model.ts";
 import { attempt } from "../components/actions.ts";
 import { formatDate } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
 
-const OUTCOME = { ok: "OK", failed: "Failed", skipped: "Skipped" } as const;
 const TONE = { ok: "ok", failed: "bad", skipped: "muted" } as const;
 
 export function CheckButton({ account }: { account: AccountView }) {
   const checking = useAccounts((s) => s.checking[account.id] === true);
-  const run = () =>
-    attempt(() => useAccounts.getState().check(account.id), "The check with the service did not run");
+  const { t } = useTranslation();
+  const run = () => attempt(() => useAccounts.getState().check(account.id), t("accounts.check.didNotRun"));
   return (
     <button type="button" className="button" disabled={checking} onClick={() => void run()}>
-      {checking ? "Checking with the service…" : "Check with the service"}
+      {checking ? t("accounts.check.running") : t("accounts.check.run")}
     </button>
   );
 }
 
 export function CheckReport({ account }: { account: AccountView }) {
   const check = useAccounts((s) => s.checks[account.id]);
+  const { t } = useTranslation();
   if (!check) return null;
   const differences = check.steps.reduce((sum, step) => sum + step.differences.length, 0);
   return (
-    <section className="check-report" aria-label={`Check of ${account.name} with the service`}>
+    <section className="check-report" aria-label={t("accounts.check.report", { name: account.name })}>
       <p className={`status status-${check.ok ? "ok" : "bad"}`}>
-        {check.ok ? "The account works" : "The account does not work"}
+        {check.ok ? t("accounts.check.works") : t("accounts.check.doesNotWork")}
         {differences > 0
-          ? ` · ${differences} ${differences === 1 ? "answer differs" : "answers differ"} from the contract`
-          : " · every answer was as the contract says"}
+          ? t("accounts.check.differ", { count: differences })
+          : t("accounts.check.asContract")}
       </p>
       <ol className="check-steps">
         {check.steps.map((step) => (
-          <li key={step.name} aria-label={`${step.name}: ${OUTCOME[step.outcome]}`}>
-            <span className={`status status-${TONE[step.outcome]}`}>{OUTCOME[step.outcome]}</span>{" "}
+          <li
+            key={step.name}
+            aria-label={t("accounts.check.step", {
+              name: step.name,
+              outcome: t(`accounts.check.outcome.${step.outcome}`),
+            })}
+          >
+            <span className={`status status-${TONE[step.outcome]}`}>
+              {t(`accounts.check.outcome.${step.outcome}`)}
+            </span>{" "}
             <strong>{step.name}</strong>: {step.said}
             {step.differences.length > 0 && (
-              <ul aria-label={`Differences in ${step.name}`}>
+              <ul aria-label={t("accounts.check.differences", { name: step.name })}>
                 {step.differences.map((difference) => (
                   <li key={`${difference.kind} ${difference.call} ${difference.field}`}>{difference.text}</li>
                 ))}
@@ -50,7 +59,7 @@ export function CheckReport({ account }: { account: AccountView }) {
         ))}
       </ol>
       <p className="muted">
-        Checked {formatDate(check.finishedAt)}. <ReportLink check={check} />
+        {t("accounts.check.checkedAt", { time: formatDate(check.finishedAt) })} <ReportLink check={check} />
       </p>
     </section>
   );
@@ -63,10 +72,11 @@ function ReportLink({ check }: { check: AccountCheck }) {
     [check],
   );
   useEffect(() => () => URL.revokeObjectURL(href), [href]);
+  const { t } = useTranslation();
   const name = `docsync-check-${check.accountName.replace(/[^\w.-]+/g, "_")}.json`;
   return (
     <a href={href} download={name}>
-      Save the report (JSON)
+      {t("accounts.check.saveReport")}
     </a>
   );
 }

@@ -1,5 +1,7 @@
 /** The desktop shell's bridge over the preload's `window.docsync`; dropped files are read by the core. */
 import type { Channel, ChannelInput, ChannelResult, Envelope } from "../../shared/contract.ts";
+import { i18n } from "../i18n.ts";
+import { CallFailed } from "./client.ts";
 import type { DesktopApi, ShellBridge } from "./types.ts";
 
 export function createDesktopBridge(api: DesktopApi): ShellBridge {
@@ -23,10 +25,9 @@ export function createDesktopBridge(api: DesktopApi): ShellBridge {
       return {
         count: paths.length,
         async upload(target) {
-          if (paths.length === 0)
-            throw new Error("Nothing that was dropped is a file or folder on this computer.");
+          if (paths.length === 0) throw new Error(i18n.t("bridge.notOnThisComputer"));
           const answer = await api.channels["uploads.fromPaths"]({ ...target, paths });
-          if (!answer.ok) throw new Error(answer.error.message);
+          if (!answer.ok) throw new CallFailed(answer.error);
           return answer.result.taskIds;
         },
       };

@@ -5,12 +5,14 @@
  */
 import type { Envelope, IpcError } from "../../shared/contract.ts";
 import { EVENTS_PROTOCOL, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from "../../shared/web-access.ts";
+import { i18n } from "../i18n.ts";
+import { CallFailed, describeError } from "./client.ts";
 import { captureDroppedItems } from "./dropped-files.ts";
 import type { CapturedDrop, CoreEvent, ShellBridge } from "./types.ts";
 
 function unreachable(reason: unknown): { ok: false; error: IpcError } {
   const why = reason instanceof Error ? reason.message : String(reason);
-  return { ok: false, error: { code: "transient", message: `docsync is not reachable (${why}).` } };
+  return { ok: false, error: { code: "transient", message: i18n.t("bridge.unreachable", { why }) } };
 }
 
 async function readEnvelope<T>(response: Response): Promise<Envelope<T>> {
@@ -23,8 +25,8 @@ async function readEnvelope<T>(response: Response): Promise<Envelope<T>> {
   const code = response.status === 403 ? "credentials" : "internal";
   const message =
     response.status === 403
-      ? "This page is not allowed to talk to docsync. Open the address docsync printed (it carries a token)."
-      : `docsync answered with HTTP ${response.status}.`;
+      ? i18n.t("bridge.forbidden")
+      : i18n.t("bridge.httpStatus", { status: response.status });
   return { ok: false, error: { code, message } };
 }
 
@@ -130,9 +132,9 @@ export function createWebBridge(options: { origin: string; token: string }): She
                 body: file,
               });
               const answer = await readEnvelope<{ size: number }>(response);
-              if (!answer.ok) throw new Error(answer.error.message);
+              if (!answer.ok) throw new CallFailed(answer.error);
             } catch (error) {
-              failures.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+              failures.push(`${path}: ${describeError(error)}`);
               staged = false;
               break;
             }
@@ -143,7 +145,7 @@ export function createWebBridge(options: { origin: string; token: string }): She
             names: [item.name],
           });
           if (answer.ok) taskIds.push(...answer.result.taskIds);
-          else failures.push(`${item.name}: ${answer.error.message}`);
+          else failures.push(`${item.name}: ${describeError(new CallFailed(answer.error))}`);
         }
         if (failures.length > 0 && taskIds.length === 0) throw new Error(failures.join("\n"));
         return taskIds;

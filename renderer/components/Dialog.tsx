@@ -1,5 +1,6 @@
 /** A modal dialog: named by its title, focus kept inside, Escape or the backdrop closes it. */
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Icon } from "./Icon.tsx";
 
 const focusable =
@@ -13,6 +14,7 @@ export function Dialog(props: {
   wide?: boolean;
 }) {
   const { title, onClose, children, footer, wide } = props;
+  const { t } = useTranslation();
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
 
@@ -57,7 +59,7 @@ export function Dialog(props: {
       >
         <header className="dialog-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <button type="button" className="icon-button" aria-label={t("common.close")} onClick={onClose}>
             <Icon name="close" />
           </button>
         </header>

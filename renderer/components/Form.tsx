@@ -1,5 +1,6 @@
 /** The pieces every form and dialog shares: submitting with a busy state, the error line, the buttons. */
 import { useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { describeError } from "../bridge/client.ts";
 
 export interface Submission {
@@ -10,12 +11,11 @@ export interface Submission {
   submit(event?: React.FormEvent): Promise<void>;
 }
 
-/** `work` closes the form when it succeeds; until then the form is busy. */
-export function useSubmit(work: () => Promise<void>): Submission {
+/** Runs one piece of work at a time (busy meanwhile); its failure is shown by `FormError`. */
+export function useAction(): Omit<Submission, "submit"> & { run(work: () => Promise<void>): Promise<void> } {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (event?: React.FormEvent) => {
-    event?.preventDefault();
+  const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
@@ -25,6 +25,16 @@ export function useSubmit(work: () => Promise<void>): Submission {
     } finally {
       setBusy(false);
     }
+  };
+  return { busy, error, setError, run };
+}
+
+/** `work` closes the form when it succeeds; until then the form is busy. */
+export function useSubmit(work: () => Promise<void>): Submission {
+  const { busy, error, setError, run } = useAction();
+  const submit = async (event?: React.FormEvent) => {
+    event?.preventDefault();
+    await run(work);
   };
   return { busy, error, setError, submit };
 }
@@ -40,10 +50,11 @@ export function FormError({ error }: { error: string | null }) {
 
 /** Cancel, and the form's submit button. */
 export function FormActions(props: { onCancel(): void; disabled?: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="form-actions">
       <button type="button" className="button" onClick={props.onCancel}>
-        Cancel
+        {t("common.cancel")}
       </button>
       <button type="submit" className="button primary" disabled={props.disabled}>
         {props.children}
@@ -54,11 +65,12 @@ export function FormActions(props: { onCancel(): void; disabled?: boolean; child
 
 /** A dialog's footer: what the action will do, Cancel, and the action's button. */
 export function DialogActions(props: { status: ReactNode; onCancel(): void; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <>
       <span className="dialog-status">{props.status}</span>
       <button type="button" className="button" onClick={props.onCancel}>
-        Cancel
+        {t("common.cancel")}
       </button>
       {props.children}
     </>

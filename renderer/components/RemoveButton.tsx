@@ -1,5 +1,6 @@
 /** "Remove", which asks once more in place before it acts. */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Icon } from "./Icon.tsx";
 
 export function RemoveButton(props: {
@@ -10,10 +11,11 @@ export function RemoveButton(props: {
   onConfirm(): void;
 }) {
   const [asking, setAsking] = useState(false);
+  const { t } = useTranslation();
   if (!asking) {
     return (
       <button type="button" className="button quiet" onClick={() => setAsking(true)}>
-        <Icon name="trash" size={16} /> Remove
+        <Icon name="trash" size={16} /> {t("common.remove")}
       </button>
     );
   }
@@ -24,7 +26,7 @@ export function RemoveButton(props: {
         {props.confirmLabel}
       </button>
       <button type="button" className="button" onClick={() => setAsking(false)}>
-        Keep
+        {t("common.keep")}
       </button>
     </span>
   );

@@ -1,4 +1,6 @@
+import { useTranslation } from "react-i18next";
 import { Icon, type IconName } from "./Icon.tsx";
+import { said } from "../i18n.ts";
 import { useAccounts } from "../stores/accounts.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi, type View } from "../stores/ui.ts";
@@ -26,6 +28,7 @@ function NavButton(props: {
 }
 
 export function Sidebar(props: { accountId: string | null; onOpenAccount(accountId: string): void }) {
+  const { t } = useTranslation();
   const view = useUi((s) => s.view);
   const show = useUi((s) => s.show);
   const connected = useUi((s) => s.connected);
@@ -37,7 +40,7 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
   ).length;
   const go = (next: View) => () => show(next);
   return (
-    <nav className="sidebar" aria-label="Main">
+    <nav className="sidebar" aria-label={t("nav.main")}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           <Icon name="sync" size={18} />
@@ -45,7 +48,7 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
         docsync
       </div>
       <div className="nav-section">
-        <h2 className="nav-heading">Cloud</h2>
+        <h2 className="nav-heading">{t("nav.cloud")}</h2>
         {accounts.map((account) => (
           <button
             key={account.id}
@@ -60,34 +63,48 @@ export function Sidebar(props: { accountId: string | null; onOpenAccount(account
             <span className="nav-label">{account.name}</span>
             <span
               className={`dot dot-${account.status.state}`}
-              title={account.status.state === "error" ? account.status.message : account.status.state}
-              aria-label={
-                account.status.state === "connected"
-                  ? "connected"
-                  : account.status.state === "error"
-                    ? "not connected"
-                    : "not checked"
+              title={
+                account.status.state === "error" && account.status.message
+                  ? said(account.status.message, account.status.messagePhrase)
+                  : t(`nav.accountState.${account.status.state}`)
               }
+              aria-label={t(`nav.accountState.${account.status.state}`)}
             />
           </button>
         ))}
-        {accounts.length === 0 && <p className="nav-empty">No account yet</p>}
+        {accounts.length === 0 && <p className="nav-empty">{t("nav.noAccount")}</p>}
       </div>
       <div className="nav-section">
         <NavButton
           icon="sync"
-          label="Sync folders"
+          label={t("nav.syncFolders")}
           current={view === "pairs"}
           badge={troubled > 0 ? String(troubled) : pairs.length > 0 ? String(pairs.length) : undefined}
           tone={troubled > 0 ? "warn" : undefined}
           onClick={go("pairs")}
         />
-        <NavButton icon="activity" label="Activity" current={view === "activity"} onClick={go("activity")} />
-        <NavButton icon="accounts" label="Accounts" current={view === "accounts"} onClick={go("accounts")} />
+        <NavButton
+          icon="activity"
+          label={t("nav.activity")}
+          current={view === "activity"}
+          onClick={go("activity")}
+        />
+        <NavButton
+          icon="accounts"
+          label={t("nav.accounts")}
+          current={view === "accounts"}
+          onClick={go("accounts")}
+        />
+        <NavButton
+          icon="settings"
+          label={t("nav.settings")}
+          current={view === "settings"}
+          onClick={go("settings")}
+        />
       </div>
       <div className="sidebar-foot">
         <span className={connected ? "dot dot-connected" : "dot dot-error"} aria-hidden="true" />
-        {connected ? (info?.shell === "web" ? "Running on this computer" : "Ready") : "Reconnecting…"}
+        {connected ? (info?.shell === "web" ? t("nav.runningHere") : t("nav.ready")) : t("nav.reconnecting")}
       </div>
     </nav>
   );

@@ -1,6 +1,7 @@
 /** Actions started from a button: a failure becomes an error toast, and the button knows while one runs. */
 import { useState } from "react";
 import { describeError } from "../bridge/client.ts";
+import { i18n } from "../i18n.ts";
 import { useUi } from "../stores/ui.ts";
 
 /** Runs `work`; a failure is told in a toast that starts with `failure` ("Could not pause: …"). */
@@ -8,7 +9,7 @@ export async function attempt(work: () => Promise<unknown>, failure: string): Pr
   try {
     await work();
   } catch (error) {
-    useUi.getState().toast("error", `${failure}: ${describeError(error)}`);
+    useUi.getState().toast("error", i18n.t("common.failedWith", { failure, error: describeError(error) }));
   }
 }
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView, EntryView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
@@ -6,7 +7,6 @@ import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx
 import type { MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Icon } from "../components/Icon.tsx";
-import { plural } from "../format.ts";
 import { canRunScripts } from "../scripts/RunScriptDialog.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useTree } from "../stores/tree.ts";
@@ -14,6 +14,7 @@ import { useUi } from "../stores/ui.ts";
 import { uploadPicked } from "./drop-upload.ts";
 import { FolderTree } from "./FolderTree.tsx";
 import { MoveDialog } from "./MoveDialog.tsx";
+import { TourBanner } from "../tour/Tour.tsx";
 import { ZipDownloadButton } from "./ZipDownload.tsx";
 
 export function FilesView(props: { accountId: string | null }) {
@@ -21,25 +22,26 @@ export function FilesView(props: { accountId: string | null }) {
   const loaded = useAccounts((s) => s.loaded);
   const account = accounts.find((a) => a.id === props.accountId) ?? accounts[0];
   const show = useUi((s) => s.show);
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (account) useTree.getState().openAccount(account.id, account.name, account.rootId);
   }, [account]);
 
-  if (!loaded) return <div className="page page-loading">Loading…</div>;
+  if (!loaded) return <div className="page page-loading">{t("common.loading")}</div>;
   if (!account) {
     return (
       <div className="page">
         <EmptyState
           icon="cloud"
-          title="No cloud account yet"
+          title={t("files.noAccountTitle")}
           action={
             <button type="button" className="button primary" onClick={() => show("accounts")}>
-              Add an account
+              {t("files.addAccount")}
             </button>
           }
         >
-          Connect a KDocs application space or a KooDrive to see its folders here.
+          {t("files.noAccountBody")}
         </EmptyState>
       </div>
     );
@@ -48,6 +50,7 @@ export function FilesView(props: { accountId: string | null }) {
 }
 
 function AccountFiles({ account }: { account: AccountView }) {
+  const { t } = useTranslation();
   const path = useTree((s) => s.path);
   const selection = useTree((s) => s.selection);
   const moveOpen = useUi((s) => s.moveDialogOpen);
@@ -72,26 +75,27 @@ function AccountFiles({ account }: { account: AccountView }) {
   const menuFor = useCallback(
     (entry: EntryView): MenuItem[] => [
       ...(entry.kind === "file" && scripts
-        ? [{ label: "Run script…", icon: "script" as const, onSelect: () => runScript(entry) }]
+        ? [{ label: t("files.runScript"), icon: "script" as const, onSelect: () => runScript(entry) }]
         : []),
       ...(entry.kind === "folder"
         ? [
             {
-              label: "Open",
+              label: t("files.open"),
               icon: "folder" as const,
               onSelect: () => useTree.getState().openFolder({ id: entry.id, name: entry.name }),
             },
           ]
         : []),
-      { label: "Move…", icon: "move" as const, onSelect: () => setMoveOpen(true) },
+      { label: t("files.move"), icon: "move" as const, onSelect: () => setMoveOpen(true) },
     ],
-    [scripts, runScript, setMoveOpen],
+    [scripts, runScript, setMoveOpen, t],
   );
 
   return (
     <div className="page files-page">
+      {account.sandbox && <TourBanner account={account} />}
       <header className="page-head">
-        <nav aria-label="Folder path" className="crumbs">
+        <nav aria-label={t("files.folderPath")} className="crumbs">
           {path.map((crumb, index) => (
             <span key={crumb.id} className="crumb">
               {index > 0 && <Icon name="chevron" size={14} className="crumb-sep" />}
@@ -111,28 +115,28 @@ function AccountFiles({ account }: { account: AccountView }) {
             </span>
           ))}
         </nav>
-        <div className="toolbar" role="toolbar" aria-label="File actions">
+        <div className="toolbar" role="toolbar" aria-label={t("files.fileActions")}>
           {scripts && onlyFile && (
             <button type="button" className="button" onClick={() => runScript(onlyFile)}>
-              <Icon name="script" /> Run script…
+              <Icon name="script" /> {t("files.runScript")}
             </button>
           )}
           {count > 0 && <ZipDownloadButton account={account} ids={[...selection.ids]} />}
           <button type="button" className="button" disabled={count === 0} onClick={() => setMoveOpen(true)}>
-            <Icon name="move" /> Move…
+            <Icon name="move" /> {t("files.move")}
           </button>
           <button type="button" className="button" onClick={() => setCreating(true)}>
-            <Icon name="folderPlus" /> New folder
+            <Icon name="folderPlus" /> {t("files.newFolder")}
           </button>
           <button type="button" className="button primary" onClick={() => picker.current?.click()}>
-            <Icon name="upload" /> Upload
+            <Icon name="upload" /> {t("files.upload")}
           </button>
           <input
             ref={picker}
             type="file"
             multiple
             hidden
-            aria-label="Files to upload"
+            aria-label={t("files.filesToUpload")}
             onChange={(event) => {
               if (event.target.files && open)
                 uploadPicked(event.target.files, { accountId: account.id, folderId: open.id }, open.name);
@@ -146,17 +150,14 @@ function AccountFiles({ account }: { account: AccountView }) {
         <p className="hint">
           {/* Here rather than in the toolbar, so the folder's name keeps its room there. */}
           <span className="selection-note">
-            {plural(count, "item")} selected
+            {t("files.selected", { count })}
             <button type="button" className="link" onClick={() => useTree.getState().clearSelection()}>
-              Clear
+              {t("common.clear")}
             </button>
           </span>
         </p>
       ) : (
-        <p className="hint">
-          Drop files or folders onto a folder to upload them. Shift or Ctrl selects several; Enter opens a
-          folder.
-        </p>
+        <p className="hint">{t("files.hint")}</p>
       )}
       {moveOpen && selection.parentId !== null && count > 0 && (
         <MoveDialog
@@ -179,6 +180,7 @@ function NewFolderDialog(props: {
   onClose(): void;
 }) {
   const [name, setName] = useState("");
+  const { t } = useTranslation();
   const { busy, error, submit } = useSubmit(async () => {
     await call("tree.createFolder", {
       accountId: props.accountId,
@@ -189,12 +191,19 @@ function NewFolderDialog(props: {
     props.onClose();
   });
   return (
-    <Dialog title={`New folder in ${props.parent.name}`} onClose={props.onClose}>
+    <Dialog title={t("files.newFolderIn", { name: props.parent.name })} onClose={props.onClose}>
       <form onSubmit={submit} className="form">
-        <Field label="Name" data-autofocus value={name} onValue={setName} required maxLength={255} />
+        <Field
+          label={t("files.name")}
+          data-autofocus
+          value={name}
+          onValue={setName}
+          required
+          maxLength={255}
+        />
         <FormError error={error} />
         <FormActions onCancel={props.onClose} disabled={busy || name.trim() === ""}>
-          Create folder
+          {t("files.createFolder")}
         </FormActions>
       </form>
     </Dialog>

@@ -3,6 +3,7 @@
  * greyed, with the reason beside them.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ChannelResult } from "../../shared/contract.ts";
 import type { EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
@@ -47,6 +48,7 @@ export function FolderPicker(props: {
   initiallyExpanded: string[];
 }) {
   const { accountId, rootId, blocked, sealed, value, onChange } = props;
+  const { t } = useTranslation();
   const [listings, setListings] = useState<Record<string, Listing>>({});
   const [expanded, setExpanded] = useState<Record<string, boolean>>(() =>
     Object.fromEntries([rootId, ...props.initiallyExpanded].map((id) => [id, true])),
@@ -125,7 +127,7 @@ export function FolderPicker(props: {
   return (
     <div
       role="tree"
-      aria-label="Destination folder"
+      aria-label={t("tree.destination")}
       tabIndex={0}
       className="picker"
       aria-activedescendant={`pick-${active}`}
@@ -162,7 +164,7 @@ export function FolderPicker(props: {
                 type="button"
                 tabIndex={-1}
                 className={open ? "twisty is-open" : "twisty"}
-                aria-label={open ? `Collapse ${row.name}` : `Expand ${row.name}`}
+                aria-label={t(open ? "tree.collapse" : "tree.expand", { name: row.name })}
                 style={{ visibility: leaf ? "hidden" : "visible" }}
                 onClick={(event) => {
                   event.stopPropagation();
@@ -177,7 +179,7 @@ export function FolderPicker(props: {
             </div>
             {open && listing?.status === "loading" && (
               <div className="picker-note" style={{ paddingLeft: 34 + (row.depth + 1) * 18 }}>
-                Loading…
+                {t("common.loading")}
               </div>
             )}
             {open && listing?.status === "error" && (

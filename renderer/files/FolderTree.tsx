@@ -4,6 +4,7 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView, EntryView } from "../../shared/model.ts";
 import { ContextMenu, type MenuAt, type MenuItem } from "../components/ContextMenu.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
@@ -29,6 +30,7 @@ interface RowProps {
 
 const Row = memo(function Row(props: RowProps) {
   const { row, top, selected, active, dropHere } = props;
+  const { t } = useTranslation();
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (row.kind === "more")
     return <MoreRow folderId={row.folderId} depth={row.depth} top={top} onLoadMore={props.onLoadMore} />;
@@ -77,7 +79,7 @@ const Row = memo(function Row(props: RowProps) {
             type="button"
             tabIndex={-1}
             className={row.expanded ? "twisty is-open" : "twisty"}
-            aria-label={row.expanded ? `Collapse ${entry.name}` : `Expand ${entry.name}`}
+            aria-label={t(row.expanded ? "tree.collapse" : "tree.expand", { name: entry.name })}
             onClick={(event) => {
               event.stopPropagation();
               props.onToggle(entry);
@@ -92,8 +94,8 @@ const Row = memo(function Row(props: RowProps) {
         <span className="tree-label">{entry.name}</span>
       </span>
       <span id={`treemeta-${entry.id}`} className="tree-meta">
-        <span className="tree-size" title={isFolder ? undefined : `${entry.size.toLocaleString("en")} bytes`}>
-          {isFolder ? "—" : formatBytes(entry.size)}
+        <span className="tree-size" title={isFolder ? undefined : t("format.bytes", { count: entry.size })}>
+          {isFolder ? t("common.noValue") : formatBytes(entry.size)}
         </span>
         <span className="tree-date">{formatDate(entry.mtime)}</span>
       </span>
@@ -108,6 +110,7 @@ function MoreRow(props: {
   onLoadMore(folderId: string): void;
 }) {
   const { folderId, onLoadMore } = props;
+  const { t } = useTranslation();
   // Shown means scrolled near: the next page is fetched.
   useEffect(() => onLoadMore(folderId), [folderId, onLoadMore]);
   return (
@@ -119,7 +122,7 @@ function MoreRow(props: {
         paddingLeft: indent(props.depth) + 28,
       }}
     >
-      Loading more…
+      {t("common.loadingMore")}
     </div>
   );
 }
@@ -135,6 +138,7 @@ export function FolderTree(props: {
   menuFor?: (entry: EntryView) => MenuItem[];
 }) {
   const { account, menuFor } = props;
+  const { t } = useTranslation();
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
   const expanded = useTree((s) => s.expanded);
@@ -143,7 +147,8 @@ export function FolderTree(props: {
   const open = path[path.length - 1];
   const openId = open?.id ?? account.rootId;
   const openName = open?.name ?? account.name;
-  const rows = useMemo(() => flattenTree(openId, folders, expanded), [openId, folders, expanded]);
+  // The notes in the rows ("Loading…") are in the current language: `t` changes with it.
+  const rows = useMemo(() => flattenTree(openId, folders, expanded), [openId, folders, expanded, t]);
   const indexOf = useMemo(() => {
     const map = new Map<string, number>();
     rows.forEach((row, index) => row.kind === "entry" && map.set(row.entry.id, index));
@@ -176,9 +181,9 @@ export function FolderTree(props: {
   const openMenu = useCallback(
     (entry: EntryView, x: number, y: number) => {
       const items = menuFor?.(entry) ?? [];
-      if (items.length > 0) setMenu({ x, y, label: `Actions for ${entry.name}`, items });
+      if (items.length > 0) setMenu({ x, y, label: t("tree.actionsFor", { name: entry.name }), items });
     },
-    [menuFor],
+    [menuFor, t],
   );
   const onRowMenu = useCallback(
     (event: React.MouseEvent, entry: EntryView) => {
@@ -296,7 +301,7 @@ export function FolderTree(props: {
     return element?.getAttribute("data-folder-id") ?? openId;
   };
   const folderName = (folderId: string): string =>
-    folderId === openId ? openName : (loadedName(folders, folderId) ?? "this folder");
+    folderId === openId ? openName : (loadedName(folders, folderId) ?? t("tree.thisFolder"));
   const onDragOver = (event: React.DragEvent) => {
     if (!hasFiles(event.dataTransfer)) return;
     event.preventDefault();
@@ -329,31 +334,31 @@ export function FolderTree(props: {
       onDrop={onDrop}
     >
       <div className="tree-columns" aria-hidden="true">
-        <span>Name</span>
-        <span className="tree-size">Size</span>
-        <span className="tree-date">Modified</span>
+        <span>{t("tree.columnName")}</span>
+        <span className="tree-size">{t("tree.columnSize")}</span>
+        <span className="tree-date">{t("tree.columnModified")}</span>
       </div>
       <div ref={scrollRef} className={treeClass} data-folder-id={openId}>
         {listing?.status === "error" && listing.entries.length === 0 ? (
-          <EmptyState icon="alert" title="This folder could not be opened">
+          <EmptyState icon="alert" title={t("tree.cannotOpen")}>
             {listing.error}{" "}
             <button
               type="button"
               className="link"
               onClick={() => void useTree.getState().ensureLoaded(openId)}
             >
-              Try again
+              {t("common.tryAgain")}
             </button>
           </EmptyState>
         ) : empty ? (
-          <EmptyState icon="upload" title="This folder is empty">
-            Drop files or folders here to upload them.
+          <EmptyState icon="upload" title={t("tree.empty")}>
+            {t("tree.emptyHint")}
           </EmptyState>
         ) : null}
         <div
           ref={treeRef}
           role="tree"
-          aria-label={`Files in ${openName}`}
+          aria-label={t("tree.filesIn", { name: openName })}
           aria-multiselectable="true"
           aria-busy={listing?.status === "loading"}
           aria-activedescendant={activeId ? `treeitem-${activeId}` : undefined}
@@ -386,7 +391,7 @@ export function FolderTree(props: {
           })}
         </div>
         {listing?.status === "loading" && listing.entries.length === 0 && (
-          <div className="tree-loading">Loading…</div>
+          <div className="tree-loading">{t("common.loading")}</div>
         )}
       </div>
       {menu && <ContextMenu menu={menu} onClose={closeMenu} />}

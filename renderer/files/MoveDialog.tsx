@@ -1,12 +1,13 @@
 /** "Move…": choose a destination for the selected items and start the move task. */
 import { useMemo, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { DialogActions, FormError, useSubmit } from "../components/Form.tsx";
-import { plural } from "../format.ts";
+import { formatList } from "../../shared/i18n/format.ts";
+import { toastWhileRunning } from "../components/task-toast.ts";
 import { loadedName, useTree } from "../stores/tree.ts";
-import { useUi } from "../stores/ui.ts";
 import { FolderPicker } from "./FolderPicker.tsx";
 
 export function MoveDialog(props: {
@@ -19,34 +20,32 @@ export function MoveDialog(props: {
   const path = useTree((s) => s.path);
   const folders = useTree((s) => s.folders);
   const [target, setTarget] = useState<{ id: string; name: string } | null>(null);
+  const { t, i18n } = useTranslation();
 
   const entries = useMemo(() => {
     const byId = new Map((folders[parentId]?.entries ?? []).map((e) => [e.id, e]));
     return ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
   }, [folders, parentId, ids]);
   const parentName =
-    path.find((c) => c.id === parentId)?.name ?? loadedName(folders, parentId) ?? "their folder";
+    path.find((c) => c.id === parentId)?.name ?? loadedName(folders, parentId) ?? t("move.theirFolder");
 
   const [blocked, sealed] = useMemo(() => {
     const reasons = new Map<string, string>();
-    reasons.set(parentId, "The items are already here");
+    reasons.set(parentId, t("move.alreadyHere"));
     const moving = new Set<string>();
     for (const entry of entries) {
       if (entry.kind !== "folder") continue;
-      reasons.set(entry.id, "A folder cannot go into itself");
+      reasons.set(entry.id, t("move.intoItself"));
       moving.add(entry.id);
     }
     return [reasons, moving] as const;
-  }, [parentId, entries]);
+  }, [parentId, entries, t]);
 
-  const names = entries.map((e) => e.name);
+  const names = entries.map((e) => t("common.quoted", { name: e.name }));
   const summary =
     names.length <= 3
-      ? names.map((n) => `“${n}”`).join(", ")
-      : `${names
-          .slice(0, 2)
-          .map((n) => `“${n}”`)
-          .join(", ")} and ${names.length - 2} more`;
+      ? formatList(names, i18n.language)
+      : t("move.andMore", { names: formatList(names.slice(0, 2), i18n.language), count: names.length - 2 });
 
   const {
     busy,
@@ -54,26 +53,37 @@ export function MoveDialog(props: {
     submit: confirm,
   } = useSubmit(async () => {
     if (!target) return;
-    await call("moves.start", { accountId: account.id, entryIds: ids, targetFolderId: target.id });
+    const { taskId } = await call("moves.start", {
+      accountId: account.id,
+      entryIds: ids,
+      targetFolderId: target.id,
+    });
     useTree.getState().clearSelection();
-    useUi.getState().toast("info", `Moving ${plural(ids.length, "item")} to “${target.name}”`);
+    const said = { count: ids.length, folder: target.name };
+    void toastWhileRunning(
+      t("move.moving", said),
+      async () => [taskId],
+      ([task]) =>
+        task?.state === "succeeded"
+          ? { tone: "info", text: t("move.moved", said) }
+          : { tone: "error", text: t("move.partlyMoved", said) },
+      (error) => error,
+    );
     onClose();
   });
 
   return (
     <Dialog
-      title={`Move ${plural(ids.length, "item")}`}
+      title={t("move.title", { count: ids.length })}
       onClose={onClose}
       wide
       footer={
         <DialogActions
           status={
             target ? (
-              <>
-                To <strong>{target.name}</strong>
-              </>
+              <Trans i18nKey="move.to" values={{ name: target.name }} components={{ b: <strong /> }} />
             ) : (
-              "Choose a destination folder"
+              t("move.chooseDestination")
             )
           }
           onCancel={onClose}
@@ -84,15 +94,19 @@ export function MoveDialog(props: {
             disabled={!target || busy}
             onClick={() => void confirm()}
           >
-            {busy ? "Starting…" : "Move here"}
+            {busy ? t("common.starting") : t("move.moveHere")}
           </button>
         </DialogActions>
       }
     >
       <p className="dialog-lead">
-        Move {summary} out of <strong>{parentName}</strong> into another folder of {account.name}.
+        <Trans
+          i18nKey="move.lead"
+          values={{ summary, parent: parentName, account: account.name }}
+          components={{ b: <strong /> }}
+        />
       </p>
-      <p className="dialog-note">“{parentName}” cannot be chosen: the items are already in it.</p>
+      <p className="dialog-note">{t("move.note", { parent: parentName })}</p>
       <FolderPicker
         accountId={account.id}
         rootId={account.rootId}

@@ -4,14 +4,15 @@
  * saved by the core as a task; a toast says where it went.
  */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { useAction } from "../components/actions.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
-import { plural } from "../format.ts";
-import { isFinal, useTasks } from "../stores/tasks.ts";
+import { whenTasksEnd } from "../components/task-toast.ts";
+import { i18n, said } from "../i18n.ts";
 import { useUi } from "../stores/ui.ts";
 import { savedPathOf } from "../tasks/saved-file.ts";
 
@@ -21,18 +22,15 @@ const MAX_ZIP_ITEMS = 1000;
 
 /** Tells the user where the zip went once its task ends (even if they left the files view meanwhile). */
 function announceWhenDone(taskId: string): void {
-  const check = (): boolean => {
-    const task = useTasks.getState().byId.get(taskId);
-    if (!task || !isFinal(task)) return false;
+  whenTasksEnd([taskId], ([task]) => {
+    if (!task) return;
     const saved = savedPathOf(task);
-    if (task.state === "succeeded" && saved) useUi.getState().toast("info", `Saved ${saved}`);
-    else if (task.state === "failed")
-      useUi.getState().toast("error", `${task.title}: ${task.error ?? "failed"}`);
-    return true;
-  };
-  if (check()) return;
-  const unsubscribe = useTasks.subscribe(() => {
-    if (check()) unsubscribe();
+    const { toast } = useUi.getState();
+    if (task.state === "succeeded" && saved) toast("info", i18n.t("zip.saved", { path: saved }));
+    else if (task.state === "failed") {
+      const error = task.error ? said(task.error, task.errorPhrase) : i18n.t("zip.failedPlain");
+      toast("error", i18n.t("zip.failed", { title: said(task.title, task.titlePhrase), error }));
+    }
   });
 }
 
@@ -45,6 +43,7 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
   const [asking, setAsking] = useState(false);
   const { busy, run } = useAction();
   const canPick = useUi((s) => s.info?.canPickFolders === true);
+  const { t } = useTranslation();
   if (!account.capabilities.zipDownload) return null;
   const tooMany = ids.length > MAX_ZIP_ITEMS;
 
@@ -54,9 +53,9 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
       return;
     }
     await run(async () => {
-      const { path } = await call("dialog.pickFolder", { title: "Save the zip in…" });
+      const { path } = await call("dialog.pickFolder", { title: t("zip.pickTitle") });
       if (path) await startZip(account, ids, path);
-    }, "The download did not start");
+    }, t("zip.didNotStart"));
   };
 
   return (
@@ -65,10 +64,10 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
         type="button"
         className="button"
         disabled={ids.length === 0 || tooMany || busy}
-        title={tooMany ? `A zip takes at most ${MAX_ZIP_ITEMS} items` : undefined}
+        title={tooMany ? t("zip.tooMany", { count: MAX_ZIP_ITEMS }) : undefined}
         onClick={() => void begin()}
       >
-        <Icon name="download" /> Download as zip
+        <Icon name="download" /> {t("zip.button")}
       </button>
       {asking && <ZipFolderDialog account={account} ids={ids} onClose={() => setAsking(false)} />}
     </>
@@ -77,15 +76,16 @@ export function ZipDownloadButton({ account, ids }: { account: AccountView; ids:
 
 function ZipFolderDialog(props: { account: AccountView; ids: string[]; onClose(): void }) {
   const [folder, setFolder] = useState(DEFAULT_DOWNLOAD_FOLDER);
+  const { t } = useTranslation();
   const { busy, error, submit } = useSubmit(async () => {
     await startZip(props.account, props.ids, folder.trim());
     props.onClose();
   });
   return (
-    <Dialog title={`Download ${plural(props.ids.length, "item")} as zip`} onClose={props.onClose}>
+    <Dialog title={t("zip.title", { count: props.ids.length })} onClose={props.onClose}>
       <form onSubmit={submit} className="form">
         <Field
-          label="Save in folder"
+          label={t("zip.folder")}
           data-autofocus
           value={folder}
           onValue={setFolder}
@@ -93,12 +93,10 @@ function ZipFolderDialog(props: { account: AccountView; ids: string[]; onClose()
           spellCheck={false}
           autoComplete="off"
         />
-        <p className="muted">
-          A folder on the computer docsync runs on; ~ is your home. An existing file is never replaced.
-        </p>
+        <p className="muted">{t("zip.note")}</p>
         <FormError error={error} />
         <FormActions onCancel={props.onClose} disabled={busy || folder.trim() === ""}>
-          Download
+          {t("zip.download")}
         </FormActions>
       </form>
     </Dialog>

@@ -1,7 +1,8 @@
-/** Hands dropped or picked files to the core, with a word to the user either way. */
-import { bridge, describeError } from "../bridge/client.ts";
+/** Hands dropped or picked files to the core, with a word to the user that lasts until they are uploaded. */
+import { bridge } from "../bridge/client.ts";
 import type { DropTarget } from "../bridge/types.ts";
-import { plural } from "../format.ts";
+import { toastWhileRunning } from "../components/task-toast.ts";
+import { i18n } from "../i18n.ts";
 import { useUi } from "../stores/ui.ts";
 
 export function hasFiles(data: DataTransfer | null): boolean {
@@ -10,15 +11,23 @@ export function hasFiles(data: DataTransfer | null): boolean {
 
 export function uploadDropped(data: DataTransfer, target: DropTarget, folderName: string): void {
   const captured = bridge().captureDrop(data);
-  const { toast } = useUi.getState();
   if (captured.count === 0) {
-    toast("error", "Nothing that was dropped can be uploaded.");
+    useUi.getState().toast("error", i18n.t("drop.nothing"));
     return;
   }
-  toast("info", `Uploading ${plural(captured.count, "item")} to “${folderName}”`);
-  captured
-    .upload(target)
-    .catch((error: unknown) => toast("error", `The upload did not start: ${describeError(error)}`));
+  const count = captured.count;
+  const folder = folderName;
+  void toastWhileRunning(
+    i18n.t("drop.uploading", { count, folder }),
+    () => captured.upload(target),
+    (tasks) => {
+      const failed = tasks.filter((task) => task.state !== "succeeded").length;
+      return failed === 0
+        ? { tone: "info", text: i18n.t("drop.uploaded", { count, folder }) }
+        : { tone: "error", text: i18n.t("drop.someFailed", { failed, count: tasks.length, folder }) };
+    },
+    (error) => i18n.t("drop.didNotStart", { error }),
+  );
 }
 
 /** Files chosen with the file picker go the same way as dropped ones. */

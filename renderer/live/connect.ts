@@ -6,7 +6,9 @@ import { useActivity } from "../stores/activity.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { useTree } from "../stores/tree.ts";
+import { useSettings } from "../stores/settings.ts";
 import { useUi } from "../stores/ui.ts";
+import { i18n } from "../i18n.ts";
 import { startLiveSync, type LiveSync } from "./live-sync.ts";
 
 function applyEvent(event: CoreEvent): void {
@@ -24,6 +26,9 @@ function applyEvent(event: CoreEvent): void {
     case "activity.appended":
       useActivity.getState().append(event.payload.entries);
       break;
+    case "settings.changed":
+      useSettings.getState().setAll(event.payload.settings);
+      break;
     case "tree.changed":
       if (useTree.getState().accountId === event.payload.accountId)
         void useTree.getState().refresh(event.payload.folderIds);
@@ -36,12 +41,13 @@ export function connectLive(bridge: ShellBridge): LiveSync {
   let first = true;
   return startLiveSync(bridge, {
     async fetchSnapshot() {
-      const [tasks, accounts, pairs, activity, info] = await Promise.all([
+      const [tasks, accounts, pairs, activity, info, settings] = await Promise.all([
         call("tasks.snapshot", {}),
         call("accounts.list", {}),
         call("pairs.list", {}),
         call("activity.list", { limit: 200 }),
         call("app.info", {}),
+        call("settings.get", {}),
       ]);
       const wasFirst = first;
       first = false;
@@ -49,6 +55,7 @@ export function connectLive(bridge: ShellBridge): LiveSync {
         seq: tasks.seq,
         apply() {
           useUi.getState().setInfo(info);
+          useSettings.getState().setAll(settings);
           useTasks.getState().setAll(tasks.tasks);
           useAccounts.getState().setAll(accounts);
           usePairs.getState().setAll(pairs);
@@ -63,6 +70,6 @@ export function connectLive(bridge: ShellBridge): LiveSync {
     },
     applyEvent,
     onError: (error) =>
-      useUi.getState().toast("error", `Could not load the current state: ${describeError(error)}`),
+      useUi.getState().toast("error", i18n.t("bridge.loadFailed", { error: describeError(error) })),
   });
 }

@@ -3,6 +3,7 @@
  * matching document the folder uploads then runs it, as a script task of the folder.
  */
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountView, PairView } from "../../shared/model.ts";
 import { Dialog } from "../components/Dialog.tsx";
 import { DialogActions, Field, FormError, useSubmit } from "../components/Form.tsx";
@@ -14,20 +15,11 @@ import {
   ScriptEditor,
   ScriptNameField,
 } from "../scripts/ScriptEditor.tsx";
+import { folderName } from "../../shared/paths.ts";
 import { call, describeError } from "../bridge/client.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
 import { extensionsField, extensionsProblem, listExtensions, parseExtensions } from "./script-rule.ts";
-
-/** The last part of a folder's path ("Reports" for "/home/you/Reports/"). */
-export function folderName(path: string): string {
-  return (
-    path
-      .replace(/[\\/]+$/, "")
-      .split(/[\\/]/)
-      .pop() || path
-  );
-}
 
 export function PairScriptDialog(props: { pair: PairView; account: AccountView; onClose(): void }) {
   const { pair, account, onClose } = props;
@@ -37,6 +29,7 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
   const [script, setScript] = useState(rule ? "" : EXAMPLE_SCRIPT);
   const [loading, setLoading] = useState(rule !== undefined);
   const [loadError, setLoadError] = useState<string>();
+  const { t } = useTranslation();
   // PairView leaves the text out; the saved script is fetched once, when the dialog opens.
   useEffect(() => {
     if (!rule) return;
@@ -44,7 +37,8 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
     call("pairs.getScript", { pairId: pair.id })
       .then(({ rule: saved }) => open && saved && setScript(saved.script))
       .catch(
-        (error: unknown) => open && setLoadError(`Could not load the saved script: ${describeError(error)}`),
+        (error: unknown) =>
+          open && setLoadError(t("scripts.pair.couldNotLoad", { error: describeError(error) })),
       )
       .finally(() => open && setLoading(false));
     return () => {
@@ -61,24 +55,24 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
     if (problem) throw new Error(problem);
     const trimmed = name.trim();
     // The name becomes the script's file name on the server ("name.ks").
-    if (/[/\\]/.test(trimmed)) throw new Error("A script name cannot contain “/” or “\\”.");
-    if (script.trim() === "") throw new Error("Write the script to run.");
+    if (/[/\\]/.test(trimmed)) throw new Error(t("scripts.badName"));
+    if (script.trim() === "") throw new Error(t("scripts.pair.writeIt"));
     await usePairs
       .getState()
       .setScript(pair.id, { extensions: parsed, script, ...(trimmed ? { name: trimmed } : {}) });
-    useUi.getState().toast("info", `Uploads of ${listExtensions(parsed)} in “${folder}” now run a script`);
+    useUi.getState().toast("info", t("scripts.pair.set", { extensions: listExtensions(parsed), folder }));
     onClose();
   });
   const removal = useSubmit(async () => {
     await usePairs.getState().setScript(pair.id, null);
-    useUi.getState().toast("info", `Uploads in “${folder}” no longer run a script`);
+    useUi.getState().toast("info", t("scripts.pair.removed", { folder }));
     onClose();
   });
   const working = busy || removal.busy;
 
   return (
     <Dialog
-      title={`Script for ${folder}`}
+      title={t("scripts.pair.title", { folder })}
       onClose={onClose}
       wide
       footer={
@@ -90,7 +84,8 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
               disabled={working}
               onClick={() => void removal.submit()}
             >
-              <Icon name="trash" size={16} /> {removal.busy ? "Removing…" : "Remove script"}
+              <Icon name="trash" size={16} />{" "}
+              {removal.busy ? t("scripts.pair.removing") : t("scripts.pair.remove")}
             </button>
           )}
           <button
@@ -99,30 +94,33 @@ export function PairScriptDialog(props: { pair: PairView; account: AccountView; 
             className="button primary"
             disabled={!ready || working || loading || script.trim() === ""}
           >
-            {busy ? "Saving…" : "Save"}
+            {busy ? t("common.saving") : t("scripts.pair.save")}
           </button>
         </DialogActions>
       }
     >
       <form id="pair-script-form" className="form script-form" onSubmit={submit}>
         <p className="dialog-lead">
-          Each document that <strong>{pair.localPath}</strong> uploads with one of these extensions runs the
-          script on the server once it is in the cloud. The runs show in the task panel with their logs.
+          <Trans
+            i18nKey="scripts.pair.lead"
+            values={{ path: pair.localPath }}
+            components={{ b: <strong /> }}
+          />
         </p>
         {!ready && <AccessTokenNeeded account={account} onLeave={onClose} />}
         <Field
-          label="File extensions"
+          label={t("scripts.pair.extensions")}
           value={extensions}
           onValue={setExtensions}
-          placeholder="xlsx, csv"
+          placeholder={t("scripts.pair.extensionsPlaceholder")}
           spellCheck={false}
           required
           data-autofocus={ready ? true : undefined}
-          hint="Separated by commas, such as “xlsx, csv”."
+          hint={t("scripts.pair.extensionsHint")}
         />
-        <ScriptNameField value={name} onValue={setName} where="each run's task" />
+        <ScriptNameField value={name} onValue={setName} where={t("scripts.whereRuns")} />
         <ScriptEditor value={script} onValue={setScript} />
-        {loading && <p className="hint">Loading the saved script…</p>}
+        {loading && <p className="hint">{t("scripts.pair.loadingSaved")}</p>}
         <FormError error={error ?? removal.error ?? loadError ?? null} />
       </form>
     </Dialog>

@@ -1,31 +1,24 @@
 /** Sync folders: pair a local folder with a cloud folder, and see each pair's state and issues. */
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountView, PairView } from "../../shared/model.ts";
+import { folderName } from "../../shared/paths.ts";
 import { call, describeError } from "../bridge/client.ts";
+import { FolderBrowser } from "../files/FolderBrowser.tsx";
+import { said } from "../i18n.ts";
 import { useAction } from "../components/actions.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Field, FormActions, FormError, useSubmit } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
-import { formatTime, plural } from "../format.ts";
+import { formatTime } from "../format.ts";
 import { canRunScripts } from "../scripts/RunScriptDialog.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { usePairs } from "../stores/pairs.ts";
 import { useUi } from "../stores/ui.ts";
 import { PairScriptDialog } from "./PairScriptDialog.tsx";
 import { listExtensions } from "./script-rule.ts";
-
-const stateLabel: Record<PairView["state"], string> = {
-  idle: "In sync",
-  scanning: "Scanning",
-  syncing: "Syncing",
-  paused: "Paused",
-  degraded: "Degraded",
-  "waiting-quota": "Waiting for quota",
-  "needs-confirmation": "Needs your answer",
-  error: "Error",
-};
 
 const stateTone: Record<PairView["state"], string> = {
   idle: "ok",
@@ -38,27 +31,28 @@ const stateTone: Record<PairView["state"], string> = {
   error: "bad",
 };
 
-/** The message adds nothing when it only repeats the state's label. */
+/** The message adds nothing when it only repeats the state (paused, scanning, in sync). */
 function showsMore(pair: PairView): boolean {
-  return (
-    pair.message.trim() !== "" && pair.message.trim().toLowerCase() !== stateLabel[pair.state].toLowerCase()
-  );
+  const said = pair.messagePhrase?.key;
+  const repeats = said === "core.pair.paused" || said === "core.pair.scanning" || said === "core.pair.inSync";
+  return pair.message.trim() !== "" && !repeats;
 }
 
 export function PairsView() {
   const pairs = usePairs((s) => s.pairs);
   const accounts = useAccounts((s) => s.accounts);
   const [adding, setAdding] = useState(false);
+  const { t } = useTranslation();
   const canAdd = accounts.length > 0;
   return (
     <Page
-      title="Sync folders"
-      lead="Each folder here is kept current in the cloud as you work."
+      title={t("pairs.title")}
+      lead={t("pairs.lead")}
       action={
         !adding &&
         canAdd && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
-            <Icon name="plus" /> Add sync folder
+            <Icon name="plus" /> {t("pairs.add")}
           </button>
         )
       }
@@ -67,21 +61,19 @@ export function PairsView() {
       {pairs.length === 0 && !adding ? (
         <EmptyState
           icon="sync"
-          title="No folders are synced yet"
+          title={t("pairs.emptyTitle")}
           action={
             canAdd && (
               <button type="button" className="button primary" onClick={() => setAdding(true)}>
-                Add sync folder
+                {t("pairs.add")}
               </button>
             )
           }
         >
-          {canAdd
-            ? "Pair a folder on this computer with a cloud folder, and docsync uploads every change by itself."
-            : "Add a cloud account first."}
+          {canAdd ? t("pairs.emptyBody") : t("pairs.needAccount")}
         </EmptyState>
       ) : (
-        <ul className="cards" aria-label="Sync folders">
+        <ul className="cards" aria-label={t("pairs.title")}>
           {pairs.map((pair) => (
             <PairCard key={pair.id} pair={pair} account={accounts.find((a) => a.id === pair.accountId)} />
           ))}
@@ -94,13 +86,14 @@ export function PairsView() {
 function PairCard({ pair, account }: { pair: PairView; account: AccountView | undefined }) {
   const { busy, run: act } = useAction();
   const [editingScript, setEditingScript] = useState(false);
+  const { t } = useTranslation();
   const accountName = account?.name ?? "?";
   const store = usePairs.getState();
   const paused = pair.state === "paused";
-  const message = showsMore(pair) ? pair.message : "";
+  const message = showsMore(pair) ? said(pair.message, pair.messagePhrase) : "";
   const mirrored = pair.deletePolicy === "mirror";
   return (
-    <li className="card pair" aria-label={`Sync folder ${pair.localPath}`}>
+    <li className="card pair" aria-label={t("pairs.card", { path: pair.localPath })}>
       <div className="pair-top">
         <div className="pair-paths">
           <div className="pair-local">
@@ -113,59 +106,72 @@ function PairCard({ pair, account }: { pair: PairView; account: AccountView | un
             </span>
           </div>
         </div>
-        <span className={`status status-${stateTone[pair.state]}`}>{stateLabel[pair.state]}</span>
+        <span className={`status status-${stateTone[pair.state]}`}>{t(`pairs.state.${pair.state}`)}</span>
       </div>
       {(message || mirrored) && (
         <p className="pair-message">
           {message}
           {pair.state === "waiting-quota" && pair.quotaResetsAt
-            ? ` (until ${formatTime(pair.quotaResetsAt)})`
+            ? t("pairs.until", { time: formatTime(pair.quotaResetsAt) })
             : ""}
-          {mirrored && <span className="muted">{message ? " · " : ""}Deletes are mirrored</span>}
+          {mirrored && (
+            <span className="muted">
+              {message ? " · " : ""}
+              {t("pairs.mirrored")}
+            </span>
+          )}
         </p>
       )}
       {pair.script && (
         <p className="pair-message">
-          <Icon name="script" size={14} /> Runs{" "}
-          {pair.script.name ? <strong>{pair.script.name}</strong> : "a script"} on{" "}
-          {listExtensions(pair.script.extensions)} uploads
+          <Icon name="script" size={14} />{" "}
+          {pair.script.name ? (
+            <Trans
+              i18nKey="pairs.scriptNamed"
+              values={{ name: pair.script.name, extensions: listExtensions(pair.script.extensions) }}
+              components={{ b: <strong /> }}
+            />
+          ) : (
+            t("pairs.scriptUnnamed", { extensions: listExtensions(pair.script.extensions) })
+          )}
         </p>
       )}
       {pair.pendingDeletes > 0 && (
         <div className="callout callout-warn" role="alert">
           <p>
-            <strong>{plural(pair.pendingDeletes, "file")}</strong> were deleted in this folder. Delete them in
-            the cloud too?
+            <Trans i18nKey="pairs.deleted" count={pair.pendingDeletes} components={{ b: <strong /> }} />
           </p>
           <div className="callout-actions">
             <button
               type="button"
               className="button danger"
               disabled={busy}
-              onClick={() => void act(() => store.confirmDeletes(pair.id, true), "Could not delete")}
+              onClick={() => void act(() => store.confirmDeletes(pair.id, true), t("pairs.couldNotDelete"))}
             >
-              Delete in the cloud
+              {t("pairs.deleteInCloud")}
             </button>
             <button
               type="button"
               className="button"
               disabled={busy}
-              onClick={() => void act(() => store.confirmDeletes(pair.id, false), "Could not keep them")}
+              onClick={() => void act(() => store.confirmDeletes(pair.id, false), t("pairs.couldNotKeep"))}
             >
-              Keep them in the cloud
+              {t("pairs.keepInCloud")}
             </button>
           </div>
         </div>
       )}
       {pair.issues.length > 0 && (
         <details className="issues">
-          <summary>{plural(pair.issues.length, "file has a problem", "files have problems")}</summary>
+          <summary>{t("pairs.problems", { count: pair.issues.length })}</summary>
           <ul>
             {pair.issues.slice(0, 100).map((issue) => (
               <li key={issue.path}>
                 <code>{issue.path}</code> — {issue.reason}
                 {issue.nextRetryAt ? (
-                  <span className="muted"> · retries at {formatTime(issue.nextRetryAt)}</span>
+                  <span className="muted">
+                    {t("pairs.retriesAt", { time: formatTime(issue.nextRetryAt) })}
+                  </span>
                 ) : null}
               </li>
             ))}
@@ -179,22 +185,22 @@ function PairCard({ pair, account }: { pair: PairView; account: AccountView | un
           disabled={busy}
           onClick={() =>
             void (paused
-              ? act(() => store.resume(pair.id), "Could not resume")
-              : act(() => store.pause(pair.id), "Could not pause"))
+              ? act(() => store.resume(pair.id), t("pairs.couldNotResume"))
+              : act(() => store.pause(pair.id), t("pairs.couldNotPause")))
           }
         >
-          <Icon name={paused ? "play" : "pause"} size={16} /> {paused ? "Resume" : "Pause"}
+          <Icon name={paused ? "play" : "pause"} size={16} /> {paused ? t("pairs.resume") : t("pairs.pause")}
         </button>
         {account && canRunScripts(account) && (
           <button type="button" className="button" onClick={() => setEditingScript(true)}>
-            <Icon name="script" size={16} /> Run a script after upload…
+            <Icon name="script" size={16} /> {t("pairs.runScriptAfter")}
           </button>
         )}
         <RemoveButton
-          question="Stop syncing? Files stay where they are."
-          confirmLabel="Stop syncing"
+          question={t("pairs.stopQuestion")}
+          confirmLabel={t("pairs.stopSyncing")}
           busy={busy}
-          onConfirm={() => void act(() => store.remove(pair.id), "Could not remove")}
+          onConfirm={() => void act(() => store.remove(pair.id), t("pairs.couldNotRemove"))}
         />
       </div>
       {editingScript && account && (
@@ -207,6 +213,8 @@ function PairCard({ pair, account }: { pair: PairView; account: AccountView | un
 function AddPairForm({ onDone }: { onDone(): void }) {
   const accounts = useAccounts((s) => s.accounts);
   const canPick = useUi((s) => s.info?.canPickFolders ?? false);
+  const { t } = useTranslation();
+  const [browsing, setBrowsing] = useState(false);
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? "");
   const [localPath, setLocalPath] = useState("");
   const [remotePath, setRemotePath] = useState("/");
@@ -222,83 +230,91 @@ function AddPairForm({ onDone }: { onDone(): void }) {
   const chooseLocal = (path: string) => {
     setLocalPath(path);
     if (!remoteTouched) {
-      const base = path
-        .replace(/[\\/]+$/, "")
-        .split(/[\\/]/)
-        .pop();
-      setRemotePath(base ? `/${base}` : "/");
+      const base = folderName(path.trim());
+      setRemotePath(base && !/^[\\/]+$/.test(base) ? `/${base}` : "/");
     }
   };
+  // The desktop app asks the system's folder dialog; the web page browses the folders of the
+  // computer docsync runs on. Typing a path works in both.
   const pick = async () => {
+    if (!canPick) {
+      setBrowsing(true);
+      return;
+    }
     try {
-      const { path } = await call("dialog.pickFolder", { title: "Choose a folder to sync" });
+      const { path } = await call("dialog.pickFolder", { title: t("pairs.form.chooseTitle") });
       if (path) chooseLocal(path);
     } catch (failure) {
       setError(describeError(failure));
     }
   };
   return (
-    <form className="card form" onSubmit={submit} aria-label="Add sync folder">
-      <h2>Add sync folder</h2>
+    <form className="card form" onSubmit={submit} aria-label={t("pairs.form.heading")}>
+      <h2>{t("pairs.form.heading")}</h2>
       <div className="field">
-        <label htmlFor="pair-local">Local folder</label>
+        <label htmlFor="pair-local">{t("pairs.form.local")}</label>
         <div className="field-row">
           <input
             id="pair-local"
             aria-describedby="pair-local-help"
             value={localPath}
             onChange={(e) => chooseLocal(e.target.value)}
-            placeholder="/home/you/Documents/Reports"
-            readOnly={canPick}
+            placeholder={t("pairs.form.placeholder")}
+            spellCheck={false}
+            autoComplete="off"
             required
             data-autofocus
           />
-          {canPick && (
-            <button type="button" className="button" onClick={() => void pick()}>
-              Choose…
-            </button>
-          )}
+          <button type="button" className="button" onClick={() => void pick()}>
+            {t("pairs.form.choose")}
+          </button>
         </div>
-        <small id="pair-local-help">
-          {canPick
-            ? "The folder on this computer to keep in sync."
-            : "The full path of a folder on the computer docsync runs on."}
-        </small>
+        <small id="pair-local-help">{canPick ? t("pairs.form.helpPick") : t("pairs.form.helpType")}</small>
       </div>
+      {browsing && (
+        <FolderBrowser
+          start={localPath.trim() || undefined}
+          onChoose={(path) => {
+            chooseLocal(path);
+            setBrowsing(false);
+          }}
+          onClose={() => setBrowsing(false)}
+        />
+      )}
       <div className="field-grid">
         <label className="field">
-          <span>Account</span>
+          <span>{t("pairs.form.account")}</span>
           <select value={accountId} onChange={(e) => setAccountId(e.target.value)}>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
-                {a.sandbox ? " (local cloud)" : ""}
+                {a.sandbox ? t("pairs.form.localCloudSuffix") : ""}
               </option>
             ))}
           </select>
         </label>
         <Field
-          label="Cloud folder"
+          label={t("pairs.form.cloudFolder")}
           value={remotePath}
           onValue={(path) => {
             setRemoteTouched(true);
             setRemotePath(path);
           }}
           pattern="/.*"
-          title="A path that starts with /"
+          title={t("pairs.form.pathTitle")}
           required
         />
       </div>
       <label className="field">
-        <span>When a file is deleted here</span>
+        <span>{t("pairs.form.whenDeleted")}</span>
         <select value={deletePolicy} onChange={(e) => setDeletePolicy(e.target.value as "keep" | "mirror")}>
-          <option value="keep">Keep it in the cloud</option>
-          <option value="mirror">Delete it in the cloud too (asks before large deletions)</option>
+          <option value="keep">{t("pairs.form.keep")}</option>
+          <option value="mirror">{t("pairs.form.mirror")}</option>
         </select>
       </label>
       <FormError error={error} />
       <FormActions onCancel={onDone} disabled={busy || !accountId || !localPath.trim()}>
-        {busy ? "Starting…" : "Start syncing"}
+        {busy ? t("common.starting") : t("pairs.form.start")}
       </FormActions>
     </form>
   );

@@ -1,4 +1,5 @@
 /** How a sync folder's script rule is typed in and shown: "xlsx, .CSV" in, ".xlsx, .csv" out. */
+import { i18n } from "../i18n.ts";
 
 /** The extensions typed in a field, split on commas or spaces, without dots, lowercase and once each. */
 export function parseExtensions(text: string): string[] {
@@ -12,9 +13,9 @@ export function parseExtensions(text: string): string[] {
 
 /** Why the typed extensions cannot be saved, or null when they can. */
 export function extensionsProblem(extensions: string[]): string | null {
-  if (extensions.length === 0) return "List at least one file extension, such as xlsx.";
+  if (extensions.length === 0) return i18n.t("scripts.pair.noExtension");
   const bad = extensions.find((extension) => /[/\\]/.test(extension) || extension.length > 20);
-  return bad ? `“${bad}” is not a file extension (such as xlsx or .csv).` : null;
+  return bad ? i18n.t("scripts.pair.badExtension", { extension: bad }) : null;
 }
 
 /** ".xlsx, .csv" */

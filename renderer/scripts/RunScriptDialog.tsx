@@ -3,6 +3,7 @@
  * server. Its task opens with the log showing, so the run can be followed in the task panel.
  */
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 import { Dialog } from "../components/Dialog.tsx";
@@ -47,6 +48,7 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
   const [script, setScript] = useState(EXAMPLE_SCRIPT);
   const [name, setName] = useState("");
   const ready = account.hasAccessToken;
+  const { t } = useTranslation();
 
   const {
     busy,
@@ -56,7 +58,7 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
     if (!ready || script.trim() === "") return;
     const trimmed = name.trim();
     // The name becomes the script's file name on the server ("name.ks").
-    if (/[/\\]/.test(trimmed)) throw new Error("A script name cannot contain “/” or “\\”.");
+    if (/[/\\]/.test(trimmed)) throw new Error(t("scripts.badName"));
     const { taskId } = await call("scripts.run", {
       accountId: account.id,
       fileId: target.fileId,
@@ -66,13 +68,18 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
     useTasks.getState().setLogOpen(taskId, true);
     useUi
       .getState()
-      .toast("info", `Running ${trimmed ? `“${trimmed}”` : "the script"} on “${target.fileName}”`);
+      .toast(
+        "info",
+        trimmed
+          ? t("scripts.runningNamed", { name: trimmed, file: target.fileName })
+          : t("scripts.running", { file: target.fileName }),
+      );
     onClose();
   });
 
   return (
     <Dialog
-      title={`Run script on ${target.fileName}`}
+      title={t("scripts.runOn", { name: target.fileName })}
       onClose={onClose}
       wide
       footer={
@@ -83,19 +90,18 @@ export function RunScriptDialog(props: { account: AccountView; target: ScriptTar
             className="button primary"
             disabled={!ready || busy || script.trim() === ""}
           >
-            <Icon name="play" size={16} /> {busy ? "Starting…" : "Run"}
+            <Icon name="play" size={16} /> {busy ? t("common.starting") : t("scripts.run")}
           </button>
         </DialogActions>
       }
     >
       <form id="run-script-form" className="form script-form" onSubmit={run}>
         <p className="dialog-lead">
-          The script runs on the server against <strong>{target.fileName}</strong>. Its log streams into the
-          task panel while it runs, and the value of its last statement is its result.
+          <Trans i18nKey="scripts.lead" values={{ name: target.fileName }} components={{ b: <strong /> }} />
         </p>
         {!ready && <AccessTokenNeeded account={account} onLeave={onClose} />}
         <ScriptEditor value={script} onValue={setScript} autoFocus={ready} />
-        <ScriptNameField value={name} onValue={setName} where="the task" />
+        <ScriptNameField value={name} onValue={setName} where={t("scripts.whereTask")} />
         <FormError error={error} />
       </form>
     </Dialog>

@@ -1,4 +1,5 @@
 /** The pieces every script form shares: the editor, and the note for an account without an access token. */
+import { Trans, useTranslation } from "react-i18next";
 import type { AccountView } from "../../shared/model.ts";
 import { Field } from "../components/Form.tsx";
 import { Icon } from "../components/Icon.tsx";
@@ -11,7 +12,8 @@ export function ScriptEditor(props: {
   label?: string;
   autoFocus?: boolean;
 }) {
-  const { value, onValue, label = "Script", autoFocus = false } = props;
+  const { t } = useTranslation();
+  const { value, onValue, label = t("scripts.label"), autoFocus = false } = props;
   const onKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key !== "Tab" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
     event.preventDefault();
@@ -42,16 +44,17 @@ export function ScriptEditor(props: {
 
 /** Scripts need the account's access token: says so, and leads to the Accounts page (closing `onLeave` first). */
 export function AccessTokenNeeded({ account, onLeave }: { account: AccountView; onLeave(): void }) {
+  const { t } = useTranslation();
   const openAccounts = () => {
     onLeave();
     useUi.getState().show("accounts");
   };
   return (
     <div className="callout callout-warn" role="note">
-      <p>Scripts run with the personal-space access token of the account, and {account.name} has none yet.</p>
+      <p>{t("scripts.needsToken", { name: account.name })}</p>
       <div className="callout-actions">
         <button type="button" className="button small" onClick={openAccounts}>
-          <Icon name="accounts" size={14} /> Set the access token on the Accounts page
+          <Icon name="accounts" size={14} /> {t("scripts.setToken")}
         </button>
       </div>
     </div>
@@ -60,26 +63,26 @@ export function AccessTokenNeeded({ account, onLeave }: { account: AccountView; 
 
 /** A script dialog's footer note: the account the script runs on, or what it still needs. */
 export function ScriptAccountStatus({ account }: { account: AccountView }) {
+  const { t } = useTranslation();
   return account.hasAccessToken ? (
-    <>
-      On <strong>{account.name}</strong>
-    </>
+    <Trans i18nKey="scripts.on" values={{ name: account.name }} components={{ b: <strong /> }} />
   ) : (
-    "Needs an access token"
+    t("scripts.needsTokenShort")
   );
 }
 
 /** The optional script name; the server shows it in the log's line references. */
 export function ScriptNameField(props: { value: string; onValue(name: string): void; where: string }) {
+  const { t } = useTranslation();
   return (
     <Field
-      label="Name (optional)"
+      label={t("scripts.name")}
       value={props.value}
       onValue={props.onValue}
-      placeholder="fill-report"
+      placeholder={t("scripts.namePlaceholder")}
       maxLength={100}
       spellCheck={false}
-      hint={`Shown in ${props.where} and in the log's line references (name.ks:3:1).`}
+      hint={t("scripts.nameHint", { where: props.where })}
     />
   );
 }

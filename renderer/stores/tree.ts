@@ -5,6 +5,7 @@
 import { create } from "zustand";
 import type { EntryView } from "../../shared/model.ts";
 import { call, describeError } from "../bridge/client.ts";
+import { i18n } from "../i18n.ts";
 
 export interface FolderListing {
   entries: EntryView[];
@@ -274,7 +275,14 @@ export function flattenTree(
     const listing = folders[folderId];
     if (!listing || (listing.status === "loading" && listing.entries.length === 0)) {
       if (depth > 0)
-        rows.push({ kind: "note", key: `note:${folderId}`, folderId, depth, text: "Loading…", error: false });
+        rows.push({
+          kind: "note",
+          key: `note:${folderId}`,
+          folderId,
+          depth,
+          text: i18n.t("common.loading"),
+          error: false,
+        });
       return;
     }
     if (listing.status === "error" && listing.entries.length === 0) {
@@ -283,7 +291,7 @@ export function flattenTree(
         key: `note:${folderId}`,
         folderId,
         depth,
-        text: listing.error ?? "Could not load",
+        text: listing.error ?? i18n.t("tree.couldNotLoad"),
         error: true,
       });
       return;
@@ -294,7 +302,7 @@ export function flattenTree(
         key: `note:${folderId}`,
         folderId,
         depth,
-        text: "Empty folder",
+        text: i18n.t("tree.emptyFolder"),
         error: false,
       });
       return;

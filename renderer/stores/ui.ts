@@ -1,7 +1,7 @@
 import { create } from "zustand";
 import type { ChannelResult } from "../../shared/contract.ts";
 
-export type View = "files" | "pairs" | "activity" | "accounts";
+export type View = "files" | "pairs" | "activity" | "accounts" | "settings";
 
 /** The document "Run script…" was opened on. */
 export interface ScriptTarget {
@@ -12,7 +12,8 @@ export interface ScriptTarget {
 
 export interface Toast {
   id: number;
-  tone: "info" | "error";
+  /** "busy": work under way; it stays until its work ends and the toast is changed. */
+  tone: "info" | "error" | "busy";
   text: string;
 }
 
@@ -26,15 +27,19 @@ interface UiState {
   show(view: View): void;
   setInfo(info: ChannelResult<"app.info">): void;
   setConnected(connected: boolean): void;
-  toast(tone: Toast["tone"], text: string): void;
+  /** Shows a toast; an info or error toast goes by itself after a while. Returns its id. */
+  toast(tone: Toast["tone"], text: string): number;
+  /** Changes a toast that is still shown (a busy one that now says how its work ended). */
+  retoast(id: number, tone: Toast["tone"], text: string): void;
   dismiss(id: number): void;
   setMoveDialogOpen(open: boolean): void;
   openScript(target: ScriptTarget | null): void;
 }
 
 let nextToast = 1;
+const TOAST_MS = { info: 4000, error: 9000 } as const;
 
-export const useUi = create<UiState>()((set) => ({
+export const useUi = create<UiState>()((set, get) => ({
   view: "files",
   info: null,
   connected: false,
@@ -47,10 +52,13 @@ export const useUi = create<UiState>()((set) => ({
   toast(tone, text) {
     const id = nextToast++;
     set((state) => ({ toasts: [...state.toasts.slice(-3), { id, tone, text }] }));
-    setTimeout(
-      () => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
-      tone === "error" ? 9000 : 4000,
-    );
+    if (tone !== "busy") setTimeout(() => get().dismiss(id), TOAST_MS[tone]);
+    return id;
+  },
+  retoast(id, tone, text) {
+    if (!get().toasts.some((t) => t.id === id)) return;
+    set((state) => ({ toasts: state.toasts.map((t) => (t.id === id ? { id, tone, text } : t)) }));
+    if (tone !== "busy") setTimeout(() => get().dismiss(id), TOAST_MS[tone]);
   },
   dismiss: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
   setMoveDialogOpen: (moveDialogOpen) => set({ moveDialogOpen }),

@@ -3,8 +3,10 @@
  * reader scrolled up to look at something, then the script's result once it has one.
  */
 import { useLayoutEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { TaskView } from "../../shared/model.ts";
-import { formatClock, plural } from "../format.ts";
+import { formatClock } from "../format.ts";
+import { said } from "../i18n.ts";
 
 type LogLine = NonNullable<TaskView["log"]>[number];
 
@@ -35,6 +37,8 @@ export function ScriptLog({ task, id }: { task: TaskView; id: string }) {
   const running = task.state === "queued" || task.state === "running";
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  const { t } = useTranslation();
+  const title = said(task.title, task.titlePhrase);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -47,7 +51,7 @@ export function ScriptLog({ task, id }: { task: TaskView; id: string }) {
         ref={scroller}
         className="log-scroll"
         role="log"
-        aria-label={`Log of ${task.title}`}
+        aria-label={t("tasks.log", { title })}
         tabIndex={0}
         onScroll={(event) => {
           const element = event.currentTarget;
@@ -55,7 +59,7 @@ export function ScriptLog({ task, id }: { task: TaskView; id: string }) {
         }}
       >
         <ol className="log-lines">
-          {hidden > 0 && <li className="log-note">{plural(hidden, "earlier line")} not shown</li>}
+          {hidden > 0 && <li className="log-note">{t("tasks.earlierLines", { count: hidden })}</li>}
           {shown.map((line, index) => (
             <li
               key={hidden + index}
@@ -67,13 +71,13 @@ export function ScriptLog({ task, id }: { task: TaskView; id: string }) {
             </li>
           ))}
           {shown.length === 0 && (
-            <li className="log-note">{running ? "Waiting for the first line…" : "Nothing was logged."}</li>
+            <li className="log-note">{running ? t("tasks.firstLine") : t("tasks.nothingLogged")}</li>
           )}
         </ol>
       </div>
       {result !== undefined && (
-        <div className="script-result" role="status" aria-label={`Result of ${task.title}`}>
-          <span className="script-result-label">Result</span>
+        <div className="script-result" role="status" aria-label={t("tasks.resultOf", { title })}>
+          <span className="script-result-label">{t("tasks.result")}</span>
           <code>{result}</code>
         </div>
       )}

@@ -4,15 +4,16 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { TaskView } from "../../shared/model.ts";
 import { attempt } from "../components/actions.ts";
 import { Icon } from "../components/Icon.tsx";
-import { plural } from "../format.ts";
+import { formatCount } from "../format.ts";
 import { groupTasks, useTasks } from "../stores/tasks.ts";
 import { TaskRow } from "./TaskRow.tsx";
 
 type PanelRow =
-  | { kind: "section"; key: string; title: string; count: number }
+  | { kind: "section"; key: string; title: "inProgress" | "needsAttention" | "finished"; count: number }
   | { kind: "history"; key: string; count: number; open: boolean }
   | { kind: "task"; key: string; task: TaskView; compact: boolean };
 
@@ -21,24 +22,25 @@ export function TaskPanel() {
   const retried = useTasks((s) => s.retried);
   const openLogs = useTasks((s) => s.openLogs);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const { t } = useTranslation();
   const groups = useMemo(() => groupTasks(byId, retried, openLogs), [byId, retried, openLogs]);
   const rows = useMemo(() => {
     const out: PanelRow[] = [];
     if (groups.active.length > 0) {
-      out.push({ kind: "section", key: "s-active", title: "In progress", count: groups.active.length });
+      out.push({ kind: "section", key: "s-active", title: "inProgress", count: groups.active.length });
       for (const task of groups.active) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.attention.length > 0) {
       out.push({
         kind: "section",
         key: "s-attention",
-        title: "Needs attention",
+        title: "needsAttention",
         count: groups.attention.length,
       });
       for (const task of groups.attention) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.open.length > 0) {
-      out.push({ kind: "section", key: "s-open", title: "Finished", count: groups.open.length });
+      out.push({ kind: "section", key: "s-open", title: "finished", count: groups.open.length });
       for (const task of groups.open) out.push({ kind: "task", key: task.id, task, compact: false });
     }
     if (groups.history.length > 0) {
@@ -64,22 +66,22 @@ export function TaskPanel() {
     getItemKey: (index) => rows[index]?.key ?? index,
   });
 
-  const clear = () => attempt(() => useTasks.getState().clearFinished(), "Could not clear the history");
+  const clear = () => attempt(() => useTasks.getState().clearFinished(), t("tasks.couldNotClear"));
 
   return (
-    <aside className="tasks" aria-label="Tasks">
+    <aside className="tasks" aria-label={t("tasks.title")}>
       <header className="tasks-head">
-        <h2>Tasks</h2>
+        <h2>{t("tasks.title")}</h2>
         <span className="tasks-count">
-          {groups.active.length > 0 ? `${groups.active.length.toLocaleString()} running` : ""}
+          {groups.active.length > 0 ? t("tasks.running", { count: groups.active.length }) : ""}
         </span>
       </header>
       <div ref={scrollRef} className="tasks-scroll">
         {rows.length === 0 ? (
           <div className="tasks-empty">
             <Icon name="check" size={22} />
-            <p>Nothing running.</p>
-            <p className="muted">Uploads, moves, syncs and scripts show their progress here.</p>
+            <p>{t("tasks.nothing")}</p>
+            <p className="muted">{t("tasks.nothingHint")}</p>
           </div>
         ) : (
           <div className="tasks-list" style={{ height: virtualizer.getTotalSize() }}>
@@ -98,7 +100,7 @@ export function TaskPanel() {
                     <TaskRow task={row.task} compact={row.compact} />
                   ) : row.kind === "section" ? (
                     <h3 className="tasks-section">
-                      {row.title} <span>{row.count.toLocaleString()}</span>
+                      {t(`tasks.${row.title}`)} <span>{formatCount(row.count)}</span>
                     </h3>
                   ) : (
                     <div className="tasks-history">
@@ -109,10 +111,10 @@ export function TaskPanel() {
                         onClick={() => setHistoryOpen(!row.open)}
                       >
                         <Icon name="chevron" size={14} className={row.open ? "rot-90" : undefined} />
-                        History · {plural(row.count, "finished task")}
+                        {t("tasks.history", { count: row.count })}
                       </button>
                       <button type="button" className="link" onClick={() => void clear()}>
-                        Clear
+                        {t("common.clear")}
                       </button>
                     </div>
                   )}

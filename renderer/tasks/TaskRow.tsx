@@ -1,9 +1,11 @@
 /** One task: its title, a progress bar named after it, speed and time left, and what went wrong. */
 import { memo, useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { TaskView } from "../../shared/model.ts";
 import { useAction } from "../components/actions.ts";
 import { Icon, type IconName } from "../components/Icon.tsx";
-import { formatBytes, formatDuration, formatRate, plural } from "../format.ts";
+import { formatBytes, formatDuration, formatRate } from "../format.ts";
+import { i18n, said } from "../i18n.ts";
 import { useTasks } from "../stores/tasks.ts";
 import { loadedName, useTree } from "../stores/tree.ts";
 import { useUi } from "../stores/ui.ts";
@@ -31,39 +33,53 @@ function amount(task: TaskView): string | undefined {
   const p = task.progress;
   if (!p) return undefined;
   if (p.unit === "bytes")
-    return p.total > 0 ? `${formatBytes(p.current)} of ${formatBytes(p.total)}` : formatBytes(p.current);
-  if (p.unit === "items") return `${p.current.toLocaleString()} of ${plural(p.total, "item")}`;
+    return p.total > 0
+      ? i18n.t("tasks.ofBytes", { current: formatBytes(p.current), total: formatBytes(p.total) })
+      : formatBytes(p.current);
+  if (p.unit === "items") return i18n.t("tasks.ofItems", { current: p.current, count: p.total });
   return undefined;
+}
+
+/** "Staging" for the phase "staging": the first letter up, where the language has cases. */
+function phaseWords(task: TaskView): string | undefined {
+  if (!task.phase) return undefined;
+  const phase = said(task.phase, task.phasePhrase);
+  return phase.charAt(0).toLocaleUpperCase(i18n.language) + phase.slice(1);
 }
 
 export function describeTask(task: TaskView): string {
   const parts: string[] = [];
   switch (task.state) {
     case "queued":
-      return "Waiting to start";
+      return i18n.t("tasks.waiting");
     case "running": {
-      if (task.phase) parts.push(task.phase[0]!.toUpperCase() + task.phase.slice(1));
+      const phase = phaseWords(task);
+      if (phase) parts.push(phase);
       const done = amount(task);
       if (done) parts.push(done);
       if (task.bytesPerSecond !== undefined && task.bytesPerSecond > 0)
         parts.push(formatRate(task.bytesPerSecond));
       if (task.etaSeconds !== undefined && task.etaSeconds >= 0)
-        parts.push(`${formatDuration(task.etaSeconds)} left`);
-      return parts.join(" · ") || "Working…";
+        parts.push(i18n.t("tasks.left", { time: formatDuration(task.etaSeconds) }));
+      return parts.join(" · ") || i18n.t("tasks.working");
     }
     case "succeeded": {
-      if (task.kind === "script") return "Finished";
+      if (task.kind === "script") return i18n.t("tasks.finishedScript");
       const p = task.progress;
-      if (p?.unit === "bytes" && p.total > 0) return `Done · ${formatBytes(p.total)}`;
-      if (p?.unit === "items" && p.total > 0) return `Done · ${plural(p.total, "item")}`;
-      return "Done";
+      if (p?.unit === "bytes" && p.total > 0)
+        return i18n.t("tasks.doneWith", { amount: formatBytes(p.total) });
+      if (p?.unit === "items" && p.total > 0)
+        return i18n.t("tasks.doneWith", { amount: i18n.t("common.items", { count: p.total }) });
+      return i18n.t("tasks.done");
     }
     case "partial":
-      return task.error ?? `${plural(task.failedItems?.length ?? 0, "item")} could not be done`;
+      return task.error
+        ? said(task.error, task.errorPhrase)
+        : i18n.t("tasks.couldNotBeDone", { count: task.failedItems?.length ?? 0 });
     case "failed":
-      return "Failed";
+      return i18n.t("tasks.failed");
     case "cancelled":
-      return "Cancelled";
+      return i18n.t("tasks.cancelled");
   }
 }
 
@@ -83,7 +99,10 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
   const hasLog =
     task.kind === "script" && (lineCount > 0 || (task.state !== "failed" && task.state !== "cancelled"));
   const toast = useUi((s) => s.toast);
-  const linkedTitle = useTasks((s) => (task.linkedTaskId ? s.byId.get(task.linkedTaskId)?.title : undefined));
+  const { t } = useTranslation();
+  const linked = useTasks((s) => (task.linkedTaskId ? s.byId.get(task.linkedTaskId) : undefined));
+  const linkedTitle = linked ? said(linked.title, linked.titlePhrase) : undefined;
+  const title = said(task.title, task.titlePhrase);
   const text = describeTask(task);
   const final = task.state !== "queued" && task.state !== "running";
   return (
@@ -101,30 +120,30 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
             size={16}
           />
         </span>
-        <span className="task-title" title={task.title}>
-          {task.title}
+        <span className="task-title" title={title}>
+          {title}
         </span>
         {!final && task.cancellable && (
           <button
             type="button"
             className="icon-button"
-            aria-label={`Cancel ${task.title}`}
+            aria-label={t("tasks.cancel", { title })}
             disabled={busy}
-            onClick={() => void run(() => useTasks.getState().cancel(task.id), "Could not cancel")}
+            onClick={() => void run(() => useTasks.getState().cancel(task.id), t("tasks.couldNotCancel"))}
           >
             <Icon name="close" size={14} />
           </button>
         )}
       </div>
-      {linkedTitle && <div className="task-link">After: {linkedTitle}</div>}
+      {linkedTitle && <div className="task-link">{t("tasks.after", { title: linkedTitle })}</div>}
       <div
         className={percent === undefined && !final ? "bar is-indeterminate" : "bar"}
         role="progressbar"
-        aria-label={task.title}
+        aria-label={title}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        aria-valuetext={percent === undefined ? text : `${percent}% · ${text}`}
+        aria-valuetext={percent === undefined ? text : t("tasks.percent", { percent, text })}
       >
         <div className="bar-fill" style={{ width: `${percent ?? (final ? 100 : 0)}%` }} />
       </div>
@@ -139,22 +158,26 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
             aria-controls={logOpen ? logId : undefined}
             onClick={() => useTasks.getState().setLogOpen(task.id, !logOpen)}
           >
-            {logOpen ? "Hide log" : `Show log · ${plural(lineCount, "line")}`}
+            {logOpen ? t("tasks.hideLog") : t("tasks.showLog", { count: lineCount })}
           </button>
         )}
       </div>
       {hasLog && logOpen && <ScriptLog task={task} id={logId} />}
       {task.kind === "download" && <SavedFile task={task} />}
-      {task.error && task.state !== "partial" && <p className="task-error">{task.error}</p>}
+      {task.error && task.state !== "partial" && (
+        <p className="task-error">{said(task.error, task.errorPhrase)}</p>
+      )}
       {task.state === "partial" && task.failedItems && task.failedItems.length > 0 && (
         <div className="task-failures">
-          <ul aria-label={`Items that failed in ${task.title}`}>
+          <ul aria-label={t("tasks.failedIn", { title })}>
             {task.failedItems.slice(0, 50).map((item) => (
               <li key={item.id}>
-                <strong>{itemName(item)}</strong> — {item.reason}
+                <strong>{itemName(item)}</strong> — {said(item.reason, item.reasonPhrase)}
               </li>
             ))}
-            {task.failedItems.length > 50 && <li>and {task.failedItems.length - 50} more</li>}
+            {task.failedItems.length > 50 && (
+              <li>{t("tasks.andMore", { count: task.failedItems.length - 50 })}</li>
+            )}
           </ul>
           {task.kind === "move" && (
             <button
@@ -164,11 +187,11 @@ export const TaskRow = memo(function TaskRow({ task, compact }: { task: TaskView
               onClick={() =>
                 void run(async () => {
                   await useTasks.getState().retryFailed(task.id);
-                  toast("info", `Retrying ${plural(task.failedItems?.length ?? 0, "item")}`);
-                }, "Could not retry")
+                  toast("info", t("tasks.retrying", { count: task.failedItems?.length ?? 0 }));
+                }, t("tasks.couldNotRetry"))
               }
             >
-              <Icon name="retry" size={14} /> Retry failed
+              <Icon name="retry" size={14} /> {t("tasks.retryFailed")}
             </button>
           )}
         </div>

@@ -7,11 +7,11 @@ import type { ChannelArgs } from "../../../shared/contract.ts";
 import type { AccountView } from "../../../shared/model.ts";
 import type { NoticeSink, ServiceNotice } from "../cloud/notices.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
-import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
-import { CloudError } from "../cloud/errors.ts";
+import { failureWords, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
 import { traitsOf } from "../cloud/services.ts";
+import { say, told } from "../words.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -87,11 +87,6 @@ export function toAccountView(stored: StoredAccount): AccountView {
   return view;
 }
 
-/** Words for a failed check, for the account's status line. */
-function checkFailure(error: unknown): string {
-  return error instanceof CloudError ? describeCloudError(error) : toIpcError(error).message;
-}
-
 export function createAccounts(deps: {
   settings: Settings;
   secrets: SecretBox;
@@ -119,7 +114,7 @@ export function createAccounts(deps: {
   };
   const find = (accountId: string): StoredAccount => {
     const account = stored().find((a) => a.id === accountId);
-    if (!account) throw ipcFailure("not-found", `There is no account with id ${accountId}.`);
+    if (!account) throw ipcFailure("not-found", say("errors.noAccountId", { id: accountId }));
     return account;
   };
   const save = (account: StoredAccount) => {
@@ -140,10 +135,10 @@ export function createAccounts(deps: {
     try {
       return JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
     } catch (error) {
-      const { code, message } = toIpcError(error);
+      const { code, message, phrase } = toIpcError(error);
       throw new IpcFailure(
         code === "internal" ? "credentials" : code,
-        `The account "${account.name}" cannot be used here: ${message}`,
+        say("errors.accountUnusable", { name: account.name, reason: phrase ?? message }),
         { cause: error },
       );
     }
@@ -168,7 +163,7 @@ export function createAccounts(deps: {
     token: string,
     notices: { onNotice?: NoticeSink } = {},
   ): ClosableProvider => {
-    if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "are not available here");
+    if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "here");
     const refreshToken = deps.koodriveSignIn?.(baseUrl);
     return deps.makeKooDriveProvider({
       baseUrl,
@@ -243,7 +238,7 @@ export function createAccounts(deps: {
 
     async add(input, options = {}) {
       if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
-        throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
+        throw ipcFailure("conflict", say("errors.accountExists", { name: input.name }));
       }
       const id = randomUUID();
       const { provider, secret, fields } = prepare(input, noticesOf(id));
@@ -251,7 +246,8 @@ export function createAccounts(deps: {
         await provider.verify();
       } catch (error) {
         provider.close?.();
-        throw new IpcFailure(toIpcError(error).code, `The account was not added. ${checkFailure(error)}`, {
+        const reason = failureWords(error);
+        throw new IpcFailure(toIpcError(error).code, say("errors.accountNotAdded", { reason }), {
           cause: error,
         });
       }
@@ -280,7 +276,7 @@ export function createAccounts(deps: {
         await provider.verify();
         status = { state: "connected", checkedAt: now() };
       } catch (error) {
-        status = { state: "error", message: checkFailure(error), checkedAt: now() };
+        status = { state: "error", ...told("message", failureWords(error)), checkedAt: now() };
       }
       // The account may have been removed while the check ran.
       const account = find(accountId);
@@ -298,7 +294,7 @@ export function createAccounts(deps: {
 
     repoint(accountId, config) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "cannot be re-pointed");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "repoint");
       // The endpoint hands over every secret again, so a blob this shell cannot open (the desktop
       // app's keyring) is simply replaced.
       let secret: AccountSecrets;
@@ -332,7 +328,7 @@ export function createAccounts(deps: {
 
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
       const secret = readSecrets(account);
       secret.accessToken = accessToken;
       const updated: StoredAccount = {
@@ -347,13 +343,10 @@ export function createAccounts(deps: {
 
     scriptAccess(accountId) {
       const account = find(accountId);
-      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
+      if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "scripts");
       const secret = readSecrets(account);
       if (!account.hasAccessToken || !secret.accessToken) {
-        throw ipcFailure(
-          "credentials",
-          `The account "${account.name}" has no user access token, which scripts need.`,
-        );
+        throw ipcFailure("credentials", say("errors.noAccessToken", { name: account.name }));
       }
       return { baseUrl: account.baseUrl, accessToken: secret.accessToken, ...noticesOf(accountId) };
     },
@@ -368,6 +361,9 @@ export function createAccounts(deps: {
   };
 }
 
-function unsupportedKind(kind: string, what: string): IpcFailure {
-  return ipcFailure("unsupported", `${kind === "koodrive" ? "KooDrive" : "KDocs"} accounts ${what}.`);
+function unsupportedKind(kind: string, what: "repoint" | "scripts" | "here"): IpcFailure {
+  return ipcFailure(
+    "unsupported",
+    say(`errors.kindCannot.${what}`, { kind: kind === "koodrive" ? "KooDrive" : "KDocs" }),
+  );
 }

@@ -2,6 +2,7 @@
 import type { EntryView } from "../../../shared/model.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { ensureFolder, findChild, splitRemotePath } from "../sync/remote.ts";
 
 export function toEntryView(entry: RemoteEntry): EntryView {
@@ -47,9 +48,9 @@ export function resolveRemotePath(
 ): Promise<RemoteEntry> {
   return walkPath(provider, path, async (parent, name, paths) => {
     if (parent.kind !== "folder")
-      throw ipcFailure("invalid-input", `${paths.parent} is a file, not a folder.`);
+      throw ipcFailure("invalid-input", say("errors.fileNotFolder", { path: paths.parent }));
     const child = await findChild(provider, parent.id, name, signal);
-    if (!child) throw ipcFailure("not-found", `There is no ${paths.child} in the cloud.`);
+    if (!child) throw ipcFailure("not-found", say("errors.notInCloud", { path: paths.child }));
     return child;
   });
 }
@@ -64,7 +65,8 @@ export function ensureRemoteFolder(
     const child =
       (await findChild(provider, parent.id, name, signal)) ??
       (await ensureFolder(provider, parent.id, name, signal));
-    if (child.kind !== "folder") throw ipcFailure("conflict", `${paths.child} is a file, not a folder.`);
+    if (child.kind !== "folder")
+      throw ipcFailure("conflict", say("errors.fileNotFolder", { path: paths.child }));
     return child;
   });
 }

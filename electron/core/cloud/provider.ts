@@ -73,6 +73,11 @@ export function waitingPhase(word: string): WaitingPhase {
   return `waiting for the service (it says "${word}")`;
 }
 
+/** The service's word in a waiting phase, or undefined for any other phase. */
+export function waitingWord(phase: string): string | undefined {
+  return /^waiting for the service \(it says "(.*)"\)$/s.exec(phase)?.[1];
+}
+
 /** Each status answer of a server task; `status` is there for owners that show more than a count. */
 export type TaskProgress = (current: number, total: number, status?: ServerTaskStatus) => void;
 

@@ -8,6 +8,8 @@ import { access, link, mkdir, rename, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { extname, isAbsolute, join, resolve } from "node:path";
 import { ipcFailure } from "../ipc-error.ts";
+import { expandHome } from "../local-folders.ts";
+import { say } from "../words.ts";
 
 /** Characters no file system takes in a name, and names that mean something else. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
@@ -21,24 +23,27 @@ export function safeFileName(name: string, fallback = "download"): string {
 
 /** The folder the user typed or picked, as an absolute path; created when missing. */
 export async function prepareFolder(path: string, home = homedir()): Promise<string> {
-  const trimmed = path.trim();
-  const expanded = trimmed === "~" ? home : trimmed.startsWith("~/") ? join(home, trimmed.slice(2)) : trimmed;
+  const expanded = expandHome(path, home);
   if (!isAbsolute(expanded)) {
-    throw ipcFailure("invalid-input", `Choose a full folder path (such as ~/Downloads), not "${path}".`);
+    throw ipcFailure("invalid-input", say("errors.save.fullPath", { path }));
   }
   const folder = resolve(expanded);
   const info = await stat(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
-    throw ipcFailure("invalid-input", `The folder ${folder} cannot be used: ${error.message}`);
+    throw ipcFailure("invalid-input", say("errors.save.cannotUse", { path: folder, reason: error.message }));
   });
-  if (info && !info.isDirectory()) throw ipcFailure("invalid-input", `${folder} is a file, not a folder.`);
+  if (info && !info.isDirectory())
+    throw ipcFailure("invalid-input", say("errors.fileNotFolder", { path: folder }));
   if (!info) {
     await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw ipcFailure("invalid-input", `The folder ${folder} cannot be created: ${error.message}`);
+      throw ipcFailure(
+        "invalid-input",
+        say("errors.save.cannotCreate", { path: folder, reason: error.message }),
+      );
     });
   }
   await access(folder, constants.W_OK).catch(() => {
-    throw ipcFailure("invalid-input", `docsync may not write into ${folder}.`);
+    throw ipcFailure("invalid-input", say("errors.save.mayNotWrite", { path: folder }));
   });
   return folder;
 }

@@ -8,7 +8,6 @@ import type { TaskView } from "../../../shared/model.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
 import { tempDir } from "../../../testing/harness.ts";
 import { numbered, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
-import { SAVED_PREFIX } from "./zip-download.ts";
 
 /** The names in a zip's central directory (read by hand: the test trusts no zip library). */
 export function zipEntryNames(zip: Buffer): string[] {
@@ -110,7 +109,8 @@ describe("KooDrive account and zip download through the core", () => {
     await setPace(20);
     expect(task).toMatchObject({ kind: "download", state: "succeeded", title: "Download 3 items as zip" });
     const saved = join(downloads, "Reports (1).zip");
-    expect(task.phase).toBe(`${SAVED_PREFIX}${saved}`);
+    expect(task.phase).toBe(`Saved to ${saved}`);
+    expect(task.phasePhrase).toEqual({ key: "phases.saved", params: { path: saved } });
     expect(readFileSync(join(downloads, "Reports.zip"), "utf8")).toBe("someone else's file");
     expect(zipEntryNames(readFileSync(saved))).toEqual(["q1.txt", "q2.txt", "q3.txt"]);
     expect(execFileSync("unzip", ["-p", saved, "q2.txt"], { encoding: "utf8" })).toBe("q2.txt ".repeat(500));

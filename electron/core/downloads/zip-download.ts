@@ -7,9 +7,9 @@ import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { CloudError } from "../cloud/errors.ts";
 import { waitingPhase, type CloudProvider, type RemoteEntry, type ServerTaskRef } from "../cloud/provider.ts";
-import { ipcFailure } from "../ipc-error.ts";
+import { failureWords, ipcFailure } from "../ipc-error.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
-import { failureText, plural } from "../tasks/words.ts";
+import { say, type Words } from "../words.ts";
 import { freeName, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 
 /** What a provider offers when its service can pack files into one zip. */
@@ -23,9 +23,6 @@ export function canPackZip(provider: CloudProvider): provider is CloudProvider &
   const candidate = provider as Partial<ZipPackaging>;
   return typeof candidate.startZipDownload === "function" && typeof candidate.downloadZip === "function";
 }
-
-/** The phase a finished download shows; the UI reads the path back from it. */
-export const SAVED_PREFIX = "Saved to ";
 
 export interface ZipDownloadSpec {
   accountId: string;
@@ -44,7 +41,7 @@ export interface ZipDownloadDeps {
   providerFor(accountId: string): CloudProvider;
   /** What `~` means in a destination (default: the user's home). */
   home?: string;
-  log?(level: "info" | "warn", text: string, accountId: string): void;
+  log?(level: "info" | "warn", text: Words, accountId: string): void;
 }
 
 export interface ZipDownloads {
@@ -71,19 +68,19 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
         ? (state as ZipDownloadState)
         : undefined;
     },
-    lost: "The download's details were lost; start it again.",
+    lost: say("core.zip.lost"),
     run,
   });
 
   async function run(job: Job<ZipDownloadState>): Promise<void> {
     const { handle, signal } = job;
     const state = { ...job.state };
-    const title = deps.runner.registry.get(handle.id)?.title ?? "Download as zip";
+    const view = deps.runner.registry.get(handle.id);
+    const title = view?.titlePhrase ?? view?.title ?? "Download as zip";
     let part: string | undefined;
     try {
       const provider = deps.providerFor(state.accountId);
-      if (!canPackZip(provider))
-        throw ipcFailure("unsupported", "This account cannot pack files into a zip.");
+      if (!canPackZip(provider)) throw ipcFailure("unsupported", say("errors.zip.cannotPack"));
       handle.start("packing");
       if (state.packageTaskId === undefined) {
         const ref = await provider.startZipDownload(state.entryIds, state.zipName, signal);
@@ -110,23 +107,32 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
       await provider.downloadZip(state.packageTaskId, part, signal);
       const saved = await placeWithoutOverwrite(part, folder, state.zipName);
       part = undefined;
-      handle.progress(100, 100, "percent", `${SAVED_PREFIX}${saved}`);
+      // The UI reads the saved file's path back from this phase.
+      handle.progress(100, 100, "percent", say("phases.saved", { path: saved }));
       if (status.state === "partial") {
-        const message = `Saved to ${saved}, but ${status.error?.message ?? "some files could not be packed."}`;
+        const message = say("core.zip.savedBut", {
+          path: saved,
+          reason: status.error?.message ?? say("core.zip.someNotPacked"),
+        });
         handle.partial(
           status.failed.map((item) => ({ id: item.id, name: item.id, reason: item.message })),
           message,
         );
-        deps.log?.("warn", `${title}: ${message}`, state.accountId);
+        deps.log?.("warn", say("core.activity.outcome", { title, outcome: message }), state.accountId);
       } else {
         handle.succeed();
-        deps.log?.("info", `${title}: saved ${basename(saved)} to ${join(saved, "..")}`, state.accountId);
+        const said = { title, name: basename(saved), folder: join(saved, "..") };
+        deps.log?.("info", say("core.activity.zipSaved", said), state.accountId);
       }
     } catch (error) {
       // A stopped download continues at the next start; a cancelled one is already final.
       if (signal.aborted) return;
-      handle.fail(failureText(error));
-      deps.log?.("warn", `${title}: ${failureText(error)}`, state.accountId);
+      handle.fail(failureWords(error));
+      deps.log?.(
+        "warn",
+        say("core.activity.outcome", { title, outcome: failureWords(error) }),
+        state.accountId,
+      );
     } finally {
       if (part) await rm(part, { force: true }).catch(() => {});
     }
@@ -136,18 +142,21 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
     async start(spec) {
       const entryIds = [...new Set(spec.entryIds)];
       if (entryIds.length > MAX_ZIP_ENTRIES) {
-        throw ipcFailure("invalid-input", `A zip takes at most ${MAX_ZIP_ENTRIES} items; select fewer.`);
+        throw ipcFailure("invalid-input", say("errors.zip.tooMany", { max: MAX_ZIP_ENTRIES }));
       }
       const provider = deps.providerFor(spec.accountId);
       if (!canPackZip(provider)) {
-        throw ipcFailure("unsupported", "This account's service cannot pack files into a zip.");
+        throw ipcFailure("unsupported", say("errors.zip.serviceCannotPack"));
       }
       // Refused at once, before any work: a folder that cannot take the file.
       const destinationDir = await prepareFolder(spec.destinationDir, deps.home);
       const first = await provider.stat(entryIds[0]!);
       const zipName = await zipNameFor(provider, first, entryIds.length);
       const state: ZipDownloadState = { ...spec, entryIds, destinationDir, zipName };
-      const title = `Download ${entryIds.length === 1 ? `"${first.name}"` : plural(entryIds.length, "item")} as zip`;
+      const title =
+        entryIds.length === 1
+          ? say("core.task.zipOne", { name: first.name })
+          : say("core.task.zip", { count: entryIds.length });
       return { taskId: zipJob.start({ title, accountId: spec.accountId, cancellable: true }, state) };
     },
   };

@@ -7,6 +7,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ActivityEntry, TaskView } from "../../../shared/model.ts";
+import { told, type Phrase, type Words } from "../words.ts";
 import { migrations } from "./migrations.ts";
 
 export type DeletePolicy = "keep" | "mirror";
@@ -102,6 +103,14 @@ export interface FailureRecord {
   nextRetryAt: number | null;
 }
 
+/** An activity line as the core writes it: its words, a phrase when they have one. */
+export interface NewActivity {
+  level: ActivityEntry["level"];
+  text: Words;
+  pairId?: string;
+  accountId?: string;
+}
+
 export interface Journal {
   /** Where the journal lives (":memory:" in unit tests). */
   readonly location: string;
@@ -176,7 +185,8 @@ export interface Journal {
   putFailure(pairId: string, failure: FailureRecord): void;
   clearFailure(pairId: string, path: string): void;
 
-  appendEvent(entry: Omit<ActivityEntry, "seq">): ActivityEntry;
+  /** An activity line (its phrase, when it has one, is kept beside its English text). */
+  appendEvent(entry: NewActivity & { time: number }): ActivityEntry;
   /** The latest `limit` events, oldest first. */
   events(limit: number): ActivityEntry[];
 
@@ -612,11 +622,24 @@ export function openJournal(file: string): Journal {
       sql("delete from failures where pair_id = ? and path = ?").run(pairId, path);
     },
 
-    appendEvent(e) {
+    appendEvent({ text, ...e }) {
+      const words = told("text", text);
       const result = sql(
-        "insert into events (time, level, text, pair_id, account_id) values (?, ?, ?, ?, ?)",
-      ).run(e.time, e.level, e.text, e.pairId ?? null, e.accountId ?? null);
-      return { ...e, seq: Number(result.lastInsertRowid) };
+        "insert into events (time, level, text, phrase_json, pair_id, account_id) values (?, ?, ?, ?, ?, ?)",
+      ).run(
+        e.time,
+        e.level,
+        words.text,
+        words.textPhrase ? JSON.stringify(words.textPhrase) : null,
+        e.pairId ?? null,
+        e.accountId ?? null,
+      );
+      return {
+        ...e,
+        text: words.text,
+        ...(words.textPhrase ? { phrase: words.textPhrase } : {}),
+        seq: Number(result.lastInsertRowid),
+      };
     },
     events(limit) {
       return sql("select * from events order by seq desc limit ?")
@@ -627,6 +650,7 @@ export function openJournal(file: string): Journal {
           time: Number(r.time),
           level: r.level === "warn" || r.level === "error" ? r.level : "info",
           text: String(r.text),
+          ...(typeof r.phrase_json === "string" ? { phrase: JSON.parse(r.phrase_json) as Phrase } : {}),
           ...(r.pair_id === null ? {} : { pairId: String(r.pair_id) }),
           ...(r.account_id === null ? {} : { accountId: String(r.account_id) }),
         }));

@@ -126,4 +126,9 @@ export const migrations: readonly string[] = [
     primary key (pair_id, path)
   ) without rowid;
   `,
+  // An activity line's phrase (its catalog key and values, as JSON), so each shell can show it in
+  // its user's language; the English text stays in \`text\`.
+  `
+  alter table events add column phrase_json text;
+  `,
 ];

@@ -107,7 +107,8 @@ describe("batch move task", () => {
     expect(task.state).toBe("partial");
     expect(task.progress).toEqual({ current: 6, total: 6, unit: "items" });
     expect(task.failedItems).toEqual([
-      { id: "a4", name: "a4", reason: "it no longer exists" },
+      // docsync's own words come with their phrase; the service's come as they are.
+      { id: "a4", name: "a4", reason: "it no longer exists", reasonPhrase: { key: "core.move.gone" } },
       { id: "a3", name: "a3.txt", reason: "its name is taken in the target folder" },
     ]);
     expect(calls).toEqual([["a0", "a1"], ["a2", "a3"], ["b0"]]);

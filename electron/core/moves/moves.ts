@@ -13,10 +13,10 @@ import {
   type ServerTaskRef,
   type ServerTaskStatus,
 } from "../cloud/provider.ts";
-import { ipcFailure } from "../ipc-error.ts";
+import { failureWords, ipcFailure } from "../ipc-error.ts";
 import { isFinalState } from "../../../shared/model.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
-import { failureText, plural } from "../tasks/words.ts";
+import { say, type Words } from "../words.ts";
 import { planMoveChunks } from "./plan.ts";
 
 export interface MoveSpec {
@@ -28,7 +28,7 @@ export interface MoveSpec {
 export interface FailedItem {
   id: string;
   name: string;
-  reason: string;
+  reason: Words;
 }
 
 /** Persisted with the task so a move interrupted by a restart continues where it was. */
@@ -48,7 +48,7 @@ export interface MoveDeps {
   remember(taskId: string, spec: { accountId: string; targetFolderId: string }): void;
   recall(taskId: string): { accountId: string; targetFolderId: string } | undefined;
   /** Writes a line to the activity log. */
-  log?(level: "info" | "warn", text: string, accountId: string): void;
+  log?(level: "info" | "warn", text: Words, accountId: string): void;
 }
 
 export interface Moves {
@@ -64,7 +64,7 @@ export function createMoves(deps: MoveDeps): Moves {
     kind: "move",
     parse: (saved) =>
       saved && Array.isArray((saved as Partial<MoveResume>).entryIds) ? (saved as MoveResume) : undefined,
-    lost: "The move's details were lost; start it again.",
+    lost: say("core.move.lost"),
     run,
   });
 
@@ -77,7 +77,7 @@ export function createMoves(deps: MoveDeps): Moves {
     const save = () => job.save(state);
     const report = (extra = 0, phase = "moving") =>
       handle.progress(state.settled.length + state.failed.length + extra, total, "items", phase);
-    const fail = (ids: string[], reason: string) => {
+    const fail = (ids: string[], reason: Words) => {
       for (const id of ids) state.failed.push({ id, name: state.names[id] ?? id, reason });
     };
     const wait = (ref: ServerTaskRef) =>
@@ -96,7 +96,7 @@ export function createMoves(deps: MoveDeps): Moves {
             [id],
             status.error
               ? itemReason(status.error.code, status.error.message)
-              : "the server could not move it",
+              : say("core.move.serverFailed"),
           );
         } else state.settled.push(id);
       }
@@ -126,9 +126,9 @@ export function createMoves(deps: MoveDeps): Moves {
             state.names[id] = entry.name;
             entries.push(entry);
           } catch (error) {
-            if (error instanceof CloudError && error.kind === "not-found") fail([id], "it no longer exists");
+            if (error instanceof CloudError && error.kind === "not-found") fail([id], say("core.move.gone"));
             else if (interrupted()) throw error;
-            else fail([id], failureText(error));
+            else fail([id], failureWords(error));
           }
         }),
       );
@@ -137,7 +137,7 @@ export function createMoves(deps: MoveDeps): Moves {
       entries.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
       const plan = planMoveChunks(entries, state.targetFolderId, provider.maxMoveBatch);
       state.settled.push(...plan.alreadyThere);
-      fail(plan.intoItself, "a folder cannot move into itself");
+      fail(plan.intoItself, say("core.move.intoItself"));
       save();
       report();
 
@@ -158,32 +158,36 @@ export function createMoves(deps: MoveDeps): Moves {
         } catch (error) {
           if (interrupted()) throw error;
           state.running = undefined;
-          fail(chunk.ids, failureText(error));
+          fail(chunk.ids, failureWords(error));
         }
         save();
         report();
       }
 
-      const title = registry.get(handle.id)?.title ?? "Move";
+      const view = registry.get(handle.id);
+      const title = view?.titlePhrase ?? view?.title ?? "Move";
       if (state.failed.length === 0) {
         handle.succeed();
-        deps.log?.("info", `${title}: done`, state.accountId);
+        deps.log?.("info", say("core.activity.done", { title }), state.accountId);
       } else {
         const moved = total - state.failed.length;
-        const message = `${plural(moved, "item")} moved, ${plural(state.failed.length, "item")} could not be moved`;
+        const message = say("core.move.partial", {
+          moved: say("common.items", { count: moved }),
+          failed: say("common.items", { count: state.failed.length }),
+        });
         handle.partial(state.failed, message);
-        deps.log?.("warn", `${title}: ${message}`, state.accountId);
+        deps.log?.("warn", say("core.activity.outcome", { title, outcome: message }), state.accountId);
       }
     } catch (error) {
       // A cancelled task is already final in the registry, and a stopped one resumes at the next start;
       // anything else is a failure of the whole move.
-      if (!interrupted()) handle.fail(failureText(error));
+      if (!interrupted()) handle.fail(failureWords(error));
     } finally {
       if (!job.stopping.aborted) deps.onFoldersChanged(state.accountId, [...touched]);
     }
   }
 
-  function launch(spec: MoveSpec, title: string, names: Record<string, string>): string {
+  function launch(spec: MoveSpec, title: Words, names: Record<string, string>): string {
     const state: MoveResume = { ...spec, names, settled: [], failed: [] };
     const taskId = moveJob.start({ title, accountId: spec.accountId, cancellable: true }, state);
     deps.remember(taskId, { accountId: spec.accountId, targetFolderId: spec.targetFolderId });
@@ -195,12 +199,15 @@ export function createMoves(deps: MoveDeps): Moves {
     if (spec.targetFolderId === provider.rootId) return rootEntry(provider);
     const target = await provider.stat(spec.targetFolderId);
     if (target.kind !== "folder")
-      throw ipcFailure("invalid-input", `"${target.name}" is a file, not a folder.`);
+      throw ipcFailure("invalid-input", say("errors.quotedFileNotFolder", { name: target.name }));
     return target;
   }
 
   const titleFor = (count: number, target: RemoteEntry) =>
-    `Move ${plural(count, "item")} to ${target.name ? `"${target.name}"` : "the top folder"}`;
+    say("core.task.move", {
+      count,
+      target: target.name ? say("core.task.moveTarget", { name: target.name }) : say("core.task.topFolder"),
+    });
 
   return {
     async start(spec) {
@@ -211,15 +218,13 @@ export function createMoves(deps: MoveDeps): Moves {
 
     async retryFailed(taskId) {
       const view = registry.get(taskId);
-      if (!view || view.kind !== "move") throw ipcFailure("not-found", `There is no move task ${taskId}.`);
-      if (!isFinalState(view.state)) {
-        throw ipcFailure("conflict", "This move is still running; retry its failed items when it ends.");
-      }
+      if (!view || view.kind !== "move")
+        throw ipcFailure("not-found", say("errors.moves.noTask", { id: taskId }));
+      if (!isFinalState(view.state)) throw ipcFailure("conflict", say("errors.moves.running"));
       const failed = view.failedItems ?? [];
-      if (failed.length === 0)
-        throw ipcFailure("invalid-input", "No item of this move failed; there is nothing to retry.");
+      if (failed.length === 0) throw ipcFailure("invalid-input", say("errors.moves.nothingFailed"));
       const spec = deps.recall(taskId);
-      if (!spec) throw ipcFailure("not-found", "The details of this move are gone; start the move again.");
+      if (!spec) throw ipcFailure("not-found", say("errors.moves.gone"));
       const full: MoveSpec = { ...spec, entryIds: failed.map((item) => item.id) };
       const target = await targetFolder(full);
       const names = Object.fromEntries(failed.map((item) => [item.id, item.name]));

@@ -22,6 +22,7 @@ import { KdocsScriptClient, type ScriptStatus } from "../cloud/kdocs/scripts.ts"
 import type { NoticeSink } from "../cloud/notices.ts";
 import { waitingPhase } from "../cloud/provider.ts";
 import { toIpcError } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { pollUntilDone } from "../tasks/poll.ts";
 import type { Job, JobRunner } from "../tasks/runner.ts";
 import type { TaskHandle } from "../tasks/types.ts";
@@ -233,7 +234,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
       const parsed = resumeSchema.safeParse(saved);
       return parsed.success ? parsed.data : undefined;
     },
-    lost: "docsync cannot follow this script after the restart: its saved state is unreadable.",
+    lost: say("core.task.scriptLost"),
     run: follow,
   });
 

@@ -5,7 +5,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readFileSync, writeSync, closeSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { ipcFailure } from "../ipc-error.ts";
+import { IpcFailure, ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 
 /** Where secrets are kept, so the interface can say it plainly (and how safe that is). */
 export type SecretStorage = { kind: "keyring" } | { kind: "key-file"; path: string };
@@ -62,12 +63,9 @@ export function createKeyFileSecretBox(keyFile: string): SecretBox {
     decrypt(blob) {
       if (blob.startsWith(KEYRING_PREFIX)) {
         // Only the desktop app can ask the keyring; this shell cannot open them.
-        throw ipcFailure(
-          "credentials",
-          "these credentials were saved by the desktop app with the system keyring; open the desktop app, or add the account again",
-        );
+        throw ipcFailure("credentials", say("errors.secrets.keyring"));
       }
-      if (!blob.startsWith(PREFIX)) throw new Error("This secret was not written by this key file.");
+      if (!blob.startsWith(PREFIX)) throw new IpcFailure("internal", say("errors.secrets.otherKey"));
       const raw = Buffer.from(blob.slice(PREFIX.length), "base64");
       const iv = raw.subarray(0, IV_BYTES);
       const tag = raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
@@ -82,9 +80,7 @@ export function createKeyFileSecretBox(keyFile: string): SecretBox {
           decipher.final(),
         ]).toString("utf8");
       } catch (error) {
-        throw new Error("A stored secret cannot be decrypted with this key file; add the account again.", {
-          cause: error,
-        });
+        throw new IpcFailure("internal", say("errors.secrets.cannotDecrypt"), { cause: error });
       }
     },
   };

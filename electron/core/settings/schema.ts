@@ -6,6 +6,9 @@
  */
 import type Conf from "conf";
 import type { Options, Schema } from "conf";
+import { languages } from "../../../shared/i18n/language.ts";
+import type { Preferences } from "../../../shared/model.ts";
+import type { Phrase } from "../words.ts";
 
 export interface StoredAccount {
   id: string;
@@ -19,7 +22,13 @@ export interface StoredAccount {
   hasAccessToken: boolean;
   /** SecretBox blob of the JSON of `AccountSecrets`. */
   secrets: string;
-  status: { state: "unknown" | "connected" | "error"; message?: string; checkedAt?: number };
+  status: {
+    state: "unknown" | "connected" | "error";
+    message?: string;
+    /** The message's phrase (a catalog key and values), for shells in another language. */
+    messagePhrase?: Phrase;
+    checkedAt?: number;
+  };
   createdAt: number;
 }
 
@@ -33,7 +42,11 @@ export interface StoredMove {
 export interface SettingsShape {
   accounts: StoredAccount[];
   moves: Record<string, StoredMove>;
+  preferences: Preferences;
 }
+
+/** What a new home starts with: the system's language, notifications on, the tour not yet taken. */
+export const defaultPreferences: Preferences = { language: "system", notifications: true, tourDone: false };
 
 /** The file's name in the home folder, without its `.json`. */
 export const settingsName = "settings";
@@ -67,6 +80,7 @@ const accountSchema = {
       properties: {
         state: { enum: ["unknown", "connected", "error"] },
         message: { type: "string" },
+        messagePhrase: { type: "object", required: ["key"], properties: { key: { type: "string" } } },
         checkedAt: { type: "number" },
       },
     },
@@ -86,6 +100,15 @@ export const settingsSchema: Schema<SettingsShape> = {
         targetFolderId: { type: "string" },
         finishedAt: { type: "number" },
       },
+    },
+  },
+  // A preference the file lacks (written before it existed) takes its default when read.
+  preferences: {
+    type: "object",
+    properties: {
+      language: { enum: ["system", ...languages] },
+      notifications: { type: "boolean" },
+      tourDone: { type: "boolean" },
     },
   },
 };
@@ -120,7 +143,7 @@ export function settingsOptions(home: string): Options<SettingsShape> {
     projectVersion: settingsVersion,
     schema: settingsSchema,
     migrations: settingsMigrations,
-    defaults: { accounts: [], moves: {} },
+    defaults: { accounts: [], moves: {}, preferences: defaultPreferences },
     configFileMode: 0o600,
     // A file the schema refuses is reported, never replaced: it holds the accounts.
     clearInvalidConfig: false,

@@ -1,10 +1,13 @@
 /**
- * The settings the core keeps (accounts, finished moves) over a store of the shared schema: `conf`
- * for the command line and the web shell, electron-store for the desktop app.
+ * The settings the core keeps (accounts, finished moves, preferences) over a store of the shared
+ * schema: `conf` for the command line and the web shell, electron-store for the desktop app.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Conf from "conf";
+import type { Preferences } from "../../../shared/model.ts";
 import {
+  defaultPreferences,
   settingsName,
   settingsOptions,
   type SettingsShape,
@@ -13,12 +16,15 @@ import {
 } from "./schema.ts";
 
 export type { StoredAccount, StoredMove } from "./schema.ts";
+export { defaultPreferences } from "./schema.ts";
 
 export interface Settings {
   accounts(): StoredAccount[];
   saveAccounts(accounts: StoredAccount[]): void;
   moves(): Record<string, StoredMove>;
   saveMoves(moves: Record<string, StoredMove>): void;
+  preferences(): Preferences;
+  savePreferences(preferences: Preferences): void;
   readonly path: string;
 }
 
@@ -29,6 +35,9 @@ export function settingsFrom(store: Conf<SettingsShape>): Settings {
     saveAccounts: (accounts) => store.set("accounts", accounts),
     moves: () => store.get("moves"),
     saveMoves: (moves) => store.set("moves", moves),
+    // A file written before a preference existed has the others; the missing ones take their default.
+    preferences: () => ({ ...defaultPreferences, ...store.get("preferences") }),
+    savePreferences: (preferences) => store.set("preferences", preferences),
     get path() {
       return store.path;
     },
@@ -55,4 +64,9 @@ export function openSettingsStore<T>(home: string, open: () => T): T {
       cause: error,
     });
   }
+}
+
+/** The preferences saved in a home, or undefined when it has no settings yet (nothing is created). */
+export function storedPreferences(home: string): Preferences | undefined {
+  return existsSync(join(home, `${settingsName}.json`)) ? openSettings(home).preferences() : undefined;
 }

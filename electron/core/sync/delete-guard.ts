@@ -3,6 +3,7 @@
  * holds them until the user confirms (or drops them, forgetting the files instead).
  */
 import type { EngineContext } from "./engine-context.ts";
+import { say } from "../words.ts";
 import { forgetFile, forgetFolder, type PairRuntime, type PassJob } from "./pair-runtime.ts";
 import type { Plan } from "./plan.ts";
 
@@ -36,11 +37,7 @@ export function guardDeletes(
       rt.heldDeletes = 0;
     } else if (mass && !allowed) {
       if (rt.heldDeletes !== deleteCount) {
-        ctx.log(
-          "warn",
-          `${deleteCount} files were deleted locally; the cloud copies are kept until you confirm.`,
-          record,
-        );
+        ctx.log("warn", say("core.activity.deletesHeld", { n: deleteCount }), record);
       }
       rt.heldDeletes = deleteCount;
     } else doDeletes = true;

@@ -12,6 +12,7 @@ import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { JobRunner } from "../tasks/runner.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import type { Words } from "../words.ts";
 import type { BandwidthLimiter } from "./bandwidth.ts";
 import type { FileTasks } from "./file-tasks.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
@@ -39,14 +40,14 @@ export interface EngineContext {
   policy: CallPolicy;
   runtimes: Map<string, PairRuntime>;
   fileTasks: FileTasks;
-  log(level: ActivityEntry["level"], text: string, pair?: PairRecord): void;
+  log(level: ActivityEntry["level"], text: Words, pair?: PairRecord): void;
   /** Tells the subscribers that pair views changed (coalesced). */
   notify(): void;
   /** Queues a journal write for the next batch; a write may answer an upload whose hook is then due. */
   writeSoon(write: () => UploadedRecord | void): void;
   flushWrites(): void;
   /** Opens the task that shows a pass (a declared job: a pass cut off by a crash is ended at the next start). */
-  passTask(task: { title: string; pairId: string; accountId: string; cancellable: false }): TaskHandle;
+  passTask(task: { title: Words; pairId: string; accountId: string; cancellable: false }): TaskHandle;
   requestPass(rt: PairRuntime, paths: string[] | "full", options?: SyncOnceOptions): Promise<SyncSummary>;
   /** Aborted when the engine stops (each start has its own). */
   stopSignal(): AbortSignal;

@@ -10,6 +10,7 @@ import PQueue from "p-queue";
 import type { PairView } from "../../../shared/model.ts";
 import { createAdaptiveLimit, type AdaptiveLimit } from "../cloud/http/adaptive-limit.ts";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import type { PairRecord } from "../journal/index.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
@@ -106,7 +107,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const passes = runner.declare<{ pairId: string }>({
     kind: "sync",
     parse: () => undefined,
-    lost: "docsync stopped during this pass; the next pass takes up what it left.",
+    lost: say("core.task.passLost"),
     run: async () => {},
   });
   const uploads = declareUploads(ctx, {
@@ -143,21 +144,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async addPair(input: AddPairInput) {
       const localPath = resolve(input.localPath);
       const stats = statSync(localPath, { throwIfNoEntry: false });
-      if (!stats) throw ipcFailure("invalid-input", `The folder ${localPath} does not exist.`);
-      if (!stats.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
+      const path = localPath;
+      if (!stats) throw ipcFailure("invalid-input", say("errors.folderMissing", { path }));
+      if (!stats.isDirectory()) throw ipcFailure("invalid-input", say("errors.notAFolder", { path }));
       if (lstatSync(localPath).isSymbolicLink())
-        throw ipcFailure("invalid-input", `${localPath} is a symbolic link; pair the folder it points to.`);
+        throw ipcFailure("invalid-input", say("errors.isSymlink", { path }));
       refusePairAroundHome(localPath, deps.home);
       splitRemotePath(input.remotePath);
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;
-        if (other === localPath) throw ipcFailure("conflict", `${localPath} is already synced.`);
+        if (other === localPath) throw ipcFailure("conflict", say("errors.alreadySynced", { path }));
         if (localPath.startsWith(other + sep) || other.startsWith(localPath + sep)) {
-          const how = localPath.startsWith(other + sep) ? "inside" : "around";
-          throw ipcFailure(
-            "invalid-input",
-            `${localPath} is ${how} the synced folder ${other}; pairs may not nest.`,
-          );
+          const how = localPath.startsWith(other + sep) ? "errors.pairInside" : "errors.pairAround";
+          throw ipcFailure("invalid-input", say(how, { path, other }));
         }
       }
       const provider = deps.providerFor(input.accountId);

@@ -7,6 +7,7 @@
  */
 import { isFinalState } from "../../../shared/model.ts";
 import type { NewTask, TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { say } from "../words.ts";
 import type { UploadOrigin } from "./upload-job.ts";
 
 /** Files at least this big get their own task, whatever path their upload takes. */
@@ -53,7 +54,7 @@ export function createFileTasks(deps: {
     adopt(handle, origin) {
       if (deps.pairExists(origin.pairId))
         open.set(keyOf(origin.pairId, origin.path), { handle, pairId: origin.pairId, path: origin.path });
-      else handle.fail("The sync pair of this file was removed.");
+      else handle.fail(say("core.file.pairRemoved"));
     },
 
     track(pair, path, size) {
@@ -70,7 +71,7 @@ export function createFileTasks(deps: {
           if (!handle) {
             handle = deps.create(
               {
-                title: `Upload ${path}`,
+                title: say("core.task.upload", { path }),
                 accountId: pair.accountId,
                 pairId: pair.id,
                 // The pair decides what is uploaded: pausing the pair stops it.
@@ -113,7 +114,7 @@ export function createFileTasks(deps: {
         const what = fate(entry.path);
         if ("pending" in what) continue;
         if ("synced" in what) entry.handle.succeed();
-        else entry.handle.fail("gone" in what ? "The file is no longer in the synced folder." : what.failed);
+        else entry.handle.fail("gone" in what ? say("core.file.notInFolder") : what.failed);
         open.delete(key);
       }
     },

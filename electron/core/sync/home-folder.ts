@@ -6,6 +6,7 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
 import { toRelative } from "./scan.ts";
 
@@ -33,16 +34,10 @@ export function refusePairAroundHome(localPath: string, home: string | undefined
   for (const local of forms(localPath)) {
     for (const own of forms(home)) {
       if (within(own, local) !== undefined) {
-        throw ipcFailure(
-          "invalid-input",
-          `${localPath} is inside docsync's own folder ${home}; pair a folder outside it.`,
-        );
+        throw ipcFailure("invalid-input", say("errors.pairInHome", { path: localPath, home }));
       }
       if (within(local, own) !== undefined) {
-        throw ipcFailure(
-          "invalid-input",
-          `${localPath} holds docsync's own folder ${home} (its settings, the key to its credentials and its journal); pair a folder that does not.`,
-        );
+        throw ipcFailure("invalid-input", say("errors.pairAroundHome", { path: localPath, home }));
       }
     }
   }

@@ -5,6 +5,7 @@
 import type { FileRecord, PairRecord } from "../journal/index.ts";
 import type { KnownFolder } from "./plan.ts";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { isBelow, type EngineContext } from "./engine-context.ts";
 import { parentOf } from "./plan.ts";
 import type { ScanIssue } from "./scan.ts";
@@ -62,7 +63,7 @@ export function newRuntime(record: PairRecord): PairRuntime {
 
 export function runtimeOf(ctx: EngineContext, pairId: string): PairRuntime {
   const rt = ctx.runtimes.get(pairId);
-  if (!rt) throw ipcFailure("not-found", `There is no sync pair ${pairId}.`);
+  if (!rt) throw ipcFailure("not-found", say("errors.noPair", { id: pairId }));
   return rt;
 }
 

@@ -2,6 +2,7 @@
 import type { PairView } from "../../../shared/model.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
+import { say, told, type Words } from "../words.ts";
 
 export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
   const { record } = rt;
@@ -16,19 +17,22 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     ...rt.scanIssues.filter((i) => !failures.some((f) => f.path === i.path)),
   ];
   let state: PairView["state"];
-  let message: string;
-  if (record.paused) [state, message] = ["paused", "paused"];
+  let message: Words;
+  if (record.paused) [state, message] = ["paused", say("core.pair.paused")];
   else if (resetsAt !== undefined) {
     state = "waiting-quota";
-    message = `waiting for the daily quota to reset at ${new Date(resetsAt).toISOString()}`;
+    message = say("core.pair.waitingQuota", { time: new Date(resetsAt).toISOString() });
   } else if (rt.heldDeletes > 0) {
     state = "needs-confirmation";
-    message = `${rt.heldDeletes} deletions wait for confirmation`;
+    message = say("core.pair.heldDeletes", { n: rt.heldDeletes });
   } else if (rt.error) [state, message] = ["error", rt.error];
-  else if (rt.phase === "scanning") [state, message] = ["scanning", "scanning"];
-  else if (rt.phase === "syncing") [state, message] = ["syncing", `syncing ${rt.pendingFiles} files`];
-  else if (rt.degraded) [state, message] = ["degraded", `degraded: ${rt.degraded}; rescanning periodically`];
-  else [state, message] = ["idle", issues.length > 0 ? `in sync except ${issues.length} files` : "in sync"];
+  else if (rt.phase === "scanning") [state, message] = ["scanning", say("core.pair.scanning")];
+  else if (rt.phase === "syncing")
+    [state, message] = ["syncing", say("core.pair.syncing", { n: rt.pendingFiles })];
+  else if (rt.degraded) [state, message] = ["degraded", say("core.pair.degraded", { reason: rt.degraded })];
+  else if (issues.length > 0)
+    [state, message] = ["idle", say("core.pair.inSyncExcept", { n: issues.length })];
+  else [state, message] = ["idle", say("core.pair.inSync")];
   return {
     id: record.id,
     accountId: record.accountId,
@@ -36,7 +40,7 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     remotePath: record.remotePath,
     deletePolicy: record.deletePolicy,
     state,
-    message,
+    ...told("message", message),
     pendingFiles: rt.pendingFiles,
     ...(resetsAt !== undefined ? { quotaResetsAt: resetsAt } : {}),
     pendingDeletes: rt.heldDeletes,

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
+import { say } from "../words.ts";
 import { guardDeletes } from "./delete-guard.ts";
 import { emptySummary, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
@@ -190,7 +191,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     rt.pendingFiles = work;
     ctx.notify();
     task = ctx.passTask({
-      title: `Sync ${record.localPath}`,
+      title: say("core.task.sync", { path: record.localPath }),
       pairId: record.id,
       accountId: record.accountId,
       cancellable: false,
@@ -297,7 +298,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     if (summary.failures.length > 0) {
       task.partial(
         summary.failures.map((f) => ({ id: f.path, name: f.path, reason: f.reason })),
-        `${summary.failures.length} files failed`,
+        say("core.activity.filesFailed", { n: summary.failures.length }),
       );
     } else task.succeed();
   }
@@ -306,7 +307,14 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   if (changed > 0 || summary.failed > 0) {
     ctx.log(
       summary.failed > 0 ? "warn" : "info",
-      `${record.localPath}: ${summary.uploaded} uploaded, ${summary.moved} moved, ${summary.renamed} renamed, ${summary.deleted} deleted, ${summary.failed} failed`,
+      say("core.activity.passSummary", {
+        path: record.localPath,
+        uploaded: summary.uploaded,
+        moved: summary.moved,
+        renamed: summary.renamed,
+        deleted: summary.deleted,
+        failed: summary.failed,
+      }),
       record,
     );
   }

@@ -2,6 +2,7 @@
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { CloudError, isCloudError } from "../cloud/errors.ts";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 
 export interface QuotaGate {
   /** Remembers that the account's quota is used up until `until`. */
@@ -105,10 +106,10 @@ export async function ensureFolder(
 
 /** `/a//b/` → ["a", "b"]; refuses `.` and `..`, which have no meaning in the cloud. */
 export function splitRemotePath(path: string): string[] {
-  if (!path.startsWith("/")) throw ipcFailure("invalid-input", `A cloud path starts with "/": ${path}`);
+  if (!path.startsWith("/")) throw ipcFailure("invalid-input", say("errors.cloudPathSlash", { path }));
   const parts = path.split("/").filter((part) => part !== "");
   if (parts.some((part) => part === "." || part === "..")) {
-    throw ipcFailure("invalid-input", `A cloud path cannot contain "." or "..": ${path}`);
+    throw ipcFailure("invalid-input", say("errors.cloudPathDots", { path }));
   }
   return parts;
 }

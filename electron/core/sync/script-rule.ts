@@ -1,24 +1,25 @@
 /** A pair's script rule: which uploaded documents it applies to, checked once when it is set. */
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import type { ScriptRule } from "../journal/index.ts";
 
 /** Lowercase extensions without their dot, deduplicated; a clear error for anything unusable. */
 export function normalizeScriptRule(rule: ScriptRule): ScriptRule {
   if (typeof rule !== "object" || rule === null)
-    throw ipcFailure("invalid-input", "The script rule is missing.");
+    throw ipcFailure("invalid-input", say("errors.scriptRule.missing"));
   if (!Array.isArray(rule.extensions) || rule.extensions.length === 0) {
-    throw ipcFailure("invalid-input", "The script rule needs at least one file extension (e.g. xlsx).");
+    throw ipcFailure("invalid-input", say("errors.scriptRule.noExtension"));
   }
   const extensions: string[] = [];
   for (const raw of rule.extensions) {
     const extension = typeof raw === "string" ? raw.trim().replace(/^\./, "").toLowerCase() : "";
     if (!/^[^\s/\\.][^\s/\\]*$/.test(extension)) {
-      throw ipcFailure("invalid-input", `"${String(raw)}" is not a file extension (e.g. xlsx or .xlsx).`);
+      throw ipcFailure("invalid-input", say("errors.scriptRule.badExtension", { extension: String(raw) }));
     }
     if (!extensions.includes(extension)) extensions.push(extension);
   }
   if (typeof rule.script !== "string" || rule.script.trim() === "") {
-    throw ipcFailure("invalid-input", "The script rule's script is empty.");
+    throw ipcFailure("invalid-input", say("errors.scriptRule.empty"));
   }
   const name = typeof rule.name === "string" ? rule.name.trim() : "";
   return { extensions, script: rule.script, ...(name ? { name } : {}) };

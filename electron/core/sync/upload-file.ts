@@ -7,6 +7,7 @@ import { backoffDelay } from "../cloud/http/retry.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { UploadedRecord } from "../journal/index.ts";
 import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
+import { say } from "../words.ts";
 import { markLanded, putFile, type PairRuntime } from "./pair-runtime.ts";
 import { parentOf, type UploadItem } from "./plan.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
@@ -73,11 +74,7 @@ export async function uploadOne(
           md5: item.md5,
         }),
       onResumeDropped: (reason) =>
-        ctx.log(
-          "info",
-          `${item.path}: the saved upload progress no longer fits (${reason}); the upload starts again`,
-          record,
-        ),
+        ctx.log("info", say("core.activity.resumeDropped", { path: item.path, reason }), record),
       taskId: () => tracker.taskId,
       onPhase: (phase) => tracker.onPhase(phase),
       onProgress: (sent, total) => tracker.onProgress(sent, total),

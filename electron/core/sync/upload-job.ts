@@ -12,6 +12,7 @@ import { isCloudError } from "../cloud/errors.ts";
 import { withRequestHooks } from "../cloud/http/request-hooks.ts";
 import type { Job } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { say } from "../words.ts";
 import { md5File } from "./hash.ts";
 import { callCloud, findChild } from "./remote.ts";
 import { localFileOf, sameStat, type LocalFile } from "./scan.ts";
@@ -211,7 +212,7 @@ export function declareUploads(
   return ctx.runner.declare<UploadOrigin>({
     kind: "upload",
     parse: parseOrigin,
-    lost: "This upload cannot be resumed; drop the file again.",
+    lost: say("core.task.uploadLost"),
     resume(job) {
       if (job.state.from === "drop") return "run";
       options.adoptPairFile(job);
@@ -270,6 +271,6 @@ async function uploadDrop(
           ? error.message
           : String(error);
     handle.fail(reason);
-    ctx.log("warn", `Upload of ${origin.localPath} failed: ${reason}`);
+    ctx.log("warn", say("core.activity.uploadFailed", { path: origin.localPath, reason }));
   }
 }

@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ipcFailure } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import type { JobType } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { junkMatcher } from "./ignore-rules.ts";
@@ -39,13 +40,13 @@ export async function startDrop(
   };
   for (const path of input.paths) {
     const stats = lstatSync(path, { throwIfNoEntry: false });
-    if (!stats) throw ipcFailure("not-found", `${path} does not exist.`);
+    if (!stats) throw ipcFailure("not-found", say("errors.missing", { path }));
   }
   for (const path of input.paths) await walk(path, input.folderId, basename(path));
   const taskIds = files.map((file) =>
     uploads.start(
       {
-        title: `Upload ${file.from === "drop" ? file.name : file.path}`,
+        title: say("core.task.upload", { path: file.from === "drop" ? file.name : file.path }),
         accountId: input.accountId,
         cancellable: true,
       },

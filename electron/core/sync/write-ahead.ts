@@ -7,7 +7,9 @@
  */
 import { isCloudError } from "../cloud/errors.ts";
 import type { RemoteCreateRecord } from "../journal/index.ts";
-import { errorText, type EngineContext, type StepContext } from "./engine-context.ts";
+import { type EngineContext, type StepContext } from "./engine-context.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { putFile, type PairRuntime } from "./pair-runtime.ts";
 import { findChild } from "./remote.ts";
 import { sameStat, statPath } from "./scan.ts";
@@ -76,13 +78,17 @@ export async function recoverCreates(
             .catch((error: unknown) => {
               if (!isCloudError(error, "not-found")) throw error;
             });
-          ctx.log("info", `${create.path}: removed the cloud copy an interrupted pass left`, record);
+          ctx.log("info", say("core.activity.interruptedCreateRemoved", { path: create.path }), record);
         }
       }
       journal.deleteRemoteCreate(record.id, create.path);
     } catch (error) {
       if (pass.signal.aborted) throw error;
-      ctx.log("warn", `${create.path}: cannot check an interrupted create yet: ${errorText(error)}`, record);
+      ctx.log(
+        "warn",
+        say("core.activity.interruptedCreateUnchecked", { path: create.path, error: failureWords(error) }),
+        record,
+      );
     }
   }
 }

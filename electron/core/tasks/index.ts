@@ -7,5 +7,5 @@ export {
   type WaitOptions,
 } from "./poller.ts";
 export { createJobRunner, type Job, type JobKind, type JobRunner, type JobType } from "./runner.ts";
-export { failureText, plural } from "./words.ts";
+export { plural } from "./words.ts";
 export type * from "./types.ts";

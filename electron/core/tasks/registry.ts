@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import { isFinalState as isFinal, type TaskState, type TaskView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal } from "../journal/index.ts";
+import { inEnglish, told, type Words } from "../words.ts";
+import { phaseWords } from "./phases.ts";
 import type { NewTask, TaskBatch, TaskHandle, TaskKind, TaskRegistry } from "./types.ts";
 
 /**
@@ -32,6 +34,14 @@ interface Entry {
   /** Progress not yet written to the journal (written with the next batch). */
   unsaved: boolean;
   rate?: { time: number; current: number };
+}
+
+/** A phase in English and, when it is one of the core's words, as a phrase. */
+function setPhase(view: TaskView, phase: Words): void {
+  const words = phaseWords(phase);
+  view.phase = inEnglish(words);
+  if (typeof words === "string") delete view.phasePhrase;
+  else view.phasePhrase = words;
 }
 
 export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
@@ -106,15 +116,15 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
     start(phase) {
       if (isFinal(entry.view.state)) return;
       entry.view.state = "running";
-      if (phase !== undefined) entry.view.phase = phase;
+      if (phase !== undefined) setPhase(entry.view, phase);
       touch(entry, true);
     },
     progress(current, total, unit, phase) {
       if (isFinal(entry.view.state)) return;
       const view = entry.view;
       if (view.state === "queued") view.state = "running";
-      if (phase !== undefined && phase !== view.phase) {
-        view.phase = phase;
+      if (phase !== undefined && inEnglish(phase) !== view.phase) {
+        setPhase(view, phase);
         // A new phase moves at its own pace (staging bytes, then a server import).
         delete entry.rate;
         delete view.bytesPerSecond;
@@ -150,10 +160,13 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
       );
     },
     partial(failedItems, message) {
-      finish(entry, "partial", { failedItems, ...(message ? { error: message } : {}) });
+      finish(entry, "partial", {
+        failedItems: failedItems.map(({ id, name, reason }) => ({ id, name, ...told("reason", reason) })),
+        ...(message ? told("error", message) : {}),
+      });
     },
     fail(error) {
-      finish(entry, "failed", { error });
+      finish(entry, "failed", told("error", error));
     },
   });
 
@@ -175,7 +188,7 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
       const view: TaskView = {
         id: randomUUID(),
         kind: task.kind,
-        title: task.title,
+        ...told("title", task.title),
         state: "queued",
         cancellable: task.cancellable,
         createdAt: time,

@@ -8,10 +8,11 @@
  */
 import { isFinalState, type TaskView } from "../../../shared/model.ts";
 import type { ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
+import { failureWords } from "../ipc-error.ts";
+import type { Words } from "../words.ts";
 import { holdProcess } from "./keep-alive.ts";
 import type { TaskPoller } from "./poller.ts";
 import type { NewTask, TaskHandle, TaskKind, TaskRegistry } from "./types.ts";
-import { failureText } from "./words.ts";
 
 export interface Job<S> {
   readonly id: string;
@@ -38,7 +39,7 @@ export interface JobKind<S> {
   /** The saved state, checked; undefined when it cannot be used any more. */
   parse(saved: unknown): S | undefined;
   /** What a task whose saved state cannot be used fails with. */
-  readonly lost: string;
+  readonly lost: Words;
   /**
    * The work. It ends its task through `job.handle`; a throw fails the task in words, unless the
    * job was cancelled (the task is final already) or stopped (it stays unfinished, to resume).
@@ -125,7 +126,7 @@ export function createJobRunner(deps: {
         await kind.run(job);
       } catch (error) {
         if (job.signal.aborted) return;
-        job.handle.fail(failureText(error));
+        job.handle.fail(failureWords(error));
         report(error);
       }
     })().finally(() => {

@@ -1,11 +1,12 @@
 /** The task registry's contract: the store under the job runner (views, saved state, the feed). */
 import type { TaskView } from "../../../shared/model.ts";
+import type { Words } from "../words.ts";
 
 export type TaskKind = TaskView["kind"];
 
 export interface NewTask {
   kind: TaskKind;
-  title: string;
+  title: Words;
   accountId?: string;
   pairId?: string;
   /** The task this one follows from (TaskView.linkedTaskId). */
@@ -18,14 +19,15 @@ export interface NewTask {
 export interface TaskHandle {
   readonly id: string;
   readonly signal: AbortSignal;
-  start(phase?: string): void;
-  progress(current: number, total: number, unit: "bytes" | "items" | "percent", phase?: string): void;
+  /** A phase is a word of the task's kind ("staging", "moving") or a phrase. */
+  start(phase?: Words): void;
+  progress(current: number, total: number, unit: "bytes" | "items" | "percent", phase?: Words): void;
   /** Replaces the persisted resume data (e.g. after an OST slice is acknowledged). */
   setResume(resume: unknown): void;
   appendLog(lines: { level: string; text: string; time: number }[]): void;
   succeed(): void;
-  partial(failedItems: { id: string; name: string; reason: string }[], message?: string): void;
-  fail(error: string): void;
+  partial(failedItems: { id: string; name: string; reason: Words }[], message?: Words): void;
+  fail(error: Words): void;
 }
 
 /** `seq` numbers the batches; it matches `snapshot().seq` once the batch is delivered. */
