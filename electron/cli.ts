@@ -2,20 +2,17 @@
 import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
+import { onStopSignals } from "./shell/stop-signals.ts";
 
 keepFilesPrivate();
 
+const output = processOutput();
 const stopper = new AbortController();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    // A second signal means "now": the journal keeps everything resumable anyway.
-    if (stopper.signal.aborted) process.exit(130);
-    stopper.abort();
-  });
-}
+// A second signal means "now": the journal keeps everything resumable anyway.
+onStopSignals({ stop: () => stopper.abort() });
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
-  output: processOutput(),
+  output,
   stop: stopper.signal,
 });

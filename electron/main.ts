@@ -32,6 +32,7 @@ import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { STOP_BOUND_MS, onStopSignals } from "./shell/stop-signals.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "..", "renderer");
@@ -195,6 +196,13 @@ if (!app.requestSingleInstanceLock()) {
     contents.on("will-attach-webview", (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: "deny" }));
   });
+  // SIGINT/SIGTERM quit as the tray's Quit does: the running pass checkpoints and the journal is flushed.
+  onStopSignals({
+    stop: () => {
+      quitting = true;
+      app.quit();
+    },
+  });
   app.on("before-quit", () => {
     quitting = true;
   });
@@ -209,7 +217,15 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     closed = true;
     tray?.destroy();
-    void booted.close().finally(() => app.exit(0));
+    // A close that hangs past the bound does not keep the app from quitting; the journal resumes it.
+    let bound: NodeJS.Timeout | undefined;
+    const hung = new Promise<void>((resolve) => (bound = setTimeout(resolve, STOP_BOUND_MS)));
+    void Promise.race([booted.close(), hung])
+      .catch(() => {})
+      .finally(() => {
+        clearTimeout(bound);
+        app.exit(0);
+      });
   });
   app
     .whenReady()

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { onStopSignals } from "./shell/stop-signals.ts";
 import { startWebShell } from "./web/server.ts";
 
 /** One line on stderr; 2 for a usage mistake, 1 for anything else. */
@@ -49,11 +50,15 @@ try {
 console.log(shell.url);
 
 // Once the shell is closed nothing is left to wait for, and the process ends by itself.
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await shell.close();
-};
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+onStopSignals({
+  stop: () => {
+    console.error("stopping...");
+    void shell.close().then(
+      () => console.error("stopped"),
+      (error: unknown) => {
+        console.error(`docsync: the stop failed: ${(error as Error).message}`);
+        process.exitCode = 1;
+      },
+    );
+  },
+});

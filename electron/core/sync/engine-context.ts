@@ -45,8 +45,13 @@ export interface EngineContext {
   /** Opens the task that shows a pass (a declared job: a pass cut off by a crash is ended at the next start). */
   passTask(task: { title: string; pairId: string; accountId: string; cancellable: false }): TaskHandle;
   requestPass(rt: PairRuntime, paths: string[] | "full", options?: SyncOnceOptions): Promise<SyncSummary>;
-  /** Aborted when the engine stops (each start has its own). */
+  /** Aborted when the engine stops (each start has its own): passes start nothing new. */
   stopSignal(): AbortSignal;
+  /**
+   * Aborted once a stopping engine's grace is over: requests still in flight end then (what they
+   * did is in the journal), not at the stop itself, so a stop lets what it can finish.
+   */
+  haltSignal(): AbortSignal;
   isStarted(): boolean;
 }
 

@@ -41,6 +41,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const runtimes = new Map<string, PairRuntime>();
   let started = false;
   let stopper = new AbortController();
+  let halter = new AbortController();
   let notifyTimer: NodeJS.Timeout | undefined;
 
   const notify = (): void => {
@@ -89,6 +90,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     passTask: (task) => passes.open(task, { pairId: task.pairId }).handle,
     requestPass: (rt, paths, options) => requestPass(ctx, rt, paths, options),
     stopSignal: () => stopper.signal,
+    haltSignal: () => halter.signal,
     isStarted: () => started,
   };
   // A pass runs inside the engine; a task of one that a crash cut off is ended at the next start
@@ -238,6 +240,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (started) return;
       started = true;
       stopper = new AbortController();
+      halter = new AbortController();
       await Promise.all(
         [...runtimes.values()].filter((rt) => !rt.record.paused).map((rt) => watchAndSync(ctx, rt)),
       );
@@ -247,12 +250,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       started = false;
       stopper.abort(new Error("The sync engine stopped."));
       for (const rt of runtimes.values()) await stopWatching(rt);
-      // Let running passes notice the abort; their work stays in the journal.
-      const deadline = Date.now() + 5000;
+      // Passes start nothing new; what is in flight may finish within the grace, then is cut
+      // (its state stays in the journal).
+      const deadline = Date.now() + (deps.stopGraceMs ?? 5000);
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
-      // Uploads on their way notice the stop too, and leave their state to the journal.
       await settledWithin(queue.onIdle(), deadline - Date.now());
+      halter.abort(new Error("The sync engine stopped."));
+      await settledWithin(queue.onIdle(), 1000);
       writes.flush();
       // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
       await hooks.settle();

@@ -67,7 +67,9 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   const summary = emptySummary();
   if (rt.record.paused || rt.removed) return summary;
   const { record } = rt;
-  const signal = AbortSignal.any([rt.controller.signal, ctx.stopSignal()]);
+  // A stop starts nothing new; requests already in flight may finish (they end at the halt).
+  const stopping = AbortSignal.any([rt.controller.signal, ctx.stopSignal()]);
+  const signal = AbortSignal.any([rt.controller.signal, ctx.haltSignal()]);
   const provider = ctx.deps.providerFor(record.accountId);
   const call = <T>(fn: () => Promise<T>): Promise<T> => callCloud(record.accountId, ctx.policy, fn, signal);
 
@@ -213,7 +215,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   const lanes: Lanes = { run: <T>(work: () => Promise<T>) => ctx.queue.add(work) as Promise<T> };
   const graph = createOpGraph({
     lanes,
-    signal,
+    signal: stopping,
     onFailure: (failure) => {
       if (failure.error instanceof HeldDelete) return;
       fail(failure.path, failure.reason);
@@ -267,7 +269,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   // Every file the journal holds without a cloud copy, read in pages: a first sync of 100,000
   // files never holds them all in memory.
   const ahead = Math.max(8, ctx.queue.concurrency * 2);
-  for (let after = "", page: FileRecord[]; !signal.aborted; after = page.at(-1)!.path) {
+  for (let after = "", page: FileRecord[]; !stopping.aborted; after = page.at(-1)!.path) {
     page = journal.unsyncedFiles(record.id, after, 256);
     if (page.length === 0) break;
     for (const r of page) {
@@ -281,7 +283,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   }
   await graph.settled();
   ctx.flushWrites();
-  signal.throwIfAborted();
+  stopping.throwIfAborted();
   if (job.full) {
     // Saved server moves that nothing of this pass took up no longer match anything to do.
     dropStaleMoves(ctx, rt);

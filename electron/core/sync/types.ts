@@ -50,6 +50,8 @@ export interface SyncEngineDeps {
   /** Quiet time after a watcher hint before the change is checked (default 60 ms). */
   debounceMs?: number;
   concurrency?: number;
+  /** How long a stop lets the requests in flight finish before it cuts them (default 5 s). */
+  stopGraceMs?: number;
   bandwidthBytesPerSecond?: number;
   activity?: (entry: ActivityEntry) => void;
   /**
