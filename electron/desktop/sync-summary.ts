@@ -10,7 +10,7 @@ export function summarizeSync(pairs: readonly PairView[]): { tone: SyncTone; tex
     return { tone: "error", text: `${failing.length} of ${pairs.length} folders failing` };
   const asking = pairs.filter((p) => p.state === "needs-confirmation");
   if (asking.length > 0) return { tone: "warn", text: "Waiting for you to confirm deletions" };
-  const degraded = pairs.filter((p) => p.state === "degraded" || p.state === "waiting-quota");
+  const degraded = pairs.filter((p) => ["degraded", "waiting-quota", "waiting-journal"].includes(p.state));
   const busy = pairs.filter((p) => p.state === "syncing" || p.state === "scanning");
   if (busy.length > 0) {
     const files = busy.reduce((n, p) => n + p.pendingFiles, 0);
@@ -19,6 +19,8 @@ export function summarizeSync(pairs: readonly PairView[]): { tone: SyncTone; tex
   if (degraded.length > 0) return { tone: "warn", text: degraded[0]!.message || "Degraded" };
   const issues = pairs.reduce((n, p) => n + p.issues.length, 0);
   if (issues > 0) return { tone: "warn", text: `${issues} file${issues === 1 ? "" : "s"} could not sync` };
+  const toSend = pairs.reduce((n, p) => n + p.toSend, 0);
+  if (toSend > 0) return { tone: "busy", text: `${toSend} file${toSend === 1 ? "" : "s"} to send` };
   if (pairs.every((p) => p.state === "paused")) return { tone: "idle", text: "Paused" };
   return { tone: "idle", text: "Everything is in sync" };
 }

@@ -18,23 +18,29 @@ import { listExtensions } from "./script-rule.ts";
 
 const stateLabel: Record<PairView["state"], string> = {
   idle: "In sync",
+  pending: "To send",
+  failed: "Failed",
   scanning: "Scanning",
   syncing: "Syncing",
   paused: "Paused",
   degraded: "Degraded",
   "waiting-quota": "Waiting for quota",
   "needs-confirmation": "Needs your answer",
+  "waiting-journal": "Waiting for the journal",
   error: "Error",
 };
 
 const stateTone: Record<PairView["state"], string> = {
   idle: "ok",
+  pending: "busy",
+  failed: "bad",
   scanning: "busy",
   syncing: "busy",
   paused: "muted",
   degraded: "warn",
   "waiting-quota": "warn",
   "needs-confirmation": "warn",
+  "waiting-journal": "warn",
   error: "bad",
 };
 
@@ -159,13 +165,13 @@ function PairCard({ pair, account }: { pair: PairView; account: AccountView | un
       )}
       {pair.issues.length > 0 && (
         <details className="issues">
-          <summary>{plural(pair.issues.length, "file has a problem", "files have problems")}</summary>
+          <summary>{plural(pair.issues.length, "file failed", "files failed")}</summary>
           <ul>
             {pair.issues.slice(0, 100).map((issue) => (
               <li key={issue.path}>
                 <code>{issue.path}</code> — {issue.reason}
                 {issue.nextRetryAt ? (
-                  <span className="muted"> · retries at {formatTime(issue.nextRetryAt)}</span>
+                  <span className="muted"> · next try at {formatTime(issue.nextRetryAt)}</span>
                 ) : null}
               </li>
             ))}

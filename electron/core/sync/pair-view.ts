@@ -15,6 +15,7 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     })),
     ...rt.scanIssues.filter((i) => !failures.some((f) => f.path === i.path)),
   ];
+  const toSend = waitingToSend(ctx, rt, failures);
   let state: PairView["state"];
   let message: string;
   if (record.paused) [state, message] = ["paused", "paused"];
@@ -28,7 +29,12 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
   else if (rt.phase === "scanning") [state, message] = ["scanning", "scanning"];
   else if (rt.phase === "syncing") [state, message] = ["syncing", `syncing ${rt.pendingFiles} files`];
   else if (rt.degraded) [state, message] = ["degraded", `degraded: ${rt.degraded}; rescanning periodically`];
-  else [state, message] = ["idle", issues.length > 0 ? `in sync except ${issues.length} files` : "in sync"];
+  else if (issues.length > 0) {
+    state = "failed";
+    message = [`${issues.length} failed`, ...(toSend > 0 ? [`${toSend} to send`] : [])].join(", ");
+  } else if (toSend > 0) [state, message] = ["pending", `${toSend} to send`];
+  // In sync only when the journal has nothing left to send and nothing failed.
+  else [state, message] = ["idle", "in sync"];
   return {
     id: record.id,
     accountId: record.accountId,
@@ -38,6 +44,7 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     state,
     message,
     pendingFiles: rt.pendingFiles,
+    toSend,
     ...(resetsAt !== undefined ? { quotaResetsAt: resetsAt } : {}),
     pendingDeletes: rt.heldDeletes,
     issues,
@@ -50,6 +57,15 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
         }
       : {}),
   };
+}
+
+/** Files without a cloud copy that have not failed, and changes noticed but not yet looked at. */
+function waitingToSend(ctx: EngineContext, rt: PairRuntime, failures: { path: string }[]): number {
+  const { journal } = ctx;
+  const pairId = rt.record.id;
+  const failedUnsent = failures.filter((f) => journal.file(pairId, f.path)?.remoteId === null).length;
+  const noticed = rt.hints.size + (rt.next && !rt.next.full ? rt.next.paths.size : 0);
+  return Math.max(0, journal.unsyncedCount(pairId) - failedUnsent) + noticed;
 }
 
 export function pairViews(ctx: EngineContext): PairView[] {

@@ -4,6 +4,7 @@
  */
 import { sep } from "node:path";
 import type { EngineContext } from "./engine-context.ts";
+import { cancelRetries, changedSinceFailure } from "./failed-paths.ts";
 import { ignoreFileName } from "./ignore-rules.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 import { toRelative } from "./scan.ts";
@@ -23,6 +24,7 @@ function hint(ctx: EngineContext, rt: PairRuntime, absolute: string): void {
     const paths = [...rt.hints];
     rt.hints.clear();
     const full = paths.includes("") || paths.includes(ignoreFileName);
+    changedSinceFailure(ctx, rt, paths);
     ctx.requestPass(rt, full ? "full" : paths).catch(() => {});
   }, wait);
 }
@@ -80,6 +82,7 @@ function scheduleRescan(ctx: EngineContext, rt: PairRuntime): void {
 }
 
 export async function stopWatching(rt: PairRuntime): Promise<void> {
+  cancelRetries(rt);
   if (rt.rescanTimer) clearInterval(rt.rescanTimer);
   if (rt.hintTimer) clearTimeout(rt.hintTimer);
   rt.rescanTimer = rt.hintTimer = undefined;

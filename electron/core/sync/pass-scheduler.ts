@@ -4,6 +4,7 @@
  */
 import { errorText, type EngineContext } from "./engine-context.ts";
 import { announceLanded, type PairRuntime } from "./pair-runtime.ts";
+import { scheduleRetries } from "./failed-paths.ts";
 import { runPass } from "./pass.ts";
 import type { SyncOnceOptions, SyncSummary } from "./types.ts";
 
@@ -42,6 +43,7 @@ async function drain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
       rt.pendingFiles = 0;
       ctx.flushWrites();
       announceLanded(ctx, rt);
+      scheduleRetries(ctx, rt);
       ctx.notify();
     }
   }

@@ -50,6 +50,8 @@ export interface SyncEngineDeps {
   /** Quiet time after a watcher hint before the change is checked (default 60 ms). */
   debounceMs?: number;
   concurrency?: number;
+  /** The backoff of a failed path's next tries (default: from 5 s, doubling, at most 5 minutes). */
+  failedPathBackoff?: { baseDelayMs: number; maxDelayMs: number; random: () => number };
   /** How long a stop lets the requests in flight finish before it cuts them (default 5 s). */
   stopGraceMs?: number;
   bandwidthBytesPerSecond?: number;
