@@ -30,13 +30,20 @@ export interface StoredMove {
 interface SettingsShape {
   accounts: StoredAccount[];
   moves: Record<string, StoredMove>;
+  /** How often a watched pair is rescanned in full, to catch what its watcher missed. */
+  rescanMinutes: number;
 }
+
+/** The full rescan's interval when settings.json names none, or an unusable one. */
+export const DEFAULT_RESCAN_MINUTES = 5;
 
 export interface Settings {
   accounts(): StoredAccount[];
   saveAccounts(accounts: StoredAccount[]): void;
   moves(): Record<string, StoredMove>;
   saveMoves(moves: Record<string, StoredMove>): void;
+  /** `rescanMinutes` of settings.json, from 1 minute to a day. */
+  rescanIntervalMs(): number;
   readonly path: string;
 }
 
@@ -45,7 +52,7 @@ export function openSettings(home: string): Settings {
     cwd: home,
     configName: "settings",
     projectName: "docsync",
-    defaults: { accounts: [], moves: {} },
+    defaults: { accounts: [], moves: {}, rescanMinutes: DEFAULT_RESCAN_MINUTES },
     configFileMode: 0o600,
     clearInvalidConfig: false,
   });
@@ -54,6 +61,11 @@ export function openSettings(home: string): Settings {
     saveAccounts: (accounts) => store.set("accounts", accounts),
     moves: () => store.get("moves"),
     saveMoves: (moves) => store.set("moves", moves),
+    rescanIntervalMs: () => {
+      const minutes = Number(store.get("rescanMinutes"));
+      const usable = Number.isFinite(minutes) ? minutes : DEFAULT_RESCAN_MINUTES;
+      return Math.min(24 * 60, Math.max(1, usable)) * 60_000;
+    },
     get path() {
       return store.path;
     },
