@@ -292,11 +292,17 @@ export async function status({ core, output, values, positionals }: CommandConte
   output.out(`pairs: ${pairs.length}`);
   for (const pair of pairs) {
     output.out(`  ${describePair(core, pair)}`);
-    for (const issue of pair.issues) output.out(`    ${issue.path}: ${issue.reason}`);
+    for (const issue of pair.issues) output.out(`    ${issueLine(issue)}`);
   }
   output.out(`tasks running: ${active.length}`);
   for (const task of active) output.out(`  ${task.title}\t${task.state}\t${progressText(task)}`);
   return 0;
+}
+
+/** A failed path, why, and when it is tried next. */
+export function issueLine(issue: PairView["issues"][number]): string {
+  const next = issue.nextRetryAt ? ` (next try ${new Date(issue.nextRetryAt).toISOString()})` : "";
+  return `${issue.path}: ${issue.reason}${next}`;
 }
 
 function entryLine(entry: EntryView): string {

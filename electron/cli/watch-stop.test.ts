@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { PairView } from "../../shared/model.ts";
 import {
   addWorkArgs,
   collect,
@@ -46,6 +47,13 @@ describe("a stop in the middle of a pass", () => {
     const { home, sandbox } = world;
     const sentBefore = uploads();
     expect(sentBefore).toBeLessThan(FILES);
+    // What the journal holds unsent shows as such, not as "in sync".
+    const status = JSON.parse((await runCli(home, "status", "--json")).stdout) as { pairs: PairView[] };
+    expect(status.pairs[0]).toMatchObject({
+      state: "pending",
+      message: expect.stringMatching(/^\d+ to send$/),
+    });
+    expect(status.pairs[0]!.toSend).toBeGreaterThan(0);
     sandbox.setFaults(null);
     const synced = await runCli(home, "sync", "--once");
     expect(synced.code).toBe(0);
