@@ -2,11 +2,13 @@
 import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
+import { installLastResort } from "./shell/last-resort.ts";
 import { onStopSignals } from "./shell/stop-signals.ts";
 
 keepFilesPrivate();
 
 const output = processOutput();
+installLastResort({ report: output.err });
 const stopper = new AbortController();
 // A second signal means "now": the journal keeps everything resumable anyway.
 onStopSignals({ stop: () => stopper.abort() });

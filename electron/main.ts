@@ -32,6 +32,7 @@ import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { installLastResort } from "./shell/last-resort.ts";
 import { STOP_BOUND_MS, onStopSignals } from "./shell/stop-signals.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -187,6 +188,7 @@ mkdirSync(home, { recursive: true, mode: 0o700 });
 // second profile, each end-to-end test) runs beside this one, and one home never opens twice.
 app.setPath("userData", join(home, "electron"));
 
+installLastResort({ report: (line) => console.error(line) });
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { installLastResort } from "./shell/last-resort.ts";
 import { onStopSignals } from "./shell/stop-signals.ts";
 import { startWebShell } from "./web/server.ts";
 
@@ -39,6 +40,7 @@ try {
 }
 
 keepFilesPrivate();
+installLastResort({ report: (line) => console.error(line) });
 let shell: Awaited<ReturnType<typeof startWebShell>>;
 try {
   shell = await startWebShell({ home: resolveHome(values.home), port });

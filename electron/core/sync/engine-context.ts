@@ -8,6 +8,7 @@ import type { ActivityEntry } from "../../../shared/model.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
+import type { JournalTrouble } from "../journal/unavailable.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { JobRunner } from "../tasks/runner.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
@@ -36,7 +37,12 @@ export interface EngineContext {
   policy: CallPolicy;
   runtimes: Map<string, PairRuntime>;
   fileTasks: FileTasks;
+  /** Logs to the journal's event log; one the journal cannot take now is written with the next batch. */
   log(level: ActivityEntry["level"], text: string, pair?: PairRecord): void;
+  /** Why the journal cannot be written now (every pair waits for it), or undefined. */
+  journalState: { trouble?: JournalTrouble };
+  /** The journal could not be written (a trouble), or can be again (undefined). */
+  journalTroubled(trouble: JournalTrouble | undefined): void;
   /** Tells the subscribers that pair views changed (coalesced). */
   notify(): void;
   /** Queues a journal write for the next batch; a write may answer an upload whose hook is then due. */

@@ -14,6 +14,7 @@ import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
 import { createFileTasks, type FileTasks } from "./file-tasks.ts";
 import { createWriteBatch } from "./journal-writes.ts";
+import { journalTrouble } from "../journal/unavailable.ts";
 import { refusePairAroundHome } from "./home-folder.ts";
 import { newRuntime, runtimeOf, type PairRuntime } from "./pair-runtime.ts";
 import { pairViews, viewOf } from "./pair-view.ts";
@@ -54,7 +55,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyTimer.unref();
   };
   const quota = createQuotaGate(now, sleep, notify);
-  const writes = createWriteBatch(journal, (uploaded) => hooks.run(uploaded));
+  const writes = createWriteBatch(
+    journal,
+    (uploaded) => hooks.run(uploaded),
+    (trouble) => ctx.journalTroubled(trouble),
+  );
 
   for (const record of journal.pairs()) runtimes.set(record.id, newRuntime(record));
 
@@ -76,13 +81,29 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     runtimes,
     fileTasks: undefined as unknown as FileTasks,
     log(level, text, pair) {
-      const entry = journal.appendEvent({
+      const event = {
         time: now(),
         level,
         text,
         ...(pair ? { pairId: pair.id, accountId: pair.accountId } : {}),
-      });
-      deps.activity?.(entry);
+      };
+      const append = (): void => deps.activity?.(journal.appendEvent(event));
+      try {
+        append();
+      } catch (error) {
+        const trouble = journalTrouble(error);
+        if (!trouble) throw error;
+        ctx.journalTroubled(trouble);
+        writes.writeSoon(append);
+      }
+    },
+    journalState: {},
+    journalTroubled(trouble) {
+      if (ctx.journalState.trouble === trouble) return;
+      const was = ctx.journalState.trouble;
+      ctx.journalState.trouble = trouble;
+      if (!trouble && was) ctx.log("info", "The journal can be written again; syncing goes on.");
+      notify();
     },
     notify,
     writeSoon: writes.writeSoon,
@@ -259,6 +280,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       halter.abort(new Error("The sync engine stopped."));
       await settledWithin(queue.onIdle(), 1000);
       writes.flush();
+      writes.dispose();
       // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
       await hooks.settle();
       hooks.rearm();

@@ -1,5 +1,6 @@
 /** What the UI sees of a pair: its state, the text that explains it, and the files in trouble. */
 import type { PairView } from "../../../shared/model.ts";
+import { troubleText } from "../journal/unavailable.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 
@@ -19,6 +20,8 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
   let state: PairView["state"];
   let message: string;
   if (record.paused) [state, message] = ["paused", "paused"];
+  else if (ctx.journalState.trouble)
+    [state, message] = ["waiting-journal", troubleText(ctx.journalState.trouble)];
   else if (resetsAt !== undefined) {
     state = "waiting-quota";
     message = `waiting for the daily quota to reset at ${new Date(resetsAt).toISOString()}`;
