@@ -1,9 +1,9 @@
 /** A pair's state as the command line shows it: in sync only when nothing is left to send or failed. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import type { PairView } from "../../shared/model.ts";
-import { addWorkArgs, runCli, useCliWorld } from "../../testing/cli-harness.ts";
+import { pairNewFolder, runCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 const world = useCliWorld("test");
 
@@ -11,15 +11,12 @@ const pairsOf = async (home: string): Promise<PairView[]> =>
   (JSON.parse((await runCli(home, "status", "--json")).stdout) as { pairs: PairView[] }).pairs;
 
 it("a pair with a failed path is failed, not in sync, in status --json and status, with the path, reason and next try", async () => {
-  const { root, home, sandbox } = world;
-  expect((await runCli(home, ...addWorkArgs(sandbox))).code).toBe(0);
-  const local = join(root, "docs");
-  mkdirSync(local);
+  const { home } = world;
+  const local = await pairNewFolder(world);
   writeFileSync(join(local, "fine.txt"), "fine");
   // The cloud holds a folder where the local folder has a file: that path cannot be uploaded.
   writeFileSync(join(local, "report"), "a file named like a cloud folder");
   expect((await runCli(home, "mkdir", "Work:/docs/report")).code).toBe(0);
-  expect((await runCli(home, "pair", "add", local, "Work:/docs")).code).toBe(0);
   const synced = await runCli(home, "sync", "--once");
   expect(synced.code).toBe(1);
   expect(synced.stderr).toMatch(/^failed: report: /m);
@@ -36,12 +33,9 @@ it("a pair with a failed path is failed, not in sync, in status --json and statu
 });
 
 it("a pair is in sync when the journal has nothing left to send", async () => {
-  const { root, home, sandbox } = world;
-  expect((await runCli(home, ...addWorkArgs(sandbox))).code).toBe(0);
-  const local = join(root, "docs");
-  mkdirSync(local);
+  const { home } = world;
+  const local = await pairNewFolder(world);
   writeFileSync(join(local, "a.txt"), "alpha");
-  expect((await runCli(home, "pair", "add", local, "Work:/docs")).code).toBe(0);
   expect((await runCli(home, "sync", "--once")).code).toBe(0);
   expect(await pairsOf(home)).toMatchObject([{ state: "idle", message: "in sync", toSend: 0, issues: [] }]);
 });

@@ -4,17 +4,16 @@
  * libraries send the signal again, and the next `sync --once` sends the rest, every file once. The
  * web shell stops the same way.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PairView } from "../../shared/model.ts";
 import {
-  addWorkArgs,
-  collect,
   lastLine,
   lsNames,
+  pairNewFolder,
   runCli,
-  spawnCli,
+  startWatch,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
 import { waitFor } from "../../testing/harness.ts";
@@ -29,12 +28,8 @@ describe("a stop in the middle of a pass", () => {
 
   /** A pair of an empty folder; the cloud answers slowly enough that a pass is running when the signal comes. */
   async function pairedFolder(): Promise<string> {
-    const { root, home, sandbox } = world;
-    expect((await runCli(home, ...addWorkArgs(sandbox))).code).toBe(0);
-    const local = join(root, "docs");
-    mkdirSync(local);
-    expect((await runCli(home, "pair", "add", local, "Work:/docs")).code).toBe(0);
-    sandbox.setFaults({ latencyMs: 20 });
+    const local = await pairNewFolder(world);
+    world.sandbox.setFaults({ latencyMs: 20 });
     return local;
   }
 
@@ -67,16 +62,12 @@ describe("a stop in the middle of a pass", () => {
     "watch, %s: exit 0 and stopped, then the rest goes once at the next sync",
     async (signal) => {
       const local = await pairedFolder();
-      const child = spawnCli(world.home, ["watch"]);
-      const done = collect(child);
-      let out = "";
-      child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      await waitFor(() => out.includes(`${local}: in sync`), "the first pass", 20_000);
+      const watch = await startWatch(world.home, local);
       world.sandbox.resetStats();
       writeFiles(local);
       await waitFor(() => uploads() >= 5, "five uploads", 20_000);
-      child.kill(signal);
-      const stopped = await done;
+      watch.child.kill(signal);
+      const stopped = await watch.done;
       expect(stopped.stderr).toBe("");
       expect(stopped.code).toBe(0);
       expect(lastLine(stopped.stdout)).toBe("stopped");
