@@ -8,6 +8,11 @@ const electronOnlyInDesktopShell = {
       name: "electron",
       message: "Only electron/main.ts, electron/preload.ts and electron/desktop/ may import electron.",
     },
+    {
+      name: "electron-store",
+      message:
+        "electron-store imports electron: only the desktop shell (electron/main.ts, electron/desktop/) may use it; elsewhere settings go through conf (electron/core/settings/).",
+    },
   ],
 };
 

@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Run through vitest, so a test can stand in for the `electron` it imports (no Electron binary here).
+    server: { deps: { inline: ["electron-store"] } },
   },
 });

@@ -44,8 +44,7 @@ const sandbox = await spawnSandbox([
   credentials.ost.appId,
   "--ost-api-key",
   credentials.ost.apiKey,
-  "--ost-api-secret",
-  credentials.ost.apiSecret,
+  `--ost-api-secret=${credentials.ost.apiSecret}`,
 ]);
 try {
   const path = join(dir, "large.bin");

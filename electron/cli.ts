@@ -2,9 +2,11 @@
 import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 import { installLastResort } from "./shell/last-resort.ts";
 import { onStopSignals } from "./shell/stop-signals.ts";
 
+favourMemory();
 keepFilesPrivate();
 
 const output = processOutput();

@@ -28,15 +28,17 @@ import { showInFolder } from "./desktop/show-in-folder.ts";
 import { summarizeSync } from "./desktop/sync-summary.ts";
 import { createSyncTray, type SyncTray } from "./desktop/tray.ts";
 import { APP_URL, isAppUrl } from "./desktop/trust.ts";
-import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from "./desktop/window-state.ts";
+import { openDesktopSettings } from "./desktop/settings-store.ts";
+import { openWindowState, placeOnScreen } from "./desktop/window-state.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 import { installLastResort } from "./shell/last-resort.ts";
 import { STOP_BOUND_MS, onStopSignals } from "./shell/stop-signals.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const rendererDir = join(here, "..", "renderer");
+const rendererDir = join(here, "renderer");
 const preloadPath = join(here, "preload.cjs");
 
 let window: BrowserWindow | undefined;
@@ -69,9 +71,9 @@ function showWindow(): void {
 }
 
 function createWindow(home: string): BrowserWindow {
-  const stateFile = windowStateFile(home);
+  const windowState = openWindowState(home);
   const saved = placeOnScreen(
-    loadWindowState(stateFile),
+    windowState.load(),
     screen.getAllDisplays().map((d) => d.workArea),
   );
   const win = new BrowserWindow({
@@ -99,7 +101,7 @@ function createWindow(home: string): BrowserWindow {
   const remember = () => {
     if (win.isDestroyed()) return;
     const bounds = win.getNormalBounds();
-    saveWindowState(stateFile, { ...bounds, maximized: win.isMaximized() });
+    windowState.save({ ...bounds, maximized: win.isMaximized() });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const rememberSoon = () => {
@@ -141,6 +143,7 @@ async function start(): Promise<void> {
     home,
     shell: "desktop",
     secrets: createSafeStorageBox(join(home, "secret.key"), safeStorage),
+    settings: openDesktopSettings(home),
     version: app.getVersion(),
   });
   const core = booted.core;
@@ -181,6 +184,7 @@ async function start(): Promise<void> {
   window = createWindow(home);
 }
 
+favourMemory();
 keepFilesPrivate();
 const home = resolveHome(flag("--home"));
 mkdirSync(home, { recursive: true, mode: 0o700 });

@@ -5,9 +5,12 @@
 import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
+import { favourMemory } from "./shell/memory.ts";
 import { installLastResort } from "./shell/last-resort.ts";
 import { onStopSignals } from "./shell/stop-signals.ts";
 import { startWebShell } from "./web/server.ts";
+
+favourMemory();
 
 /** One line on stderr; 2 for a usage mistake, 1 for anything else. */
 function fail(message: string, code = 2): never {

@@ -8,7 +8,7 @@ import { lastLine, runCli, useCliWorld, addWorkArgs, type CliWorld } from "../..
 async function addFullWork({ home, sandbox }: CliWorld) {
   const ost = [
     ...["--ost-base-url", sandbox.url, "--ost-app-id", sandbox.ost.appId],
-    ...["--ost-api-key", sandbox.ost.apiKey, "--ost-api-secret", sandbox.ost.apiSecret],
+    ...["--ost-api-key", sandbox.ost.apiKey, `--ost-api-secret=${sandbox.ost.apiSecret}`],
   ];
   expect(await runCli(home, ...addWorkArgs(sandbox), ...ost)).toMatchObject({ code: 0 });
   const token = ["account", "set", "Work", "--access-token", sandbox.scriptsAccessToken];

@@ -67,6 +67,17 @@ describe("cli: accounts and usage", () => {
     });
     const missing = await runCli(home, ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }));
     expect(missing).toMatchObject({ code: 2, stderr: "docsync: --app-key is required (see --help)\n" });
+    const dashed = await runCli(
+      home,
+      ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }),
+      "--app-key",
+      "-k1",
+    );
+    expect(dashed).toMatchObject({
+      code: 2,
+      stderr:
+        'docsync: --app-key needs a value; one that starts with "-" is written --app-key=VALUE (see --help)\n',
+    });
     const badUrl = await runCli(
       home,
       ...addKdocsArgs({ name: "W", baseUrl: "nope", appId: "x", appKey: "k" }),

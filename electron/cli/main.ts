@@ -137,7 +137,7 @@ export async function runCli(
         tokens: true,
       });
     } catch (error) {
-      throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
+      throw new UsageError(parseErrorLine((error as Error).message));
     }
     await readDashSecrets(parsed.values, parsed.tokens, secrets);
     const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
@@ -164,6 +164,14 @@ export async function runCli(
     await core?.close();
     lock?.release();
   }
+}
+
+/** Generated secrets may start with "-", which parseArgs takes for a forgotten value; say how to pass one. */
+function parseErrorLine(message: string): string {
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous)
+    return `${ambiguous[1]} needs a value; one that starts with "-" is written ${ambiguous[1]}=VALUE`;
+  return message.split("\n")[0]!.replace(/\. To specify.*$/, "");
 }
 
 /** One line a user can act on, whatever failed. */

@@ -110,7 +110,7 @@ describe("cli: commands that wait for server tasks", () => {
     const withOst = [
       ...addWorkArgs(sandbox),
       ...["--ost-base-url", sandbox.url, "--ost-app-id", sandbox.ost.appId],
-      ...["--ost-api-key", sandbox.ost.apiKey, "--ost-api-secret", sandbox.ost.apiSecret],
+      ...["--ost-api-key", sandbox.ost.apiKey, `--ost-api-secret=${sandbox.ost.apiSecret}`],
     ];
     const added = await cli(...withOst);
     expect(added).toMatchObject({ code: 0, stderr: "" });

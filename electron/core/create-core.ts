@@ -27,7 +27,7 @@ import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
 import { openJournalOrStartAfresh, type Journal } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
-import { openSettings } from "./settings/settings.ts";
+import { openSettings, type Settings } from "./settings/settings.ts";
 import { createScriptRunner, type ScriptRunner, type ScriptRunnerDeps } from "./scripts/index.ts";
 import { createPairScriptHook } from "./scripts/pair-hook.ts";
 import { createSyncEngine } from "./sync/index.ts";
@@ -47,6 +47,8 @@ export interface CoreDeps {
   shell: "desktop" | "web" | "cli";
   /** Encrypts secrets at rest; defaults to a key file in `home` readable only by the user. */
   secrets?: SecretBox;
+  /** The settings store; defaults to `HOME/settings.json` through `conf` (the desktop app uses electron-store). */
+  settings?: Settings;
   now?: () => number;
   /** Starts the embedded local cloud; called when no account is configured (or only its own). */
   startLocalCloud?: () => Promise<LocalCloud>;
@@ -104,7 +106,7 @@ function packageVersion(): string {
 export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const now = deps.now ?? Date.now;
   const report = deps.onBackgroundError ?? ((error: unknown) => console.error(error));
-  const settings = openSettings(deps.home);
+  const settings = deps.settings ?? openSettings(deps.home);
   const bus = createEventBus(report);
   /** Filled once the local cloud runs. */
   const localKooDrive: { current?: LocalCloud["koodrive"] } = {};

@@ -8,8 +8,9 @@ const home = tempDir("docsync-safe-storage-");
 afterEach(() => home.remove());
 
 /** A stand-in for Electron's safeStorage (the Electron binary is not needed to test the box). */
-const keyring = (available: boolean) => ({
+const keyring = (available: boolean, backend: string = "gnome_libsecret") => ({
   isEncryptionAvailable: () => available,
+  getSelectedStorageBackend: () => backend as "gnome_libsecret",
   encryptString: (plain: string) => Buffer.from([...plain].reverse().join("")),
   decryptString: (sealed: Buffer) => [...sealed.toString()].reverse().join(""),
 });
@@ -19,7 +20,9 @@ test("with a keyring, secrets go to it, key-file secrets still open, and the box
   const older = createKeyFileSecretBox(keyFile).encrypt("from the web shell");
   const box = createSafeStorageBox(keyFile, keyring(true));
   expect(box.storage).toEqual({ kind: "keyring" });
-  expect(box.decrypt(box.encrypt("app key"))).toBe("app key");
+  const sealed = box.encrypt("app key");
+  expect(sealed.startsWith("ss1:")).toBe(true);
+  expect(box.decrypt(sealed)).toBe("app key");
   expect(box.decrypt(older)).toBe("from the web shell");
 });
 
@@ -29,3 +32,16 @@ test("without a keyring, the box is the key file and says so instead of claiming
   expect(box.storage).toEqual({ kind: "key-file", path: keyFile });
   expect(createKeyFileSecretBox(keyFile).decrypt(box.encrypt("app key"))).toBe("app key");
 });
+
+test.runIf(process.platform === "linux")(
+  "on Linux without a secret service (basic_text) new secrets go to the key file and the keychain's older ones still open",
+  () => {
+    const keyFile = join(home.path, "secret.key");
+    const sealed = createSafeStorageBox(keyFile, keyring(true)).encrypt("app-key-1");
+    const box = createSafeStorageBox(keyFile, keyring(true, "basic_text"));
+    expect(box.storage).toEqual({ kind: "key-file", path: keyFile });
+    const fromKeyFile = box.encrypt("app-key-2");
+    expect(createKeyFileSecretBox(keyFile).decrypt(fromKeyFile)).toBe("app-key-2");
+    expect(box.decrypt(sealed)).toBe("app-key-1");
+  },
+);

@@ -1,23 +1,44 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test } from "vitest";
-import { defaultWindowState, loadWindowState, placeOnScreen, saveWindowState } from "./window-state.ts";
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { tempDir } from "../../testing/harness.ts";
+import { defaultWindowState, openWindowState, placeOnScreen } from "./window-state.ts";
 
-test("the window's place survives a restart; a damaged file falls back to the default", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "docsync-window-"));
-  try {
-    const file = join(dir, "window-state.json");
-    expect(loadWindowState(file)).toEqual(defaultWindowState);
-    saveWindowState(file, { x: 40, y: 50, width: 1000, height: 700, maximized: true });
-    expect(loadWindowState(file)).toEqual({ x: 40, y: 50, width: 1000, height: 700, maximized: true });
-    await writeFile(file, "{ not json");
-    expect(loadWindowState(file)).toEqual(defaultWindowState);
-    await writeFile(file, JSON.stringify({ width: 5, height: 5 }));
-    expect(loadWindowState(file)).toEqual(defaultWindowState);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+// electron-store reads the app's folders from Electron; with an absolute home it needs nothing else.
+vi.mock("electron", () => ({ default: {} }));
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir("docsync-window-");
+});
+afterEach(() => dir.remove());
+
+test("the window's place survives a restart in the home, readable only by the user", () => {
+  expect(openWindowState(dir.path).load()).toEqual(defaultWindowState);
+  openWindowState(dir.path).save({ x: 40, y: 50, width: 1000, height: 700, maximized: true });
+  expect(openWindowState(dir.path).load()).toEqual({
+    x: 40,
+    y: 50,
+    width: 1000,
+    height: 700,
+    maximized: true,
+  });
+  const file = join(dir.path, "window-state.json");
+  expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ x: 40, width: 1000 });
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  openWindowState(dir.path).save({ width: 900, height: 600, maximized: false });
+  expect(openWindowState(dir.path).load()).toEqual({ width: 900, height: 600, maximized: false });
+});
+
+test("a damaged or out-of-range file falls back to the default, and a bad size is not saved", () => {
+  const file = join(dir.path, "window-state.json");
+  writeFileSync(file, "{ not json");
+  expect(openWindowState(dir.path).load()).toEqual(defaultWindowState);
+  writeFileSync(file, JSON.stringify({ width: 5, height: 5 }));
+  expect(openWindowState(dir.path).load()).toEqual(defaultWindowState);
+  const state = openWindowState(dir.path);
+  state.save({ width: 100_000, height: 700, maximized: false });
+  expect(state.load()).toEqual(defaultWindowState);
 });
 
 test("a place on a screen that is gone keeps only the size", () => {

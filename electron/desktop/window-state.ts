@@ -1,38 +1,66 @@
-/** The window's size, place and maximised state, remembered in the home folder between runs. */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { z } from "zod";
+/**
+ * The window's size, place and maximised state, remembered between runs in `HOME/window-state.json`
+ * through electron-store. A damaged or out-of-range file is replaced by the default: losing the
+ * window's place is not worth bothering anyone about.
+ */
+import ElectronStore from "electron-store";
+import type { Schema } from "conf";
 
-const WindowState = z.object({
-  x: z.number().int().optional(),
-  y: z.number().int().optional(),
-  width: z.number().int().min(480).max(20_000),
-  height: z.number().int().min(360).max(20_000),
-  maximized: z.boolean().default(false),
-});
-export type WindowState = z.infer<typeof WindowState>;
+export interface WindowState {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
 
 export const defaultWindowState: WindowState = { width: 1280, height: 800, maximized: false };
 
-export function windowStateFile(home: string): string {
-  return join(home, "window-state.json");
+const schema: Schema<WindowState> = {
+  x: { type: "integer" },
+  y: { type: "integer" },
+  width: { type: "integer", minimum: 480, maximum: 20_000 },
+  height: { type: "integer", minimum: 360, maximum: 20_000 },
+  maximized: { type: "boolean" },
+};
+
+export interface WindowStateStore {
+  load(): WindowState;
+  save(state: WindowState): void;
 }
 
-export function loadWindowState(file: string): WindowState {
+export function openWindowState(home: string): WindowStateStore {
+  let store: ElectronStore<WindowState> | undefined;
   try {
-    const parsed = WindowState.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    return parsed.success ? parsed.data : defaultWindowState;
+    store = new ElectronStore<WindowState>({
+      cwd: home,
+      name: "window-state",
+      schema,
+      defaults: defaultWindowState,
+      clearInvalidConfig: true,
+      configFileMode: 0o600,
+    });
   } catch {
-    return defaultWindowState;
+    // Unreadable (not only damaged): the window opens at the default place and nothing is saved.
   }
-}
-
-export function saveWindowState(file: string, state: WindowState): void {
-  try {
-    writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-  } catch {
-    // Losing the window's place is not worth bothering anyone about.
-  }
+  return {
+    load() {
+      try {
+        const { x, y, width, height, maximized } = store?.store ?? defaultWindowState;
+        return { ...(x !== undefined && y !== undefined ? { x, y } : {}), width, height, maximized };
+      } catch {
+        return defaultWindowState;
+      }
+    },
+    save({ x, y, width, height, maximized }) {
+      try {
+        if (store)
+          store.store = { width, height, maximized, ...(x !== undefined && y !== undefined ? { x, y } : {}) };
+      } catch {
+        // A place that cannot be saved (a read-only home, a size out of range) is forgotten.
+      }
+    },
+  };
 }
 
 type Rect = { x: number; y: number; width: number; height: number };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
 import { createCore, type LocalCore } from "../core/create-core.ts";
 import type { SecretBox } from "../core/secrets/secret-box.ts";
+import type { Settings } from "../core/settings/settings.ts";
 import { claimHome } from "./home.ts";
 
 export interface BootOptions {
@@ -15,6 +16,8 @@ export interface BootOptions {
   shell: "desktop" | "web" | "cli";
   /** The desktop shell's keychain-backed box; the core uses a key file in the home otherwise. */
   secrets?: SecretBox;
+  /** The desktop shell's electron-store; the core opens the same file with `conf` otherwise. */
+  settings?: Settings;
   /** Failures of background work nobody awaits. */
   log?: (line: string) => void;
   /** The app's version, when the shell knows it better than package.json (a bundled app). */
@@ -43,6 +46,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     home: options.home,
     shell: options.shell,
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
     ...(options.version ? { version: options.version } : {}),
     onBackgroundError: (error) => log(`docsync: ${error instanceof Error ? error.message : String(error)}`),
     async startLocalCloud() {

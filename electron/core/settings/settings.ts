@@ -1,73 +1,67 @@
 /**
- * Settings in the home folder (`settings.json`, through `conf`, the plain-Node twin of electron-store).
- * Secrets never appear here in clear: accounts keep them as one SecretBox blob.
+ * The settings the core keeps (accounts, finished moves) over a store of the shared schema: `conf`
+ * for the command line and the web shell, electron-store for the desktop app.
  */
+import { join } from "node:path";
 import Conf from "conf";
+import {
+  settingsName,
+  settingsOptions,
+  type SettingsShape,
+  type StoredAccount,
+  type StoredMove,
+} from "./schema.ts";
 
-export interface StoredAccount {
-  id: string;
-  kind: "kdocs" | "koodrive";
-  name: string;
-  baseUrl: string;
-  appId?: string;
-  sandbox: boolean;
-  /** Non-secret part of the OST staging credentials. */
-  largeFiles?: { baseUrl: string; appId: string };
-  hasAccessToken: boolean;
-  /** SecretBox blob of the JSON of `AccountSecrets`. */
-  secrets: string;
-  status: { state: "unknown" | "connected" | "error"; message?: string; checkedAt?: number };
-  createdAt: number;
-}
-
-/** What a finished move needs to be retried after a restart. */
-export interface StoredMove {
-  accountId: string;
-  targetFolderId: string;
-  finishedAt: number;
-}
-
-interface SettingsShape {
-  accounts: StoredAccount[];
-  moves: Record<string, StoredMove>;
-  /** How often a watched pair is rescanned in full, to catch what its watcher missed. */
-  rescanMinutes: number;
-}
-
-/** The full rescan's interval when settings.json names none, or an unusable one. */
-export const DEFAULT_RESCAN_MINUTES = 5;
+export type { StoredAccount, StoredMove } from "./schema.ts";
 
 export interface Settings {
   accounts(): StoredAccount[];
   saveAccounts(accounts: StoredAccount[]): void;
   moves(): Record<string, StoredMove>;
   saveMoves(moves: Record<string, StoredMove>): void;
-  /** `rescanMinutes` of settings.json, from 1 minute to a day. */
+  /** `rescanMinutes` of settings.json (default 5), from 1 minute to a day. */
   rescanIntervalMs(): number;
   readonly path: string;
 }
 
-export function openSettings(home: string): Settings {
-  const store = new Conf<SettingsShape>({
-    cwd: home,
-    configName: "settings",
-    projectName: "docsync",
-    defaults: { accounts: [], moves: {}, rescanMinutes: DEFAULT_RESCAN_MINUTES },
-    configFileMode: 0o600,
-    clearInvalidConfig: false,
-  });
+/** The full rescan's interval when settings.json names none. */
+export const DEFAULT_RESCAN_MINUTES = 5;
+
+/** Settings over a store opened with `settingsOptions` (electron-store is a `conf` too). */
+export function settingsFrom(store: Conf<SettingsShape>): Settings {
   return {
     accounts: () => store.get("accounts"),
     saveAccounts: (accounts) => store.set("accounts", accounts),
     moves: () => store.get("moves"),
     saveMoves: (moves) => store.set("moves", moves),
     rescanIntervalMs: () => {
-      const minutes = Number(store.get("rescanMinutes"));
-      const usable = Number.isFinite(minutes) ? minutes : DEFAULT_RESCAN_MINUTES;
-      return Math.min(24 * 60, Math.max(1, usable)) * 60_000;
+      const minutes = store.get("rescanMinutes") ?? DEFAULT_RESCAN_MINUTES;
+      return Math.min(24 * 60, Math.max(1, minutes)) * 60_000;
     },
     get path() {
       return store.path;
     },
   };
+}
+
+/** Opens (or creates) `HOME/settings.json`; a file the schema refuses is an error naming it, and stays. */
+export function openSettings(home: string): Settings {
+  return settingsFrom(
+    openSettingsStore(
+      home,
+      () => new Conf<SettingsShape>({ ...settingsOptions(home), configName: settingsName }),
+    ),
+  );
+}
+
+/** Runs a settings store's constructor (it reads and migrates the file), naming the file if that fails. */
+export function openSettingsStore<T>(home: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const file = join(home, `${settingsName}.json`);
+    throw new Error(`${file} could not be read, and was left as it is: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

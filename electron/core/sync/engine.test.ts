@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
 import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
 import type { WatchHandle, WatcherFactory } from "./types.ts";
-import { folderWatcher } from "./watcher.ts";
+import { chokidarWatcher } from "./watcher.ts";
 
 let dir: ReturnType<typeof tempDir>;
 let local: string;
@@ -144,8 +144,8 @@ describe("the engine's contract with the core", () => {
       let closed = false;
       const ready = new Promise<void>((resolve) =>
         setTimeout(() => {
-          if (!closed) inner = folderWatcher(root, events);
-          resolve();
+          if (!closed) inner = chokidarWatcher(root, events);
+          void (inner?.ready ?? Promise.resolve()).then(resolve);
         }, 300),
       );
       return { ready, close: async () => void ((closed = true), await inner?.close()) };

@@ -1,11 +1,11 @@
 /**
  * A pair's folder watcher: its hints become passes over the changed paths; when it fails (or
- * cannot start) the pair is degraded and found by rescanning more often instead.
+ * cannot start) the pair is degraded, with the reason, and found by rescanning more often instead.
  */
 import { sep } from "node:path";
 import type { EngineContext } from "./engine-context.ts";
 import { cancelRetries, changedSinceFailure } from "./failed-paths.ts";
-import { ignoreFileName } from "./ignore-rules.ts";
+import { ignoreFileName, loadIgnoreRules, type IgnoreMatcher } from "./ignore-rules.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 import { toRelative } from "./scan.ts";
 import type { WatchHandle } from "./types.ts";
@@ -23,22 +23,47 @@ function hint(ctx: EngineContext, rt: PairRuntime, absolute: string): void {
     rt.hintTimer = undefined;
     const paths = [...rt.hints];
     rt.hints.clear();
-    const full = paths.includes("") || paths.includes(ignoreFileName);
+    // New rules: the watcher starts again with them (what they no longer ignore gets watched), and
+    // its start-up pass applies them.
     changedSinceFailure(ctx, rt, paths);
-    ctx.requestPass(rt, full ? "full" : paths).catch(() => {});
+    if (paths.includes(ignoreFileName)) void watchAgain(ctx, rt);
+    else ctx.requestPass(rt, paths.includes("") ? "full" : paths).catch(() => {});
   }, wait);
+}
+
+/** The rules the watcher skips folders by; rules that cannot be read are the pass's to report. */
+function watchRules(root: string): IgnoreMatcher | undefined {
+  try {
+    return loadIgnoreRules(root);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts the pair's watcher; resolves once it reports changes (or has failed: the pair rescans). */
 async function startWatching(ctx: EngineContext, rt: PairRuntime): Promise<void> {
   if (rt.watcher || rt.record.paused) return;
   let watcher: WatchHandle | undefined;
+  let failed = false;
   try {
-    watcher = ctx.watch(rt.record.localPath, {
-      hint: (path) => hint(ctx, rt, path),
-      failed: (error) => degrade(ctx, rt, error),
-    });
-    rt.watcher = watcher;
+    const ignored = watchRules(rt.record.localPath);
+    // Only the pair's current watcher speaks for it (one replaced or failed may still call).
+    watcher = ctx.watch(
+      rt.record.localPath,
+      {
+        hint: (path) => {
+          if (!failed && rt.watcher === watcher) hint(ctx, rt, path);
+        },
+        failed: (error) => {
+          if (failed) return;
+          failed = true;
+          if (rt.watcher === watcher) degrade(ctx, rt, error);
+        },
+      },
+      ignored ? { ignored } : {},
+    );
+    if (failed) void watcher.close().catch(() => {});
+    else rt.watcher = watcher;
   } catch (error) {
     degrade(ctx, rt, error as Error);
   }
@@ -46,6 +71,12 @@ async function startWatching(ctx: EngineContext, rt: PairRuntime): Promise<void>
   await watcher?.ready?.catch((error: unknown) => {
     if (rt.watcher === watcher) degrade(ctx, rt, error instanceof Error ? error : new Error(String(error)));
   });
+  if (watcher && rt.watcher === watcher && rt.degraded) {
+    // A watcher that works again (after a resume, or new rules) ends the degraded state.
+    rt.degraded = undefined;
+    scheduleRescan(ctx, rt);
+    ctx.notify();
+  }
 }
 
 /** Watching first, then the full pass: whatever changes in between is seen by one or the other. */
@@ -54,14 +85,26 @@ export async function watchAndSync(ctx: EngineContext, rt: PairRuntime): Promise
   if (ctx.isStarted() && !rt.record.paused && !rt.removed) ctx.requestPass(rt, "full").catch(() => {});
 }
 
-function degrade(ctx: EngineContext, rt: PairRuntime, error: Error): void {
+/** A new watcher in place of the current one (or of the one that failed). */
+async function watchAgain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
+  if (rt.removed || rt.record.paused || !ctx.isStarted()) return;
+  const old = rt.watcher;
+  rt.watcher = undefined;
+  void old?.close().catch(() => {});
+  await watchAndSync(ctx, rt);
+}
+
+/** Why the watcher stopped, in the words the pair shows. */
+export function degradedReason(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
-  rt.degraded =
-    code === "ENOSPC"
-      ? "the system's limit of watched folders (inotify) is reached"
-      : code === "EMFILE"
-        ? "too many open files to watch the folder"
-        : `the folder watcher failed (${error.message})`;
+  if (code === "ENOSPC")
+    return "the folder watcher reached the system's limit of watched folders (inotify: fs.inotify.max_user_watches)";
+  if (code === "EMFILE") return "the folder watcher ran out of open files (EMFILE)";
+  return `the folder watcher failed: ${error.message}`;
+}
+
+function degrade(ctx: EngineContext, rt: PairRuntime, error: Error): void {
+  rt.degraded = degradedReason(error);
   ctx.log(
     "warn",
     `${rt.record.localPath}: ${rt.degraded}; changes are found by rescanning instead.`,

@@ -3,6 +3,7 @@ import type { ActivityEntry, PairView } from "../../../shared/model.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import type { Journal, ScriptRule } from "../journal/index.ts";
 import type { JobRunner } from "../tasks/runner.ts";
+import type { IgnoreMatcher } from "./ignore-rules.ts";
 
 export interface WatchHandle {
   /** Resolves once changes are being reported (a watcher that crawls first is not live at once). */
@@ -17,8 +18,13 @@ export interface WatchEvents {
   failed(error: Error): void;
 }
 
+export interface WatchOptions {
+  /** The pair's ignore rules: the folders they ignore are not watched at all (a `.git` folder, say). */
+  ignored?: IgnoreMatcher;
+}
+
 /** Starts watching a folder tree. Injected so tests can make a watcher fail. */
-export type WatcherFactory = (root: string, events: WatchEvents) => WatchHandle;
+export type WatcherFactory = (root: string, events: WatchEvents, options?: WatchOptions) => WatchHandle;
 
 export type { ScriptRule } from "../journal/index.ts";
 

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
+import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
+import { ignoreFileName } from "./ignore-rules.ts";
+import type { WatcherFactory } from "./types.ts";
+import { chokidarWatcher } from "./watcher.ts";
+
+let dir: ReturnType<typeof tempDir>;
+let local: string;
+let cloud: MemoryCloud;
+let t: TestEngine | undefined;
+
+const write = (path: string, content = path): void => {
+  mkdirSync(join(local, path, ".."), { recursive: true });
+  writeFileSync(join(local, path), content);
+};
+/** Only the watcher can see a change: the periodic rescan is far away. */
+const start = async (watch: WatcherFactory) => {
+  t = await startTestEngine({
+    journalFile: join(dir.path, "home", "journal.db"),
+    provider: cloud,
+    watch,
+    rescanIntervalMs: 600_000,
+  });
+  const pair = await t.engine.addPair({
+    accountId: t.accountId,
+    localPath: local,
+    remotePath: "/p",
+    deletePolicy: "keep",
+  });
+  await t.engine.start();
+  return pair.id;
+};
+const view = () => t!.engine.pairs()[0]!;
+
+beforeEach(() => {
+  dir = tempDir();
+  local = join(dir.path, "local");
+  mkdirSync(local);
+  cloud = createMemoryCloud();
+});
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+  dir.remove();
+});
+
+test("a watcher error degrades the pair with its reason; a watcher that works again ends that", async () => {
+  let starts = 0;
+  const failsFirst: WatcherFactory = (root, events, options) => {
+    const watcher = chokidarWatcher(root, events, options);
+    if (++starts === 1)
+      setImmediate(() =>
+        events.failed(Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" })),
+      );
+    return watcher;
+  };
+  const pairId = await start(failsFirst);
+  const degraded = await waitFor(
+    () => (view().state === "degraded" ? view() : undefined),
+    "the degraded state",
+  );
+  expect(degraded.message).toBe(
+    "degraded: the folder watcher ran out of open files (EMFILE); rescanning periodically",
+  );
+  await t!.engine.pause(pairId);
+  await t!.engine.resume(pairId);
+  await waitFor(() => view().state === "idle", "the resumed pair to settle");
+  expect(view().message).toBe("in sync");
+  write("seen.txt");
+  await waitFor(() => cloud.at("/p/seen.txt"), "the new watcher to see a file");
+});
+
+test("a folder the rules stop ignoring is watched from then on", async () => {
+  write(ignoreFileName, "build/\n");
+  write("build/first.txt");
+  await start(chokidarWatcher);
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  expect(cloud.at("/p/build/first.txt")).toBeUndefined();
+  write(ignoreFileName, "");
+  await waitFor(() => cloud.at("/p/build/first.txt"), "the pass with the new rules");
+  await waitFor(() => view().state === "idle", "the pass to end");
+  write("build/second.txt");
+  await waitFor(() => cloud.at("/p/build/second.txt"), "the watcher to see the formerly ignored folder");
+});
