@@ -3,21 +3,20 @@ import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
 import { favourMemory } from "./shell/memory.ts";
+import { installLastResort } from "./shell/last-resort.ts";
+import { onStopSignals } from "./shell/stop-signals.ts";
 
 favourMemory();
 keepFilesPrivate();
 
+const output = processOutput();
+installLastResort({ report: output.err });
 const stopper = new AbortController();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    // A second signal means "now": the journal keeps everything resumable anyway.
-    if (stopper.signal.aborted) process.exit(130);
-    stopper.abort();
-  });
-}
+// A second signal means "now": the journal keeps everything resumable anyway.
+onStopSignals({ stop: () => stopper.abort() });
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
-  output: processOutput(),
+  output,
   stop: stopper.signal,
 });

@@ -38,6 +38,8 @@ import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
 import { favourMemory } from "./shell/memory.ts";
+import { installLastResort } from "./shell/last-resort.ts";
+import { STOP_BOUND_MS, onStopSignals } from "./shell/stop-signals.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "renderer");
@@ -221,6 +223,7 @@ mkdirSync(home, { recursive: true, mode: 0o700 });
 // second profile, each end-to-end test) runs beside this one, and one home never opens twice.
 app.setPath("userData", join(home, "electron"));
 
+installLastResort({ report: (line) => console.error(line) });
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -229,6 +232,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on("web-contents-created", (_event, contents) => {
     contents.on("will-attach-webview", (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: "deny" }));
+  });
+  // SIGINT/SIGTERM quit as the tray's Quit does: the running pass checkpoints and the journal is flushed.
+  onStopSignals({
+    stop: () => {
+      quitting = true;
+      app.quit();
+    },
   });
   app.on("before-quit", () => {
     quitting = true;
@@ -244,7 +254,15 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     closed = true;
     tray?.destroy();
-    void booted.close().finally(() => app.exit(0));
+    // A close that hangs past the bound does not keep the app from quitting; the journal resumes it.
+    let bound: NodeJS.Timeout | undefined;
+    const hung = new Promise<void>((resolve) => (bound = setTimeout(resolve, STOP_BOUND_MS)));
+    void Promise.race([booted.close(), hung])
+      .catch(() => {})
+      .finally(() => {
+        clearTimeout(bound);
+        app.exit(0);
+      });
   });
   app
     .whenReady()

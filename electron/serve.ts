@@ -6,6 +6,8 @@ import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
 import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
 import { favourMemory } from "./shell/memory.ts";
+import { installLastResort } from "./shell/last-resort.ts";
+import { onStopSignals } from "./shell/stop-signals.ts";
 import { startWebShell } from "./web/server.ts";
 
 favourMemory();
@@ -41,6 +43,7 @@ try {
 }
 
 keepFilesPrivate();
+installLastResort({ report: (line) => console.error(line) });
 let shell: Awaited<ReturnType<typeof startWebShell>>;
 try {
   shell = await startWebShell({ home: resolveHome(values.home), port });
@@ -52,11 +55,15 @@ try {
 console.log(shell.url);
 
 // Once the shell is closed nothing is left to wait for, and the process ends by itself.
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await shell.close();
-};
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+onStopSignals({
+  stop: () => {
+    console.error("stopping...");
+    void shell.close().then(
+      () => console.error("stopped"),
+      (error: unknown) => {
+        console.error(`docsync: the stop failed: ${(error as Error).message}`);
+        process.exitCode = 1;
+      },
+    );
+  },
+});

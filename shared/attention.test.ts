@@ -12,6 +12,7 @@ const pair = (changes: Partial<PairView> = {}): PairView => ({
   state: "idle",
   message: "in sync",
   pendingFiles: 0,
+  toSend: 0,
   pendingDeletes: 0,
   issues: [],
   ...changes,

@@ -111,18 +111,27 @@ export const PairView = z.object({
   deletePolicy: DeletePolicy,
   state: z.enum([
     "idle",
+    /** Not syncing now, with changes noticed that the cloud has not got yet. */
+    "pending",
+    /** Not syncing now, with files that failed (each in `issues`, with its next try). */
+    "failed",
     "scanning",
     "syncing",
     "paused",
     "degraded",
     "waiting-quota",
     "needs-confirmation",
+    /** The journal cannot be written (another process holds it, or the disk is full); retrying. */
+    "waiting-journal",
     "error",
   ]),
-  /** Words for the state: "in sync", "syncing 12 files", "degraded: inotify limit reached". */
+  /** Words for the state: "in sync", "3 to send", "2 failed", "syncing 12 files". */
   message: z.string(),
   messagePhrase: Phrase.optional(),
+  /** What the running pass has left to do. */
   pendingFiles: z.number(),
+  /** Files noticed that the cloud has not got yet and that are not failed (0 when in sync). */
+  toSend: z.number(),
   quotaResetsAt: z.number().optional(),
   /** Deletes held back by the mass-delete guard, waiting for the user. */
   pendingDeletes: z.number(),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { startSandbox, type Sandbox } from "../sandbox/server.ts";
+import { waitFor } from "./harness.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const node = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
@@ -123,4 +124,35 @@ export function addKdocsArgs(flags: {
 /** `account add kdocs` for the local cloud's application, named "Work". */
 export function addWorkArgs(sandbox: Sandbox, appKey = sandbox.appKey): string[] {
   return addKdocsArgs({ name: "Work", baseUrl: sandbox.url, appId: sandbox.appId, appKey });
+}
+
+/** The local cloud's account "Work" on the world's home, and a new local folder `name` paired with Work:/name. */
+export async function pairNewFolder(world: CliWorld, name = "docs"): Promise<string> {
+  const { root, home, sandbox } = world;
+  const added = await runCli(home, ...addWorkArgs(sandbox));
+  if (added.code !== 0) throw new Error(`account add failed: ${added.stderr}`);
+  const local = join(root, name);
+  mkdirSync(local);
+  const paired = await runCli(home, "pair", "add", local, `Work:/${name}`);
+  if (paired.code !== 0) throw new Error(`pair add failed: ${paired.stderr}`);
+  return local;
+}
+
+export interface Watching {
+  child: ChildProcess;
+  /** The process's end, with everything it wrote. */
+  done: Promise<CliResult>;
+  /** What it wrote to stdout so far. */
+  out(): string;
+}
+
+/** `watch` on `home`, once its first pass left `local` in sync. */
+export async function startWatch(home: string, local: string): Promise<Watching> {
+  const child = spawnCli(home, ["watch"]);
+  const done = collect(child);
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  await waitFor(() => out.includes(`${local}: in sync`) || child.exitCode !== null, "the first pass", 20_000);
+  if (child.exitCode !== null) throw new Error(`watch ended: ${(await done).stderr}`);
+  return { child, done, out: () => out };
 }

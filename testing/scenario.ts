@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox/server.ts";
 import type { KdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
 import type { CloudProvider, RemoteEntry } from "../electron/core/cloud/provider.ts";
+import type { Journal } from "../electron/core/journal/index.ts";
 import type { SyncEngineDeps } from "../electron/core/sync/types.ts";
 import { startTestEngine, tempDir, type TestEngine } from "./harness.ts";
 import { kdocsCloud, type KdocsCloudOptions, type ScenarioCloud } from "./scenario-clouds.ts";
@@ -55,6 +56,8 @@ interface ScenarioOptions {
   engine?: EngineOptions;
   /** Lets a test step into the engine's cloud calls. */
   wrapProvider?: (provider: CloudProvider) => CloudProvider;
+  /** Lets a test step into the journal's writes. */
+  wrapJournal?: (journal: Journal) => Journal;
 }
 
 export function startScenario(options?: ScenarioOptions & KdocsCloudOptions): Promise<Scenario>;
@@ -79,6 +82,7 @@ export async function startScenario(
       rescanIntervalMs: 60_000,
       ...options.engine,
       ...extra,
+      ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
     });
   const calls = (endpoint: string): number => sandbox.stats()[endpoint] ?? 0;
   const scenario: Scenario<ClosableProvider> = {

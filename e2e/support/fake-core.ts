@@ -176,6 +176,7 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
         state: "idle",
         message: "in sync",
         pendingFiles: 0,
+        toSend: 0,
         pendingDeletes: 0,
         issues: [],
       };

@@ -344,8 +344,7 @@ export async function status({ core, i18n, output, values, positionals }: Comman
   output.out(i18n.t("cli.statusPairs", { n: pairs.length }));
   for (const pair of pairs) {
     output.out(`  ${describePair(core, i18n, pair)}`);
-    for (const issue of pair.issues)
-      output.out(`    ${i18n.t("cli.titled", { title: issue.path, text: issue.reason })}`);
+    for (const issue of pair.issues) output.out(`    ${issueLine(i18n, issue)}`);
   }
   output.out(i18n.t("cli.statusTasks", { n: active.length }));
   for (const task of active) {
@@ -354,6 +353,14 @@ export async function status({ core, i18n, output, values, positionals }: Comman
     );
   }
   return 0;
+}
+
+/** A failed path, why, and when it is tried next. */
+function issueLine(i18n: I18n, issue: PairView["issues"][number]): string {
+  const line = i18n.t("cli.titled", { title: issue.path, text: issue.reason });
+  return issue.nextRetryAt
+    ? i18n.t("cli.nextTry", { line, time: new Date(issue.nextRetryAt).toISOString() })
+    : line;
 }
 
 function entryLine(i18n: I18n, entry: EntryView): string {

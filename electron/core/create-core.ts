@@ -164,6 +164,7 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     const runner = createJobRunner({ registry, poller, onError: report });
     const engine = createSyncEngine({
       ...deps.engine,
+      rescanIntervalMs: deps.engine?.rescanIntervalMs ?? settings.rescanIntervalMs(),
       home: deps.home,
       journal,
       runner,

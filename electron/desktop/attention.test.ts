@@ -11,6 +11,7 @@ const pair = (pendingDeletes: number): PairView => ({
   state: pendingDeletes > 0 ? "needs-confirmation" : "idle",
   message: "",
   pendingFiles: 0,
+  toSend: 0,
   pendingDeletes,
   issues: [],
 });

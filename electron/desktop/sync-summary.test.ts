@@ -15,6 +15,7 @@ const pair = (over: Partial<PairView>): PairView => ({
   state: "idle",
   message: "in sync",
   pendingFiles: 0,
+  toSend: 0,
   pendingDeletes: 0,
   issues: [],
   ...over,

@@ -14,7 +14,7 @@ export function summarizeSync(pairs: readonly PairView[], i18n: I18n): { tone: S
     return { tone: "error", text: t("tray.failing", { failing: failing.length, total: pairs.length }) };
   const asking = pairs.filter((p) => p.state === "needs-confirmation");
   if (asking.length > 0) return { tone: "warn", text: t("tray.confirm") };
-  const degraded = pairs.filter((p) => p.state === "degraded" || p.state === "waiting-quota");
+  const degraded = pairs.filter((p) => ["degraded", "waiting-quota", "waiting-journal"].includes(p.state));
   const busy = pairs.filter((p) => p.state === "syncing" || p.state === "scanning");
   if (busy.length > 0) {
     const files = busy.reduce((n, p) => n + p.pendingFiles, 0);
@@ -27,6 +27,8 @@ export function summarizeSync(pairs: readonly PairView[], i18n: I18n): { tone: S
   }
   const issues = pairs.reduce((n, p) => n + p.issues.length, 0);
   if (issues > 0) return { tone: "warn", text: t("tray.couldNotSync", { count: issues }) };
+  const toSend = pairs.reduce((n, p) => n + p.toSend, 0);
+  if (toSend > 0) return { tone: "busy", text: t("tray.toSend", { count: toSend }) };
   if (pairs.every((p) => p.state === "paused")) return { tone: "idle", text: t("tray.paused") };
   return { tone: "idle", text: t("tray.inSync") };
 }

@@ -22,12 +22,15 @@ import { listExtensions } from "./script-rule.ts";
 
 const stateTone: Record<PairView["state"], string> = {
   idle: "ok",
+  pending: "busy",
+  failed: "bad",
   scanning: "busy",
   syncing: "busy",
   paused: "muted",
   degraded: "warn",
   "waiting-quota": "warn",
   "needs-confirmation": "warn",
+  "waiting-journal": "warn",
   error: "bad",
 };
 

@@ -14,6 +14,7 @@ const pair = (id: string, state: PairView["state"]): PairView => ({
   state,
   message: state,
   pendingFiles: 0,
+  toSend: 0,
   pendingDeletes: 0,
   issues: [],
 });

@@ -322,7 +322,8 @@ export function openJournal(file: string): Journal {
         db.exec("commit");
         return result;
       } catch (error) {
-        db.exec("rollback");
+        // A commit that failed (a full disk) may have ended the transaction already.
+        if (db.isTransaction) db.exec("rollback");
         throw error;
       } finally {
         depth = 0;

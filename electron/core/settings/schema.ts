@@ -43,6 +43,8 @@ export interface SettingsShape {
   accounts: StoredAccount[];
   moves: Record<string, StoredMove>;
   preferences: Preferences;
+  /** How often a watched pair is rescanned in full, to catch what its watcher missed (default 5). */
+  rescanMinutes?: number;
 }
 
 /** What a new home starts with: the system's language, notifications on, the tour not yet taken. */
@@ -90,6 +92,7 @@ const accountSchema = {
 
 export const settingsSchema: Schema<SettingsShape> = {
   accounts: { type: "array", items: accountSchema },
+  rescanMinutes: { type: "number" },
   moves: {
     type: "object",
     additionalProperties: {

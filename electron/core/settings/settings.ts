@@ -25,8 +25,13 @@ export interface Settings {
   saveMoves(moves: Record<string, StoredMove>): void;
   preferences(): Preferences;
   savePreferences(preferences: Preferences): void;
+  /** `rescanMinutes` of settings.json (default 5), from 1 minute to a day. */
+  rescanIntervalMs(): number;
   readonly path: string;
 }
+
+/** The full rescan's interval when settings.json names none. */
+export const DEFAULT_RESCAN_MINUTES = 5;
 
 /** Settings over a store opened with `settingsOptions` (electron-store is a `conf` too). */
 export function settingsFrom(store: Conf<SettingsShape>): Settings {
@@ -38,6 +43,10 @@ export function settingsFrom(store: Conf<SettingsShape>): Settings {
     // A file written before a preference existed has the others; the missing ones take their default.
     preferences: () => ({ ...defaultPreferences, ...store.get("preferences") }),
     savePreferences: (preferences) => store.set("preferences", preferences),
+    rescanIntervalMs: () => {
+      const minutes = store.get("rescanMinutes") ?? DEFAULT_RESCAN_MINUTES;
+      return Math.min(24 * 60, Math.max(1, minutes)) * 60_000;
+    },
     get path() {
       return store.path;
     },

@@ -9,6 +9,7 @@ import type { AdaptiveLimit } from "../cloud/http/adaptive-limit.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
+import type { JournalTrouble } from "../journal/unavailable.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
 import type { JobRunner } from "../tasks/runner.ts";
 import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
@@ -40,7 +41,12 @@ export interface EngineContext {
   policy: CallPolicy;
   runtimes: Map<string, PairRuntime>;
   fileTasks: FileTasks;
+  /** Logs to the journal's event log; one the journal cannot take now is written with the next batch. */
   log(level: ActivityEntry["level"], text: Words, pair?: PairRecord): void;
+  /** Why the journal cannot be written now (every pair waits for it), or undefined. */
+  journalState: { trouble?: JournalTrouble };
+  /** The journal could not be written (a trouble), or can be again (undefined). */
+  journalTroubled(trouble: JournalTrouble | undefined): void;
   /** Tells the subscribers that pair views changed (coalesced). */
   notify(): void;
   /** Queues a journal write for the next batch; a write may answer an upload whose hook is then due. */
@@ -49,8 +55,13 @@ export interface EngineContext {
   /** Opens the task that shows a pass (a declared job: a pass cut off by a crash is ended at the next start). */
   passTask(task: { title: Words; pairId: string; accountId: string; cancellable: false }): TaskHandle;
   requestPass(rt: PairRuntime, paths: string[] | "full", options?: SyncOnceOptions): Promise<SyncSummary>;
-  /** Aborted when the engine stops (each start has its own). */
+  /** Aborted when the engine stops (each start has its own): passes start nothing new. */
   stopSignal(): AbortSignal;
+  /**
+   * Aborted once a stopping engine's grace is over: requests still in flight end then (what they
+   * did is in the journal), not at the stop itself, so a stop lets what it can finish.
+   */
+  haltSignal(): AbortSignal;
   isStarted(): boolean;
 }
 

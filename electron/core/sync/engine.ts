@@ -16,6 +16,7 @@ import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
 import { createFileTasks, type FileTasks } from "./file-tasks.ts";
 import { createWriteBatch } from "./journal-writes.ts";
+import { journalTrouble } from "../journal/unavailable.ts";
 import { refusePairAroundHome } from "./home-folder.ts";
 import { newRuntime, runtimeOf, type PairRuntime } from "./pair-runtime.ts";
 import { pairViews, viewOf } from "./pair-view.ts";
@@ -46,6 +47,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const runtimes = new Map<string, PairRuntime>();
   let started = false;
   let stopper = new AbortController();
+  let halter = new AbortController();
   let notifyTimer: NodeJS.Timeout | undefined;
 
   const notify = (): void => {
@@ -58,7 +60,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyTimer.unref();
   };
   const quota = createQuotaGate(now, sleep, notify);
-  const writes = createWriteBatch(journal, (uploaded) => hooks.run(uploaded));
+  const writes = createWriteBatch(
+    journal,
+    (uploaded) => hooks.run(uploaded),
+    (trouble) => ctx.journalTroubled(trouble),
+  );
 
   for (const record of journal.pairs()) runtimes.set(record.id, newRuntime(record));
 
@@ -86,13 +92,29 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     runtimes,
     fileTasks: undefined as unknown as FileTasks,
     log(level, text, pair) {
-      const entry = journal.appendEvent({
+      const event = {
         time: now(),
         level,
         text,
         ...(pair ? { pairId: pair.id, accountId: pair.accountId } : {}),
-      });
-      deps.activity?.(entry);
+      };
+      const append = (): void => deps.activity?.(journal.appendEvent(event));
+      try {
+        append();
+      } catch (error) {
+        const trouble = journalTrouble(error);
+        if (!trouble) throw error;
+        ctx.journalTroubled(trouble);
+        writes.writeSoon(append);
+      }
+    },
+    journalState: {},
+    journalTroubled(trouble) {
+      if (ctx.journalState.trouble === trouble) return;
+      const was = ctx.journalState.trouble;
+      ctx.journalState.trouble = trouble;
+      if (!trouble && was) ctx.log("info", "The journal can be written again; syncing goes on.");
+      notify();
     },
     notify,
     writeSoon: writes.writeSoon,
@@ -100,6 +122,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     passTask: (task) => passes.open(task, { pairId: task.pairId }).handle,
     requestPass: (rt, paths, options) => requestPass(ctx, rt, paths, options),
     stopSignal: () => stopper.signal,
+    haltSignal: () => halter.signal,
     isStarted: () => started,
   };
   // A pass runs inside the engine; a task of one that a crash cut off is ended at the next start
@@ -247,6 +270,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (started) return;
       started = true;
       stopper = new AbortController();
+      halter = new AbortController();
       await Promise.all(
         [...runtimes.values()].filter((rt) => !rt.record.paused).map((rt) => watchAndSync(ctx, rt)),
       );
@@ -256,13 +280,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       started = false;
       stopper.abort(new Error("The sync engine stopped."));
       for (const rt of runtimes.values()) await stopWatching(rt);
-      // Let running passes notice the abort; their work stays in the journal.
-      const deadline = Date.now() + 5000;
+      // Passes start nothing new; what is in flight may finish within the grace, then is cut
+      // (its state stays in the journal).
+      const deadline = Date.now() + (deps.stopGraceMs ?? 5000);
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
-      // Uploads on their way notice the stop too, and leave their state to the journal.
       await settledWithin(queue.onIdle(), deadline - Date.now());
+      halter.abort(new Error("The sync engine stopped."));
+      await settledWithin(queue.onIdle(), 1000);
       writes.flush();
+      writes.dispose();
       // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
       await hooks.settle();
       hooks.rearm();

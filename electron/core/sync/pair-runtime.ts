@@ -32,6 +32,8 @@ export interface PairRuntime {
   error?: string;
   watcher?: WatchHandle;
   rescanTimer?: NodeJS.Timeout;
+  /** The next try of the pair's failed paths. */
+  retryTimer?: NodeJS.Timeout;
   hints: Set<string>;
   hintTimer?: NodeJS.Timeout;
   firstHintAt: number;

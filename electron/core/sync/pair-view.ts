@@ -1,5 +1,6 @@
 /** What the UI sees of a pair: its state, the text that explains it, and the files in trouble. */
 import type { PairView } from "../../../shared/model.ts";
+import { troubleText } from "../journal/unavailable.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 import { say, told, type Words } from "../words.ts";
@@ -16,9 +17,12 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     })),
     ...rt.scanIssues.filter((i) => !failures.some((f) => f.path === i.path)),
   ];
+  const toSend = waitingToSend(ctx, rt, failures);
   let state: PairView["state"];
   let message: Words;
   if (record.paused) [state, message] = ["paused", say("core.pair.paused")];
+  else if (ctx.journalState.trouble)
+    [state, message] = ["waiting-journal", troubleText(ctx.journalState.trouble)];
   else if (resetsAt !== undefined) {
     state = "waiting-quota";
     message = say("core.pair.waitingQuota", { time: new Date(resetsAt).toISOString() });
@@ -30,8 +34,14 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
   else if (rt.phase === "syncing")
     [state, message] = ["syncing", say("core.pair.syncing", { n: rt.pendingFiles })];
   else if (rt.degraded) [state, message] = ["degraded", say("core.pair.degraded", { reason: rt.degraded })];
-  else if (issues.length > 0)
-    [state, message] = ["idle", say("core.pair.inSyncExcept", { n: issues.length })];
+  else if (issues.length > 0) {
+    state = "failed";
+    message =
+      toSend > 0
+        ? say("core.pair.failedToSend", { n: issues.length, toSend })
+        : say("core.pair.failed", { n: issues.length });
+  } else if (toSend > 0) [state, message] = ["pending", say("core.pair.toSend", { n: toSend })];
+  // In sync only when the journal has nothing left to send and nothing failed.
   else [state, message] = ["idle", say("core.pair.inSync")];
   return {
     id: record.id,
@@ -42,6 +52,7 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
     state,
     ...told("message", message),
     pendingFiles: rt.pendingFiles,
+    toSend,
     ...(resetsAt !== undefined ? { quotaResetsAt: resetsAt } : {}),
     pendingDeletes: rt.heldDeletes,
     issues,
@@ -54,6 +65,15 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
         }
       : {}),
   };
+}
+
+/** Files without a cloud copy that have not failed, and changes noticed but not yet looked at. */
+function waitingToSend(ctx: EngineContext, rt: PairRuntime, failures: { path: string }[]): number {
+  const { journal } = ctx;
+  const pairId = rt.record.id;
+  const failedUnsent = failures.filter((f) => journal.file(pairId, f.path)?.remoteId === null).length;
+  const noticed = rt.hints.size + (rt.next && !rt.next.full ? rt.next.paths.size : 0);
+  return Math.max(0, journal.unsyncedCount(pairId) - failedUnsent) + noticed;
 }
 
 export function pairViews(ctx: EngineContext): PairView[] {

@@ -4,6 +4,7 @@
  */
 import { sep } from "node:path";
 import type { EngineContext } from "./engine-context.ts";
+import { cancelRetries, changedSinceFailure } from "./failed-paths.ts";
 import { ignoreFileName, loadIgnoreRules, type IgnoreMatcher } from "./ignore-rules.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 import { toRelative } from "./scan.ts";
@@ -24,6 +25,7 @@ function hint(ctx: EngineContext, rt: PairRuntime, absolute: string): void {
     rt.hints.clear();
     // New rules: the watcher starts again with them (what they no longer ignore gets watched), and
     // its start-up pass applies them.
+    changedSinceFailure(ctx, rt, paths);
     if (paths.includes(ignoreFileName)) void watchAgain(ctx, rt);
     else ctx.requestPass(rt, paths.includes("") ? "full" : paths).catch(() => {});
   }, wait);
@@ -123,6 +125,7 @@ function scheduleRescan(ctx: EngineContext, rt: PairRuntime): void {
 }
 
 export async function stopWatching(rt: PairRuntime): Promise<void> {
+  cancelRetries(rt);
   if (rt.rescanTimer) clearInterval(rt.rescanTimer);
   if (rt.hintTimer) clearTimeout(rt.hintTimer);
   rt.rescanTimer = rt.hintTimer = undefined;

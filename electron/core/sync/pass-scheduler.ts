@@ -3,7 +3,10 @@
  * (full, or the union of the hinted paths), and every request waits for the pass that covers it.
  */
 import { errorText, type EngineContext } from "./engine-context.ts";
-import { announceLanded, type PairRuntime } from "./pair-runtime.ts";
+import { backoffDelay } from "../cloud/http/retry.ts";
+import { journalRetryBackoff, journalTrouble } from "../journal/unavailable.ts";
+import { announceLanded, type PairRuntime, type PassJob } from "./pair-runtime.ts";
+import { scheduleRetries } from "./failed-paths.ts";
 import { runPass } from "./pass.ts";
 import type { SyncOnceOptions, SyncSummary } from "./types.ts";
 
@@ -23,16 +26,48 @@ export function requestPass(
   return done;
 }
 
+/** Puts a pass back in front of what was asked meanwhile (the union of both). */
+function requeue(rt: PairRuntime, job: PassJob): void {
+  const next = rt.next;
+  rt.next = job;
+  if (!next) return;
+  job.full ||= next.full;
+  for (const p of next.paths) job.paths.add(p);
+  job.allowMassDelete ||= next.allowMassDelete;
+  job.waiters.push(...next.waiters);
+}
+
+function rejectQueued(rt: PairRuntime, error: unknown): void {
+  const job = rt.next;
+  rt.next = undefined;
+  for (const w of job?.waiters ?? []) w.reject(error);
+}
+
 async function drain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
   rt.running = true;
+  let journalWaits = 0;
   while (rt.next) {
     const job = rt.next;
     rt.next = undefined;
     try {
       const summary = await runPass(ctx, rt, job);
+      ctx.journalTroubled(undefined);
+      journalWaits = 0;
       for (const w of job.waiters) w.resolve(summary);
     } catch (error) {
-      if (!rt.controller.signal.aborted && !ctx.stopSignal().aborted) {
+      const trouble = journalTrouble(error);
+      const stopping = rt.controller.signal.aborted || ctx.stopSignal().aborted;
+      if (trouble && !stopping) {
+        // The journal cannot be written now: the same pass goes again once it can, its waiters with it.
+        ctx.journalTroubled(trouble);
+        requeue(rt, job);
+        const wait = backoffDelay(++journalWaits, journalRetryBackoff);
+        const stopped = AbortSignal.any([rt.controller.signal, ctx.stopSignal()]);
+        await ctx.sleep(wait, stopped).catch(() => {});
+        if (stopped.aborted) rejectQueued(rt, error);
+        continue;
+      }
+      if (!stopping) {
         rt.error = errorText(error);
         ctx.log("error", `Sync of ${rt.record.localPath} failed: ${rt.error}`, rt.record);
       }
@@ -42,6 +77,7 @@ async function drain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
       rt.pendingFiles = 0;
       ctx.flushWrites();
       announceLanded(ctx, rt);
+      scheduleRetries(ctx, rt);
       ctx.notify();
     }
   }

@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import type { FileRecord } from "../journal/index.ts";
+import type { FailureRecord, FileRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
 import { say } from "../words.ts";
 import { guardDeletes } from "./delete-guard.ts";
@@ -33,6 +33,18 @@ import type { SyncSummary } from "./types.ts";
 import { settleFileTasks, uploadOne } from "./upload-file.ts";
 import { uploadKey } from "./upload-job.ts";
 import { recoverCreates } from "./write-ahead.ts";
+import { recordFailure } from "./failed-paths.ts";
+
+/** The paths that failed in a pass, each with its reason and next try, as lines of the pass's log entry. */
+function failedLines(failures: FailureRecord[], failed: Set<string>): string {
+  const shown = failures.filter((f) => failed.has(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const lines = shown.slice(0, 20).map((f) => {
+    const next = f.nextRetryAt ? `; next try ${new Date(f.nextRetryAt).toISOString()}` : "";
+    return `\n  ${f.path}: ${f.reason}${next}`;
+  });
+  if (shown.length > 20) lines.push(`\n  and ${shown.length - 20} more`);
+  return lines.join("");
+}
 
 /** The hinted paths as they are on disk now. */
 async function scanHints(
@@ -68,7 +80,9 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   const summary = emptySummary();
   if (rt.record.paused || rt.removed) return summary;
   const { record } = rt;
-  const signal = AbortSignal.any([rt.controller.signal, ctx.stopSignal()]);
+  // A stop starts nothing new; requests already in flight may finish (they end at the halt).
+  const stopping = AbortSignal.any([rt.controller.signal, ctx.stopSignal()]);
+  const signal = AbortSignal.any([rt.controller.signal, ctx.haltSignal()]);
   const provider = ctx.deps.providerFor(record.accountId);
   const call = <T>(fn: () => Promise<T>): Promise<T> => callCloud(record.accountId, ctx.policy, fn, signal);
 
@@ -167,9 +181,11 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
 
   // Quarantined files wait for their retry time; everything else flows.
   const failures = new Map(journal.failures(record.id).map((f) => [f.path, f]));
+  const notDue = new Set<string>();
   const waiting = (path: string): boolean => {
     const failure = failures.get(path);
     if (!failure?.nextRetryAt || failure.nextRetryAt <= now()) return false;
+    notDue.add(path);
     summary.failures.push({ path, reason: failure.reason });
     return true;
   };
@@ -214,18 +230,12 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   const lanes = ctx.lanesFor(record.accountId);
   const graph = createOpGraph({
     lanes,
-    signal,
+    signal: stopping,
     onFailure: (failure) => {
       if (failure.error instanceof HeldDelete) return;
       fail(failure.path, failure.reason);
-      // An upload keeps its own quarantine; other operations are tried again at the next pass.
-      if (!(failure.error instanceof Quarantined))
-        journal.putFailure(record.id, {
-          path: failure.path,
-          reason: failure.reason,
-          attempts: 1,
-          nextRetryAt: null,
-        });
+      // An upload records its own failure, with the reason it knows best.
+      if (!(failure.error instanceof Quarantined)) recordFailure(ctx, rt, failure.path, failure.reason);
     },
   });
   const upload = async (item: (typeof plan.uploads)[number], folderId: (path: string) => Promise<string>) => {
@@ -268,7 +278,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   // Every file the journal holds without a cloud copy, read in pages: a first sync of 100,000
   // files never holds them all in memory, and enough of them are ahead to fill the lanes as they grow.
   const ahead = (): number => Math.max(8, lanes.limit * 2);
-  for (let after = "", page: FileRecord[]; !signal.aborted; after = page.at(-1)!.path) {
+  for (let after = "", page: FileRecord[]; !stopping.aborted; after = page.at(-1)!.path) {
     page = journal.unsyncedFiles(record.id, after, 256);
     if (page.length === 0) break;
     for (const r of page) {
@@ -282,16 +292,16 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   }
   await graph.settled();
   ctx.flushWrites();
-  signal.throwIfAborted();
+  stopping.throwIfAborted();
   if (job.full) {
     // Saved server moves that nothing of this pass took up no longer match anything to do.
     dropStaleMoves(ctx, rt);
     settleFileTasks(ctx, rt);
-    // What failed before and needed nothing this time is no longer in trouble.
-    for (const failure of journal.failures(record.id)) {
-      if (!failure.nextRetryAt && !failedPaths.has(failure.path))
-        journal.clearFailure(record.id, failure.path);
-    }
+  }
+  // What failed before, was looked at this time and did not fail again is no longer in trouble.
+  for (const failure of journal.failures(record.id)) {
+    if (scope(failure.path) && !failedPaths.has(failure.path) && !notDue.has(failure.path))
+      journal.clearFailure(record.id, failure.path);
   }
 
   if (task) {
@@ -304,9 +314,9 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   }
   const changed = summary.uploaded + summary.moved + summary.renamed + summary.deleted;
   summary.failed = summary.failures.length;
-  if (changed > 0 || summary.failed > 0) {
+  if (changed > 0 || failedPaths.size > 0) {
     ctx.log(
-      summary.failed > 0 ? "warn" : "info",
+      failedPaths.size > 0 ? "warn" : "info",
       say("core.activity.passSummary", {
         path: record.localPath,
         uploaded: summary.uploaded,
@@ -314,6 +324,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
         renamed: summary.renamed,
         deleted: summary.deleted,
         failed: summary.failed,
+        failures: failedLines(journal.failures(record.id), failedPaths),
       }),
       record,
     );

@@ -63,6 +63,10 @@ export interface SyncEngineDeps {
   /** Uploads in flight per account at most (default 32, and never below `concurrency`). */
   maxConcurrency?: number;
   /** The upload bandwidth cap, over every account (none by default; `setBandwidth` changes it). */
+  /** The backoff of a failed path's next tries (default: from 5 s, doubling, at most 5 minutes). */
+  failedPathBackoff?: { baseDelayMs: number; maxDelayMs: number; random: () => number };
+  /** How long a stop lets the requests in flight finish before it cuts them (default 5 s). */
+  stopGraceMs?: number;
   bandwidthBytesPerSecond?: number;
   activity?: (entry: ActivityEntry) => void;
   /**

@@ -3,7 +3,6 @@
  * due), or quarantined with a persisted backoff when it fails.
  */
 import { join } from "node:path";
-import { backoffDelay } from "../cloud/http/retry.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { UploadedRecord } from "../journal/index.ts";
 import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
@@ -13,9 +12,7 @@ import { parentOf, type UploadItem } from "./plan.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
 import { KeepsChanging, settleMs, uploadFile, uploadKey } from "./upload-job.ts";
 import { beginCreate, endCreate } from "./write-ahead.ts";
-
-/** Quarantine backoff of a failing file: from 30 s, doubling, at most 1 hour. */
-const quarantine = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, random: Math.random };
+import { recordFailure } from "./failed-paths.ts";
 
 export type UploadOutcome = "uploaded" | "vanished" | { reason: string };
 export interface UploadContext {
@@ -37,7 +34,7 @@ export async function uploadOne(
 ): Promise<UploadOutcome> {
   const item = planned;
   const tracker = ctx.fileTasks.track(rt.record, item.path, item.local.size);
-  const { journal, now } = ctx;
+  const { journal } = ctx;
   const { record } = rt;
   const origin = { from: "pair" as const, pairId: record.id, path: item.path };
   const failed = (reason: string): UploadOutcome => {
@@ -45,11 +42,7 @@ export async function uploadOne(
     return { reason };
   };
   const quarantineFor = (reason: string): UploadOutcome => {
-    const previous = journal.failures(record.id).find((f) => f.path === item.path);
-    const attempts = (previous?.attempts ?? 0) + 1;
-    const nextRetryAt = now() + backoffDelay(attempts, quarantine);
-    journal.putFailure(record.id, { path: item.path, reason, attempts, nextRetryAt });
-    ctx.log("warn", `${item.path}: ${reason} (next try ${new Date(nextRetryAt).toISOString()})`, record);
+    recordFailure(ctx, rt, item.path, reason);
     return failed(reason);
   };
   try {

@@ -5,9 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { isFinalState as isFinal, type TaskState, type TaskView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
+import { backoffDelay } from "../cloud/http/retry.ts";
 import type { Journal } from "../journal/index.ts";
 import { inEnglish, told, type Words } from "../words.ts";
 import { phaseWords } from "./phases.ts";
+import { journalRetryBackoff, journalTrouble } from "../journal/unavailable.ts";
 import type { NewTask, TaskBatch, TaskHandle, TaskKind, TaskRegistry } from "./types.ts";
 
 /**
@@ -62,9 +64,20 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
   let timer: NodeJS.Timeout | undefined;
   let lastFlush = 0;
 
+  /** Failed flushes in a row: the journal could not take the tasks (its lock held, the disk full). */
+  let failedFlushes = 0;
+  /** Saves the task now; one the journal cannot take now is saved by a later flush. */
   const persist = (entry: Entry): void => {
-    entry.unsaved = false;
-    journal.putTask(entry.view, entry.resume, isFinal(entry.view.state));
+    try {
+      journal.putTask(entry.view, entry.resume, isFinal(entry.view.state));
+      entry.unsaved = false;
+    } catch (error) {
+      if (!journalTrouble(error)) throw error;
+      entry.unsaved = true;
+      changed.add(entry.view.id);
+      failedFlushes = Math.max(failedFlushes, 1);
+      schedule();
+    }
   };
 
   const flush = (): void => {
@@ -72,14 +85,27 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
     if (changed.size === 0 && removed.size === 0) return;
     lastFlush = Date.now();
     const tasks: TaskView[] = [];
-    journal.transaction(() => {
-      for (const id of changed) {
-        const entry = entries.get(id);
-        if (!entry) continue;
-        if (entry.unsaved) persist(entry);
-        tasks.push(structuredClone(entry.view));
-      }
-    });
+    try {
+      journal.transaction(() => {
+        for (const id of changed) {
+          const entry = entries.get(id);
+          if (!entry) continue;
+          if (entry.unsaved) journal.putTask(entry.view, entry.resume, isFinal(entry.view.state));
+          tasks.push(structuredClone(entry.view));
+        }
+      });
+    } catch (error) {
+      if (!journalTrouble(error)) throw error;
+      // Rolled back: everything changed stays unsaved and goes with a later flush.
+      failedFlushes += 1;
+      schedule();
+      return;
+    }
+    failedFlushes = 0;
+    for (const id of changed) {
+      const entry = entries.get(id);
+      if (entry) entry.unsaved = false;
+    }
     const batch: TaskBatch = { seq: ++seq, tasks, removed: [...removed] };
     changed.clear();
     removed.clear();
@@ -88,7 +114,10 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
 
   const schedule = (): void => {
     if (timer) return;
-    const wait = Math.max(0, lastFlush + coalesceMs - Date.now());
+    const wait =
+      failedFlushes > 0
+        ? backoffDelay(failedFlushes, journalRetryBackoff)
+        : Math.max(0, lastFlush + coalesceMs - Date.now());
     timer = setTimeout(flush, wait);
     timer.unref();
   };
