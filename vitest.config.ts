@@ -9,6 +9,7 @@ export default defineConfig({
       "renderer/**/*.test.{ts,tsx}",
       "e2e/**/*.test.ts",
       "scripts/**/*.test.ts",
+      "testing/**/*.test.ts",
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,0 +1,54 @@
+/**
+ * The model scenarios of `npm test`: how many, on which clouds and with which features, scaled by
+ * environment variables so a longer run (or a run with the known-failing features on) is one
+ * variable away:
+ *
+ * - DOCSYNC_MODEL_SCENARIOS: in-process scenarios (default 300, split between KDocs and KooDrive);
+ * - DOCSYNC_MODEL_CLI_SCENARIOS: scenarios through the command-line process (default 20);
+ * - DOCSYNC_MODEL_WATCH_SCENARIOS: in-process watching scenarios (default in `features.ts`);
+ * - DOCSYNC_MODEL_FEATURES: `passing` (default), `all`, or a list (see `npm run fuzz -- --help`);
+ * - DOCSYNC_MODEL_SEED: the first seed (default 1); scenario i runs seed + i.
+ */
+import { parseFeatures } from "./features.ts";
+import { generateScenario, type Mode, type Scenario } from "./scenario.ts";
+import type { CloudName } from "./world.ts";
+
+const env = process.env;
+
+const whole = (name: string, fallback: number): number => {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} takes a whole number, not "${text}"`);
+  return n;
+};
+
+export interface SuiteOptions {
+  mode: Mode;
+  /** The variable that sets the count, and the count without it. */
+  countVariable: string;
+  defaultCount: number;
+  rounds: number;
+  maxOpsPerRound: number;
+}
+
+/** The scenarios of one suite, alternating the clouds. */
+export function suiteScenarios(
+  options: SuiteOptions,
+): { name: string; cloud: CloudName; scenario: Scenario }[] {
+  const count = whole(options.countVariable, options.defaultCount);
+  const first = whole("DOCSYNC_MODEL_SEED", 1);
+  return Array.from({ length: count }, (_, i) => {
+    const cloud: CloudName = i % 2 === 0 ? "kdocs" : "koodrive";
+    const seed = first + i;
+    const scenario = generateScenario({
+      seed,
+      cloud,
+      mode: options.mode,
+      features: parseFeatures(env.DOCSYNC_MODEL_FEATURES || "passing", "", options.mode, cloud),
+      rounds: options.rounds,
+      maxOpsPerRound: options.maxOpsPerRound,
+    });
+    return { name: `seed ${seed} on ${cloud}`, cloud, scenario };
+  });
+}
