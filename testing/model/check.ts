@@ -22,7 +22,9 @@ export type CheckName =
   /** The pass after a quiescent one still wrote to the cloud. */
   | "not-idle"
   /** Watching: the cloud did not reach the folder's state in time. */
-  | "converge";
+  | "converge"
+  /** The run itself broke (an exception outside the engine's passes). */
+  | "harness";
 
 export interface Problem {
   check: CheckName;

@@ -38,6 +38,20 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
   const world = await startWorld(options.cloud);
   let driver: Driver | undefined;
   try {
+    await drive();
+  } catch (error) {
+    result.ok = false;
+    result.problems = [
+      { check: "harness", detail: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+    ];
+  } finally {
+    await driver?.close().catch(() => {});
+    await world.close();
+    result.ms = Date.now() - started;
+  }
+  return result;
+
+  async function drive(): Promise<void> {
     await setUpHome(world);
     driver = await openDriver(world, options.mode);
     const tree = new LocalTree();
@@ -141,11 +155,6 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
         const local = readLocal(world.local);
         const cloud = await readCloud(world);
         const pending = checkCloud(local, cloud);
-        if (process.env.DEBUG_MODEL)
-          console.error(
-            Date.now() - waited,
-            pending.map((p) => p.detail),
-          );
         if (pending.length === 0) break;
         if (Date.now() > deadline) break;
         await d.confirmDeletes();
@@ -185,12 +194,7 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
       problems.push(...checkCloud(local, cloud), ...identity.check(tree, cloud));
       return cloud;
     }
-  } finally {
-    await driver?.close().catch(() => {});
-    await world.close();
-    result.ms = Date.now() - started;
   }
-  return result;
 }
 
 export type { World };

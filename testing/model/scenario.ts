@@ -92,6 +92,15 @@ function drawKill(rng: Rng, mode: Mode): KillPoint {
   return { afterMs: mode === "once" || mode === "watch" ? rng.int(0, 300) : rng.int(500, 2000) };
 }
 
+/** How many files an operation deletes (a file moved over another deletes that one). */
+function deletedFiles(tree: LocalTree, op: Op): number {
+  const before = new Set(tree.files().map(([, f]) => f.id));
+  const after = tree.clone();
+  for (const step of op.steps) applyToModel(after, step);
+  for (const [, f] of after.files()) before.delete(f.id);
+  return before.size;
+}
+
 /** The scenario a seed stands for. */
 export function generateScenario(options: ScenarioOptions): Scenario {
   const rng = new Rng(options.seed);
@@ -130,13 +139,19 @@ export function generateScenario(options: ScenarioOptions): Scenario {
       if (!viaCli && features.has("restart") && rng.chance(0.2))
         interruptions.push({ at: somewhere(), event: { type: "restart" } });
     }
+    // The mass-delete guard waits for a confirmation that a watching command line cannot give.
+    let deletes = 0;
+    const guarded = options.mode === "watch-cli";
+    const accept = (candidate: Op) =>
+      rules.allows(tree, candidate) && (!guarded || deletes + deletedFiles(tree, candidate) <= 5);
     const interrupt = (at: number) => {
       for (const i of interruptions) if (i.at === at) events.push(i.event);
     };
     for (let i = 0; i < count; i++) {
       interrupt(i);
-      const op = drawOp(rng, tree, roundKinds, names, (candidate) => rules.allows(tree, candidate));
+      const op = drawOp(rng, tree, roundKinds, names, accept);
       if (!op) continue;
+      deletes += deletedFiles(tree, op);
       if (watching) events.push({ type: "pause", ms: rng.int(0, 300) });
       rules.remember(tree, op);
       for (const step of op.steps) applyToModel(tree, step);

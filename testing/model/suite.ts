@@ -5,7 +5,7 @@
  *
  * - DOCSYNC_MODEL_SCENARIOS: in-process scenarios (default 300, split between KDocs and KooDrive);
  * - DOCSYNC_MODEL_CLI_SCENARIOS: scenarios through the command-line process (default 20);
- * - DOCSYNC_MODEL_WATCH_SCENARIOS: in-process watching scenarios (default in `features.ts`);
+ * - DOCSYNC_MODEL_WATCH_SCENARIOS: in-process watching scenarios (default 10);
  * - DOCSYNC_MODEL_FEATURES: `passing` (default), `all`, or a list (see `npm run fuzz -- --help`);
  * - DOCSYNC_MODEL_SEED: the first seed (default 1); scenario i runs seed + i.
  */

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { isCloudError } from "../../electron/core/cloud/errors.ts";
 import type { CloudProvider, RemoteEntry } from "../../electron/core/cloud/provider.ts";
 import { createKdocsProvider } from "../../electron/core/cloud/kdocs/provider.ts";
 import {
@@ -140,8 +141,22 @@ async function listAll(provider: CloudProvider, folderId: string): Promise<Cloud
   return all;
 }
 
-/** Everything below the pair's cloud folder, by relative path. */
+/**
+ * Everything below the pair's cloud folder, by relative path. A watching engine may move or delete
+ * a folder while it is read: the read starts again then.
+ */
 export async function readCloud(world: World): Promise<CloudSnapshot> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readCloudOnce(world);
+    } catch (error) {
+      if (!isCloudError(error, "not-found") || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function readCloudOnce(world: World): Promise<CloudSnapshot> {
   const { reader } = world;
   const snapshot: CloudSnapshot = { entries: new Map(), duplicates: [] };
   const top = (await listAll(reader, reader.rootId)).find(
