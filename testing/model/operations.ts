@@ -86,6 +86,20 @@ function freeFolder(rng: Rng, tree: LocalTree, folder: string, names: NamePools)
   return join(folder, freeName(rng, names.folders, tree.children(folder)));
 }
 
+/**
+ * A file and another folder that does not hold its name (a target holding the old name is a kind
+ * of its own), or undefined when there is none.
+ */
+function fileAndOtherFolder(rng: Rng, tree: LocalTree): { from: string; target: string } | undefined {
+  const files = filesIn(tree);
+  if (files.length === 0) return undefined;
+  const from = rng.pick(files);
+  const targets = foldersIn(tree).filter(
+    (f) => f !== parentOf(from) && !tree.children(f).includes(baseName(from)),
+  );
+  return targets.length === 0 ? undefined : { from, target: rng.pick(targets) };
+}
+
 /** The steps of each kind, or undefined when the tree offers no place for it. */
 const builders: Record<OpKind, (rng: Rng, tree: LocalTree, names: NamePools) => Step[] | undefined> = {
   create(rng, tree, names) {
@@ -128,25 +142,13 @@ const builders: Record<OpKind, (rng: Rng, tree: LocalTree, names: NamePools) => 
     return [{ do: "mv", from, to: freeFile(rng, tree, parentOf(from), names) }];
   },
   move(rng, tree) {
-    const files = filesIn(tree);
-    if (files.length === 0) return undefined;
-    const from = rng.pick(files);
-    const targets = foldersIn(tree).filter(
-      (f) => f !== parentOf(from) && !tree.children(f).includes(baseName(from)),
-    );
-    if (targets.length === 0) return undefined;
-    return [{ do: "mv", from, to: join(rng.pick(targets), baseName(from)) }];
+    const found = fileAndOtherFolder(rng, tree);
+    return found && [{ do: "mv", from: found.from, to: join(found.target, baseName(found.from)) }];
   },
   "move-rename"(rng, tree, names) {
-    const files = filesIn(tree);
-    if (files.length === 0) return undefined;
-    const from = rng.pick(files);
-    // A target holding the old name is the kind of its own below.
-    const targets = foldersIn(tree).filter(
-      (f) => f !== parentOf(from) && !tree.children(f).includes(baseName(from)),
-    );
-    if (targets.length === 0) return undefined;
-    const target = rng.pick(targets);
+    const found = fileAndOtherFolder(rng, tree);
+    if (!found) return undefined;
+    const { from, target } = found;
     const to = join(target, freeName(rng, names.files, [...tree.children(target), baseName(from)]));
     return [{ do: "mv", from, to }];
   },

@@ -10,6 +10,8 @@
  * - DOCSYNC_MODEL_SEED: the first seed (default 1); scenario i runs seed + i.
  */
 import { parseFeatures } from "./features.ts";
+import { formatFailure } from "./report.ts";
+import { runScenario } from "./run.ts";
 import { generateScenario, type Mode, type Scenario } from "./scenario.ts";
 import type { CloudName } from "./world.ts";
 
@@ -51,4 +53,10 @@ export function suiteScenarios(
     });
     return { name: `seed ${seed} on ${cloud}`, cloud, scenario };
   });
+}
+
+/** Runs a scenario and throws its failure report (seed, problems, what happened, replay command). */
+export async function expectConvergence(scenario: Scenario): Promise<void> {
+  const result = await runScenario(scenario);
+  if (!result.ok) throw new Error(formatFailure(result));
 }
