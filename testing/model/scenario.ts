@@ -24,8 +24,10 @@ export const MODES: readonly Mode[] = ["once", "cli", "watch", "watch-cli"];
 
 /** Parts of a scenario beyond the operation kinds, each of which can be switched off. */
 export const EXTRA_FEATURES = [
-  /** Passes with injected faults (`errors`, `drops`) before the quiescent one. */
+  /** Passes with injected faults (`errors` at 5 or 10 %, `drops`) before the quiescent one. */
   "faults",
+  /** Faults at 20 and 30 % errors, where a call fails even after the client's retries. */
+  "heavy-faults",
   /** The core closed and opened again (in-process modes). */
   "restart",
   /** SIGKILL of the command-line process at a random point (command-line modes). */
@@ -78,10 +80,10 @@ export interface Scenario {
   events: ScenarioEvent[];
 }
 
-function drawFaults(rng: Rng): FaultSpec {
+function drawFaults(rng: Rng, heavy: boolean): FaultSpec {
   const kind = rng.weighted({ errors: 2, drops: 2, both: 1 } as const);
   const spec: FaultSpec = {};
-  if (kind !== "drops") spec.errorRate = rng.pick([0.05, 0.1, 0.2, 0.3]);
+  if (kind !== "drops") spec.errorRate = rng.pick(heavy ? [0.05, 0.1, 0.2, 0.3] : [0.05, 0.1]);
   if (kind !== "errors") spec.dropRate = rng.pick([0.02, 0.05, 0.1]);
   return spec;
 }
@@ -118,12 +120,13 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     const count = round === 0 ? rng.int(4, 12) : rng.int(1, options.maxOpsPerRound);
     const roundKinds = round === 0 && fillKinds.length > 0 ? fillKinds : kinds;
     const faulty = features.has("faults") && rng.chance(0.3);
+    const heavy = features.has("heavy-faults");
     // What happens in the round besides operations, each before the operation of its index (or after
     // the last one): passes with faults or killed, and restarts, mid-round or at its end.
     const interruptions: { at: number; event: ScenarioEvent }[] = [];
     const somewhere = () => (round > 0 && rng.chance(0.5) ? rng.int(1, count) : count);
     if (watching) {
-      if (faulty) events.push({ type: "faults", spec: drawFaults(rng) });
+      if (faulty) events.push({ type: "faults", spec: drawFaults(rng, heavy) });
       if ((viaCli ? features.has("kill") : features.has("restart")) && rng.chance(0.3)) {
         const kill = viaCli ? { kill: drawKill(rng, options.mode) } : {};
         interruptions.push({ at: rng.int(0, count), event: { type: "restart", ...kill } });
@@ -132,7 +135,10 @@ export function generateScenario(options: ScenarioOptions): Scenario {
       const killing = viaCli && features.has("kill");
       if (faulty) {
         const kill = killing && rng.chance(0.4) ? { kill: drawKill(rng, options.mode) } : {};
-        interruptions.push({ at: somewhere(), event: { type: "pass", faults: drawFaults(rng), ...kill } });
+        interruptions.push({
+          at: somewhere(),
+          event: { type: "pass", faults: drawFaults(rng, heavy), ...kill },
+        });
       }
       if (killing && rng.chance(0.4))
         interruptions.push({ at: somewhere(), event: { type: "pass", kill: drawKill(rng, options.mode) } });
