@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import playwright from "eslint-plugin-playwright";
 import tseslint from "typescript-eslint";
 
 const electronOnlyInDesktopShell = {
@@ -8,6 +9,103 @@ const electronOnlyInDesktopShell = {
       message: "Only electron/main.ts, electron/preload.ts and electron/desktop/ may import electron.",
     },
   ],
+};
+
+/** Where test support lives; product code never imports it. */
+const testSupport = {
+  group: [
+    "**/testing/**",
+    "**/e2e/**",
+    "**/bench/**",
+    "vitest",
+    "playwright",
+    "playwright-core",
+    "@playwright/test",
+  ],
+  message: "Test support (testing/, e2e/, bench/, test runners) stays out of the product.",
+};
+const theShells = {
+  group: [
+    "**/cli/**",
+    "**/cli.ts",
+    "**/web/**",
+    "**/desktop/**",
+    "**/shell/**",
+    "**/main.ts",
+    "**/preload.ts",
+    "**/serve.ts",
+    "**/renderer/**",
+  ],
+  message: "The core serves the shells and the renderer; it never imports them.",
+};
+const theSandbox = { group: ["**/sandbox/**"], message: "The client shares no code with the local cloud." };
+const theClient = {
+  group: ["**/electron/**", "**/shared/**", "**/renderer/**"],
+  message: "The local cloud shares no code with the client.",
+};
+
+/** A shell starts the local cloud through its server entry, for a first start without an account. */
+const shellPatterns = [
+  testSupport,
+  { group: ["**/sandbox/**", "!**/sandbox/server.ts"], message: theSandbox.message },
+];
+
+/** The layers, as lint keeps them (each entry: which files, which imports they may not make). */
+const layers = [
+  {
+    // The contract and the view model: pure TypeScript, nothing of ours.
+    files: ["shared/**"],
+    patterns: [{ group: ["../**"], message: "shared/ imports nothing of ours." }],
+  },
+  {
+    // The UI talks to the core only through the contract in shared/.
+    files: ["renderer/**"],
+    patterns: [
+      {
+        group: ["**/electron/**", "**/sandbox/**", "**/testing/**", "**/e2e/**", "**/bench/**"],
+        message: "renderer/ imports only shared/.",
+      },
+    ],
+  },
+  { files: ["electron/core/**"], ignores: ["**/*.test.ts"], patterns: [theShells, theSandbox, testSupport] },
+  { files: ["electron/core/**/*.test.ts"], patterns: [theShells] },
+  { files: ["electron/**"], ignores: ["electron/core/**", "**/*.test.ts"], patterns: shellPatterns },
+  {
+    // The local cloud and the client implement the contract independently, its tests included.
+    files: ["sandbox/**"],
+    ignores: ["sandbox/**/*.test.ts", "sandbox/testing/**"],
+    patterns: [theClient, testSupport],
+  },
+  { files: ["sandbox/**/*.test.ts", "sandbox/testing/**"], patterns: [theClient] },
+];
+
+/** `expect(await …)` asserts a value read once, a state nobody waited for. */
+const assertWaitedState = {
+  meta: {
+    type: "problem",
+    schema: [],
+    messages: {
+      readOnce:
+        "This asserts a value read once. Use a web-first assertion on a locator (await expect(locator).toHaveText(…)) or expect.poll(() => …), which wait until the state holds.",
+    },
+  },
+  create(context) {
+    return {
+      AwaitExpression(node) {
+        for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+          if (parent.type.endsWith("FunctionExpression") || parent.type === "FunctionDeclaration") return;
+          const isExpect =
+            parent.type === "CallExpression" &&
+            parent.callee.type === "Identifier" &&
+            parent.callee.name === "expect";
+          if (isExpect && parent.arguments.includes(child)) {
+            context.report({ node, messageId: "readOnce" });
+            return;
+          }
+        }
+      },
+    };
+  },
 };
 
 export default tseslint.config(
@@ -22,40 +120,42 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  ...layers.map(({ files, ignores, patterns }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { "no-restricted-imports": ["error", { ...electronOnlyInDesktopShell, patterns }] },
+  })),
   {
+    // The desktop shell is where electron may be imported; the layers still hold there.
     files: ["electron/main.ts", "electron/preload.ts", "electron/desktop/**"],
-    rules: { "no-restricted-imports": "off" },
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: shellPatterns }] },
   },
   {
-    // The local cloud and the client implement the contract independently.
-    files: ["sandbox/**"],
-    ignores: ["sandbox/**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          ...electronOnlyInDesktopShell,
-          patterns: [
-            {
-              group: ["**/electron/**", "**/shared/**", "**/renderer/**"],
-              message: "The local cloud shares no code with the client.",
-            },
-          ],
-        },
-      ],
+    // End-to-end tests assert only states they waited for: web-first assertions and locators.
+    files: ["e2e/**/*.ts"],
+    ...playwright.configs["flat/recommended"],
+    plugins: {
+      ...playwright.configs["flat/recommended"].plugins,
+      e2e: { rules: { "assert-waited-state": assertWaitedState } },
     },
-  },
-  {
-    files: ["electron/core/**", "shared/**", "renderer/**"],
-    ignores: ["**/*.test.ts", "**/*.test.tsx", "**/testing/**"],
     rules: {
-      "no-restricted-imports": [
+      ...playwright.configs["flat/recommended"].rules,
+      "e2e/assert-waited-state": "error",
+      "playwright/no-element-handle": "error",
+      "playwright/no-eval": "error",
+      "playwright/no-force-option": "error",
+      "playwright/no-page-pause": "error",
+      "playwright/no-wait-for-selector": "error",
+      "playwright/no-wait-for-timeout": "error",
+      "playwright/prefer-to-have-count": "error",
+      "playwright/prefer-to-have-length": "error",
+      "no-restricted-syntax": [
         "error",
         {
-          ...electronOnlyInDesktopShell,
-          patterns: [
-            { group: ["**/sandbox/**"], message: "The client shares no code with the local cloud." },
-          ],
+          selector: "CallExpression[callee.property.name='content'][arguments.length=0]",
+          message:
+            "page.content() is the page at one instant; assert on a locator, which waits for the state.",
         },
       ],
     },

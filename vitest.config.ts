@@ -7,7 +7,6 @@ export default defineConfig({
       "shared/**/*.test.ts",
       "sandbox/**/*.test.ts",
       "renderer/**/*.test.{ts,tsx}",
-      "e2e/**/*.test.ts",
       "scripts/**/*.test.ts",
       "testing/**/*.test.ts",
     ],

@@ -13,12 +13,13 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parseArgs, promisify } from "node:util";
 import { KdocsClient } from "../electron/core/cloud/kdocs/client.ts";
+import { stageAndImport } from "../electron/core/cloud/kdocs/upload.ts";
 import { DEFAULT_CONCURRENCY, OstClient } from "../electron/core/cloud/ost/client.ts";
-import { EMPTY_BODY_DIGEST, signOstRequest } from "../electron/core/cloud/ost/sign.ts";
+import { createOstStaging } from "../electron/core/cloud/ost/provider.ts";
+import { EMPTY_BODY_DIGEST, signOstRequest } from "../electron/core/cloud/ost/signer.ts";
 import { planSlices, sliceRange } from "../electron/core/cloud/ost/slices.ts";
-import { stageAndImport } from "../electron/core/cloud/ost/stage-and-import.ts";
-import { md5OfFile, writeTestFile } from "../electron/core/cloud/ost/testing/files.ts";
-import { spawnSandbox } from "../electron/core/testing/bench-support.ts";
+import { md5OfFile, writeTestFile } from "../testing/cloud/test-files.ts";
+import { spawnSandbox } from "../testing/bench-support.ts";
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { "size-mib": { type: "string", default: "1024" } } });
@@ -63,6 +64,7 @@ try {
   const rss = sampleRss();
   const pathStarted = performance.now();
   let staged = 0;
+  const staging = createOstStaging(ost);
   const entry = await stageAndImport(
     {
       localPath: path,
@@ -71,12 +73,13 @@ try {
         if (phase === "importing") staged = performance.now();
       },
     },
-    ost,
+    staging,
     kdocs,
   );
   const finished = performance.now();
   const memory = rss.stop();
   kdocs.close();
+  staging.close();
   if (entry.md5 !== md5 || entry.size !== size)
     throw new Error(`the imported file differs: ${JSON.stringify(entry)}`);
   const stageMs = staged - pathStarted;

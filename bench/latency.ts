@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { startSandbox } from "../sandbox/server.ts";
 import { createKdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
 import type { CloudProvider } from "../electron/core/cloud/provider.ts";
-import { flag, percentile } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir, waitFor } from "../electron/core/testing/harness.ts";
+import { flag, percentile } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir, waitFor } from "../testing/harness.ts";
 
 const saves = flag("saves", 100);
 const dir = tempDir("docsync-bench-latency-");
@@ -25,11 +25,11 @@ const timed: CloudProvider = Object.create(provider, {
   },
 });
 const local = join(dir.path, "local");
-const t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: timed });
+const t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: timed });
 try {
   mkdirSync(local, { recursive: true });
   await t.engine.addPair({
-    accountId: "sandbox",
+    accountId: t.accountId,
     localPath: local,
     remotePath: "/latency",
     deletePolicy: "keep",

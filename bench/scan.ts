@@ -5,9 +5,9 @@
  * 191 MiB RSS, 0.18% of a core idle.
  */
 import { join } from "node:path";
-import { createMemoryCloud } from "../electron/core/testing/memory-cloud.ts";
-import { flag, makeTreeInChild, peakRssMiB } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir } from "../electron/core/testing/harness.ts";
+import { createMemoryCloud } from "../testing/memory-cloud.ts";
+import { flag, makeTreeInChild, peakRssMiB } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir } from "../testing/harness.ts";
 import { openJournal } from "../electron/core/journal/index.ts";
 import { reconcileFolder } from "../electron/core/sync/reconcile.ts";
 import { planChanges } from "../electron/core/sync/plan.ts";
@@ -19,7 +19,7 @@ const folders = Math.max(1, Math.round(files / 100));
 const idleSeconds = flag("idle-seconds", 60);
 const dir = tempDir("docsync-bench-scan-");
 const local = join(dir.path, "local");
-const journalFile = join(dir.path, "journal.db");
+const journalFile = join(dir.path, "home", "journal.db");
 
 try {
   process.stdout.write(`creating ${files} files in ${folders} folders... `);
@@ -29,9 +29,9 @@ try {
   // First index: walk, stat, hash every file and record it in the journal (what a first start does
   // before its uploads). The files are then marked as synced, as after a completed first sync.
   const cloud = createMemoryCloud();
-  const setup = startTestEngine({ journalFile, provider: cloud });
+  const setup = await startTestEngine({ journalFile, provider: cloud });
   const pair = await setup.engine.addPair({
-    accountId: "a",
+    accountId: setup.accountId,
     localPath: local,
     remotePath: "/bench",
     deletePolicy: "keep",
@@ -54,6 +54,7 @@ try {
       ignored,
       hash: (path, size) => md5File(join(local, path), size),
       stillThere: () => false,
+      folderStillThere: () => false,
       withIno: () => [],
     });
     const seconds = (performance.now() - started) / 1000;
@@ -76,7 +77,7 @@ try {
   const rssAfterIndex = peakRssMiB();
 
   // Restart: a new engine on the journal reconciles the unchanged folder by stat alone.
-  const t = startTestEngine({ journalFile, provider: cloud });
+  const t = await startTestEngine({ journalFile, provider: cloud });
   const started = performance.now();
   const summary = await t.engine.syncOnce();
   const reconcile = (performance.now() - started) / 1000;

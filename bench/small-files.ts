@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { createKdocsProvider } from "../electron/core/cloud/kdocs/provider.ts";
-import { flag, makeTreeInChild, spawnSandbox } from "../electron/core/testing/bench-support.ts";
-import { startTestEngine, tempDir } from "../electron/core/testing/harness.ts";
+import { flag, makeTreeInChild, spawnSandbox } from "../testing/bench-support.ts";
+import { startTestEngine, tempDir } from "../testing/harness.ts";
 
 const files = flag("files", 10_000);
 const concurrency = flag("concurrency", 8);
@@ -14,11 +14,11 @@ const dir = tempDir("docsync-bench-small-");
 const local = join(dir.path, "local");
 const sandbox = await spawnSandbox(["--plan", "unlimited"]);
 const provider = createKdocsProvider({ baseUrl: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey });
-const t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider, concurrency });
+const t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider, concurrency });
 try {
   const made = makeTreeInChild(local, Math.max(1, Math.round(files / 100)), Math.min(100, files), 4096);
   const pair = await t.engine.addPair({
-    accountId: "sandbox",
+    accountId: t.accountId,
     localPath: local,
     remotePath: "/small",
     deletePolicy: "keep",

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import type { TaskView } from "../shared/model.ts";
 import { launchChromium } from "../e2e/support/browser.ts";
 import { createFakeCore, fakeEntries } from "../e2e/support/fake-core.ts";

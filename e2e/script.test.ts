@@ -1,17 +1,6 @@
-import type { Locator, Page } from "playwright-core";
-import { expect } from "vitest";
-import { createFakeCore, fakeAccount } from "./support/fake-core.ts";
-import {
-  mainTree,
-  showAccount,
-  taskPanel,
-  treeItem,
-  until,
-  useApps,
-  type AppUnderTest,
-} from "./support/app.ts";
-
-const appTest = useApps();
+import type { Locator } from "playwright/test";
+import { expect, test, type App } from "./support/app.ts";
+import { localFiles, mainTree, seedFiles, showAccount, taskPanel, taskRow, treeItem } from "./support/ui.ts";
 
 const DOCUMENT = "report.xlsx";
 /** More lines than the log shows at once, so following its end matters. */
@@ -25,106 +14,118 @@ const STREAMING_SCRIPT = [
   'Application.Range("A1").Value = "filled by " + "docsync"',
 ].join("\n");
 
-/** Uploads a document through the toolbar's file picker and waits for it in the tree. */
-async function uploadDocument(page: Page): Promise<Locator> {
-  await page.getByText("This folder is empty").waitFor();
-  await page.getByLabel("Files to upload").setInputFiles({
-    name: DOCUMENT,
-    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    buffer: Buffer.from("a small sheet"),
-  });
+/** Uploads a document through the toolbar's file picker and answers its entry in the tree. */
+async function uploadDocument(app: App): Promise<Locator> {
+  const { page } = app;
+  await expect(page.getByText("This folder is empty")).toBeVisible();
+  await page
+    .getByLabel("Files to upload")
+    .setInputFiles(await localFiles(app, { [DOCUMENT]: "a small sheet" }));
   const item = treeItem(mainTree(page), DOCUMENT);
-  await item.waitFor({ timeout: 30_000 });
+  await expect(item).toBeVisible();
   return item;
 }
 
 /** "Run script…" from the document's context menu. */
-async function openRunScript(app: AppUnderTest, item: Locator, shot?: string): Promise<Locator> {
+async function openRunScript(app: App, item: Locator, shot?: string): Promise<Locator> {
   const { page } = app;
   await item.click({ button: "right" });
   const menu = page.getByRole("menu", { name: `Actions for ${DOCUMENT}` });
-  await menu.waitFor();
+  await expect(menu).toBeVisible();
   if (shot) await app.screenshot(shot);
   await menu.getByRole("menuitem", { name: "Run script…" }).click();
   const dialog = page.getByRole("dialog", { name: `Run script on ${DOCUMENT}` });
-  await dialog.waitFor();
+  await expect(dialog).toBeVisible();
   return dialog;
 }
 
-/** The texts of a log's lines as shown, in order. */
-function shownLines(log: Locator): Promise<string[]> {
-  return log.locator(".log-line .log-text").allTextContents();
+const VIEWS = "e2eLogViews";
+
+/**
+ * Records every state the task panel shows of a log's "step" lines, from before the script starts, so
+ * no state is missed however fast the lines come.
+ */
+async function recordLogViews(app: App, title: string): Promise<() => Promise<string[][]>> {
+  await taskPanel(app.page).evaluate(
+    (panel, { label, key }) => {
+      const views: string[][] = [];
+      const record = () => {
+        const log = Array.from(panel.querySelectorAll('[role="log"]')).find(
+          (element) => element.getAttribute("aria-label") === label,
+        );
+        const steps = Array.from(
+          log?.querySelectorAll(".log-line .log-text") ?? [],
+          (line) => line.textContent ?? "",
+        ).filter((text) => text.startsWith("step "));
+        if (views.at(-1)?.join("\n") !== steps.join("\n")) views.push(steps);
+      };
+      new MutationObserver(record).observe(panel, { childList: true, subtree: true, characterData: true });
+      Object.assign(window, { [key]: views });
+    },
+    { label: `Log of ${title}`, key: VIEWS },
+  );
+  return () => app.page.evaluate((key) => (window as unknown as Record<string, string[][]>)[key]!, VIEWS);
 }
 
-appTest("a script's log streams into its task bar line by line, then its result shows", async (app) => {
-  const { page } = app;
-  const dialog = await openRunScript(app, await uploadDocument(page), "script-menu");
+test("a script's log streams into its task bar line by line, then its result shows", async ({
+  app,
+  page,
+}) => {
+  const dialog = await openRunScript(app, await uploadDocument(app), "script-menu");
   // A working example is there to start from.
-  expect(await dialog.getByLabel("Script").inputValue()).toContain('Application.Range("A1")');
+  await expect(dialog.getByLabel("Script")).toHaveValue(/Application\.Range\("A1"\)/);
   await dialog.getByLabel("Script").fill(STREAMING_SCRIPT);
   await dialog.getByLabel("Name (optional)").fill("fill");
-  await dialog.getByRole("button", { name: "Run" }).click();
-  await dialog.waitFor({ state: "detached" });
-
   const title = `Script "fill" on ${DOCUMENT}`;
+  const views = await recordLogViews(app, title);
+  await dialog.getByRole("button", { name: "Run" }).click();
+  await expect(dialog).toBeHidden();
+
   const tasks = taskPanel(page);
   const log = tasks.getByRole("log", { name: `Log of ${title}` });
-  await log.waitFor();
-
-  // Every view of the log while it runs is the script's lines so far: in order, none twice.
-  const seen: string[][] = [];
-  let shotWhileRunning = false;
+  await expect(log.getByText("step 2", { exact: true })).toBeVisible();
+  await app.screenshot("script-running");
   const result = tasks.getByRole("status", { name: `Result of ${title}` });
-  await until(
-    async () => {
-      const steps = (await shownLines(log)).filter((text) => text.startsWith("step "));
-      expect(steps).toEqual(STEPS.slice(0, steps.length));
-      if (seen.at(-1)?.length !== steps.length) {
-        seen.push(steps);
-        // The first view with a few lines but not all, for a look at the log while it runs.
-        if (!shotWhileRunning && steps.length >= 2 && steps.length < STEPS.length) {
-          shotWhileRunning = true;
-          await app.screenshot("script-running");
-        }
-      }
-      return result.isVisible();
-    },
-    30_000,
-    "the script's result",
-  );
+  await expect(result.locator("code")).toHaveText("filled by docsync");
+
+  const seen = await views();
+  // Every state of the log while it ran was the script's lines so far: in order, none twice.
+  for (const steps of seen) expect(steps).toEqual(STEPS.slice(0, steps.length));
   // The lines came in while it ran, not all at once at the end.
   expect(seen.filter((steps) => steps.length > 0 && steps.length < STEPS.length).length).toBeGreaterThan(1);
 
-  expect(await result.locator("code").textContent()).toBe("filled by docsync");
-  const lines = await shownLines(log);
-  expect(lines.filter((text) => text.startsWith("step "))).toEqual(STEPS);
-  const warning = log.locator(".log-line", { hasText: /^.*step 3$/ });
-  expect(await warning.getAttribute("class")).toContain("log-warn");
-  expect(await warning.locator(".log-level").textContent()).toBe("warn");
-  const times = await log.locator(".log-line time").allTextContents();
-  expect(times.length).toBe(lines.length);
-  for (const time of times) expect(time).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3}$/);
+  await expect(log.locator(".log-line .log-text", { hasText: /^step / })).toHaveText(STEPS);
+  const warning = log.locator(".log-line", { hasText: /step 3$/ });
+  await expect(warning).toHaveClass(/log-warn/);
+  await expect(warning.locator(".log-level")).toHaveText("warn");
+  // Every line has its time, to the millisecond.
+  await expect(log.locator(".log-line:not(:has(time))")).toHaveCount(0);
+  await expect(
+    log.locator(".log-line time").filter({ hasNotText: /^\d{2}:\d{2}:\d{2}\.\d{3}$/ }),
+  ).toHaveCount(0);
   // The log is taller than its box, and the newest line is in view: it followed the end.
-  const box = await log.evaluate((el) => ({
-    overflows: el.scrollHeight > el.clientHeight,
-    atEnd: el.scrollHeight - el.scrollTop - el.clientHeight <= 1,
-  }));
-  expect(box).toEqual({ overflows: true, atEnd: true });
+  await expect
+    .poll(() =>
+      log.evaluate((el) => ({
+        overflows: el.scrollHeight > el.clientHeight,
+        atEnd: el.scrollHeight - el.scrollTop - el.clientHeight <= 1,
+      })),
+    )
+    .toEqual({ overflows: true, atEnd: true });
 
   const bar = tasks.getByRole("progressbar", { name: title });
-  expect(await bar.getAttribute("aria-valuenow")).toBe("100");
-  expect(await bar.getAttribute("aria-valuetext")).toContain("Finished");
-  await app.screenshot("script-run", { settled: true });
+  await expect(bar).toHaveAttribute("aria-valuenow", "100");
+  await expect(bar).toHaveAttribute("aria-valuetext", /Finished/);
+  await app.screenshot("script-run");
 });
 
-appTest("a script with an unknown statement fails with an error that names the line", async (app) => {
-  const { page } = app;
-  const item = await uploadDocument(page);
+test("a script with an unknown statement fails with an error that names the line", async ({ app, page }) => {
+  const item = await uploadDocument(app);
   // The toolbar offers it too, once exactly one document is selected.
   const toolbarButton = page.getByRole("toolbar", { name: "File actions" }).getByRole("button", {
     name: "Run script…",
   });
-  expect(await toolbarButton.count()).toBe(0);
+  await expect(toolbarButton).toHaveCount(0);
   await item.click();
   await toolbarButton.click();
   const dialog = page.getByRole("dialog", { name: `Run script on ${DOCUMENT}` });
@@ -132,90 +133,78 @@ appTest("a script with an unknown statement fails with an error that names the l
   await dialog.getByRole("button", { name: "Run" }).click();
 
   const title = `Script on ${DOCUMENT}`;
-  const tasks = taskPanel(page);
-  const task = tasks.locator(".task", { has: page.getByRole("progressbar", { name: title }) });
-  const error = task.locator(".task-error");
-  await error.waitFor({ timeout: 30_000 });
-  expect(await error.textContent()).toBe("The script failed: line 2: unsupported statement: sheet.clear()");
-  const log = tasks.getByRole("log", { name: `Log of ${title}` });
-  const lines = await shownLines(log);
-  expect(lines).toContain("before");
-  expect(lines).not.toContain("after");
-  expect(await log.locator(".log-line").last().getAttribute("class")).toContain("log-error");
-  expect(await task.getByRole("status").count()).toBe(0);
-  await app.screenshot("script-error", { settled: true });
+  const task = taskRow(page, title);
+  await expect(task.locator(".task-error")).toHaveText(
+    "The script failed: line 2: unsupported statement: sheet.clear()",
+  );
+  const log = taskPanel(page).getByRole("log", { name: `Log of ${title}` });
+  await expect(log.getByText("before", { exact: true })).toBeVisible();
+  await expect(log.getByText("after", { exact: true })).toHaveCount(0);
+  await expect(log.locator(".log-line").last()).toHaveClass(/log-error/);
+  await expect(task.getByRole("status")).toHaveCount(0);
+  await app.screenshot("script-error");
 });
 
-appTest(
-  "the account's access token is write-only, and a refused one is explained when a script runs",
-  async (app) => {
-    const { page } = app;
-    const item = await uploadDocument(page);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Accounts" }).click();
-    const tokenForm = page.getByRole("form", { name: /^Access token of / });
-    // The local cloud's account came with its token: the page says so without showing it.
-    await tokenForm.getByText("Set", { exact: true }).waitFor();
-    const field = tokenForm.getByLabel("Personal-space access token");
-    expect(await field.inputValue()).toBe("");
-    await field.fill("not-the-token");
-    await tokenForm.getByRole("button", { name: "Replace" }).click();
-    await page.getByText(/^Access token saved for /).waitFor();
-    expect(await field.inputValue()).toBe("");
+test("the account's access token is write-only, and a refused one is explained when a script runs", async ({
+  app,
+  page,
+}) => {
+  const item = await uploadDocument(app);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Accounts" }).click();
+  const tokenForm = page.getByRole("form", { name: /^Access token of / });
+  // The local cloud's account came with its token: the page says so without showing it.
+  await expect(tokenForm.getByText("Set", { exact: true })).toBeVisible();
+  const field = tokenForm.getByLabel("Personal-space access token");
+  await expect(field).toHaveValue("");
+  await field.fill("not-the-token");
+  await tokenForm.getByRole("button", { name: "Replace" }).click();
+  await expect(page.getByText(/^Access token saved for /)).toBeVisible();
+  await expect(field).toHaveValue("");
 
-    await showAccount(page, /sandbox/);
-    const dialog = await openRunScript(app, item);
-    await dialog.getByRole("button", { name: "Run" }).click();
-    const alert = dialog.getByRole("alert");
-    await alert.waitFor({ timeout: 20_000 });
-    expect(await alert.textContent()).toMatch(/refused the user access token/);
-    await app.screenshot("script-token-refused", { settled: true });
-  },
-);
-
-// A KDocs account without a token: the local cloud's account always has one.
-const tokenless = createFakeCore({
-  folders: {
-    [fakeAccount.rootId]: [
-      {
-        id: "doc-1",
-        name: DOCUMENT,
-        kind: "file",
-        parentId: fakeAccount.rootId,
-        size: 2048,
-        mtime: 1_700_000_000,
-        version: 1,
-      },
-    ],
-  },
+  await showAccount(page, /sandbox/);
+  const dialog = await openRunScript(app, item);
+  await dialog.getByRole("button", { name: "Run" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(/refused the user access token/);
+  await app.screenshot("script-token-refused");
 });
 
-appTest(
-  "without an access token, Run script says one is needed and leads to the account page to set it",
-  async (app) => {
-    const { page } = app;
-    const dialog = await openRunScript(app, treeItem(mainTree(page), DOCUMENT));
-    await dialog.getByText(/has none yet/).waitFor();
-    expect(await dialog.getByRole("button", { name: "Run" }).isDisabled()).toBe(true);
-    await app.screenshot("script-needs-token", { settled: true });
+test("without an access token, Run script says one is needed and leads to the account page to set it", async ({
+  app,
+  page,
+}) => {
+  // A KDocs account added without the personal-space token (the local cloud's own account has one).
+  const { cloud } = app;
+  const team = await app.api("accounts.add", {
+    kind: "kdocs",
+    name: "Team space",
+    baseUrl: cloud.url,
+    appId: cloud.appId,
+    appKey: cloud.appKey,
+  });
+  await seedFiles(app, { accountId: team.id, folderId: team.rootId }, { [DOCUMENT]: "a small sheet" });
 
-    await dialog.getByRole("button", { name: /Set the access token/ }).click();
-    await dialog.waitFor({ state: "detached" });
-    const tokenForm = page.getByRole("form", { name: "Access token of Team space" });
-    await tokenForm.getByText("Not set", { exact: true }).waitFor();
-    await tokenForm.getByLabel("Personal-space access token").fill("user-token-1");
-    await tokenForm.getByRole("button", { name: "Save token" }).click();
-    await tokenForm.getByText("Set", { exact: true }).waitFor();
-    await app.screenshot("script-account-token");
-    expect(
-      tokenless.calls.filter((c) => c.channel === "accounts.setAccessToken").map((c) => c.input),
-    ).toEqual([{ accountId: "acc-1", accessToken: "user-token-1" }]);
+  await showAccount(page, /Team space/);
+  const dialog = await openRunScript(app, treeItem(mainTree(page), DOCUMENT));
+  await expect(dialog.getByText(/has none yet/)).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Run" })).toBeDisabled();
+  await app.screenshot("script-needs-token");
 
-    await showAccount(page, /Team space/);
-    const ready = await openRunScript(app, treeItem(mainTree(page), DOCUMENT));
-    await ready.getByRole("button", { name: "Run" }).click();
-    await ready.waitFor({ state: "detached" });
-    const run = tokenless.calls.find((c) => c.channel === "scripts.run");
-    expect(run?.input).toMatchObject({ accountId: "acc-1", fileId: "doc-1" });
-  },
-  { core: tokenless },
-);
+  await dialog.getByRole("button", { name: /Set the access token/ }).click();
+  await expect(dialog).toBeHidden();
+  const tokenForm = page.getByRole("form", { name: "Access token of Team space" });
+  await expect(tokenForm.getByText("Not set", { exact: true })).toBeVisible();
+  await tokenForm.getByLabel("Personal-space access token").fill(cloud.scriptsAccessToken);
+  await tokenForm.getByRole("button", { name: "Save token" }).click();
+  await expect(tokenForm.getByText("Set", { exact: true })).toBeVisible();
+  await app.screenshot("script-account-token");
+
+  // With the token, the same document's script runs to its end.
+  await showAccount(page, /Team space/);
+  const ready = await openRunScript(app, treeItem(mainTree(page), DOCUMENT));
+  await ready.getByRole("button", { name: "Run" }).click();
+  await expect(ready).toBeHidden();
+  await expect(taskPanel(page).getByRole("progressbar", { name: `Script on ${DOCUMENT}` })).toHaveAttribute(
+    "aria-valuetext",
+    /Finished/,
+  );
+});

@@ -1,6 +1,9 @@
 /** `npm run cli -- [--home DIR] COMMAND`: the command line over the same core as the apps. */
 import { runCli } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
+import { keepFilesPrivate } from "./shell/home.ts";
+
+keepFilesPrivate();
 
 const stopper = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

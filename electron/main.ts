@@ -9,6 +9,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  safeStorage,
   screen,
   session,
   shell,
@@ -16,22 +17,21 @@ import {
   type OpenDialogOptions,
 } from "electron";
 import { mkdirSync } from "node:fs";
-import { stat } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { channels, type ShellHandlers } from "../shared/contract.ts";
 import type { PairView } from "../shared/model.ts";
 import { registerAppScheme, serveRenderer } from "./desktop/app-protocol.ts";
 import { CALL, CHANNELS_ARG, EVENT } from "./desktop/preload-api.ts";
 import { createSafeStorageBox } from "./desktop/safe-storage-box.ts";
+import { showInFolder } from "./desktop/show-in-folder.ts";
 import { summarizeSync } from "./desktop/sync-summary.ts";
 import { createSyncTray, type SyncTray } from "./desktop/tray.ts";
 import { APP_URL, isAppUrl } from "./desktop/trust.ts";
 import { loadWindowState, placeOnScreen, saveWindowState, windowStateFile } from "./desktop/window-state.ts";
-import { ipcFailure } from "./core/ipc-error.ts";
 import { bootCore, type BootedCore } from "./shell/boot.ts";
 import { createDispatcher } from "./shell/dispatch.ts";
-import { resolveHome } from "./shell/home.ts";
+import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const rendererDir = join(here, "..", "renderer");
@@ -131,35 +131,20 @@ async function pickFolder(title: string | undefined): Promise<{ path: string | n
   return { path: answer.canceled ? null : (answer.filePaths[0] ?? null) };
 }
 
-/** Reveals a file in the file manager (a folder opens); never opens a file, so nothing can be run this way. */
-async function showInFolder(path: string): Promise<{ ok: true }> {
-  const info = isAbsolute(path) ? await stat(path).catch(() => undefined) : undefined;
-  if (!info) throw ipcFailure("not-found", `${path} is not there any more.`);
-  if (info.isDirectory()) {
-    const failure = await shell.openPath(path);
-    if (failure) throw ipcFailure("internal", `The folder could not be opened: ${failure}`);
-  } else {
-    shell.showItemInFolder(path);
-  }
-  return { ok: true };
-}
-
 async function start(): Promise<void> {
-  const home = resolveHome(flag("--home"));
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   serveRenderer(rendererDir);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, allow) => allow(false));
 
   booted = await bootCore({
     home,
     shell: "desktop",
-    secrets: createSafeStorageBox(join(home, "secret.key")),
+    secrets: createSafeStorageBox(join(home, "secret.key"), safeStorage),
     version: app.getVersion(),
   });
   const core = booted.core;
   const shellHandlers: ShellHandlers = {
     "dialog.pickFolder": ({ title }) => pickFolder(title),
-    "shell.showInFolder": ({ path }) => showInFolder(path),
+    "shell.showInFolder": ({ path }) => showInFolder(path, shell),
   };
   const dispatch = createDispatcher(
     { ...core.handlers, ...shellHandlers },
@@ -193,6 +178,13 @@ async function start(): Promise<void> {
 
   window = createWindow(home);
 }
+
+keepFilesPrivate();
+const home = resolveHome(flag("--home"));
+mkdirSync(home, { recursive: true, mode: 0o700 });
+// One app per home: Chromium's profile and the single-instance lock live in it, so another home (a
+// second profile, each end-to-end test) runs beside this one, and one home never opens twice.
+app.setPath("userData", join(home, "electron"));
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {

@@ -4,12 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { ensureRendererBuilt } from "../scripts/build-renderer.ts";
-import { resolveHome } from "./shell/home.ts";
+import { keepFilesPrivate, resolveHome } from "./shell/home.ts";
 import { startWebShell } from "./web/server.ts";
 
-function fail(message: string): never {
+/** One line on stderr; 2 for a usage mistake, 1 for anything else. */
+function fail(message: string, code = 2): never {
   console.error(`docsync: ${message}`);
-  process.exit(2);
+  process.exit(code);
 }
 
 let values: { home?: string; port?: string; help?: boolean };
@@ -36,24 +37,23 @@ try {
   );
 }
 
+keepFilesPrivate();
 let shell: Awaited<ReturnType<typeof startWebShell>>;
 try {
   shell = await startWebShell({ home: resolveHome(values.home), port });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  fail(code === "EADDRINUSE" ? `port ${port} is in use; pick another with --port` : (error as Error).message);
+  if (code === "EADDRINUSE") fail(`port ${port} is in use; pick another with --port`);
+  fail((error as Error).message.split("\n")[0]!, 1);
 }
 console.log(shell.url);
 
+// Once the shell is closed nothing is left to wait for, and the process ends by itself.
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  try {
-    await shell.close();
-  } finally {
-    process.exit(0);
-  }
+  await shell.close();
 };
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());

@@ -14,11 +14,18 @@ declare global {
   }
 }
 
+/** The page's own address: its script lives in assets/ below it (/p/KEY/assets/… in the web shell). */
+const scriptUrl = import.meta.url;
 const bridge = window.docsync
   ? createDesktopBridge(window.docsync)
   : createWebBridge({
       origin: window.location.origin,
-      token: takeToken(window.location, window.history, window.sessionStorage),
+      token: takeToken(
+        window.location,
+        window.history,
+        window.sessionStorage,
+        new URL("../", scriptUrl).pathname,
+      ),
     });
 installBridge(bridge);
 connectLive(bridge);

@@ -1,11 +1,13 @@
 /** The command line of `npm run sandbox`, turned into SandboxOptions. */
 import { parseArgs } from "node:util";
 import { parseFaultFlag } from "./faults.ts";
+import { parseQuirksFlag } from "./quirks.ts";
 import type { Plan, SandboxOptions } from "./server.ts";
 
 export const USAGE =
   "usage: npm run sandbox -- [--port N] [--data DIR] [--app-id ID] [--app-key KEY] " +
   "[--plan test|production|unlimited] [--faults latency=MS,errors=SHARE,drops=SHARE,path=/PREFIX] " +
+  "[--quirks unfamiliar-answers,ignore-undocumented] " +
   "[--ost-app-id ID --ost-api-key KEY --ost-api-secret SECRET]";
 
 const PLANS: readonly Plan[] = ["test", "production", "unlimited"];
@@ -23,6 +25,7 @@ export function parseCommandLine(args: string[]): SandboxOptions {
       "app-key": { type: "string" },
       plan: { type: "string" },
       faults: { type: "string" },
+      quirks: { type: "string" },
       "ost-app-id": { type: "string" },
       "ost-api-key": { type: "string" },
       "ost-api-secret": { type: "string" },
@@ -55,6 +58,13 @@ export function parseCommandLine(args: string[]): SandboxOptions {
       options.faults = parseFaultFlag(values.faults);
     } catch (error) {
       throw new Error(`--faults: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (values.quirks !== undefined) {
+    try {
+      options.quirks = parseQuirksFlag(values.quirks);
+    } catch (error) {
+      throw new Error(`--quirks: ${(error as Error).message}`, { cause: error });
     }
   }
   const ost = {

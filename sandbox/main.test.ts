@@ -30,6 +30,8 @@ describe("command line", () => {
         "b",
         "--ost-api-secret",
         "c",
+        "--quirks",
+        "unfamiliar-answers,ignore-undocumented",
       ]),
     ).toEqual({
       port: 8123,
@@ -44,6 +46,7 @@ describe("command line", () => {
         pathPrefix: "/api/v1/openapi/appspace/files/upload",
       },
       ost: { appId: "a", apiKey: "b", apiSecret: "c" },
+      quirks: { unfamiliarAnswers: true, ignoreUndocumented: true },
     });
   });
 
@@ -54,6 +57,9 @@ describe("command line", () => {
     expect(() => parseCommandLine(["--faults", "speed=1"])).toThrow(/--faults/);
     expect(() => parseCommandLine(["--ost-app-id", "a"])).toThrow(/go together/);
     expect(() => parseCommandLine(["--nope"])).toThrow(/nope/);
+    expect(() => parseCommandLine(["--quirks", "odd"])).toThrow(
+      /--quirks: "odd" is not one of unfamiliar-answers/,
+    );
   });
 
   test("npm run sandbox prints its address and credentials, serves, and stops on SIGTERM", async () => {
@@ -65,8 +71,16 @@ describe("command line", () => {
       const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
       const first = (await lines.next()).value as string;
       expect(first).toMatch(/^sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const control = (await lines.next()).value as string;
+      expect(control).toMatch(
+        /^control token \(header x-sandbox-token, for the \/__sandbox\/ routes\): [\w-]{32}$/,
+      );
       expect((await lines.next()).value).toBe("kdocs app_id: SXCLI");
       const url = first.slice("sandbox listening on ".length);
+      const stats = await fetch(`${url}/__sandbox/stats`, {
+        headers: { "x-sandbox-token": control.slice(control.lastIndexOf(" ") + 1) },
+      });
+      expect(stats.status).toBe(200);
       const listing = await call({ url, appId: "SXCLI", appKey: "cli-key" }, "GET", `${API}/files`);
       expect(listing.json.code).toBe(0);
     } finally {

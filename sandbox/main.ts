@@ -1,6 +1,6 @@
 /** `npm run sandbox`: the local cloud as a standalone process. */
 import { parseCommandLine, USAGE } from "./cli-options.ts";
-import { startSandbox, type SandboxOptions } from "./server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type SandboxOptions } from "./server.ts";
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
@@ -35,6 +35,7 @@ try {
 process.stdout.write(
   [
     `sandbox listening on ${sandbox.url}`,
+    `control token (header ${CONTROL_TOKEN_HEADER}, for the /__sandbox/ routes): ${sandbox.controlToken}`,
     `kdocs app_id: ${sandbox.appId}`,
     `kdocs app_key: ${sandbox.appKey}`,
     `kdocs access_token (scripts): ${sandbox.scriptsAccessToken}`,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { openDatabase } from "./appspace/database.ts";
 import { PLAN_LIMITS, QuotaBook } from "./appspace/quota.ts";
-import { startSandbox, type Sandbox } from "./server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "./server.ts";
 import { API, call, upload } from "./testing/wps2-client.ts";
 
 let sandbox: Sandbox | undefined;
@@ -92,30 +92,63 @@ describe("faults", () => {
     expect(sandbox.stats()[`GET ${API}/files`]).toBe(2);
   });
 
-  test("the /__sandbox/ routes set faults and read stats without a signature, and get no faults", async () => {
-    sandbox = await startSandbox();
-    const set = await fetch(`${sandbox.url}/__sandbox/faults`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ errorRate: 1 }),
-    });
+  test("the /__sandbox/ routes set faults and read stats with the control token, no signature, and get no faults", async () => {
+    const cloud = (sandbox = await startSandbox());
+    const control = (path: string, init: RequestInit = {}) =>
+      fetch(`${cloud.url}/__sandbox/${path}`, {
+        ...init,
+        headers: { "Content-Type": "application/json", [CONTROL_TOKEN_HEADER]: cloud.controlToken },
+      });
+    const set = await control("faults", { method: "POST", body: JSON.stringify({ errorRate: 1 }) });
     expect((await set.json()).data).toEqual({ errorRate: 1 });
-    expect((await call(sandbox, "GET", `${API}/files`)).status).toBe(500);
-    const stats = await (await fetch(`${sandbox.url}/__sandbox/stats`)).json();
+    expect((await call(cloud, "GET", `${API}/files`)).status).toBe(500);
+    const stats = await (await control("stats")).json();
     expect(stats.data).toEqual({ [`GET ${API}/files`]: 1 });
-    const bad = await fetch(`${sandbox.url}/__sandbox/faults`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ errorRate: 2 }),
-    });
+    const bad = await control("faults", { method: "POST", body: JSON.stringify({ errorRate: 2 }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).msg).toMatch(/^errorRate: /);
-    await fetch(`${sandbox.url}/__sandbox/faults`, {
+    await control("faults", { method: "POST", body: "null" });
+    expect((await call(cloud, "GET", `${API}/files`)).status).toBe(200);
+  });
+
+  test("the control routes refuse a request without the control token, and the server a foreign Host", async () => {
+    const cloud = (sandbox = await startSandbox());
+    for (const headers of [{}, { [CONTROL_TOKEN_HEADER]: "nope" }] as Record<string, string>[]) {
+      const refused = await fetch(`${sandbox.url}/__sandbox/faults`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify({ errorRate: 1 }),
+      });
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).msg).toBe(
+        "/__sandbox/ routes need the x-sandbox-token header the local cloud printed at start-up",
+      );
+    }
+    const login = await fetch(`${sandbox.url}/__sandbox/koodrive/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: "null",
+      body: JSON.stringify(sandbox.koodriveUser),
     });
+    expect(login.status).toBe(401);
     expect((await call(sandbox, "GET", `${API}/files`)).status).toBe(200);
+
+    const { request } = await import("node:http");
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const port = new URL(cloud.url).port;
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        path: `${API}/files`,
+        headers: { host: `evil.example:${port}` },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
   });
 });
 

@@ -3,6 +3,7 @@
  * loopback HTTP server, sharing its faults and request counts.
  */
 import Fastify, { type FastifyReply } from "fastify";
+import type { z } from "zod";
 import { mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -18,8 +19,10 @@ import { Md5Pool } from "./appspace/md5.ts";
 import { MoveTasks } from "./appspace/moves.ts";
 import { PLAN_LIMITS, QuotaBook, type Plan } from "./appspace/quota.ts";
 import { APPSPACE_PREFIX, appspaceRoutes } from "./appspace/routes.ts";
+import { accessGuard, CONTROL_TOKEN_HEADER } from "./control-access.ts";
 import { demoCredentials } from "./credentials.ts";
 import { CONTROL_PREFIX, FaultInjector, faultSpecSchema, type FaultSpec } from "./faults.ts";
+import { QuirkBook, quirksSchema, type Quirks } from "./quirks.ts";
 import { DEFAULT_USERS } from "./koodrive/auth.ts";
 import { LOGIN_PATH, koodrivePlugin, type UserSpec } from "./koodrive/plugin.ts";
 import { ostPlugin } from "./ost/plugin.ts";
@@ -27,6 +30,8 @@ import { scriptsPlugin } from "./scripts/plugin.ts";
 import { ScriptService } from "./scripts/runs.ts";
 
 export type { FaultSpec } from "./faults.ts";
+export type { Quirks } from "./quirks.ts";
+export { CONTROL_TOKEN_HEADER } from "./control-access.ts";
 export type { Plan } from "./appspace/quota.ts";
 export type { UserSpec } from "./koodrive/plugin.ts";
 
@@ -52,11 +57,15 @@ export interface SandboxOptions {
   scriptsAccessToken?: string;
   /** KooDrive: who may sign in (default demo / demo) and the pace of its jobs and packages (default 20/s). */
   koodrive?: { users?: UserSpec[]; itemsPerSecond?: number };
+  /** Answers outside docsync's contract, as a real service might give them (sandbox/quirks.ts). */
+  quirks?: Quirks;
 }
 
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** What the control routes (/__sandbox/) need in the CONTROL_TOKEN_HEADER header; kept per data folder. */
+  controlToken: string;
   appId: string;
   appKey: string;
   dataDir: string;
@@ -68,6 +77,7 @@ export interface Sandbox {
   /** Signs in to KooDrive (as `koodriveUser` unless told otherwise) and answers a fresh Bearer token. */
   koodriveToken(user?: UserSpec): Promise<string>;
   setFaults(spec: FaultSpec | null): void;
+  setQuirks(quirks: Quirks): void;
   /** Requests received per endpoint ("POST /api/v1/openapi/appspace/files/upload"), faults included. */
   stats(): Record<string, number>;
   resetStats(): void;
@@ -102,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moves = new MoveTasks(db, tree, options.moveItemsPerSecond ?? 50, now);
   const imports = new ImportTasks(db, tree, blobs, content, now);
   const faults = new FaultInjector(options.faults ?? null);
+  const quirks = new QuirkBook(options.quirks);
   const scripts = new ScriptService({
     dataDir,
     now,
@@ -111,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   let stats: Record<string, number> = {};
   let url = "";
+  const controlToken = demo.controlToken;
 
   const server = Fastify({
     // URLs the router cannot take (bad escapes, over-long tokens) get the same envelope as the rest.
@@ -121,6 +133,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     routerOptions: { maxParamLength: 256 },
   });
 
+  server.addHook(
+    "onRequest",
+    accessGuard(controlToken, () => (server.server.address() as AddressInfo).port),
+  );
   server.addHook("onRequest", async (request) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
     const key = `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`;
@@ -132,18 +148,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     reply.code(404).send({ code: 40004, msg: `no endpoint ${request.method} ${request.url.split("?")[0]}` }),
   );
 
-  server.post(`${CONTROL_PREFIX}faults`, async (request, reply) => {
-    const parsed = faultSpecSchema.nullable().safeParse(request.body ?? null);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return reply
-        .code(400)
-        .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
-    }
-    faults.set(parsed.data);
-    return { code: 0, data: parsed.data };
-  });
-  server.get(`${CONTROL_PREFIX}faults`, async () => ({ code: 0, data: faults.get() }));
+  /** A setting tests change while the server runs: POST sets it (answering what is now set), GET reads it. */
+  const control = <T>(name: string, schema: z.ZodType<T>, set: (value: T) => void, get: () => unknown) => {
+    server.post(`${CONTROL_PREFIX}${name}`, async (request, reply) => {
+      const parsed = schema.safeParse(request.body ?? null);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return reply
+          .code(400)
+          .send({ code: 40001, msg: `${issue.path.join(".") || "body"}: ${issue.message}` });
+      }
+      set(parsed.data);
+      return { code: 0, data: get() };
+    });
+    server.get(`${CONTROL_PREFIX}${name}`, async () => ({ code: 0, data: get() }));
+  };
+  control(
+    "faults",
+    faultSpecSchema.nullable(),
+    (spec) => faults.set(spec),
+    () => faults.get(),
+  );
+  control(
+    "quirks",
+    quirksSchema,
+    (next) => quirks.set(next),
+    () => quirks.get(),
+  );
   server.get(`${CONTROL_PREFIX}stats`, async () => ({ code: 0, data: stats }));
   server.delete(`${CONTROL_PREFIX}stats`, async () => {
     stats = {};
@@ -164,11 +195,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       links,
       content,
       baseUrl: () => url,
+      quirks,
     }),
     { prefix: APPSPACE_PREFIX },
   );
   await server.register(ostPlugin({ dataDir: join(dataDir, "ost"), ...ost, now, baseUrl: () => url }));
-  await server.register(scriptsPlugin(scripts));
+  await server.register(scriptsPlugin(scripts, quirks));
   const koodriveUsers = options.koodrive?.users ?? DEFAULT_USERS;
   await server.register(
     koodrivePlugin({
@@ -176,6 +208,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       now,
       baseUrl: () => url,
       users: koodriveUsers,
+      quirks,
       ...(options.koodrive?.itemsPerSecond !== undefined
         ? { itemsPerSecond: options.koodrive.itemsPerSecond }
         : {}),
@@ -198,6 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let closing: Promise<void> | undefined;
   return {
     url,
+    controlToken,
     appId: app.appId,
     appKey: app.appKey,
     dataDir,
@@ -207,7 +241,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     koodriveToken: async (user = koodriveUser(koodriveUsers)) => {
       const response = await fetch(`${url}${LOGIN_PATH}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: controlToken },
         body: JSON.stringify({ name: user.name, password: user.password }),
       });
       const answer = (await response.json()) as { code?: unknown; msg?: unknown; token?: unknown };
@@ -217,6 +251,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return answer.token;
     },
     setFaults: (spec) => faults.set(spec),
+    setQuirks: (next) => quirks.set(next),
     stats: () => ({ ...stats }),
     resetStats: () => {
       stats = {};

@@ -71,11 +71,12 @@ async function startDesktop(binary: string, args: string[]): Promise<never> {
 }
 
 async function startWeb(reason: string, home: string | undefined, port: number): Promise<void> {
-  const [{ startWebShell }, { resolveHome }] = await Promise.all([
+  const [{ startWebShell }, { keepFilesPrivate, resolveHome }] = await Promise.all([
     import("../electron/web/server.ts"),
     import("../electron/shell/home.ts"),
   ]);
   console.error(`docsync: ${reason}; starting the web shell instead.`);
+  keepFilesPrivate();
   const shell = await startWebShell({ home: resolveHome(home), port });
   console.log(shell.url);
   let stopping = false;

@@ -4,32 +4,59 @@
  * from these tables, so a channel cannot be half-declared.
  */
 import { z } from "zod";
-import { AccountView, ActivityEntry, DeletePolicy, EntryView, PairView, TaskView } from "./model.ts";
+import {
+  AccountCheck,
+  AccountView,
+  ActivityEntry,
+  DeletePolicy,
+  EntryView,
+  PairView,
+  TaskView,
+} from "./model.ts";
 
+// Every string and array has a bound: the other side of a channel is not trusted to send sane sizes.
 const id = z.string().min(1).max(200);
 const Ok = z.object({ ok: z.literal(true) });
+/** A local path (a folder to pair, a file to upload). */
+const localPath = z.string().min(1).max(4096);
+/** An app key, an API secret, an access token. */
+const secret = z.string().min(1).max(8192);
+/** Collections the core answers with: bounded, and far beyond what any folder or session holds. */
+const MANY = 1_000_000;
+
+/** Where a service is reached: https, or plain http only for the local cloud on this machine. */
+const serviceUrl = z
+  .url()
+  .max(2048)
+  .refine(
+    (value) => {
+      const url = URL.canParse(value) ? new URL(value) : undefined;
+      return url?.protocol === "https:" || (url?.protocol === "http:" && url.hostname === "127.0.0.1");
+    },
+    { message: "must use https; plain http is only for the local cloud at 127.0.0.1" },
+  );
 
 const KdocsAccountInput = z.object({
   kind: z.literal("kdocs"),
   name: z.string().min(1).max(100),
-  baseUrl: z.url(),
+  baseUrl: serviceUrl,
   appId: z.string().min(1).max(200),
   appKey: z.string().min(1).max(500),
   largeFiles: z
     .object({
-      baseUrl: z.url(),
-      appId: z.string().min(1),
-      apiKey: z.string().min(1),
-      apiSecret: z.string().min(1),
+      baseUrl: serviceUrl,
+      appId: z.string().min(1).max(200),
+      apiKey: secret,
+      apiSecret: secret,
     })
     .optional(),
-  accessToken: z.string().min(1).optional(),
+  accessToken: secret.optional(),
 });
 const KooDriveAccountInput = z.object({
   kind: z.literal("koodrive"),
   name: z.string().min(1).max(100),
-  baseUrl: z.url(),
-  token: z.string().min(1),
+  baseUrl: serviceUrl,
+  token: secret,
 });
 
 /** The channels the core answers, in every shell. */
@@ -37,17 +64,26 @@ export const coreChannels = {
   "app.info": {
     input: z.object({}),
     result: z.object({
-      version: z.string(),
+      version: z.string().max(100),
       shell: z.enum(["desktop", "web"]),
       canPickFolders: z.boolean(),
+      /** Where credentials are kept: the system keyring, or a key file beside them (no keyring). */
+      secretStorage: z
+        .discriminatedUnion("kind", [
+          z.object({ kind: z.literal("keyring") }),
+          z.object({ kind: z.literal("key-file"), path: z.string().max(4096) }),
+        ])
+        .optional(),
     }),
   },
-  "accounts.list": { input: z.object({}), result: z.array(AccountView) },
+  "accounts.list": { input: z.object({}), result: z.array(AccountView).max(MANY) },
   "accounts.add": {
     input: z.discriminatedUnion("kind", [KdocsAccountInput, KooDriveAccountInput]),
     result: AccountView,
   },
   "accounts.test": { input: z.object({ accountId: id }), result: AccountView },
+  /** A harmless round trip against the account's service, step by step, with what differs from the contract. */
+  "accounts.check": { input: z.object({ accountId: id }), result: AccountCheck },
   "accounts.remove": { input: z.object({ accountId: id }), result: Ok },
   /** Stores the user access token of the personal-space APIs (scripts); it is never sent back. */
   "accounts.setAccessToken": {
@@ -55,8 +91,8 @@ export const coreChannels = {
     result: AccountView,
   },
   "tree.list": {
-    input: z.object({ accountId: id, folderId: id, cursor: z.string().nullable().optional() }),
-    result: z.object({ entries: z.array(EntryView), next: z.string().nullable() }),
+    input: z.object({ accountId: id, folderId: id, cursor: z.string().max(4096).nullable().optional() }),
+    result: z.object({ entries: z.array(EntryView).max(MANY), next: z.string().max(4096).nullable() }),
   },
   "tree.createFolder": {
     input: z.object({ accountId: id, parentId: id, name: z.string().min(1).max(255) }),
@@ -64,24 +100,24 @@ export const coreChannels = {
   },
   /** Upload local files or folders (paths the core can read) into a cloud folder. */
   "uploads.fromPaths": {
-    input: z.object({ accountId: id, folderId: id, paths: z.array(z.string().min(1)).min(1).max(10_000) }),
-    result: z.object({ taskIds: z.array(z.string()) }),
+    input: z.object({ accountId: id, folderId: id, paths: z.array(localPath).min(1).max(10_000) }),
+    result: z.object({ taskIds: z.array(id).max(MANY) }),
   },
   /** Packs cloud entries into one zip on the server, then saves it into a local folder (a "download" task). */
   "downloads.zip": {
     input: z.object({
       accountId: id,
       entryIds: z.array(id).min(1).max(1000),
-      destinationDir: z.string().min(1).max(4096),
+      destinationDir: localPath,
     }),
-    result: z.object({ taskId: z.string() }),
+    result: z.object({ taskId: id }),
   },
   "moves.start": {
     input: z.object({ accountId: id, entryIds: z.array(id).min(1).max(10_000), targetFolderId: id }),
-    result: z.object({ taskId: z.string() }),
+    result: z.object({ taskId: id }),
   },
   /** Starts a new move of the items that failed in a finished move task. */
-  "moves.retryFailed": { input: z.object({ taskId: id }), result: z.object({ taskId: z.string() }) },
+  "moves.retryFailed": { input: z.object({ taskId: id }), result: z.object({ taskId: id }) },
   /** Runs a script on a document; its task's `log` fills as it runs and ends with its result. */
   "scripts.run": {
     input: z.object({
@@ -90,20 +126,20 @@ export const coreChannels = {
       script: z.string().min(1).max(65_536),
       name: z.string().min(1).max(100).optional(),
     }),
-    result: z.object({ taskId: z.string() }),
+    result: z.object({ taskId: id }),
   },
   "tasks.snapshot": {
     input: z.object({}),
-    result: z.object({ seq: z.number(), tasks: z.array(TaskView) }),
+    result: z.object({ seq: z.number(), tasks: z.array(TaskView).max(MANY) }),
   },
   "tasks.cancel": { input: z.object({ taskId: id }), result: Ok },
   "tasks.clearFinished": { input: z.object({}), result: Ok },
-  "pairs.list": { input: z.object({}), result: z.array(PairView) },
+  "pairs.list": { input: z.object({}), result: z.array(PairView).max(MANY) },
   "pairs.add": {
     input: z.object({
       accountId: id,
-      localPath: z.string().min(1),
-      remotePath: z.string().min(1).startsWith("/"),
+      localPath,
+      remotePath: z.string().min(1).max(4096).startsWith("/"),
       deletePolicy: DeletePolicy.default("keep"),
     }),
     result: PairView,
@@ -118,7 +154,11 @@ export const coreChannels = {
     input: z.object({ pairId: id }),
     result: z.object({
       rule: z
-        .object({ extensions: z.array(z.string()), script: z.string(), name: z.string().optional() })
+        .object({
+          extensions: z.array(z.string().max(20)).max(50),
+          script: z.string().max(64 * 1024),
+          name: z.string().max(100).optional(),
+        })
         .nullable(),
     }),
   },
@@ -141,7 +181,7 @@ export const coreChannels = {
   },
   "activity.list": {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }),
-    result: z.array(ActivityEntry),
+    result: z.array(ActivityEntry).max(1000),
   },
 } as const;
 
@@ -150,7 +190,7 @@ export const shellChannels = {
   /** The system's folder picker; `path` is null when the user cancels. */
   "dialog.pickFolder": {
     input: z.object({ title: z.string().max(200).optional() }),
-    result: z.object({ path: z.string().nullable() }),
+    result: z.object({ path: z.string().max(4096).nullable() }),
   },
   /** Shows a saved file (or a folder) in the system's file manager; nothing is opened or run. */
   "shell.showInFolder": {
@@ -180,11 +220,15 @@ export type ShellHandlers = HandlersOf<ShellChannel>;
  * Task updates are coalesced by the core (about 10 a second at most) and final states are never dropped.
  */
 export const events = {
-  "tasks.changed": z.object({ seq: z.number(), tasks: z.array(TaskView), removed: z.array(z.string()) }),
-  "pairs.changed": z.object({ seq: z.number(), pairs: z.array(PairView) }),
-  "accounts.changed": z.object({ seq: z.number(), accounts: z.array(AccountView) }),
-  "activity.appended": z.object({ seq: z.number(), entries: z.array(ActivityEntry) }),
-  "tree.changed": z.object({ seq: z.number(), accountId: z.string(), folderIds: z.array(z.string()) }),
+  "tasks.changed": z.object({
+    seq: z.number(),
+    tasks: z.array(TaskView).max(MANY),
+    removed: z.array(id).max(MANY),
+  }),
+  "pairs.changed": z.object({ seq: z.number(), pairs: z.array(PairView).max(MANY) }),
+  "accounts.changed": z.object({ seq: z.number(), accounts: z.array(AccountView).max(MANY) }),
+  "activity.appended": z.object({ seq: z.number(), entries: z.array(ActivityEntry).max(MANY) }),
+  "tree.changed": z.object({ seq: z.number(), accountId: id, folderIds: z.array(id).max(MANY) }),
 } as const;
 
 export type EventName = keyof typeof events;
@@ -205,7 +249,7 @@ export const IpcError = z.object({
     "unsupported",
     "internal",
   ]),
-  message: z.string(),
+  message: z.string().max(100_000),
   details: z.unknown().optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;

@@ -49,6 +49,14 @@ export type EntryView = z.infer<typeof EntryView>;
 export const TaskKind = z.enum(["upload", "import", "move", "script", "download", "sync"]);
 export const TaskState = z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled"]);
 export type TaskState = z.infer<typeof TaskState>;
+/** The states a task never leaves: the core, the shells and the UI agree on them through this list. */
+export const finalTaskStates: ReadonlySet<TaskState> = new Set([
+  "succeeded",
+  "partial",
+  "failed",
+  "cancelled",
+]);
+export const isFinalState = (state: TaskState): boolean => finalTaskStates.has(state);
 
 export const TaskView = z.object({
   id: z.string(),
@@ -116,3 +124,42 @@ export const ActivityEntry = z.object({
   accountId: z.string().optional(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
+
+/** Something a service answered that the contract does not say (see `account check`). */
+export const ServiceDifference = z.object({
+  service: z.string(),
+  /** "GET /appspace/tasks/{task_id}" */
+  call: z.string(),
+  kind: z.enum(["unknown-value", "missing-field", "extra-field", "ignored-field", "signature-variant"]),
+  field: z.string(),
+  value: z.string().optional(),
+  text: z.string(),
+});
+export type ServiceDifference = z.infer<typeof ServiceDifference>;
+
+/** One step of a check of an account against its real service. */
+export const AccountCheckStep = z.object({
+  name: z.string(),
+  outcome: z.enum(["ok", "failed", "skipped"]),
+  /** What the service answered, in words. */
+  said: z.string(),
+  /** Where the answers differed from the contract. */
+  differences: z.array(ServiceDifference),
+  ms: z.number(),
+});
+export type AccountCheckStep = z.infer<typeof AccountCheckStep>;
+
+/** A harmless round trip against an account's service, to attach to a report. */
+export const AccountCheck = z.object({
+  accountId: z.string(),
+  accountName: z.string(),
+  kind: AccountKind,
+  baseUrl: z.string(),
+  version: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  /** Every step that ran worked (differences from the contract alone do not make it fail). */
+  ok: z.boolean(),
+  steps: z.array(AccountCheckStep),
+});
+export type AccountCheck = z.infer<typeof AccountCheck>;

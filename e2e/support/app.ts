@@ -1,226 +1,220 @@
 /**
- * One app under test: a fresh home folder, the real web shell (real core, real local cloud on port 0,
- * or a given core) and a page in Chromium that opened the printed address.
+ * `test` for the end-to-end specs: each test gets an app of its own (a fresh home, a fresh local cloud,
+ * the shell of its project on a free port, and the window showing the UI), whichever shell the project
+ * drives. On failure the shell's log is attached next to Playwright's trace and screenshot.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, test } from "vitest";
-import type { ChannelInput, ChannelResult, Channel } from "../../shared/contract.ts";
-import type { Core } from "../../electron/core/api.ts";
-import { ensureRendererBuilt } from "../../scripts/build-renderer.ts";
-import type { Sandbox } from "../../sandbox/server.ts";
-import { startWebShell, type WebShell } from "../../electron/web/server.ts";
-import { launchChromium } from "./browser.ts";
+import { dirname, join } from "node:path";
+import type { Browser, Page, TestInfo } from "playwright/test";
+import { test as base } from "playwright/test";
+import type { Channel, ChannelInput, ChannelResult, Envelope } from "../../shared/contract.ts";
+import { chromiumFlags } from "./browser.ts";
+import { desktopUnavailable, launchDesktopShell, type DesktopShell } from "./desktop-shell.ts";
+import { localCloudAt, seedLocalCloud, type LocalCloud } from "./local-cloud.ts";
+import { startWebShellProcess } from "./web-shell.ts";
 
-export const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
+export { expect } from "playwright/test";
 
-export interface AppUnderTest {
-  page: Page;
-  shell: WebShell;
-  /** A scratch folder of this test (the home is inside it). */
-  scratch: string;
-  /** Calls a channel the way the page does, from the test. */
+export type ShellName = "web" | "desktop";
+
+export interface ShellOptions {
+  /** Which shell the project drives. */
+  shell: ShellName;
+}
+
+export interface App {
+  readonly page: Page;
+  /** A folder of this test's own for local files (the home is inside it). */
+  readonly scratch: string;
+  /** The local cloud the app connected to at its first start. */
+  readonly cloud: LocalCloud;
+  /** Calls a channel of the core, as the UI does. */
   api<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>>;
-  /** The local cloud the real core started (it fails the test when there is none). */
-  localCloud(): Sandbox;
-  /** A screenshot in test-results/; `settled` waits for animations (a progress bar's transition) to end. */
-  screenshot(name: string, options?: { settled?: boolean }): Promise<string>;
-  close(): Promise<void>;
+  /** The desktop app's system dialogs and file manager, answered by the test; absent in the web shell. */
+  readonly desktop?: Pick<DesktopShell, "answerFolderDialog" | "shownInFileManager">;
+  /** A picture of the window for a look at the UI, kept in the test's output folder. */
+  screenshot(name: string): Promise<void>;
 }
 
-export interface AppOptions {
-  /** A core to serve instead of the real one; it is closed with the app. */
-  core?: Core;
+/** How a test reaches its shell, and how the shell stops. */
+interface OpenedShell {
+  page: Page;
+  call(channel: string, input: unknown): Promise<Envelope<unknown>>;
+  desktop?: DesktopShell;
+  /** Stops the shell; after a failed test, first keeps what Playwright does not keep by itself. */
+  stop(failed: boolean): Promise<void>;
 }
 
-/** Declares a test that gets a fresh app and closes it afterwards, whatever happens. */
-export type AppTest = (
-  name: string,
-  body: (app: AppUnderTest) => Promise<void>,
-  options?: AppOptions,
-) => void;
-
-/** One Chromium (and a built interface) for a file's tests; returns how to declare a test with an app. */
-export function useApps(): AppTest {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => browser?.close());
-  return (name, body, options) =>
-    test(name, async () => {
-      if (!browser) throw new Error("Chromium did not start");
-      const app = await openApp(browser, options);
-      try {
-        await body(app);
-      } finally {
-        await app.close();
-      }
-    });
-}
-
-export async function openApp(browser: Browser, options: AppOptions = {}): Promise<AppUnderTest> {
-  const scratch = await mkdtemp(join(tmpdir(), "docsync-e2e-"));
-  const home = join(scratch, "home");
-  await mkdir(home);
-  let shell: WebShell | undefined;
-  let context: BrowserContext | undefined;
+async function openWebShell(
+  home: string,
+  log: (text: string) => void,
+  browser: () => Promise<Browser>,
+): Promise<OpenedShell> {
+  const shell = await startWebShellProcess(home, log);
   try {
-    shell = await startWebShell({
-      home,
-      port: 0,
-      log: () => {},
-      ...(options.core ? { core: options.core } : {}),
-    });
-    context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
+    const context = await (await browser()).newContext();
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
+    logPageErrors(page, log);
     await page.goto(shell.url);
-    const origin = new URL(shell.url).origin;
-    const token = shell.token;
-    const opened = shell;
-    const openedContext = context;
+    const address = new URL(shell.url);
+    const token = address.searchParams.get("token") ?? "";
     return {
       page,
-      shell,
-      scratch,
-      async api(channel, input) {
-        const response = await fetch(`${origin}/api/${channel}`, {
+      async call(channel, input) {
+        const response = await fetch(new URL(`/api/${channel}`, address.origin), {
           method: "POST",
           headers: { "content-type": "application/json", "x-docsync-token": token },
           body: JSON.stringify(input),
         });
-        const answer = (await response.json()) as { ok: boolean; result: never; error?: { message: string } };
-        if (!answer.ok) throw new Error(`${channel}: ${answer.error?.message}`);
-        return answer.result;
+        return (await response.json()) as Envelope<unknown>;
       },
-      localCloud() {
-        const cloud = opened.localCloud();
-        if (!cloud) throw new Error("the web shell did not start the local cloud");
-        return cloud;
-      },
-      async screenshot(name, { settled = false } = {}) {
-        if (settled) await page.waitForFunction(() => document.getAnimations().length === 0);
-        await mkdir(resultsDir, { recursive: true });
-        const path = join(resultsDir, `${name}.png`);
-        await page.screenshot({ path });
-        return path;
-      },
-      async close() {
-        if (errors.length > 0) console.warn(`page errors: ${errors.join("\n")}`);
-        await openedContext.close();
-        await opened.close();
-        await options.core?.close();
-        await rm(scratch, { recursive: true, force: true });
+      async stop() {
+        await context.close();
+        await shell.stop();
       },
     };
   } catch (error) {
-    await context?.close();
-    await shell?.close();
-    await options.core?.close();
-    await rm(scratch, { recursive: true, force: true });
+    await shell.stop();
     throw error;
   }
 }
 
-/** Writes files into the scratch folder, uploads them into a cloud folder and waits until every upload is done. */
-export async function seedFiles(
-  app: AppUnderTest,
-  target: { accountId: string; folderId: string },
-  files: Record<string, string>,
-): Promise<void> {
-  const paths: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(app.scratch, name);
-    await writeFile(path, content);
-    paths.push(path);
-  }
-  const { taskIds } = await app.api("uploads.fromPaths", { ...target, paths });
-  await until(
-    async () => {
-      const { tasks } = await app.api("tasks.snapshot", {});
-      return taskIds.every((id) => tasks.find((t) => t.id === id)?.state === "succeeded");
+/** Playwright records traces and failure screenshots of browser contexts only: the Electron app's are kept here. */
+async function openDesktopShell(
+  home: string,
+  log: (text: string) => void,
+  testInfo: TestInfo,
+): Promise<OpenedShell> {
+  const desktop = await launchDesktopShell(home, log);
+  const { page } = desktop;
+  logPageErrors(page, log);
+  const tracing = desktop.electron.context().tracing;
+  await tracing.start({ screenshots: true, snapshots: true, sources: true });
+  return {
+    page,
+    desktop,
+    call: (channel, input) =>
+      page.evaluate(
+        ([name, value]) =>
+          (window as unknown as { docsync: { channels: Record<string, (input: unknown) => unknown> } })
+            .docsync.channels[name]!(value) as Promise<Envelope<unknown>>,
+        [channel, input] as const,
+      ),
+    async stop(failed) {
+      try {
+        if (failed) {
+          const screenshot = testInfo.outputPath("test-failed-1.png");
+          await page.screenshot({ path: screenshot });
+          testInfo.attachments.push({ name: "screenshot", path: screenshot, contentType: "image/png" });
+          const trace = testInfo.outputPath("trace.zip");
+          await tracing.stop({ path: trace });
+          testInfo.attachments.push({ name: "trace", path: trace, contentType: "application/zip" });
+        }
+      } finally {
+        await desktop.stop();
+      }
     },
-    20_000,
-    "the seed uploads",
-  );
+  };
 }
 
-/** Opens an account's files from the main navigation. */
-export async function showAccount(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name }).click();
+/** The page's own errors go to the shell's log, so a failure shows both sides. */
+function logPageErrors(page: Page, log: (text: string) => void): void {
+  page.on("pageerror", (error) => log(`page error: ${error.stack ?? error.message}\n`));
+  page.on("console", (message) => {
+    if (message.type() === "error") log(`page console: ${message.text()}\n`);
+  });
 }
 
-/** Goes back to the top folder of the open account through the folder path. */
-export async function openTopFolder(page: Page, accountName: RegExp): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Folder path" })
-    .getByRole("button", { name: accountName })
-    .click();
-}
-
-/** The task panel. */
-export function taskPanel(page: Page): Locator {
-  return page.getByRole("complementary", { name: "Tasks" });
-}
-
-/** The main folder tree (not the one in the move dialog). */
-export function mainTree(page: Page): Locator {
-  return page.getByRole("tree", { name: /^Files in / });
-}
-
-export function treeItem(scope: Page | Locator, name: string): Locator {
-  return scope.getByRole("treeitem", { name, exact: true });
-}
-
-/** The exact size the tree shows for an entry (its size cell's title). */
-export async function shownBytes(item: Locator): Promise<number | undefined> {
-  const title = await item.locator(".tree-size").getAttribute("title");
-  return title ? Number(title.replace(/[^0-9]/g, "")) : undefined;
-}
-
-/** Drops files built in the page onto an element, as the browser does for a drop from the desktop. */
-export async function dropFiles(
-  page: Page,
-  target: Locator,
-  files: { name: string; size: number }[],
-): Promise<void> {
-  const data = await page.evaluateHandle((list) => {
-    const transfer = new DataTransfer();
-    for (const { name, size } of list) {
-      const bytes = new Uint8Array(size);
-      for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + name.length) & 0xff;
-      transfer.items.add(new File([bytes], name, { type: "application/octet-stream" }));
-    }
-    return transfer;
-  }, files);
-  for (const type of ["dragenter", "dragover", "drop"])
-    await target.dispatchEvent(type, { dataTransfer: data });
-  await data.dispose();
-}
-
-/** Polls until `check` holds (or throws its last failure at the deadline). */
-export async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/** What the core itself says at a failure, to compare with what the page showed. */
+async function logCoreState(api: App["api"], log: (text: string) => void): Promise<void> {
+  try {
+    const state = {
+      accounts: await api("accounts.list", {}),
+      pairs: await api("pairs.list", {}),
+      tasks: (await api("tasks.snapshot", {})).tasks,
+    };
+    log(`\nthe core's state after the failure:\n${JSON.stringify(state, null, 2)}\n`);
+  } catch (error) {
+    log(`\nthe core's state after the failure could not be read: ${String(error)}\n`);
   }
 }
+
+function failed(testInfo: TestInfo): boolean {
+  return testInfo.status !== testInfo.expectedStatus;
+}
+
+export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => Promise<Browser> }>({
+  shell: ["web", { scope: "worker", option: true }],
+
+  // Launched on first use, so a desktop run never starts Chromium.
+  chromium: [
+    async ({ playwright, headless }, use) => {
+      let launched: Promise<Browser> | undefined;
+      await use(() => {
+        launched ??= playwright.chromium.launch({
+          ...(process.env.CHROMIUM_PATH ? { executablePath: process.env.CHROMIUM_PATH } : {}),
+          args: chromiumFlags(headless),
+        });
+        return launched;
+      });
+      await (await launched)?.close();
+    },
+    { scope: "worker" },
+  ],
+
+  app: async ({ shell, chromium }, use, testInfo) => {
+    if (shell === "desktop") {
+      const why = desktopUnavailable();
+      testInfo.skip(why !== undefined, why);
+    }
+    const scratch = await mkdtemp(join(tmpdir(), "docsync-e2e-"));
+    const home = join(scratch, "home");
+    const logPath = testInfo.outputPath("shell.log");
+    await mkdir(dirname(logPath), { recursive: true });
+    const logFile = createWriteStream(logPath);
+    const log = (text: string) => void logFile.write(text);
+    let opened: OpenedShell | undefined;
+    let started = false;
+    let api: App["api"] | undefined;
+    try {
+      const seed = await seedLocalCloud(home);
+      opened =
+        shell === "desktop"
+          ? await openDesktopShell(home, log, testInfo)
+          : await openWebShell(home, log, chromium);
+      const { page, call, desktop } = opened;
+      api = async <C extends Channel>(channel: C, input: ChannelInput<C>) => {
+        const answer = await call(channel, input);
+        if (!answer.ok) throw new Error(`${channel}: ${answer.error.message}`);
+        return answer.result as ChannelResult<C>;
+      };
+      const local = (await api("accounts.list", {})).find((account) => account.sandbox);
+      if (!local) throw new Error("the app did not connect its local cloud at its first start");
+      started = true;
+      await use({
+        page,
+        scratch,
+        cloud: localCloudAt(local.baseUrl, seed),
+        api,
+        ...(desktop ? { desktop } : {}),
+        async screenshot(name) {
+          await page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: "disabled" });
+        },
+      });
+    } finally {
+      try {
+        if (api && failed(testInfo)) await logCoreState(api, log);
+        await opened?.stop(failed(testInfo));
+      } finally {
+        await new Promise((resolve) => logFile.end(resolve));
+        if (!started || failed(testInfo))
+          testInfo.attachments.push({ name: "shell log", path: logPath, contentType: "text/plain" });
+        await rm(scratch, { recursive: true, force: true });
+      }
+    }
+  },
+
+  page: async ({ app }, use) => use(app.page),
+});

@@ -3,7 +3,13 @@
  * of entries, tasks the test drives, and the same numbered event feed as the real core.
  */
 import type { EventName, EventPayload, Handlers } from "../../shared/contract.ts";
-import type { AccountView, EntryView, PairView, TaskView } from "../../shared/model.ts";
+import {
+  isFinalState,
+  type AccountView,
+  type EntryView,
+  type PairView,
+  type TaskView,
+} from "../../shared/model.ts";
 import type { Core, CoreEvent } from "../../electron/core/api.ts";
 import { IpcFailure } from "../../electron/core/ipc-error.ts";
 
@@ -78,9 +84,11 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
   };
 
   /** Adds or replaces tasks and announces them, as the core's coalesced feed does. */
+  const finalWaits = new Set<() => void>();
   const putTasks = (list: TaskView[]) => {
     for (const task of list) tasks.set(task.id, task);
     emit("tasks.changed", { tasks: list, removed: [] });
+    for (const check of [...finalWaits]) check();
   };
   const startTask = (task: TaskView) => {
     putTasks([task]);
@@ -92,6 +100,17 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     "accounts.list": async () => [account],
     "accounts.add": async (input) => ({ ...fakeAccount, id: "acc-2", name: input.name }),
     "accounts.test": async () => account,
+    "accounts.check": async () => ({
+      accountId: account.id,
+      accountName: account.name,
+      kind: account.kind,
+      baseUrl: account.baseUrl,
+      version: "0.0.0-test",
+      startedAt: 0,
+      finishedAt: 0,
+      ok: true,
+      steps: [],
+    }),
     "accounts.remove": async () => ({ ok: true as const }),
     "accounts.setAccessToken": async (input) => {
       if (input.accountId !== account.id) throw new IpcFailure("not-found", `No account ${input.accountId}`);
@@ -187,6 +206,18 @@ export function createFakeCore(options: FakeCoreOptions = {}): FakeCore {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    whenFinal(taskIds) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const found = taskIds.map((id) => tasks.get(id)).filter((t): t is TaskView => t !== undefined);
+          if (!found.every((t) => isFinalState(t.state))) return;
+          finalWaits.delete(check);
+          resolve(found);
+        };
+        finalWaits.add(check);
+        check();
+      });
     },
     async close() {
       listeners.clear();

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addKdocsArgs, addWorkArgs, runCli, useCliWorld } from "./harness.ts";
+import {
+  addKdocsArgs,
+  addWorkArgs,
+  runCli,
+  runCliWithInput,
+  useCliWorld,
+} from "../../testing/cli-harness.ts";
 
 describe("cli: accounts and usage", () => {
   const world = useCliWorld("test");
@@ -16,6 +22,32 @@ describe("cli: accounts and usage", () => {
     expect(list.stdout).toMatch(/^Work\tkdocs\thttp:\/\/127\.0\.0\.1:\d+\tconnected$/m);
     expect(readFileSync(join(home, "settings.json"), "utf8")).not.toContain(sandbox.appKey);
     expect(list.stdout).not.toContain(sandbox.appKey);
+  });
+
+  it("reads secrets given as - from standard input, in the order given, and says so in --help", async () => {
+    const { home, sandbox } = world;
+    const withStdin = addKdocsArgs({ name: "Work", baseUrl: sandbox.url, appId: sandbox.appId, appKey: "-" });
+    const ost = ["--ost-base-url", sandbox.url, "--ost-app-id", sandbox.ost.appId];
+    const added = await runCliWithInput(
+      home,
+      `${sandbox.appKey}\n${sandbox.ost.apiSecret}\n${sandbox.ost.apiKey}\n`,
+      ...withStdin,
+      ...ost,
+      "--ost-api-secret",
+      "-",
+      "--ost-api-key",
+      "-",
+    );
+    expect(added).toMatchObject({ code: 0, stderr: "" });
+    expect(added.stdout).toContain('added account "Work": the credentials work (with large files)');
+    expect(readFileSync(join(home, "settings.json"), "utf8")).not.toContain(sandbox.appKey);
+
+    const empty = await runCliWithInput(home, "", "account", "set", "Work", "--access-token", "-");
+    expect(empty).toMatchObject({
+      code: 2,
+      stderr: "docsync: --access-token -: standard input ended before its value (see --help)\n",
+    });
+    expect((await runCli(home, "--help")).stdout).toContain("given as - are asked\nfor without echo");
   });
 
   it("refuses a wrong key with one clear line and saves nothing", async () => {

@@ -2,18 +2,20 @@
 import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { channels } from "../../shared/contract.ts";
-import type { EntryView, PairView, TaskView } from "../../shared/model.ts";
+import { isFinalState, type EntryView, type PairView, type TaskView } from "../../shared/model.ts";
 import type { LocalCore } from "../core/create-core.ts";
+import { RESULT_LEVEL } from "../core/scripts/index.ts";
 import type { SyncSummary } from "../core/sync/types.ts";
-import { formatBytes, progressLine, type Output } from "./output.ts";
+import { formatBytes, progressLine, progressText, type Output } from "./output.ts";
 import { accountIdFor, parseRemoteRef, resolveRemoteRef } from "./remote-ref.ts";
 import { UsageError } from "./usage.ts";
-import { progressText, waitForPairScripts, waitForTasks } from "./wait-tasks.ts";
 
 export type Values = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   core: LocalCore;
+  /** The home folder (settings, credentials, journal). */
+  home: string;
   output: Output;
   values: Values;
   positionals: string[];
@@ -26,7 +28,7 @@ const str = (values: Values, key: string): string | undefined => {
   return typeof value === "string" ? value : undefined;
 };
 
-function expectPositionals(positionals: string[], min: number, max: number, usage: string): void {
+export function expectPositionals(positionals: string[], min: number, max: number, usage: string): void {
   if (positionals.length < min || positionals.length > max) throw new UsageError(`usage: ${usage}`);
 }
 
@@ -186,6 +188,25 @@ export function summaryLine(s: SyncSummary): string {
   return `synced: ${s.uploaded} uploaded, ${s.moved} moved, ${s.renamed} renamed, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
 }
 
+/** Script runs that a sync pass started: followed to their end, each with one line. */
+async function waitForPairScripts(core: LocalCore, output: Output, stop: AbortSignal): Promise<number> {
+  const running = core.tasks
+    .snapshot()
+    .tasks.filter((task) => task.kind === "script" && task.pairId !== undefined && !isFinalState(task.state));
+  if (running.length === 0) return 0;
+  const finished = await raceStop(core.runner.whenFinal(running.map((task) => task.id)), stop);
+  let failed = 0;
+  for (const task of finished) {
+    const result = task.log?.findLast((line) => line.level === RESULT_LEVEL)?.text;
+    if (task.state === "succeeded") output.out(`${task.title}: ${result ?? "done"}`);
+    else {
+      failed++;
+      output.err(`${task.title}: ${task.error ?? task.state}`);
+    }
+  }
+  return failed;
+}
+
 export async function sync(context: CommandContext): Promise<number> {
   const { core, output, values, positionals, stop } = context;
   expectPositionals(positionals, 0, 0, "sync --once [--yes-delete]");
@@ -208,16 +229,19 @@ export async function sync(context: CommandContext): Promise<number> {
     progress.done();
   }
   for (const failure of summary.failures) output.err(`failed: ${failure.path}: ${failure.reason}`);
+  // In sync means nothing left to do: a held delete is a change the cloud has not seen.
+  let held = 0;
   for (const pair of core.engine.pairs()) {
     if (pair.pendingDeletes > 0) {
+      held += pair.pendingDeletes;
       output.err(
         `${pair.localPath}: ${pair.pendingDeletes} deletes held back by the mass-delete guard; run again with --yes-delete to let them go ahead`,
       );
     }
   }
-  const scriptsFailed = await raceStop(waitForPairScripts(core, output), stop);
+  const scriptsFailed = await waitForPairScripts(core, output, stop);
   output.out(summaryLine(summary));
-  return summary.failed > 0 || scriptsFailed > 0 ? 1 : 0;
+  return summary.failed > 0 || held > 0 || scriptsFailed > 0 ? 1 : 0;
 }
 
 export async function watch({ core, output, positionals, stop }: CommandContext): Promise<number> {
@@ -258,7 +282,7 @@ export async function status({ core, output, values, positionals }: CommandConte
   const accounts = await core.handlers["accounts.list"]({});
   const pairs = await core.handlers["pairs.list"]({});
   const { tasks } = await core.handlers["tasks.snapshot"]({});
-  const active = tasks.filter((t) => !core.tasks.isFinal(t.state));
+  const active = tasks.filter((t) => !isFinalState(t.state));
   if (values.json === true) {
     output.out(JSON.stringify({ accounts, pairs, tasks: active }, null, 2));
     return 0;
@@ -271,7 +295,7 @@ export async function status({ core, output, values, positionals }: CommandConte
     for (const issue of pair.issues) output.out(`    ${issue.path}: ${issue.reason}`);
   }
   output.out(`tasks running: ${active.length}`);
-  for (const task of active) output.out(`  ${task.title}\t${task.state}\t${progressText(task, formatBytes)}`);
+  for (const task of active) output.out(`  ${task.title}\t${task.state}\t${progressText(task)}`);
   return 0;
 }
 
@@ -334,8 +358,8 @@ export async function put({ core, output, positionals, stop }: CommandContext): 
   });
   const progress = progressLine(output);
   const tasks = await raceStop(
-    waitForTasks(core, taskIds, (tasks) => {
-      const done = tasks.filter((t) => core.tasks.isFinal(t.state)).length;
+    core.runner.whenFinal(taskIds, (tasks) => {
+      const done = tasks.filter((t) => isFinalState(t.state)).length;
       const bytes = tasks.reduce(
         (sum, t) =>
           t.progress?.unit === "bytes"
@@ -371,8 +395,8 @@ export async function mv({ core, output, positionals, stop }: CommandContext): P
   });
   const progress = progressLine(output);
   const [task] = await raceStop(
-    waitForTasks(core, [taskId], ([t]) => {
-      if (t) progress.update(`${t.title}: ${progressText(t, formatBytes)}`);
+    core.runner.whenFinal([taskId], ([t]) => {
+      if (t) progress.update(`${t.title}: ${progressText(t)}`);
     }),
     stop,
   ).finally(() => progress.done());

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, useCliWorld } from "./harness.ts";
+import { runCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 describe("cli: KooDrive accounts", () => {
   const world = useCliWorld("test");

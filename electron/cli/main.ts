@@ -1,13 +1,18 @@
-/** The command line: parses the arguments, opens the core on the home folder, runs one command. */
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+/**
+ * The command line: parses the arguments, claims the home folder (one process at a time: a running
+ * app or `watch` is named, and this command ends), opens the core on it, runs one command.
+ */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createCore, type CoreDeps, type LocalCore } from "../core/create-core.ts";
 import { toIpcError } from "../core/ipc-error.ts";
+import { shellNames } from "../shell/boot.ts";
+import type { HomeLock } from "../shell/home-lock.ts";
+import { claimHome, resolveHome } from "../shell/home.ts";
 import * as commands from "./commands.ts";
+import { accountCheck } from "./account-check.ts";
 import { accountSet, pairScript, scriptRun } from "./script-commands.ts";
 import type { Output } from "./output.ts";
+import { SECRET_FLAGS, standardInputSecrets, type SecretInput } from "./secret-input.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
 type Command = (context: commands.CommandContext) => Promise<number>;
@@ -38,6 +43,7 @@ const table: Record<string, { run: Command; options?: ParseArgsOptionsConfig }> 
   },
   "account list": { run: commands.accountList },
   "account test": { run: commands.accountTest },
+  "account check": { run: accountCheck, options: { ...strings("out"), json: { type: "boolean" } } },
   "account remove": { run: commands.accountRemove },
   "account set": { run: accountSet, options: strings("access-token") },
   "pair add": { run: commands.pairAdd, options: strings("delete") },
@@ -66,6 +72,8 @@ export interface CliEnv {
   stop: AbortSignal;
   /** For tests and other embedders. */
   coreDeps?: Partial<CoreDeps>;
+  /** Where secrets given as "-" come from (default: a prompt on a terminal, else standard input). */
+  secrets?: SecretInput;
 }
 
 function findCommand(argv: string[]): { key: string; rest: string[] } {
@@ -92,14 +100,26 @@ function findCommand(argv: string[]): { key: string; rest: string[] } {
   return { key, rest: argv.filter((_, i) => !drop.includes(i)) };
 }
 
-export function homeFrom(values: { home?: string | boolean }, env: NodeJS.ProcessEnv): string {
-  const home =
-    typeof values.home === "string" ? values.home : env.DOCSYNC_HOME || join(homedir(), ".docsync");
-  return resolve(home);
+/** Replaces each secret given as "-" with the value read for it, in the order the flags were given. */
+async function readDashSecrets(
+  values: Record<string, string | boolean | undefined>,
+  tokens: { kind: string; name?: string; value?: string | undefined }[],
+  secrets: SecretInput,
+): Promise<void> {
+  const flags = tokens
+    .filter((t) => t.kind === "option" && SECRET_FLAGS.includes(t.name ?? "") && t.value === "-")
+    .map((t) => t.name!);
+  if (flags.length === 0) return;
+  const read = await secrets(flags);
+  flags.forEach((flag, i) => (values[flag] = read[i]));
 }
 
-export async function runCli(argv: string[], { env, output, stop, coreDeps }: CliEnv): Promise<number> {
+export async function runCli(
+  argv: string[],
+  { env, output, stop, coreDeps, secrets = standardInputSecrets() }: CliEnv,
+): Promise<number> {
   let core: LocalCore | undefined;
+  let lock: HomeLock | undefined;
   try {
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
       output.out(USAGE);
@@ -114,20 +134,35 @@ export async function runCli(argv: string[], { env, output, stop, coreDeps }: Cl
         options: { ...global, ...spec.options },
         allowPositionals: true,
         strict: true,
+        tokens: true,
       });
     } catch (error) {
       throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, ""));
     }
-    const home = homeFrom(parsed.values, env);
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    core = await createCore({ home, shell: "cli", ...coreDeps });
-    return await spec.run({ core, output, values: parsed.values, positionals: parsed.positionals, stop });
+    await readDashSecrets(parsed.values, parsed.tokens, secrets);
+    const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
+    lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
+    core = await createCore({
+      home,
+      shell: "cli",
+      onBackgroundError: (error) => output.err(`docsync: ${errorLine(error)}`),
+      ...coreDeps,
+    });
+    return await spec.run({
+      core,
+      home,
+      output,
+      values: parsed.values,
+      positionals: parsed.positionals,
+      stop,
+    });
   } catch (error) {
     output.err(`docsync: ${errorLine(error)}`);
     if (error instanceof UsageError) return 2;
     return error instanceof commands.Interrupted ? 130 : 1;
   } finally {
     await core?.close();
+    lock?.release();
   }
 }
 

@@ -1,3 +1,5 @@
+import type { TaskView } from "../../shared/model.ts";
+
 /** Where the command line writes: lines to stdout and stderr, and one updating progress line on a terminal. */
 export interface Output {
   out(line: string): void;
@@ -80,4 +82,13 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** "3/10 items", "12.0 MiB/20.0 MiB", "45%" for a task's progress. */
+export function progressText(task: TaskView): string {
+  const p = task.progress;
+  if (!p) return task.phase ?? task.state;
+  if (p.unit === "bytes") return `${formatBytes(p.current)}/${formatBytes(p.total)}`;
+  if (p.unit === "percent") return `${Math.round(p.current)}%`;
+  return `${p.current}/${p.total} items`;
 }

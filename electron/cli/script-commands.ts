@@ -7,7 +7,6 @@ import { RESULT_LEVEL, type TaskLogLine } from "../core/scripts/index.ts";
 import { raceStop, type CommandContext } from "./commands.ts";
 import { accountIdFor, parseRemoteRef, resolveRemoteRef } from "./remote-ref.ts";
 import { UsageError } from "./usage.ts";
-import { waitForTasks } from "./wait-tasks.ts";
 
 const str = (values: CommandContext["values"], key: string): string | undefined => {
   const value = values[key];
@@ -94,7 +93,7 @@ export async function scriptRun({
       });
     }
     for (const [id, lines] of early) if (id === taskId) print(lines);
-    [task] = await raceStop(waitForTasks(core, [taskId]), stop);
+    [task] = await raceStop(core.runner.whenFinal([taskId]), stop);
   } finally {
     unsubscribe();
   }

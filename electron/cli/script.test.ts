@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upload } from "../../sandbox/testing/wps2-client.ts";
-import { addWorkArgs, runCli, useCliWorld } from "./harness.ts";
+import { addWorkArgs, runCli, useCliWorld } from "../../testing/cli-harness.ts";
 
 describe("cli: script run", () => {
   const world = useCliWorld("file");

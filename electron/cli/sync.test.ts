@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addWorkArgs, collect, lastLine, runCli, spawnCli, useCliWorld } from "./harness.ts";
-
-/** Names listed by `ls`, folders with a trailing slash. */
-const names = (stdout: string) =>
-  stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.split(/\s{2,}/).at(-1));
+import {
+  addWorkArgs,
+  collect,
+  lastLine,
+  lsNames as names,
+  runCli,
+  spawnCli,
+  useCliWorld,
+} from "../../testing/cli-harness.ts";
 
 describe("cli: pairs, sync, put, mv, status, watch", () => {
   const world = useCliWorld("file");
@@ -87,6 +87,9 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
     const local = join(root, "watched");
     mkdirSync(local);
     expect((await cli("pair", "add", local, "Work:/watched")).code).toBe(0);
+    // The home is the watcher's while it runs: the cloud is looked at from a home of its own.
+    const observer = join(root, "observer");
+    expect((await runCli(observer, ...addWorkArgs(world.sandbox))).code).toBe(0);
     const child = spawnCli(home, ["watch"]);
     const done = collect(child);
     let out = "";
@@ -94,7 +97,9 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
     // Changes are written once the first pass is over, as a user would.
     await until(() => /watching \d+ folders?/.test(out) && out.includes(`${local}: in sync`));
     writeFileSync(join(local, "live.txt"), "written while watching");
-    await until(async () => names((await cli("ls", "Work:/watched")).stdout).includes("live.txt"));
+    await until(async () =>
+      names((await runCli(observer, "ls", "Work:/watched")).stdout).includes("live.txt"),
+    );
     child.kill("SIGTERM");
     const result = await done;
     expect(result.code).toBe(0);

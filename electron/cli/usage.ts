@@ -18,6 +18,11 @@ Commands:
                           (the KooDrive token is kept encrypted; it lapses after 20 minutes unused)
   account list            the accounts and whether they work
   account test NAME       check an account's credentials again
+  account check NAME [--out FILE] [--json]
+                          a harmless round trip against the account's service (list, a folder and
+                          files made and removed, a batch move, a staged import, a script's status),
+                          one line per step with where the answers differ from the contract; the
+                          same as JSON in FILE (default HOME/checks/), or on stdout with --json
   account remove NAME     forget an account (and its sync pairs)
   account set NAME --access-token TOKEN
                           store the user access token that scripts need (kept encrypted)
@@ -41,6 +46,11 @@ Commands:
   script run ACCOUNT:/path/to/document --file SCRIPT [--name NAME]
                           run a script on a document, showing its log as it runs;
                           prints its result, exit 1 when the script fails
+
+Secrets (--app-key, --ost-api-key, --ost-api-secret, --token, --access-token) given as - are asked
+for without echo on a terminal, or read from standard input, one line each in the order given:
+  printf '%s\\n' "$KEY" | npm run cli -- account add kdocs --name Work ... --app-key -
+A secret written on the command line itself shows in ps and in the shell's history.
 
 Options:
   --home DIR              the home folder

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import type { CoreEvent } from "./api.ts";
 import { createCore, type LocalCore } from "./create-core.ts";
 import { IpcFailure } from "./ipc-error.ts";
@@ -11,8 +11,9 @@ describe("createCore", () => {
   let home: string;
   const sandboxes: Sandbox[] = [];
   const cores: LocalCore[] = [];
+  let quirks: SandboxOptions["quirks"] = {};
   const localCloud = async () => {
-    const sandbox = await startSandbox({ dataDir: join(home, "local-cloud") });
+    const sandbox = await startSandbox({ dataDir: join(home, "local-cloud"), quirks });
     sandboxes.push(sandbox);
     return {
       baseUrl: sandbox.url,
@@ -29,6 +30,7 @@ describe("createCore", () => {
 
   beforeEach(() => {
     home = mkdtempSync(join(tmpdir(), "docsync-core-"));
+    quirks = {};
   });
   afterEach(async () => {
     for (const core of cores.splice(0)) await core.close();
@@ -89,6 +91,37 @@ describe("createCore", () => {
       id: inner.id,
       parentId: b.id,
     });
+  });
+
+  it("shows a move waiting on a status word the contract does not know, and logs the word once", async () => {
+    quirks = { unfamiliarAnswers: true };
+    const core = await open();
+    const accountId = (await core.handlers["accounts.list"]({}))[0]!.id;
+    const events: CoreEvent[] = [];
+    core.subscribe((event) => events.push(event));
+    const from = await core.handlers["tree.createFolder"]({ accountId, parentId: "0", name: "from" });
+    const to = await core.handlers["tree.createFolder"]({ accountId, parentId: "0", name: "to" });
+    const taskIds: string[] = [];
+    for (const name of ["one", "two"]) {
+      const item = await core.accounts.providerFor(accountId).createFolder(from.id, name);
+      const move = { accountId, entryIds: [item.id], targetFolderId: to.id };
+      const { taskId } = await core.handlers["moves.start"](move);
+      taskIds.push(taskId);
+      const deadline = Date.now() + 15_000;
+      while (core.tasks.get(taskId)?.state !== "succeeded") {
+        if (Date.now() > deadline) throw new Error("the move did not end");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const phases = events.flatMap((e) =>
+      e.name === "tasks.changed"
+        ? e.payload.tasks.filter((t) => t.id === taskIds[0]).map((t) => t.phase)
+        : [],
+    );
+    expect(phases).toContain('waiting for the service (it says "running")');
+    const activity = await core.handlers["activity.list"]({ limit: 100 });
+    const told = activity.filter((entry) => entry.text.includes('data.status "running"'));
+    expect(told).toEqual([expect.objectContaining({ level: "warn", accountId })]);
   });
 
   it("answers every failure as an IpcError", async () => {

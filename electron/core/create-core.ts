@@ -1,13 +1,14 @@
 /**
  * Assembles the core every shell serves: settings and secrets, accounts and their providers, the
- * journal, the task registry and poller, the sync engine, batch moves, and one numbered event feed.
- * Everything with a side effect that tests need to control comes in through `deps`.
+ * journal, the job runner (its task registry and poller), the sync engine, batch moves, zip
+ * downloads, scripts, and one numbered event feed. Everything with a side effect that tests need to
+ * control comes in through `deps`.
  */
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { coreChannels, type CoreChannel, type Handlers } from "../../shared/contract.ts";
-import type { ActivityEntry, EntryView, TaskView } from "../../shared/model.ts";
+import { isFinalState, type ActivityEntry, type EntryView } from "../../shared/model.ts";
 import type { Core } from "./api.ts";
 import {
   createAccounts,
@@ -15,6 +16,7 @@ import {
   type KooDriveProviderFactory,
   type ProviderFactory,
 } from "./accounts/accounts.ts";
+import { checkAccount, checkLines } from "./accounts/check.ts";
 import { connectLocalCloud, type LocalCloud } from "./accounts/local-cloud.ts";
 import { ensureRemoteFolder, resolveRemotePath, toEntryView } from "./accounts/remote-tree.ts";
 import { createKdocsProvider } from "./cloud/kdocs/provider.ts";
@@ -22,15 +24,22 @@ import { createKooDriveProvider } from "./cloud/koodrive/provider.ts";
 import { createZipDownloads } from "./downloads/zip-download.ts";
 import { createEventBus } from "./events/event-bus.ts";
 import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
-import { openJournal } from "./journal/index.ts";
+import { openJournalOrStartAfresh, type Journal } from "./journal/index.ts";
 import { createMoves } from "./moves/moves.ts";
 import { createKeyFileSecretBox, type SecretBox } from "./secrets/secret-box.ts";
 import { openSettings } from "./settings/settings.ts";
-import { createScriptRunner, type ScriptRunner } from "./scripts/index.ts";
+import { createScriptRunner, type ScriptRunner, type ScriptRunnerDeps } from "./scripts/index.ts";
 import { createPairScriptHook } from "./scripts/pair-hook.ts";
 import { createSyncEngine } from "./sync/index.ts";
 import type { SyncEngine, SyncEngineDeps } from "./sync/index.ts";
-import { createTaskPoller, createTaskRegistry, type TaskRegistry } from "./tasks/index.ts";
+import {
+  createJobRunner,
+  createTaskPoller,
+  createTaskRegistry,
+  type JobRunner,
+  type TaskPollerOptions,
+  type TaskRegistry,
+} from "./tasks/index.ts";
 
 export interface CoreDeps {
   /** Holds settings.json, the key file (when no SecretBox is given) and journal.db. */
@@ -45,12 +54,21 @@ export interface CoreDeps {
   autoStart?: boolean;
   /** For app.info (default: package.json's version). */
   version?: string;
-  /** For tests: another provider factory, engine tuning (watcher, timings, concurrency). */
+  /**
+   * For tests: another provider factory, engine tuning (watcher, timings, concurrency; an
+   * `onUploaded` replaces the pairs' script hook).
+   */
   makeKdocsProvider?: ProviderFactory;
   makeKooDriveProvider?: KooDriveProviderFactory;
   /** What `~` means in a download folder (default: the user's home). */
   userHome?: string;
-  engine?: Partial<Omit<SyncEngineDeps, "journal" | "tasks" | "poller" | "providerFor" | "now" | "activity">>;
+  engine?: Partial<Omit<SyncEngineDeps, "journal" | "runner" | "providerFor" | "now" | "activity">>;
+  /** For tests: the poller's pace (a test never waits long for a server task that has finished). */
+  poller?: Pick<TaskPollerOptions, "firstDelayMs" | "maxIntervalMs">;
+  /** For tests: the script runner's pace. */
+  scripts?: Pick<ScriptRunnerDeps, "firstDelayMs" | "minIntervalMs" | "maxIntervalMs" | "stopGraceMs">;
+  /** For tests: opens the journal (a crash test steps into its writes). */
+  openJournal?: (file: string) => Journal;
   /** Failures of background work nobody awaits (logged by the shell). */
   onBackgroundError?: (error: unknown) => void;
 }
@@ -60,6 +78,10 @@ export interface LocalCore extends Core {
   readonly accounts: Accounts;
   readonly engine: SyncEngine;
   readonly tasks: TaskRegistry;
+  /** Background work: resume, cancel, and `whenFinal(ids)`, which every shell waits with. */
+  readonly runner: JobRunner;
+  /** The journal, for tests and tools that look at what is recorded. */
+  readonly journal: Journal;
   /** Script tasks; `onLog` streams each task's new log lines as they arrive. */
   readonly scripts: ScriptRunner;
   /** `/a/b` in an account → its entry (the root for `/`); not-found names the first missing part. */
@@ -86,9 +108,22 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   const bus = createEventBus(report);
   /** Filled once the local cloud runs. */
   const localKooDrive: { current?: LocalCloud["koodrive"] } = {};
+  /** Filled once the journal is open; what comes before is not worth keeping. */
+  const activityLog: { write?: (entry: Omit<ActivityEntry, "seq" | "time">) => void } = {};
+  const noticed = new Set<string>();
+  const secrets = deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key"));
   const accounts = createAccounts({
+    // What a service answers beyond the contract goes to the activity log, each thing once.
+    onNotice: (accountId, notice) => {
+      const key = [accountId, notice.service, notice.call, notice.kind, notice.field, notice.value].join(
+        "\n",
+      );
+      if (noticed.has(key)) return;
+      noticed.add(key);
+      activityLog.write?.({ level: "warn", text: `${notice.text}.`, accountId });
+    },
     settings,
-    secrets: deps.secrets ?? createKeyFileSecretBox(join(deps.home, "secret.key")),
+    secrets,
     makeKdocsProvider: deps.makeKdocsProvider ?? createKdocsProvider,
     makeKooDriveProvider: deps.makeKooDriveProvider ?? createKooDriveProvider,
     // The local cloud can sign its KooDrive user in again; a real KooDrive account needs a new token.
@@ -105,39 +140,51 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
   // Whatever started before a failure is released, so a failed start leaves nothing running.
   const undo: (() => unknown)[] = [() => accounts.close(), () => local?.cloud.close?.()];
   try {
-    const journal = openJournal(join(deps.home, "journal.db"));
+    const journalFile = join(deps.home, "journal.db");
+    const { journal, movedAside } = deps.openJournal
+      ? { journal: deps.openJournal(journalFile), movedAside: undefined }
+      : openJournalOrStartAfresh(journalFile, now());
     undo.unshift(() => journal.close());
+    if (movedAside) {
+      const text = `The journal was damaged: it was moved to ${movedAside} and a fresh one started. Add the sync pairs again; nothing in your folders or in the cloud was touched.`;
+      journal.appendEvent({ time: now(), level: "warn", text });
+      report(text);
+    }
     const registry = createTaskRegistry({ journal, now });
-    const poller = createTaskPoller({ providerFor, journal, tasks: registry, now });
+    const poller = createTaskPoller({ providerFor, journal, now, ...deps.poller });
+    const runner = createJobRunner({ registry, poller, onError: report });
     const engine = createSyncEngine({
       ...deps.engine,
+      home: deps.home,
       journal,
-      tasks: registry,
-      poller,
+      runner,
       providerFor,
       now,
       activity: (entry) => bus.emit("activity.appended", { entries: [entry] }),
       // The engine calls this only after start-up, once treeChanged below exists.
       remoteChanged: (accountId, folderIds) => treeChanged(accountId, folderIds),
-      onUploaded: (upload) => runPairScripts(upload),
+      // A test may watch uploads itself; otherwise they run the pairs' scripts.
+      onUploaded: deps.engine?.onUploaded ?? ((upload) => runPairScripts(upload)),
     });
     undo.unshift(
       () => engine.stop(),
+      () => runner.stop(),
       () => poller.stop(),
       () => registry.close(),
     );
 
     const scripts = createScriptRunner({
-      registry,
+      ...deps.scripts,
+      runner,
       access: (accountId) => accounts.scriptAccess(accountId),
       describeDocument: async (accountId, fileId) => (await providerFor(accountId).stat(fileId)).name,
       now,
       onError: report,
     });
-    undo.unshift(() => scripts.stop());
 
     const logActivity = (entry: Omit<ActivityEntry, "seq" | "time">) =>
       bus.emit("activity.appended", { entries: [journal.appendEvent({ time: now(), ...entry })] });
+    activityLog.write = logActivity;
 
     const runPairScripts = createPairScriptHook({
       journal,
@@ -155,33 +202,17 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     const treeChanged = (accountId: string, folderIds: string[]) =>
       bus.emit("tree.changed", { accountId, folderIds: [...new Set(folderIds)] });
 
-    /** Upload tasks of drops, so their folder is announced as changed when they end. */
-    const dropFolders = new Map<string, { accountId: string; folderId: string }>();
-    const announceFinishedDrops = (tasks: TaskView[]) => {
-      const byAccount = new Map<string, Set<string>>();
-      for (const task of tasks) {
-        const drop = dropFolders.get(task.id);
-        if (!drop || !registry.isFinal(task.state)) continue;
-        dropFolders.delete(task.id);
-        const folders = byAccount.get(drop.accountId) ?? new Set();
-        byAccount.set(drop.accountId, folders.add(drop.folderId));
-      }
-      for (const [accountId, folders] of byAccount) treeChanged(accountId, [...folders]);
-    };
-
     const unsubscribers = [
-      registry.subscribe((batch) => {
-        bus.emit("tasks.changed", { tasks: batch.tasks, removed: batch.removed });
-        announceFinishedDrops(batch.tasks);
-      }),
+      registry.subscribe((batch) =>
+        bus.emit("tasks.changed", { tasks: batch.tasks, removed: batch.removed }),
+      ),
       engine.subscribe((pairs) => bus.emit("pairs.changed", { pairs })),
       accounts.onChange((list) => bus.emit("accounts.changed", { accounts: list })),
     ];
 
     const moves = createMoves({
-      registry,
+      runner,
       providerFor,
-      waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
       onFoldersChanged: treeChanged,
       remember(taskId, spec) {
         const all = settings.moves();
@@ -194,24 +225,21 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       },
       recall: (taskId) => settings.moves()[taskId],
       log: (level, text, accountId) => logActivity({ level, text, accountId }),
-      onError: report,
     });
 
     const downloads = createZipDownloads({
-      registry,
+      runner,
       providerFor,
-      waitForTask: (accountId, task, options) => poller.wait(accountId, task, options),
       ...(deps.userHome !== undefined ? { home: deps.userHome } : {}),
       log: (level, text, accountId) => logActivity({ level, text, accountId }),
-      onError: report,
     });
-    undo.unshift(() => downloads.stop());
 
     const rawHandlers: Handlers = {
       "app.info": async () => ({
         version: deps.version ?? packageVersion(),
         shell: deps.shell === "desktop" ? "desktop" : "web",
         canPickFolders: deps.shell === "desktop",
+        secretStorage: secrets.storage,
       }),
 
       "accounts.list": async () => accounts.list(),
@@ -221,6 +249,18 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         return account;
       },
       "accounts.test": async ({ accountId }) => accounts.test(accountId),
+      "accounts.check": async ({ accountId }) => {
+        const account = accounts.get(accountId);
+        const check = await checkAccount({
+          account,
+          provider: (onNotice) => accounts.providerWith(accountId, onNotice),
+          ...(account.hasAccessToken ? { accessToken: accounts.scriptAccess(accountId).accessToken } : {}),
+          version: deps.version ?? packageVersion(),
+          now,
+        });
+        logActivity({ level: check.ok ? "info" : "warn", text: checkLines(check).at(-1)!, accountId });
+        return check;
+      },
       "accounts.setAccessToken": async ({ accountId, accessToken }) =>
         accounts.setAccessToken(accountId, accessToken),
       "accounts.remove": async ({ accountId }) => {
@@ -246,9 +286,14 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       "uploads.fromPaths": async ({ accountId, folderId, paths }) => {
         accounts.get(accountId);
         const result = await engine.uploadPaths({ accountId, folderId, paths });
-        for (const taskId of result.taskIds) dropFolders.set(taskId, { accountId, folderId });
-        // Tasks that ended before we could note them (tiny files) are announced now.
-        announceFinishedDrops(result.taskIds.map((id) => registry.get(id)).filter((t): t is TaskView => !!t));
+        // The folder is announced as changed once every upload of the drop has ended.
+        if (result.taskIds.length > 0) {
+          // A stop before they end leaves nothing to announce.
+          runner.whenFinal(result.taskIds).then(
+            () => treeChanged(accountId, [folderId]),
+            () => {},
+          );
+        }
         return result;
       },
 
@@ -272,10 +317,10 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
       "tasks.cancel": async ({ taskId }) => {
         const task = registry.get(taskId);
         if (!task) throw ipcFailure("not-found", `There is no task ${taskId}.`);
-        if (!registry.isFinal(task.state) && !task.cancellable) {
+        if (!isFinalState(task.state) && !task.cancellable) {
           throw ipcFailure("conflict", `"${task.title}" cannot be cancelled.`);
         }
-        registry.cancel(taskId);
+        runner.cancel(taskId);
         return { ok: true };
       },
       "tasks.clearFinished": async () => {
@@ -305,20 +350,21 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
     };
 
     const handlers = wrapHandlers(rawHandlers);
-    undo.unshift(() => moves.stop());
 
-    moves.resumeUnfinished();
-    downloads.resumeUnfinished();
-    scripts.resumeUnfinished();
+    // Every kind of job is declared by now: the work a restart interrupted goes on.
+    runner.resumeUnfinished();
     if (deps.autoStart ?? deps.shell !== "cli") await engine.start();
 
     let closing: Promise<void> | undefined;
     return {
       handlers,
       subscribe: (listener) => bus.subscribe(listener),
+      whenFinal: (taskIds) => runner.whenFinal(taskIds),
       accounts,
       engine,
       tasks: registry,
+      runner,
+      journal,
       scripts,
       resolveRemotePath: (accountId, path) =>
         asIpc(async () => toEntryView(await resolveRemotePath(providerFor(accountId), path))),
@@ -329,10 +375,11 @@ export async function createCore(deps: CoreDeps): Promise<LocalCore> {
         closing ??= (async () => {
           // The engine first: an upload it records may still start its pair's script.
           await engine.stop().catch(report);
-          await Promise.allSettled([moves.stop(), scripts.stop(), downloads.stop()]);
+          await runner.stop();
           poller.stop();
           registry.close();
           for (const unsubscribe of unsubscribers) unsubscribe();
+          activityLog.write = undefined;
           journal.close();
           accounts.close();
           await local?.cloud.close?.();

@@ -2,17 +2,19 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { IpcError } from "../../shared/contract.ts";
 import { CloudError } from "./cloud/errors.ts";
-import { asIpcFailure, describeItemCode, ipcFailure, toIpcError } from "./ipc-error.ts";
+import { errorFromEnvelope } from "./cloud/kdocs/adapter.ts";
+import { asIpcFailure, ipcFailure, toIpcError } from "./ipc-error.ts";
 
 describe("IpcError mapping", () => {
   it("turns cloud errors into codes and words a user can act on", () => {
-    expect(toIpcError(new CloudError("credentials", "InvalidSignature", { code: 30003 }))).toEqual({
+    // The provider words which credential it was; the mapping keeps its words.
+    expect(toIpcError(errorFromEnvelope({ code: 30003, msg: "InvalidSignature" }, 401, undefined))).toEqual({
       code: "credentials",
-      message: expect.stringMatching(/app key is wrong/),
+      message: expect.stringMatching(/^The credentials were refused: .*app key is wrong/),
     });
-    expect(toIpcError(new CloudError("credentials", "unknown app", { code: 30005 })).message).toMatch(
-      /app id/,
-    );
+    expect(
+      toIpcError(errorFromEnvelope({ code: 30005, msg: "unknown app" }, 401, undefined)).message,
+    ).toMatch(/app id/);
     expect(
       toIpcError(
         new CloudError("clock", "Date refused", { code: 30004, hint: "your clock is off by 17 minutes" }),
@@ -46,10 +48,5 @@ describe("IpcError mapping", () => {
     expect(IpcError.parse(failure.ipc)).toEqual(failure.ipc);
     expect(failure.cause).toBe(cause);
     expect(asIpcFailure(failure)).toBe(failure);
-  });
-
-  it("names per-item codes in words", () => {
-    expect(describeItemCode(40004)).toBe("it no longer exists");
-    expect(describeItemCode(12345, "odd")).toBe("odd (code 12345)");
   });
 });

@@ -23,26 +23,6 @@ export function ipcFailure(code: IpcErrorCode, message: string, details?: unknow
   return new IpcFailure(code, message, { details });
 }
 
-/** KDocs' per-item codes (batch move results, task errors) in words. */
-export function describeItemCode(code: number, message?: string): string {
-  switch (code) {
-    case 40004:
-      return "it no longer exists";
-    case 40009:
-      return message ? `the move was refused: ${message}` : "the name is taken in the target folder";
-    case 40001:
-      return message ? `the request was refused: ${message}` : "the request was refused";
-    case 41300:
-      return "the file is too large";
-    case 42900:
-      return "the daily quota is used up";
-    case 50000:
-      return "the server failed; try again";
-    default:
-      return message ? `${message} (code ${code})` : `the server refused it (code ${code})`;
-  }
-}
-
 function describeWhen(ms: number | undefined): string {
   return ms === undefined ? "later" : new Date(ms).toISOString().replace(".000Z", "Z").replace("T", " ");
 }
@@ -52,8 +32,7 @@ export function describeCloudError(error: CloudError): string {
   const detail = error.hint ? `${error.message} (${error.hint})` : error.message;
   switch (error.kind) {
     case "credentials":
-      if (error.code === 30005) return `The app id is not known to the service: ${detail}`;
-      if (error.code === 30003) return `The app key is wrong (the signature does not match): ${detail}`;
+      // Each provider says which credential it was (the app key, the app id, the token).
       return `The credentials were refused: ${detail}`;
     case "clock":
       return `Your clock is off: ${detail}. Set the system clock right and try again.`;
@@ -69,6 +48,8 @@ export function describeCloudError(error: CloudError): string {
       return `This needs more settings on the account: ${detail}`;
     case "transient":
       return `The service could not be reached or failed (${detail}); try again later.`;
+    case "service":
+      return detail;
     case "changed":
       return `The file changed while it was read; it will be sent again when it settles (${detail})`;
     case "cancelled":
@@ -91,6 +72,7 @@ const cloudKindToCode: Record<CloudError["kind"], IpcErrorCode> = {
   changed: "transient",
   "needs-config": "unsupported",
   transient: "transient",
+  service: "internal",
   cancelled: "conflict",
   protocol: "internal",
 };

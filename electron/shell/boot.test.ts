@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { Handlers } from "../../shared/contract.ts";
-import { tempDir, waitFor } from "../core/testing/harness.ts";
+import { tempDir, waitFor } from "../../testing/harness.ts";
 import { bootCore, type BootedCore } from "./boot.ts";
 
 const home = tempDir("docsync-boot-");

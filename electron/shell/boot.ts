@@ -1,12 +1,14 @@
 /**
- * Boots the core the way every shell does: settings and journal under the home folder, and the local
- * cloud offered for a first start without any account (its data under home/sandbox). The core
- * decides whether it needs the local cloud and stops it when it closes.
+ * Boots the core the way every shell does: the home claimed for this process (private, locked),
+ * settings and journal under it, and the local cloud offered for a first start without any account
+ * (its data under home/sandbox). The core decides whether it needs the local cloud and stops it when
+ * it closes; the home is let go after that.
  */
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
 import { createCore, type LocalCore } from "../core/create-core.ts";
 import type { SecretBox } from "../core/secrets/secret-box.ts";
+import { claimHome } from "./home.ts";
 
 export interface BootOptions {
   home: string;
@@ -26,9 +28,17 @@ export interface BootedCore {
   close(): Promise<void>;
 }
 
+/** How a second process names the one that holds a home. */
+export const shellNames: Record<BootOptions["shell"], string> = {
+  desktop: "the desktop app",
+  web: "the web shell",
+  cli: "the command line",
+};
+
 export async function bootCore(options: BootOptions): Promise<BootedCore> {
   let localCloud: Sandbox | undefined;
   const log = options.log ?? ((line: string) => console.error(line));
+  const lock = claimHome(options.home, shellNames[options.shell], log);
   const core = await createCore({
     home: options.home,
     shell: options.shell,
@@ -50,11 +60,14 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
         close: () => cloud.close(),
       };
     },
+  }).catch((error: unknown) => {
+    lock.release();
+    throw error;
   });
   return {
     core,
     localCloud: () => localCloud,
-    // The core stops the local cloud it was given.
-    close: () => core.close(),
+    // The core stops the local cloud it was given; the home is let go once everything is written.
+    close: () => core.close().finally(() => lock.release()),
   };
 }

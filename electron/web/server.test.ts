@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { WebSocket } from "ws";
 import { createFakeCore, type FakeCore } from "../../e2e/support/fake-core.ts";
+import { EVENTS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from "../../shared/web-access.ts";
 import { startWebShell, type WebShell } from "./server.ts";
 
 let home: string;
@@ -16,7 +17,10 @@ beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), "docsync-web-"));
   rendererDir = join(home, "renderer");
   await mkdir(join(rendererDir, "assets"), { recursive: true });
-  await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>docsync</title>");
+  await writeFile(
+    join(rendererDir, "index.html"),
+    '<!doctype html><title>docsync</title><script type="module" src="./assets/app.js"></script>',
+  );
   await writeFile(join(rendererDir, "assets", "app.js"), "console.log('app')");
   core = createFakeCore({ folders: { "0": [] } });
   shell = await startWebShell({ home, port: 0, core, rendererDir, log: () => {} });
@@ -37,16 +41,36 @@ const postJson = (path: string, body: unknown, headers: Record<string, string> =
   });
 
 describe("access", () => {
-  test("the printed address carries the token and opens the page, which sets the cookie for its own requests", async () => {
-    expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  test("the printed address opens the page, whose own files load under its key; no cookie is set", async () => {
+    expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
     const page = await fetch(shell.url);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
-    const cookie = page.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const asset = await fetch(`${origin}/assets/app.js`, { headers: { cookie: cookie.split(";")[0]! } });
-    expect(asset.status).toBe(200);
+    expect(page.headers.get("set-cookie")).toBeNull();
+    const html = await page.text();
+    const asset = /src="(\/p\/[\w-]{22}\/)assets\/app\.js"/.exec(html);
+    expect(asset, html).not.toBeNull();
+    const pagePath = asset![1]!;
+    // The token is in the printed address and nowhere else.
+    expect(html).not.toContain(shell.token);
+    expect(JSON.stringify([...page.headers])).not.toContain(shell.token);
+
+    expect((await fetch(`${origin}${pagePath}assets/app.js`)).status).toBe(200);
+    // A reload of the page's own address needs no token.
+    const reload = await fetch(`${origin}${pagePath}`);
+    expect(reload.status).toBe(200);
+    expect(await reload.text()).toContain("docsync</title>");
+    // The key opens the interface's files, nothing else.
+    expect((await fetch(`${origin}/assets/app.js`)).status).toBe(403);
+    expect((await postJson("/api/accounts.list", {}, {})).status).toBe(403);
+    expect((await fetch(`${origin}/p/${"A".repeat(22)}/assets/app.js`)).status).toBe(403);
+    expect(core.calls).toEqual([]);
+  });
+
+  test("a cookie carrying the token opens nothing", async () => {
+    const cookie = `docsync-${shell.port}=${shell.token}`;
+    expect((await fetch(`${origin}/assets/app.js`, { headers: { cookie } })).status).toBe(403);
+    expect((await postJson("/api/accounts.list", {}, { cookie })).status).toBe(403);
   });
 
   test.each([
@@ -93,21 +117,29 @@ describe("access", () => {
     expect(status).toBe(403);
   });
 
-  test("the event socket needs the token and an own Origin", async () => {
-    const refused = (url: string, headers: Record<string, string> = {}) =>
-      new Promise<number>((resolve) => {
-        const socket = new WebSocket(url, { headers });
+  test("the event socket needs the token, offered as a protocol or a header, and an own Origin", async () => {
+    const attempt = (url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}) =>
+      new Promise<number | string>((resolve) => {
+        const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
         socket.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
         socket.on("open", () => {
           socket.close();
-          resolve(101);
+          resolve(socket.protocol || 101);
         });
         socket.on("error", () => {});
       });
     const ws = `ws://127.0.0.1:${shell.port}/events`;
-    expect(await refused(ws)).toBe(403);
-    expect(await refused(`${ws}?token=${shell.token}`, { origin: "http://evil.example" })).toBe(403);
-    expect(await refused(`${ws}?token=${shell.token}`, { origin })).toBe(101);
+    const offered = [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${shell.token}`];
+    expect(await attempt(ws)).toBe(403);
+    expect(await attempt(ws, { protocols: offered, headers: { origin: "http://evil.example" } })).toBe(403);
+    expect(await attempt(`${ws}?token=${shell.token}`, { headers: { origin } })).toBe(403);
+    expect(await attempt(ws, { headers: { origin, cookie: `docsync-${shell.port}=${shell.token}` } })).toBe(
+      403,
+    );
+    expect(await attempt(ws, { protocols: [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}nope`] })).toBe(403);
+    // The server answers with the events protocol, never the one that carries the token.
+    expect(await attempt(ws, { protocols: offered, headers: { origin } })).toBe(EVENTS_PROTOCOL);
+    expect(await attempt(ws, { headers: { origin, "x-docsync-token": shell.token } })).toBe(101);
   });
 });
 
@@ -144,8 +176,8 @@ describe("channels and events", () => {
   });
 
   test("events reach the page numbered, in order", async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${shell.port}/events?token=${shell.token}`, {
-      headers: { origin },
+    const socket = new WebSocket(`ws://127.0.0.1:${shell.port}/events`, {
+      headers: { origin, "x-docsync-token": shell.token },
     });
     await new Promise((resolve) => socket.once("open", resolve));
     const received: { name: string; payload: { seq: number } }[] = [];
@@ -229,6 +261,25 @@ describe("dropped files", () => {
     const answer = await put("drop0000000000002", path, "x");
     expect(answer.status).toBe(400);
     expect(await readdir(home)).not.toContain("escape.txt");
+  });
+
+  test("a file larger than a drop may stage is refused with 413 and its reason", async () => {
+    await shell.close();
+    shell = await startWebShell({
+      home,
+      port: 0,
+      core,
+      rendererDir,
+      log: () => {},
+      dropLimits: { maxDropBytes: 4 },
+    });
+    origin = `http://127.0.0.1:${shell.port}`;
+    const answer = await put("drop0000000000004", "big.bin", "12345");
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toMatchObject({
+      ok: false,
+      error: { message: /larger than the .* a drop may stage/ },
+    });
   });
 
   test("a commit for items never received is refused and uploads nothing", async () => {

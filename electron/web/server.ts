@@ -1,13 +1,14 @@
 /**
  * The web shell: the core's channel table over HTTP (POST /api/:channel), its events over a WebSocket
  * (/events), dropped files streamed in (PUT /drops/:dropId?path=), and the built renderer, all on
- * 127.0.0.1 behind a random token and an Origin check.
+ * 127.0.0.1 behind a random token and Host and Origin checks. Whatever a request looks like, it gets
+ * an answer (a refusal without the token) and the server keeps running.
  */
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Duplex } from "node:stream";
 import type { IncomingMessage } from "node:http";
-import type { Readable } from "node:stream";
+import { Readable, type Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { WebSocketServer } from "ws";
@@ -18,8 +19,9 @@ import { toIpcError } from "../core/ipc-error.ts";
 import type { Sandbox } from "../../sandbox/server.ts";
 import { bootCore } from "../shell/boot.ts";
 import { createDispatcher } from "../shell/dispatch.ts";
-import { checkAccess, cookieName, newAccessToken, requestFacts } from "./access.ts";
-import { createDropStaging, DropRefused } from "./drop-staging.ts";
+import { EVENTS_PROTOCOL } from "../../shared/web-access.ts";
+import { checkAccess, createPageKeys, newAccessToken, requestFacts } from "./access.ts";
+import { createDropStaging, DropRefused, type DropLimits } from "./drop-staging.ts";
 import { createEventFanout } from "./event-fanout.ts";
 import { findStaticFile } from "./static-files.ts";
 
@@ -35,6 +37,8 @@ export interface WebShellOptions {
   rendererDir?: string;
   token?: string;
   log?: (line: string) => void;
+  /** How much a drop may stage (tests make it small). */
+  dropLimits?: Partial<DropLimits>;
 }
 
 export interface WebShell {
@@ -54,8 +58,6 @@ const CommitBody = z.object({
   folderId: z.string().min(1),
   names: z.array(z.string().min(1)).min(1).max(10_000),
 });
-
-const finalStates = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
 function securityHeaders(port: number): Record<string, string> {
   return {
@@ -79,10 +81,21 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-function refuse(socket: Duplex, reason: string): void {
+/** Answers a raw socket (an upgrade or a CONNECT) with a refusal and closes it. */
+function refuse(
+  socket: Duplex,
+  status: "400 Bad Request" | "403 Forbidden" | "404 Not Found",
+  reason: string,
+): void {
+  socket.on("error", () => socket.destroy());
   socket.end(
-    `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nForbidden: ${reason}\n`,
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${status.slice(4)}: ${reason}\n`,
   );
+}
+
+/** The page served at the printed address: its own files are addressed under its key (/p/KEY/…). */
+function pageUnder(html: string, key: string): string {
+  return html.replace(/(\s(?:src|href)=")\.\//g, `$1/p/${key}/`);
 }
 
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
@@ -94,33 +107,30 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const dispatch = createDispatcher(core.handlers, {
     onInternalError: (channel, error) => log(`docsync: ${channel} failed: ${String(error)}`),
   });
-  const staging = createDropStaging(join(options.home, "staging"));
+  const staging = createDropStaging(join(options.home, "staging"), options.dropLimits);
   await staging.sweepStale().catch(() => {});
 
   let port = 0;
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const pages = createPageKeys();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // The page offers the token as a second protocol; only the events protocol is ever answered.
+    handleProtocols: (offered) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
+  });
   const fanout = createEventFanout(wss);
 
-  // Staged drops are removed once every upload task that reads them is over.
-  const releases = new Map<string, { paths: string[]; open: Set<string> }>();
-  const finishTask = (taskId: string) => {
-    const release = releases.get(taskId);
-    if (!release) return;
-    releases.delete(taskId);
-    release.open.delete(taskId);
-    if (release.open.size === 0) void staging.release(release.paths).catch(() => {});
-  };
-  const unsubscribe = core.subscribe((event: CoreEvent) => {
-    fanout.send(event);
-    if (event.name === "tasks.changed" && releases.size > 0) {
-      for (const task of event.payload.tasks) if (finalStates.has(task.state)) finishTask(task.id);
-      for (const id of event.payload.removed) finishTask(id);
-    }
-  });
+  const unsubscribe = core.subscribe((event: CoreEvent) => fanout.send(event));
 
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const verdict = checkAccess(requestFacts(request.url, request.headers, port), token, port);
+    const verdict = checkAccess(
+      requestFacts(request.url, request.headers),
+      request.method,
+      token,
+      pages,
+      port,
+    );
     if (!verdict.ok) {
       await reply.code(403).type("text/plain; charset=utf-8").send(`Forbidden: ${verdict.reason}\n`);
     }
@@ -150,17 +160,25 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   app.put<{ Params: { dropId: string }; Querystring: { path?: string } }>(
     "/drops/:dropId",
     async (request, reply) => {
+      if (!(request.body instanceof Readable)) {
+        return reply.code(415).send({
+          ok: false,
+          error: { code: "invalid-input", message: "A dropped file is sent as application/octet-stream." },
+        });
+      }
       try {
+        const declared = Number(request.headers["content-length"]);
         const size = await staging.receive(
           request.params.dropId,
           request.query.path ?? "",
-          request.body as Readable,
+          request.body,
+          Number.isSafeInteger(declared) ? declared : undefined,
         );
         return reply.send({ ok: true, result: { size } });
       } catch (error) {
         if (error instanceof DropRefused) {
           return reply
-            .code(400)
+            .code(error.status)
             .send({ ok: false, error: { code: "invalid-input", message: error.message } });
         }
         throw error;
@@ -190,18 +208,15 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       return reply.code(answer.error.code === "invalid-input" ? 400 : 200).send(answer);
     }
     const { taskIds } = answer.result as { taskIds: string[] };
-    const release = { paths, open: new Set(taskIds) };
-    for (const id of taskIds) releases.set(id, release);
-    // A task may have finished before its id was known here.
-    const snapshot = await core.handlers["tasks.snapshot"]({}).catch(() => ({ tasks: [] }));
-    for (const task of snapshot.tasks)
-      if (release.open.has(task.id) && finalStates.has(task.state)) finishTask(task.id);
-    if (taskIds.length === 0) await staging.release(paths);
+    // Staged drops are removed once every upload task that reads them is over.
+    void core
+      .whenFinal(taskIds)
+      .then(() => staging.release(paths))
+      .catch(() => {});
     return reply.send(answer);
   });
 
-  app.get("/*", async (request, reply) => {
-    const path = request.url.split("?")[0] ?? "/";
+  const sendStatic = async (reply: FastifyReply, path: string) => {
     const file = await findStaticFile(rendererDir, path);
     if (!file) {
       if (path === "/" || path === "/index.html") {
@@ -212,22 +227,43 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       }
       return reply.code(404).type("text/plain; charset=utf-8").send("Not found\n");
     }
-    if (file.contentType.startsWith("text/html")) {
-      // The page's own requests (scripts, the API, the WebSocket) carry the token in this cookie.
-      reply.header("set-cookie", `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
-      reply.header("cache-control", "no-store");
-    } else if (file.immutable) {
-      reply.header("cache-control", "public, max-age=31536000, immutable");
-    }
+    if (file.contentType.startsWith("text/html")) reply.header("cache-control", "no-store");
+    else if (file.immutable) reply.header("cache-control", "public, max-age=31536000, immutable");
     return reply.type(file.contentType).header("content-length", file.size).send(file.stream);
-  });
+  };
+
+  // The printed address: the page, with its files under a key of its own (no cookie, no token in them).
+  const servePage = async (_request: FastifyRequest, reply: FastifyReply) => {
+    const html = await readFile(join(rendererDir, "index.html"), "utf8").catch(() => undefined);
+    if (html === undefined) return sendStatic(reply, "/");
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(pageUnder(html, pages.issue()));
+  };
+  app.get("/", servePage);
+  app.get("/index.html", servePage);
+  app.get<{ Params: { key: string; "*": string } }>("/p/:key/*", async (request, reply) =>
+    sendStatic(reply, `/${request.params["*"]}`),
+  );
+  app.get("/*", async (request, reply) => sendStatic(reply, request.url.split("?")[0] ?? "/"));
 
   app.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const verdict = checkAccess(requestFacts(request.url, request.headers, port), token, port);
-    if (!verdict.ok) return refuse(socket, verdict.reason);
-    if ((request.url ?? "").split("?")[0] !== "/events") return refuse(socket, "no such endpoint");
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+    try {
+      const facts = requestFacts(request.url, request.headers);
+      const verdict = checkAccess(facts, request.method, token, pages, port);
+      if (!verdict.ok) return refuse(socket, "403 Forbidden", verdict.reason);
+      if (verdict.via !== "token") return refuse(socket, "403 Forbidden", "missing or wrong token");
+      if (facts.path !== "/events") return refuse(socket, "404 Not Found", "no such endpoint");
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+    } catch {
+      refuse(socket, "400 Bad Request", "malformed upgrade");
+    }
   });
+  // Node closes a CONNECT without a word when nobody listens; refuse it like anything else.
+  app.server.on("connect", (_request: IncomingMessage, socket: Duplex) =>
+    refuse(socket, "403 Forbidden", "not a proxy"),
+  );
 
   try {
     await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });

@@ -7,12 +7,14 @@ import type { AccountView } from "../../shared/model.ts";
 import { FormError, useSubmit } from "../components/Form.tsx";
 import { useAccounts } from "../stores/accounts.ts";
 import { useUi } from "../stores/ui.ts";
+import { secretStorageWords } from "./secret-storage.ts";
 
 export function AccessTokenField({ account }: { account: AccountView }) {
   const [token, setToken] = useState("");
   const inputId = useId();
   const hintId = useId();
   const set = account.hasAccessToken;
+  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
 
   const {
     busy,
@@ -39,9 +41,7 @@ export function AccessTokenField({ account }: { account: AccountView }) {
             type="password"
             value={token}
             onChange={(e) => setToken(e.target.value)}
-            placeholder={
-              set ? "Stored encrypted · paste a new one to replace it" : "Paste the user access token"
-            }
+            placeholder={set ? "Stored · paste a new one to replace it" : "Paste the user access token"}
             autoComplete="new-password"
             spellCheck={false}
             maxLength={2000}
@@ -51,9 +51,7 @@ export function AccessTokenField({ account }: { account: AccountView }) {
             {busy ? "Saving…" : set ? "Replace" : "Save token"}
           </button>
         </div>
-        <small id={hintId}>
-          Scripts on documents run with it. It is stored encrypted and never shown again.
-        </small>
+        <small id={hintId}>Scripts on documents run with it. {storage.short}; never shown again.</small>
       </div>
       <FormError error={error} />
     </form>

@@ -9,10 +9,14 @@ import { Page } from "../components/Page.tsx";
 import { RemoveButton } from "../components/RemoveButton.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { useAccounts } from "../stores/accounts.ts";
+import { useUi } from "../stores/ui.ts";
 import { AccessTokenField } from "./AccessTokenField.tsx";
+import { CheckButton, CheckReport } from "./ServiceCheck.tsx";
+import { secretStorageWords } from "./secret-storage.ts";
 
 export function AccountsView() {
   const accounts = useAccounts((s) => s.accounts);
+  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
   const [adding, setAdding] = useState(false);
   const addButton = (
     <button type="button" className="button primary" onClick={() => setAdding(true)}>
@@ -22,7 +26,7 @@ export function AccountsView() {
   return (
     <Page
       title="Accounts"
-      lead="The cloud spaces docsync works with. Keys are stored encrypted and never shown again."
+      lead={`The cloud spaces docsync works with. ${storage.sentence}`}
       action={
         !adding && (
           <button type="button" className="button primary" onClick={() => setAdding(true)}>
@@ -60,6 +64,7 @@ function statusText(account: AccountView): { tone: string; text: string } {
 
 function AccountCard({ account }: { account: AccountView }) {
   const testing = useAccounts((s) => s.testing[account.id] === true);
+  const storage = secretStorageWords(useUi((s) => s.info?.secretStorage));
   const status = statusText(account);
   const test = () => attempt(() => useAccounts.getState().test(account.id), "The test did not run");
   const remove = () =>
@@ -99,7 +104,7 @@ function AccountCard({ account }: { account: AccountView }) {
           </>
         )}
         <dt>{account.kind === "koodrive" ? "Access token" : "App key"}</dt>
-        <dd>Stored encrypted</dd>
+        <dd>{storage.short}</dd>
         <dt>Large files</dt>
         <dd>
           {account.kind === "koodrive"
@@ -125,10 +130,12 @@ function AccountCard({ account }: { account: AccountView }) {
         )}
       </dl>
       {account.capabilities.scripts && <AccessTokenField account={account} />}
+      <CheckReport account={account} />
       <div className="card-actions">
         <button type="button" className="button" disabled={testing} onClick={() => void test()}>
           {testing ? "Testing…" : "Test connection"}
         </button>
+        <CheckButton account={account} />
         <RemoveButton
           question={`Remove ${account.name}? Its sync folders stop.`}
           confirmLabel="Remove account"

@@ -1,12 +1,12 @@
 /**
  * The web shell's bridge: channel calls over HTTP POST, events over one WebSocket that reconnects by
- * itself, and dropped files streamed to the shell's staging area before they are uploaded.
+ * itself, and dropped files streamed to the shell's staging area before they are uploaded. The token
+ * goes in a header and in the socket's protocols, never in a cookie or an address the page makes.
  */
 import type { Envelope, IpcError } from "../../shared/contract.ts";
+import { EVENTS_PROTOCOL, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from "../../shared/web-access.ts";
 import { captureDroppedItems } from "./dropped-files.ts";
 import type { CapturedDrop, CoreEvent, ShellBridge } from "./types.ts";
-
-const TOKEN_HEADER = "x-docsync-token";
 
 function unreachable(reason: unknown): { ok: false; error: IpcError } {
   const why = reason instanceof Error ? reason.message : String(reason);
@@ -33,14 +33,22 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The token from the address (kept for this tab, then removed from the address bar). */
-export function takeToken(location: Location, history: History, storage: Storage): string {
+/**
+ * The token from the printed address, kept for this tab; the address bar then shows the page's own
+ * address (`pagePath`, /p/KEY/), which a reload can open without the token.
+ */
+export function takeToken(
+  location: Pick<Location, "href">,
+  history: Pick<History, "state" | "replaceState">,
+  storage: Pick<Storage, "getItem" | "setItem">,
+  pagePath: string,
+): string {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get("token");
   if (fromUrl) {
     storage.setItem("docsync-token", fromUrl);
     url.searchParams.delete("token");
-    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    history.replaceState(history.state, "", pagePath + url.search + url.hash);
     return fromUrl;
   }
   return storage.getItem("docsync-token") ?? "";
@@ -62,9 +70,10 @@ export function createWebBridge(options: { origin: string; token: string }): She
   };
 
   const connect = () => {
-    const socket = new WebSocket(
-      `${origin.replace(/^http/, "ws")}/events?token=${encodeURIComponent(token)}`,
-    );
+    const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/events`, [
+      EVENTS_PROTOCOL,
+      TOKEN_PROTOCOL_PREFIX + token,
+    ]);
     socket.onopen = () => {
       retryMs = 250;
       setConnected(true);

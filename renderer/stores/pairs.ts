@@ -2,7 +2,7 @@ import { create } from "zustand";
 import type { ChannelInput } from "../../shared/contract.ts";
 import type { PairView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
-import { upsertById } from "./by-id.ts";
+import { fedList } from "./by-id.ts";
 
 interface PairsState {
   pairs: PairView[];
@@ -17,24 +17,24 @@ interface PairsState {
   setScript(pairId: string, rule: ChannelInput<"pairs.setScript">["rule"]): Promise<PairView>;
 }
 
-export const usePairs = create<PairsState>()((set) => {
-  const replace = (pair: PairView) => {
-    set((state) => ({ pairs: upsertById(state.pairs, pair) }));
-    return pair;
-  };
+export const usePairs = create<PairsState>()((set, get) => {
+  const fed = fedList<PairView>(
+    () => get().pairs,
+    (pairs) => set({ pairs }),
+  );
   return {
     pairs: [],
     loaded: false,
-    setAll: (pairs) => set({ pairs, loaded: true }),
-    add: async (input) => replace(await call("pairs.add", input)),
-    pause: async (pairId) => void replace(await call("pairs.pause", { pairId })),
-    resume: async (pairId) => void replace(await call("pairs.resume", { pairId })),
+    setAll: (pairs) => set({ pairs: fed.feed(pairs), loaded: true }),
+    add: (input) => fed.settle(call("pairs.add", input), { created: true }),
+    pause: async (pairId) => void (await fed.settle(call("pairs.pause", { pairId }))),
+    resume: async (pairId) => void (await fed.settle(call("pairs.resume", { pairId }))),
     async remove(pairId) {
       await call("pairs.remove", { pairId });
       set((state) => ({ pairs: state.pairs.filter((p) => p.id !== pairId) }));
     },
     confirmDeletes: async (pairId, allow) =>
-      void replace(await call("pairs.confirmDeletes", { pairId, allow })),
-    setScript: async (pairId, rule) => replace(await call("pairs.setScript", { pairId, rule })),
+      void (await fed.settle(call("pairs.confirmDeletes", { pairId, allow }))),
+    setScript: (pairId, rule) => fed.settle(call("pairs.setScript", { pairId, rule })),
   };
 });

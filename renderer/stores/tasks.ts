@@ -1,9 +1,8 @@
 import { create } from "zustand";
-import type { TaskView } from "../../shared/model.ts";
+import { isFinalState, type TaskView } from "../../shared/model.ts";
 import { call } from "../bridge/client.ts";
 
-export const finalStates = new Set<TaskView["state"]>(["succeeded", "partial", "failed", "cancelled"]);
-export const isFinal = (task: TaskView) => finalStates.has(task.state);
+export const isFinal = (task: TaskView) => isFinalState(task.state);
 /** Finished tasks that still need the user's eyes. */
 export const needsAttention = (task: TaskView) => task.state === "failed" || task.state === "partial";
 

@@ -50,8 +50,11 @@ export class MoveTasks {
     this.now = now;
   }
 
-  /** Checks the rules that concern the whole request, then moves or starts a task; "" means done. */
-  start(request: MoveRequest): string {
+  /**
+   * Checks the rules that concern the whole request, then moves or starts a task; "" means done.
+   * `asTask` makes even a small move a task, as the vendor says most moves are.
+   */
+  start(request: MoveRequest, options: { asTask?: boolean } = {}): string {
     const tokens = request.file_tokens;
     if (new Set(tokens).size !== tokens.length) throw badArgument("file_tokens", "lists a token twice");
     const target = this.tree.requireFolder(request.parent_token, "parent_token");
@@ -66,7 +69,7 @@ export class MoveTasks {
     }
     const allWillSucceed =
       known.length === tokens.length && known.every((row) => !this.tree.childNamed(target.token, row.name));
-    if (tokens.length <= IMMEDIATE_MOVE_LIMIT && allWillSucceed) {
+    if (tokens.length <= IMMEDIATE_MOVE_LIMIT && allWillSucceed && !options.asTask) {
       inTransaction(this.db, () => tokens.forEach((token) => this.tree.move(token, target.token)));
       return "";
     }

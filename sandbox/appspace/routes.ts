@@ -12,6 +12,7 @@ import type { ImportTasks } from "./imports.ts";
 import type { MoveTasks } from "./moves.ts";
 import { readUploadBody, type UploadBody } from "./multipart.ts";
 import type { EndpointClass, QuotaBook } from "./quota.ts";
+import type { QuirkBook } from "../quirks.ts";
 import { EMPTY_MD5, md5Hex } from "./signature.ts";
 import {
   asyncUploadBody,
@@ -42,6 +43,8 @@ export interface AppspaceContext {
   links: DownloadLinks;
   content: ContentStore;
   baseUrl: () => string;
+  /** Answers outside docsync's contract, when asked to (see sandbox/quirks.ts). */
+  quirks: QuirkBook;
 }
 
 declare module "fastify" {
@@ -91,12 +94,16 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       if (request.method === "GET" || request.method === "HEAD") {
         verifyContentMd5(verified.claimedMd5, md5Hex(request.url), `the request URI "${request.url}"`);
       } else if (!isMultipart(request)) {
-        const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-        verifyContentMd5(
-          verified.claimedMd5,
-          body ? md5Hex(body) : EMPTY_MD5,
-          body ? "the body" : "an empty body",
-        );
+        const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+        if (body) verifyContentMd5(verified.claimedMd5, md5Hex(body), "the body");
+        // Without a body, outside clients sign the request URI as for a GET; the MD5 of nothing works too.
+        else if (verified.claimedMd5 !== md5Hex(request.url)) {
+          verifyContentMd5(
+            verified.claimedMd5,
+            EMPTY_MD5,
+            `an empty body (or of the request URI "${request.url}")`,
+          );
+        }
       }
       ctx.quota.charge(verified.appId, `${request.method} ${request.routeOptions.url}`, kind);
       signed.set(request, verified);
@@ -183,9 +190,15 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
     });
 
     app.post("/appspace/file/async/upload", write, async (request) => {
-      const body = parseJsonBody(request.body, request.headers["content-type"], asyncUploadBody);
+      const parsed = parseJsonBody(request.body, request.headers["content-type"], asyncUploadBody);
+      // The page lists url, filename, creator and parent_token: a service may ignore the rest.
+      const body: typeof parsed = ctx.quirks.ignoreUndocumented
+        ? { ...parsed, file_token: undefined, parent_path: undefined }
+        : parsed;
       validateName("filename", body.filename);
-      checkPlacement(ctx.tree, body.parent_token, body.parent_path, body.file_token);
+      checkPlacement(ctx.tree, body.parent_token, body.parent_path, body.file_token, {
+        versionInItsFolder: true,
+      });
       body.parent_path?.forEach((segment) => validateName("parent_path", segment));
       if (body.file_token === undefined) {
         const parent = body.parent_path
@@ -202,40 +215,47 @@ export function appspaceRoutes(ctx: AppspaceContext): FastifyPluginAsync {
       "/appspace/file/async/upload/:task_id",
       read,
       async (request) => {
-        return ok(ctx.imports.get(request.params.task_id));
+        return ok(ctx.quirks.taskView("import", ctx.imports.get(request.params.task_id), "queued"));
       },
     );
 
     app.post("/appspace/tasks/files/move", write, async (request) => {
       const body = parseJsonBody(request.body, request.headers["content-type"], moveBody);
-      return ok({ task_id: ctx.moves.start(body) });
+      return ok({ task_id: ctx.moves.start(body, { asTask: ctx.quirks.unfamiliar }) });
     });
 
     app.get<{ Params: { task_id: string } }>("/appspace/tasks/:task_id", read, async (request) => {
-      return ok(ctx.moves.get(request.params.task_id));
+      return ok(ctx.quirks.taskView("move", ctx.moves.get(request.params.task_id), "running"));
     });
   };
 }
 
-/** The placement rules of uploads (section 1.7): a folder, a path, or an existing file's place. */
+/**
+ * The placement rules of uploads (section 1.7): a folder, a path, or an existing file's place. The
+ * async upload's page lists `parent_token` [doc], so a client may send it beside `file_token`, naming
+ * the folder the file is in.
+ */
 function checkPlacement(
   tree: FileTree,
   parentToken: string | undefined,
   parentPath: string[] | undefined,
   fileToken: string | undefined,
+  options: { versionInItsFolder?: boolean } = {},
 ): void {
   if (parentToken !== undefined && parentPath !== undefined) {
     throw badArgument("parent_path", "send either parent_token or parent_path, not both");
   }
   if (fileToken !== undefined) {
-    if (parentToken !== undefined || parentPath !== undefined) {
-      throw badArgument(
-        "file_token",
-        "a new version keeps the file's name and folder; send neither parent_token nor parent_path",
-      );
-    }
     const file = tree.require(fileToken, "file_token");
     if (file.type !== "file") throw badArgument("file_token", `"${fileToken}" is a folder, not a file`);
+    const inItsFolder = options.versionInItsFolder && parentToken === file.parent && parentPath === undefined;
+    if ((parentToken !== undefined || parentPath !== undefined) && !inItsFolder) {
+      throw badArgument(
+        "file_token",
+        "a new version keeps the file's name and folder; send neither parent_token nor parent_path" +
+          (options.versionInItsFolder ? ", or the parent_token of the folder the file is in" : ""),
+      );
+    }
   }
 }
 

@@ -25,10 +25,11 @@ export function parseAuthorization(header: string | undefined): Authorization | 
   return { appId: match[1]!, signature: match[2]! };
 }
 
+/** RFC 1123 in GMT, or in UTC as Go's `time.RFC1123` writes it: the same zone. */
 const RFC1123 =
-  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC)$/;
 
-/** Milliseconds since the epoch, or null when the value is not an RFC 1123 GMT date. */
+/** Milliseconds since the epoch, or null when the value is not an RFC 1123 date in GMT (or UTC). */
 export function parseHttpDate(value: string | undefined): number | null {
   if (value === undefined || !RFC1123.test(value)) return null;
   const ms = Date.parse(value);

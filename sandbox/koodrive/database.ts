@@ -66,6 +66,14 @@ CREATE TABLE IF NOT EXISTS jobs (
   started INTEGER,
   ended INTEGER
 );
+CREATE TABLE IF NOT EXISTS shares (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  file_ids TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  cancelled INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS share_tasks (
   id TEXT PRIMARY KEY,
   owner TEXT NOT NULL,

@@ -119,3 +119,45 @@ test("uploads check parts, lengths and the SHA-256; known content completes at o
   }
   expect((await call("/files/complete", { fileId: multi.fileId })).json.msg).toMatch(/at least 5 MiB/);
 });
+
+test("a package is made from a live share of the caller's own files", async () => {
+  const folder = (await call("/directory", { fileName: "shared", fileType: "10" })).json;
+  const inner = (await call("/directory", { fileName: "inner", fileType: "10", parentFolder: [folder.id] }))
+    .json;
+  const other = (await call("/directory", { fileName: "not-shared", fileType: "10" })).json;
+  const created = await call("/share", { scope: 1, fileIds: [folder.id], validDays: 1 });
+  expect(created.json).toMatchObject({ code: 0, shareLink: { shareId: expect.stringMatching(/^\d+$/) } });
+  const shareId = created.json.shareLink.shareId as string;
+
+  // Files below a shared folder belong to the share; others do not; no share id is a constant.
+  expect((await call("/share/tasks", { taskType: 1, fileIds: [inner.id], shareId })).json.code).toBe(0);
+  expect((await call("/share/tasks", { taskType: 1, fileIds: [other.id], shareId })).json).toMatchObject({
+    code: "13000102",
+    msg: expect.stringMatching(/not in share/),
+  });
+  expect((await call("/share/tasks", { taskType: 1, fileIds: [folder.id], shareId: "self" })).json.code).toBe(
+    "13000309",
+  );
+  expect((await call("/share/tasks", { taskType: 1, fileIds: [folder.id] })).json.msg).toMatch(/shareId/);
+
+  // Shares are the caller's, hold existing files only, at most 100, for 1 to 365 days.
+  const bob = await server.login("bob", "pw");
+  const asBob = { taskType: 1, fileIds: [folder.id], shareId };
+  expect((await call("/share/tasks", asBob, { token: bob.token })).json.code).toBe("13000309");
+  expect((await call("/share", { scope: 1, fileIds: ["nope"], validDays: 1 })).json.code).toBe("13000309");
+  const many = Array.from({ length: 101 }, (_, i) => `F${i}`);
+  expect((await call("/share", { scope: 1, fileIds: many, validDays: 1 })).json.msg).toMatch(/1 to 100/);
+  expect((await call("/share", { scope: 1, fileIds: [folder.id], validDays: 0 })).json.msg).toMatch(
+    /validDays/,
+  );
+
+  // Cancelled, it packs nothing more.
+  const cancelled = await call("/share/cancel", { shareIds: [shareId, "999"] });
+  expect(cancelled.json.subResponseList).toEqual([
+    { shareId, code: "0", msg: "success" },
+    expect.objectContaining({ shareId: "999", code: "13000309" }),
+  ]);
+  expect((await call("/share/tasks", { taskType: 1, fileIds: [folder.id], shareId })).json.code).toBe(
+    "13000309",
+  );
+});

@@ -15,6 +15,8 @@ import { FileTree, MAX_PAGE_SIZE, ROOT_ID, toWireFile } from "./files.ts";
 import { Jobs } from "./jobs.ts";
 import { Pacer } from "./pace.ts";
 import { DOWNLOAD_PREFIX, ShareTasks } from "./share-tasks.ts";
+import { Shares } from "./shares.ts";
+import { QuirkBook } from "../quirks.ts";
 import { UPLOAD_PREFIX, Uploads } from "./uploads.ts";
 import { z } from "zod";
 import {
@@ -28,6 +30,8 @@ import {
   loginBody,
   parseWith,
   renameBody,
+  shareBody,
+  shareCancelBody,
   shareTaskBody,
   taskDetailBody,
   uploadUrlBody,
@@ -36,7 +40,6 @@ import {
 export const KOODRIVE_PREFIX = "/koodrive/ose/v1";
 export const LOGIN_PATH = "/__sandbox/koodrive/login";
 export const PACE_PATH = "/__sandbox/koodrive/pace";
-export { OWN_FILES_SHARE_ID } from "./share-tasks.ts";
 export { TOKEN_LIFETIME_MS, type UserSpec } from "./auth.ts";
 
 export interface KooDriveOptions {
@@ -50,15 +53,23 @@ export interface KooDriveOptions {
   users?: UserSpec[];
   /** Pace of jobs and package downloads; default 20 items a second. */
   itemsPerSecond?: number;
+  /** Answers outside docsync's contract, when asked to (see sandbox/quirks.ts). */
+  quirks?: QuirkBook;
 }
-
-const ok = (fields: Record<string, unknown> = {}) => ({ code: 0, msg: "success", ...fields });
+const sandboxOk = (fields: Record<string, unknown>) => ({ code: 0, msg: "success", ...fields });
 const paceBody = z.object({ itemsPerSecond: z.number().positive().max(1_000_000) });
 
 export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
   return async (fastify) => {
     mkdirSync(options.dataDir, { recursive: true });
     const { now } = options;
+    const quirks = options.quirks ?? new QuirkBook();
+    // The vendor's table types `code` as a String; the unfamiliar mode sends it so.
+    const ok = (fields: Record<string, unknown> = {}) => ({
+      code: quirks.unfamiliar ? "0" : 0,
+      msg: "success",
+      ...fields,
+    });
     const db = openKooDatabase(join(options.dataDir, "koodrive.db"));
     const accounts = new Accounts(db, options.users ?? DEFAULT_USERS, now);
     const tree = new FileTree(db, now);
@@ -70,7 +81,8 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
     const pacer = new Pacer(options.itemsPerSecond ?? 20);
     const uploads = new Uploads(db, tree, blobs, now, release);
     const jobs = new Jobs(db, tree, pacer, now, release);
-    const shares = new ShareTasks(db, tree, blobs, pacer, now, options.dataDir);
+    const links = new Shares(db, tree, now);
+    const shares = new ShareTasks(db, tree, blobs, pacer, links, now, options.dataDir);
     jobs.resumeAll();
     shares.resumeAll();
 
@@ -82,10 +94,11 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
 
     await fastify.register(async (app) => {
       setErrorHandler(app);
+      // The local cloud's own routes keep the number 0, whatever the drive API's answers do.
       app.post(LOGIN_PATH, async (request) => {
         const body = parseWith(loginBody, request.body);
         const session = accounts.signIn(body.name, body.password);
-        return ok({
+        return sandboxOk({
           token: session.token,
           userId: session.user.userId,
           containerId: session.user.containerId,
@@ -94,7 +107,7 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
       });
       app.post(PACE_PATH, async (request) => {
         pacer.itemsPerSecond = parseWith(paceBody, request.body).itemsPerSecond;
-        return ok({ itemsPerSecond: pacer.itemsPerSecond });
+        return sandboxOk({ itemsPerSecond: pacer.itemsPerSecond });
       });
     });
 
@@ -227,7 +240,24 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
 
         app.get<{ Params: { jobId: string } }>("/:jobId", async (request) => {
           const user = userOf(request);
-          return ok({ data: jobs.view(user.userId, request.params.jobId, user.containerId) });
+          const view = jobs.view(user.userId, request.params.jobId, user.containerId);
+          if (quirks.unfamiliar) {
+            const jobInfo = { ...view.jobInfo, traceId: `trace-${view.jobInfo.taskId.slice(0, 8)}` };
+            if (quirks.firstAnswer("job", view.jobInfo.taskId)) jobInfo.status = 4;
+            return ok({ data: { ...view, jobInfo } });
+          }
+          return ok({ data: view });
+        });
+
+        app.post("/share", async (request) => {
+          const body = parseWith(shareBody, request.body);
+          const user = userOf(request, body.containerId);
+          return ok({ shareLink: links.create(user.userId, body, base()) });
+        });
+
+        app.post("/share/cancel", async (request) => {
+          const body = parseWith(shareCancelBody, request.body);
+          return ok({ subResponseList: links.cancel(userOf(request).userId, body.shareIds) });
         });
 
         app.post("/share/tasks", async (request) => {
@@ -239,7 +269,11 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
         app.post("/share/taskDetail", async (request) => {
           const body = parseWith(taskDetailBody, request.body);
           const user = userOf(request);
-          return ok({ taskInfo: shares.view(user.userId, body.taskId, body.shareId, base()) });
+          const taskInfo = shares.view(user.userId, body.taskId, body.shareId, base());
+          if (quirks.firstAnswer("package", taskInfo.taskId)) {
+            return ok({ taskInfo: { ...taskInfo, taskStatus: 4, downloadUrl: "" } });
+          }
+          return ok({ taskInfo });
         });
       },
       { prefix: KOODRIVE_PREFIX },

@@ -13,11 +13,10 @@ import { CODES, badParameter, notFound } from "./errors.ts";
 import type { FileRow, FileTree } from "./files.ts";
 import { JOB_STATUS } from "./jobs.ts";
 import type { Pacer } from "./pace.ts";
+import type { Shares } from "./shares.ts";
 import { stamp14 } from "./time.ts";
 import { ZipLimitError, ZipWriter } from "./zip.ts";
 
-/** A package of the caller's own files, not of a share link [ours]. */
-export const OWN_FILES_SHARE_ID = "self";
 export const DOWNLOAD_PREFIX = "/koodrive-download/";
 
 interface TaskRow {
@@ -47,6 +46,7 @@ export class ShareTasks {
   readonly #tree: FileTree;
   readonly #blobs: KooBlobs;
   readonly #pacer: Pacer;
+  readonly #shares: Shares;
   readonly #now: () => number;
   readonly #dir: string;
   readonly #open = new Map<string, OpenPackage>();
@@ -56,6 +56,7 @@ export class ShareTasks {
     tree: FileTree,
     blobs: KooBlobs,
     pacer: Pacer,
+    shares: Shares,
     now: () => number,
     dataDir: string,
   ) {
@@ -63,6 +64,7 @@ export class ShareTasks {
     this.#tree = tree;
     this.#blobs = blobs;
     this.#pacer = pacer;
+    this.#shares = shares;
     this.#now = now;
     this.#dir = join(dataDir, "koodrive-packages");
     mkdirSync(this.#dir, { recursive: true });
@@ -74,15 +76,16 @@ export class ShareTasks {
       taskType: number;
       fileIds: string[];
       zipName?: string | undefined;
-      shareId?: string | undefined;
+      shareId: string;
     },
   ): string {
     if (request.taskType !== 1)
       throw badParameter("taskType", "the local cloud runs 1 (package download) only");
-    const shareId = request.shareId ?? OWN_FILES_SHARE_ID;
-    if (shareId !== OWN_FILES_SHARE_ID) throw notFound(`shareId: no share "${shareId}"`);
+    const { shareId } = request;
     if (new Set(request.fileIds).size !== request.fileIds.length)
       throw badParameter("fileIds", "lists a file twice");
+    // A package is made of a share's files [doc]: the share must exist and hold each of them.
+    this.#shares.check(owner, shareId, request.fileIds);
     let zipName = request.zipName?.trim() || "download.zip";
     if (/[<>|:"*?/\\]/.test(zipName))
       throw badParameter("zipName", 'must not contain any of < > | : " * ? / \\');

@@ -120,16 +120,36 @@ export const jobBody = z.object({
   }),
 });
 
+/** 1 to `max` ids. */
+const idList = (max: number, what: string) =>
+  z.array(id).min(1, `must list 1 to ${max} ${what}`).max(max, `must list 1 to ${max} ${what}`);
+
 export const shareTaskBody = z.object({
   taskType: int(1, 2),
   containerId,
-  fileIds: z
-    .array(id)
-    .min(1, `must list 1 to ${MAX_PACKAGE_FILES} files`)
-    .max(MAX_PACKAGE_FILES, `must list 1 to ${MAX_PACKAGE_FILES} files`),
+  fileIds: idList(MAX_PACKAGE_FILES, "files"),
   zipName: z.string().max(250).optional(),
-  shareId: id.optional(),
+  shareId: id,
   kdstoken: z.string().optional(),
+});
+
+export const MAX_SHARE_FILES = 100;
+
+export const shareBody = z.object({
+  scope: int(1, 3),
+  containerId,
+  fileIds: idList(MAX_SHARE_FILES, "files"),
+  validDays: int(1, 365),
+  extractCode: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{8}$/, "must be 8 letters or digits")
+    .optional(),
+  comment: z.string().max(511).optional(),
+  expireTime: z.string().optional(),
+});
+
+export const shareCancelBody = z.object({
+  shareIds: idList(100, "shares"),
 });
 
 export const taskDetailBody = z.object({ taskId: id, shareId: id, kdstoken: z.string().optional() });

@@ -54,6 +54,44 @@ describe("OST signature check", () => {
       verifyOstSignature({ ...request, headers: { ...headers, authorization: otherList } }, credentials, at),
     ).toMatchObject({ ok: false, status: 401 });
   });
+
+  test("takes every authorization form of the vendor's auth guide and demos, and a date in UTC", () => {
+    const signature = /signature="([^"]+)"/.exec(headers.authorization)![1]!;
+    const list = 'algorithm="hmac-sha256", headers="host date request-line digest"';
+    const forms = [
+      `hmac api_key="key-1", ${list}, signature="${signature}"`,
+      `hmac username="key-1", ${list}, signature="${signature}"`,
+      `username="key-1", ${list}, signature="${signature}"`,
+      `api_key="key-1",algorithm="hmac-sha256",headers="host date request-line digest",signature="${signature}"`,
+      `HMAC username="key-1",${list.replace(", ", ",")},signature="${signature}"`,
+    ];
+    for (const authorization of forms) {
+      expect(
+        verifyOstSignature({ ...request, headers: { ...headers, authorization } }, credentials, at),
+        authorization,
+      ).toEqual({ ok: true });
+    }
+    const utc = headers.date.replace("GMT", "UTC");
+    const utcSignature = createHmac("sha256", credentials.apiSecret)
+      .update(
+        `host: ${headers.host}\ndate: ${utc}\nPOST /file/mpupload/init HTTP/1.1\ndigest: ${headers.digest}`,
+      )
+      .digest("base64");
+    const utcRequest = {
+      ...request,
+      headers: {
+        ...headers,
+        date: utc,
+        authorization: `api_key="key-1", ${list}, signature="${utcSignature}"`,
+      },
+    };
+    expect(verifyOstSignature(utcRequest, credentials, at)).toEqual({ ok: true });
+    // Another key under either name is still refused.
+    const stranger = `hmac username="key-2", ${list}, signature="${signature}"`;
+    expect(
+      verifyOstSignature({ ...request, headers: { ...headers, authorization: stranger } }, credentials, at),
+    ).toMatchObject({ ok: false, message: "HMAC signature does not match" });
+  });
 });
 
 describe("OST endpoints", () => {
@@ -188,19 +226,28 @@ describe("OST endpoints", () => {
     ).toBe(10001);
   });
 
-  test("request_id reuse answers the first result again", async () => {
-    const request = base();
+  test("one request_id for every call is no replay: each call does its own work", async () => {
+    // iFlytek's own demo sends one minute-stamp request_id for init, every slice and complete.
+    const requestId = "202401021504";
+    const request = { app_id: server.appId, request_id: requestId };
     const first = await postJson("/file/mpupload/init", request);
-    const again = await postJson("/file/mpupload/init", request);
-    expect(again.body).toEqual(first.body);
+    const second = await postJson("/file/mpupload/init", request);
+    expect(second.body.data.upload_id).not.toBe(first.body.data.upload_id);
     const uploadId = first.body.data.upload_id as string;
 
-    const fields = { ...base(), upload_id: uploadId, slice_id: "1" };
-    const stored = await postForm("/file/mpupload/upload", fields, Buffer.from("first"));
-    const replayed = await postForm("/file/mpupload/upload", fields, Buffer.from("second"));
-    expect(replayed.body).toEqual(stored.body);
-    const done = await postJson("/file/mpupload/complete", { ...base(), upload_id: uploadId });
-    expect(await (await fetch(done.body.data.url)).text()).toBe("first");
+    const fields = { ...request, upload_id: uploadId, slice_id: "1" };
+    expect((await postForm("/file/mpupload/upload", fields, Buffer.from("first"))).body.code).toBe(0);
+    // A slice sent again replaces the earlier one.
+    expect((await postForm("/file/mpupload/upload", fields, Buffer.from("second"))).body.code).toBe(0);
+    const done = await postJson("/file/mpupload/complete", { ...request, upload_id: uploadId });
+    expect(await (await fetch(done.body.data.url)).text()).toBe("second");
+    // A complete whose answer was lost is asked again and answers the same url.
+    const before = (await server.stats()).requests.completedAgain;
+    const again = await postJson("/file/mpupload/complete", { ...base(), upload_id: uploadId });
+    expect(again.body).toMatchObject({ code: 0, data: { url: done.body.data.url } });
+    expect((await server.stats()).requests.completedAgain).toBe(before + 1);
+    // Once complete, the upload takes no more slices.
+    expect((await postForm("/file/mpupload/upload", fields, Buffer.from("late"))).body.code).toBe(10005);
   });
 
   test("an upload id older than 24 h answers 10005", async () => {

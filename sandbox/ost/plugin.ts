@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { FormError, receiveForm, type ReceivedForm } from "./form.ts";
-import { ReplayCache, type RecordedAnswer } from "./replay.ts";
 import { verifyOstSignature } from "./signature.ts";
 import { MAX_SLICE_SIZE, MAX_SLICES, OstRuleError, UploadStore } from "./store.ts";
 
@@ -26,11 +25,15 @@ export const SINGLE_UPLOAD_LIMIT = 30_000_000;
 
 /** What `GET /__sandbox/ost/stats` answers: how often each slice was stored, per upload id. */
 export interface OstStats {
-  requests: Record<"init" | "upload" | "complete" | "cancel" | "single" | "replayed", number>;
+  /** `completedAgain`: completes of an upload that was already complete (answered with its url again). */
+  requests: Record<"init" | "upload" | "complete" | "cancel" | "single" | "completedAgain", number>;
   uploads: Record<string, { slices: Record<string, number> }>;
 }
 
-const RULE_CODES = new Set([10001, 10005]);
+interface OstReply {
+  status: number;
+  body: unknown;
+}
 
 export function ostPlugin(options: OstOptions): FastifyPluginAsync {
   return async (fastify) => {
@@ -41,9 +44,8 @@ export function ostPlugin(options: OstOptions): FastifyPluginAsync {
 
 async function registerRoutes(app: FastifyInstance, options: OstOptions) {
   const store = new UploadStore(options.dataDir, options.now);
-  const replays = new ReplayCache(options.now);
   const stats: OstStats = {
-    requests: { init: 0, upload: 0, complete: 0, cancel: 0, single: 0, replayed: 0 },
+    requests: { init: 0, upload: 0, complete: 0, cancel: 0, single: 0, completedAgain: 0 },
     uploads: {},
   };
   const filesPath = `${app.prefix}/ost/files`;
@@ -72,11 +74,14 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
     return true;
   };
 
-  /** Checks app_id and request_id, then answers a repeated request_id with the first result. */
+  /**
+   * Checks app_id and request_id, then runs the call. A request_id only labels a request for the
+   * logs: the vendor's own demo sends one for init, every slice and complete, so nothing is keyed on it.
+   */
   const run = async (
     reply: FastifyReply,
     fields: { get(name: string): unknown },
-    work: () => Promise<RecordedAnswer>,
+    work: () => Promise<OstReply>,
   ): Promise<void> => {
     const appId = fields.get("app_id");
     const requestId = fields.get("request_id");
@@ -88,13 +93,7 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
       await reply.send(answer(10001, "request_id is required"));
       return;
     }
-    const earlier = replays.get(appId, requestId);
-    if (earlier) {
-      stats.requests.replayed++;
-      await reply.code(earlier.status).send(earlier.body);
-      return;
-    }
-    let result: RecordedAnswer;
+    let result: OstReply;
     try {
       result = await work();
     } catch (error) {
@@ -102,8 +101,6 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
       else if (error instanceof FormError) result = { status: 200, body: answer(10001, error.message) };
       else throw error;
     }
-    const code = (result.body as { code: number }).code;
-    if (code === 0 || RULE_CODES.has(code)) replays.remember(appId, requestId, result);
     await reply.code(result.status).send(result.body);
   };
 
@@ -122,7 +119,7 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
     request: FastifyRequest,
     reply: FastifyReply,
     maxFileSize: number,
-    work: (form: ReceivedForm) => Promise<RecordedAnswer>,
+    work: (form: ReceivedForm) => Promise<OstReply>,
   ): Promise<void> => {
     let form: ReceivedForm;
     try {
@@ -134,7 +131,7 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
     try {
       await run(reply, form.fields, () => work(form));
     } finally {
-      // Left behind only when the part was not stored (a replay or a refusal).
+      // Left behind only when the part was not stored (a refusal).
       if (form.file) await rm(form.file.path, { force: true });
     }
   };
@@ -174,7 +171,8 @@ async function registerRoutes(app: FastifyInstance, options: OstOptions) {
     stats.requests.complete++;
     const fields = jsonFields(request);
     await run(reply, fields, async () => {
-      const fileId = store.complete(options.appId, requireUploadId(fields.get("upload_id")));
+      const { fileId, again } = store.complete(options.appId, requireUploadId(fields.get("upload_id")));
+      if (again) stats.requests.completedAgain++;
       return ok({ url: fileUrl(fileId) });
     });
   });
@@ -219,7 +217,7 @@ async function* concatenate(paths: string[]) {
   for (const path of paths) yield* createReadStream(path, { highWaterMark: 1024 * 1024 });
 }
 
-function ok(data?: Record<string, unknown>): RecordedAnswer {
+function ok(data?: Record<string, unknown>): OstReply {
   return { status: 200, body: { code: 0, sid: sid(), ...(data ? { data } : {}), message: "success" } };
 }
 

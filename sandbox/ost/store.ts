@@ -83,7 +83,13 @@ export class UploadStore {
     this.persist(record);
   }
 
-  complete(appId: string, uploadId: string): string {
+  /**
+   * Joins the slices into the file its URL serves. Completing an upload that is already complete
+   * answers the same file again (`again`), so a client whose answer was lost can simply ask again.
+   */
+  complete(appId: string, uploadId: string): { fileId: string; again: boolean } {
+    const done = this.uploads.get(uploadId);
+    if (done?.appId === appId && done.fileId !== undefined) return { fileId: done.fileId, again: true };
     const record = this.open(appId, uploadId);
     const ids = Object.keys(record.slices)
       .map(Number)
@@ -105,7 +111,7 @@ export class UploadStore {
     record.fileId = fileId;
     this.files.set(fileId, uploadId);
     this.persist(record);
-    return fileId;
+    return { fileId, again: false };
   }
 
   async cancel(appId: string, uploadId: string): Promise<void> {
@@ -118,7 +124,7 @@ export class UploadStore {
   async putFile(appId: string, tmpPath: string, size: number): Promise<string> {
     const uploadId = this.init(appId);
     await this.putSlice(appId, uploadId, 1, tmpPath, size);
-    return this.complete(appId, uploadId);
+    return this.complete(appId, uploadId).fileId;
   }
 
   async file(fileId: string): Promise<StagedFile | null> {

@@ -1,6 +1,7 @@
 /**
  * A server with only the OST endpoints, for tests and benchmarks of the staging path: a moveable
- * clock and a small fault hook (answer 500 or drop the connection, before or after the handler).
+ * clock and a small fault hook (answer 500, answer an error code of the vendor's table, or drop the
+ * connection, before or after the handler).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import Fastify, { type FastifyRequest } from "fastify";
 import { ostPlugin, type OstStats } from "./plugin.ts";
 
-export type OstFault = "none" | "500" | "drop-request" | "drop-answer";
+export type OstFault = "none" | "500" | "drop-request" | "drop-answer" | { code: number; status?: number };
 
 export interface OstTestServer {
   baseUrl: string;
@@ -36,6 +37,11 @@ export async function startOstTestServer(): Promise<OstTestServer> {
     (request as { ostFault?: OstFault }).ostFault = fault;
     if (fault === "500")
       return reply.code(500).header("connection", "close").send({ message: "injected fault" });
+    if (typeof fault === "object") {
+      return reply
+        .code(fault.status ?? 200)
+        .send({ code: fault.code, sid: "ost0000injected@sandbox", message: "injected code" });
+    }
     if (fault === "drop-request") {
       request.raw.socket.destroy();
       return reply.hijack();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ScriptError, evaluate, parseLine, type Sheet, type Value } from "./interpreter.ts";
+import { RunBudget, ScriptError, evaluate, parseLine, type Sheet, type Value } from "./interpreter.ts";
 
 function sheetOf(cells: Record<string, Value> = {}): Sheet {
   return { get: (cell) => cells[cell], set: (cell, value) => void (cells[cell] = value) };
@@ -33,7 +33,7 @@ describe("script interpreter", () => {
     const value = (text: string) => {
       const [parsed] = parseLine(text, 1);
       if (parsed?.statement.kind !== "expression") throw new Error("not an expression");
-      return evaluate(parsed.statement.value, sheet);
+      return evaluate(parsed.statement.value, sheet, 1);
     };
     expect(value('Application.Range("A1").Value + 2')).toBe(42);
     expect(value('Application.Range("B1").Text + ": " + Application.Range("A1").Text')).toBe("total: 40");
@@ -61,5 +61,31 @@ describe("script interpreter", () => {
       expect(error, text).toBeInstanceOf(ScriptError);
       expect((error as ScriptError).message).toMatch(/^line 7: unsupported statement: /);
     }
+  });
+});
+
+describe("script limits", () => {
+  const limits = { valueChars: 10, logBytes: 20, sleepMs: 1_000, statements: 3 };
+
+  it("a value past the value size cap ends the run before it is built, naming the cap", () => {
+    const sheet = sheetOf({ A1: "12345678" });
+    const statement = parseLine('Application.Range("A1").Value + Application.Range("A1").Value', 4)[0]!
+      .statement;
+    if (statement.kind !== "expression") throw new Error("not an expression");
+    expect(() => evaluate(statement.value, sheet, 4, limits)).toThrow(
+      "line 4: over the value size cap (10 characters)",
+    );
+  });
+
+  it("a run past its statements, total sleep or log size ends with the cap named", () => {
+    const statements = new RunBudget(limits);
+    for (let i = 0; i < 3; i++) statements.statement(1);
+    expect(() => statements.statement(2)).toThrow("line 2: over the statement cap (3 per run)");
+    const sleep = new RunBudget(limits);
+    sleep.sleep(600, 1);
+    expect(() => sleep.sleep(600, 5)).toThrow("line 5: over the total sleep cap (1000 ms per run)");
+    const log = new RunBudget(limits);
+    log.log(["0123456789"], 1);
+    expect(() => log.log(["0123456789", 1], 6)).toThrow("line 6: over the log size cap (20 bytes per run)");
   });
 });

@@ -10,6 +10,10 @@
  *   term       := string | number | range ("." "Text" | "." "Value") | "(" expr ")"
  *   range      := "Application.Range(" string ")"
  * A line may end with a "//" comment.
+ *
+ * The interpreter runs inside the apps that embed the local cloud, so one run is bounded: the size of
+ * a value and of its log, its total sleep and its statements (ScriptLimits). A run past a cap ends
+ * with an error that names the cap.
  */
 
 export type Value = string | number;
@@ -35,6 +39,58 @@ export interface LocatedStatement {
 
 /** Longest single `Time.sleep` [ours]. */
 export const MAX_SLEEP_MS = 60_000;
+
+/** What one run may use at most [ours]. */
+export interface ScriptLimits {
+  /** Characters in one value: a spreadsheet cell's limit. */
+  valueChars: number;
+  /** Bytes of log lines (their values as text) in one run. */
+  logBytes: number;
+  /** All of a run's `Time.sleep`s together. */
+  sleepMs: number;
+  /** Statements one run executes. */
+  statements: number;
+}
+
+export const DEFAULT_LIMITS: ScriptLimits = {
+  valueChars: 32_767,
+  logBytes: 1024 * 1024,
+  sleepMs: 5 * 60_000,
+  statements: 10_000,
+};
+
+/** What a run has used so far, checked against its limits as it goes. */
+export class RunBudget {
+  readonly limits: ScriptLimits;
+  #statements = 0;
+  #sleptMs = 0;
+  #logBytes = 0;
+
+  constructor(limits: ScriptLimits = DEFAULT_LIMITS) {
+    this.limits = limits;
+  }
+
+  statement(line: number): void {
+    if (++this.#statements > this.limits.statements)
+      throw capError(line, "statement", `${this.limits.statements} per run`);
+  }
+
+  sleep(ms: number, line: number): void {
+    this.#sleptMs += ms;
+    if (this.#sleptMs > this.limits.sleepMs)
+      throw capError(line, "total sleep", `${this.limits.sleepMs} ms per run`);
+  }
+
+  log(args: Value[], line: number): void {
+    for (const arg of args) this.#logBytes += Buffer.byteLength(String(arg));
+    if (this.#logBytes > this.limits.logBytes)
+      throw capError(line, "log size", `${this.limits.logBytes} bytes per run`);
+  }
+}
+
+function capError(line: number, cap: string, limit: string): ScriptError {
+  return new ScriptError(line, `over the ${cap} cap (${limit})`);
+}
 
 /** A script fault; the message names the line. */
 export class ScriptError extends Error {
@@ -237,19 +293,35 @@ export interface Sheet {
   set(cell: string, value: Value): void;
 }
 
-export function evaluate(expr: Expr, sheet: Sheet): Value {
+/** The value of an expression; a text longer than the value size cap ends the run before it is built. */
+export function evaluate(
+  expr: Expr,
+  sheet: Sheet,
+  line: number,
+  limits: ScriptLimits = DEFAULT_LIMITS,
+): Value {
+  const bounded = (value: Value): Value => {
+    if (typeof value === "string" && value.length > limits.valueChars)
+      throw capError(line, "value size", `${limits.valueChars} characters`);
+    return value;
+  };
   switch (expr.kind) {
     case "literal":
-      return expr.value;
+      return bounded(expr.value);
     case "cell": {
       const value = sheet.get(expr.cell);
       if (expr.property === "Text") return value === undefined ? "" : String(value);
       return value ?? "";
     }
     case "sum": {
-      const values = expr.terms.map((term) => evaluate(term, sheet));
+      const values = expr.terms.map((term) => evaluate(term, sheet, line, limits));
       // JavaScript's "+": all numbers add, otherwise the parts are joined as text.
       if (values.every((v) => typeof v === "number")) return values.reduce<number>((a, b) => a + b, 0);
+      let length = 0;
+      for (const value of values) {
+        length += String(value).length;
+        if (length > limits.valueChars) throw capError(line, "value size", `${limits.valueChars} characters`);
+      }
       return values.map(String).join("");
     }
   }
@@ -261,7 +333,7 @@ export function resultText(value: Value | undefined): string {
 }
 
 export function sleepMs(statement: { ms: Expr }, sheet: Sheet, line: number): number {
-  const ms = evaluate(statement.ms, sheet);
+  const ms = evaluate(statement.ms, sheet, line);
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > MAX_SLEEP_MS) {
     throw new ScriptError(line, `Time.sleep takes a number of milliseconds from 0 to ${MAX_SLEEP_MS}`);
   }

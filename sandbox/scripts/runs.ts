@@ -4,14 +4,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import {
+  DEFAULT_LIMITS,
+  RunBudget,
   ScriptError,
   evaluate,
   parseLine,
   resultText,
   scriptLines,
   sleepMs,
+  type Expr,
+  type ScriptLimits,
   type Sheet,
   type Value,
 } from "./interpreter.ts";
@@ -26,6 +30,8 @@ export interface ScriptServiceOptions {
   now: () => number;
   /** "file", "folder", or undefined for an id that names nothing. */
   documentKind: (fileId: string) => "file" | "folder" | undefined;
+  /** What one run may use (default DEFAULT_LIMITS). */
+  limits?: Partial<ScriptLimits>;
 }
 
 /** The status answer [doc]: `error`, `status` and `data` at the top level. */
@@ -123,34 +129,40 @@ export class ScriptService {
       set: (cell, value) => store.setCell(fileId, cell, value),
     };
     const signal = this.#stopper.signal;
+    const budget = new RunBudget({ ...DEFAULT_LIMITS, ...this.#options.limits });
+    const value = (expr: Expr, line: number) => evaluate(expr, sheet, line, budget.limits);
     let last: Value | undefined;
     try {
       const lines = scriptLines(script);
       for (let index = 0; index < lines.length; index++) {
         const line = index + 1;
         for (const { statement, column } of parseLine(lines[index]!, line)) {
+          // One statement at a time, so the server (and the app around it) answers between them.
+          await nextTurn();
           if (signal.aborted) return;
+          budget.statement(line);
           const where = `${name}.ks:${line}:${column}`;
           switch (statement.kind) {
-            case "log":
-              this.#log(
-                taskId,
-                where,
-                statement.level,
-                statement.args.map((arg) => evaluate(arg, sheet)),
-              );
+            case "log": {
+              const args = statement.args.map((arg) => value(arg, line));
+              budget.log(args, line);
+              this.#log(taskId, where, statement.level, args);
               last = undefined;
               break;
-            case "sleep":
-              await sleep(sleepMs(statement, sheet, line), undefined, { signal });
+            }
+            case "sleep": {
+              const ms = sleepMs(statement, sheet, line);
+              budget.sleep(ms, line);
+              await sleep(ms, undefined, { signal });
               last = undefined;
               break;
+            }
             case "assign":
-              last = evaluate(statement.value, sheet);
+              last = value(statement.value, line);
               sheet.set(statement.cell, last);
               break;
             case "expression":
-              last = evaluate(statement.value, sheet);
+              last = value(statement.value, line);
               break;
           }
         }

@@ -103,6 +103,34 @@ describe("sandbox: KDocs scripts", () => {
     expect(answer.data.logs.at(-1)).toMatchObject({ level: "error", filename: "test.ks:3:1" });
   });
 
+  it("a script that keeps doubling a cell ends at the value size cap, and the cell stays as it was before", async () => {
+    const double =
+      'Application.Range("B1").Value = Application.Range("B1").Text + Application.Range("B1").Text';
+    const script = ['Application.Range("B1").Value = "0123456789abcdef"', ...Array<string>(22).fill(double)];
+    const answer = await finished(await run(script.join("\n")));
+    // 16 characters doubled 11 times would be 32,768.
+    expect(answer.error).toBe("line 12: over the value size cap (32767 characters)");
+    const cell = await finished(await run('Application.Range("B1").Text'));
+    expect(cell.data.result).toHaveLength(16 * 2 ** 10);
+  });
+
+  it("a script past the statement or log size cap ends with the cap named", async () => {
+    const statements = await finished(await run("1;".repeat(10_001)));
+    expect(statements.error).toBe("line 1: over the statement cap (10000 per run)");
+
+    const build = ['Application.Range("C1").Value = "0123456789abcdef"'];
+    for (let i = 0; i < 10; i++)
+      build.push(
+        'Application.Range("C1").Value = Application.Range("C1").Text + Application.Range("C1").Text',
+      );
+    // Each line logs 32 KiB: the 33rd passes 1 MiB.
+    const logs = Array<string>(40).fill(
+      'console.log(Application.Range("C1").Text, Application.Range("C1").Text)',
+    );
+    const logged = await finished(await run([...build, ...logs].join("\n")));
+    expect(logged.error).toBe(`line ${build.length + 33}: over the log size cap (1048576 bytes per run)`);
+  });
+
   it("refuses a missing or wrong access_token with the vendor envelope", async () => {
     expect(await start(docId, { script: "1" }, null)).toEqual({
       status: 401,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CloudError } from "../cloud/errors.ts";
+import { errorFromEnvelope } from "../cloud/kdocs/adapter.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { IpcFailure } from "../ipc-error.ts";
 import { createKeyFileSecretBox } from "../secrets/secret-box.ts";
@@ -19,7 +20,8 @@ function fakeProvider(config: KdocsConfig, clockOff: { value: boolean }): CloudP
     directUploadLimit: 1,
     maxMoveBatch: 100,
     async verify() {
-      if (config.appKey !== APP_KEY) throw new CloudError("credentials", "InvalidSignature", { code: 30003 });
+      if (config.appKey !== APP_KEY)
+        throw errorFromEnvelope({ code: 30003, msg: "InvalidSignature" }, 401, undefined);
       if (clockOff.value) {
         throw new CloudError("clock", "Date too far from server time", {
           code: 30004,

@@ -5,12 +5,13 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelArgs } from "../../../shared/contract.ts";
 import type { AccountView } from "../../../shared/model.ts";
+import type { NoticeSink, ServiceNotice } from "../cloud/notices.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import { describeCloudError, IpcFailure, ipcFailure, toIpcError } from "../ipc-error.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { Settings, StoredAccount } from "../settings/settings.ts";
-import { capabilitiesOf, ROOT_IDS } from "./capabilities.ts";
+import { traitsOf } from "../cloud/services.ts";
 
 export type AccountInput = ChannelArgs<"accounts.add">;
 
@@ -19,6 +20,8 @@ export interface KdocsConfig {
   appId: string;
   appKey: string;
   largeFiles?: { baseUrl: string; appId: string; apiKey: string; apiSecret: string };
+  /** Told what the service answers beyond the contract. */
+  onNotice?: NoticeSink;
 }
 
 export interface KooDriveConfig {
@@ -26,6 +29,7 @@ export interface KooDriveConfig {
   token: string;
   /** Signs in again when KooDrive refuses the token (only where docsync can: the local cloud). */
   refreshToken?: () => Promise<string>;
+  onNotice?: NoticeSink;
 }
 
 /** A provider may hold connections; `close` releases them when the account changes or the core stops. */
@@ -56,7 +60,9 @@ export interface Accounts {
   /** Stores (encrypted) the user access token of the personal-space APIs; it is never returned. */
   setAccessToken(accountId: string, accessToken: string): AccountView;
   /** Where and with which user token the script calls go; throws when the account has no token. */
-  scriptAccess(accountId: string): { baseUrl: string; accessToken: string };
+  scriptAccess(accountId: string): { baseUrl: string; accessToken: string; onNotice?: NoticeSink };
+  /** A provider of its own for the account, told of every notice: for `account check`. */
+  providerWith(accountId: string, onNotice: NoticeSink): ClosableProvider;
   /** Called after every change with the new list. */
   onChange(listener: (accounts: AccountView[]) => void): () => void;
   /** Releases every provider's connections. */
@@ -64,17 +70,18 @@ export interface Accounts {
 }
 
 export function toAccountView(stored: StoredAccount): AccountView {
+  const traits = traitsOf(stored);
   const view: AccountView = {
     id: stored.id,
     name: stored.name,
     kind: stored.kind,
     baseUrl: stored.baseUrl,
-    rootId: ROOT_IDS[stored.kind],
+    rootId: traits.rootId,
     sandbox: stored.sandbox,
     status: { ...stored.status },
     hasLargeFiles: stored.largeFiles !== undefined,
     hasAccessToken: stored.hasAccessToken,
-    capabilities: capabilitiesOf(stored),
+    capabilities: { ...traits.capabilities },
   };
   if (stored.appId !== undefined) view.appId = stored.appId;
   return view;
@@ -93,6 +100,8 @@ export function createAccounts(deps: {
   makeKooDriveProvider?: KooDriveProviderFactory;
   /** How to get a fresh KooDrive token for an account at this address, when docsync can sign in there. */
   koodriveSignIn?: (baseUrl: string) => (() => Promise<string>) | undefined;
+  /** What the services answer beyond the contract, per account (the core logs each thing once). */
+  onNotice?: (accountId: string, notice: ServiceNotice) => void;
   now: () => number;
 }): Accounts {
   const { settings, secrets, now } = deps;
@@ -121,12 +130,32 @@ export function createAccounts(deps: {
     settings.saveAccounts(all);
   };
 
-  const kdocsConfig = (account: StoredAccount): KdocsConfig => {
-    const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+  const noticesOf = (accountId: string): { onNotice?: NoticeSink } => {
+    const report = deps.onNotice;
+    return report ? { onNotice: (notice) => report(accountId, notice) } : {};
+  };
+
+  /** The account's secrets; a blob this shell cannot open is named with the account and what to do. */
+  const readSecrets = (account: StoredAccount): AccountSecrets => {
+    try {
+      return JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+    } catch (error) {
+      const { code, message } = toIpcError(error);
+      throw new IpcFailure(
+        code === "internal" ? "credentials" : code,
+        `The account "${account.name}" cannot be used here: ${message}`,
+        { cause: error },
+      );
+    }
+  };
+
+  const kdocsConfig = (account: StoredAccount, notices = noticesOf(account.id)): KdocsConfig => {
+    const secret = readSecrets(account);
     const config: KdocsConfig = {
       baseUrl: account.baseUrl,
       appId: account.appId ?? "",
       appKey: secret.appKey ?? "",
+      ...notices,
     };
     if (account.largeFiles && secret.ostApiKey && secret.ostApiSecret) {
       config.largeFiles = { ...account.largeFiles, apiKey: secret.ostApiKey, apiSecret: secret.ostApiSecret };
@@ -134,19 +163,28 @@ export function createAccounts(deps: {
     return config;
   };
 
-  const koodriveProvider = (baseUrl: string, token: string): ClosableProvider => {
+  const koodriveProvider = (
+    baseUrl: string,
+    token: string,
+    notices: { onNotice?: NoticeSink } = {},
+  ): ClosableProvider => {
     if (!deps.makeKooDriveProvider) throw unsupportedKind("koodrive", "are not available here");
     const refreshToken = deps.koodriveSignIn?.(baseUrl);
-    return deps.makeKooDriveProvider({ baseUrl, token, ...(refreshToken ? { refreshToken } : {}) });
+    return deps.makeKooDriveProvider({
+      baseUrl,
+      token,
+      ...(refreshToken ? { refreshToken } : {}),
+      ...notices,
+    });
   };
 
-  const makeProvider = (account: StoredAccount): ClosableProvider => {
+  const makeProvider = (account: StoredAccount, notices = noticesOf(account.id)): ClosableProvider => {
     switch (account.kind) {
       case "kdocs":
-        return deps.makeKdocsProvider(kdocsConfig(account));
+        return deps.makeKdocsProvider(kdocsConfig(account, notices));
       case "koodrive": {
-        const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
-        return koodriveProvider(account.baseUrl, secret.token ?? "");
+        const secret = readSecrets(account);
+        return koodriveProvider(account.baseUrl, secret.token ?? "", notices);
       }
     }
   };
@@ -162,15 +200,21 @@ export function createAccounts(deps: {
   /** What a new account stores: its settings, its secrets (encrypted as one blob) and a provider to check it. */
   const prepare = (
     input: AccountInput,
+    notices: { onNotice?: NoticeSink },
   ): { provider: ClosableProvider; secret: AccountSecrets; fields: Partial<StoredAccount> } => {
     if (input.kind === "koodrive") {
       return {
-        provider: koodriveProvider(input.baseUrl, input.token),
+        provider: koodriveProvider(input.baseUrl, input.token, notices),
         secret: { token: input.token },
         fields: {},
       };
     }
-    const config: KdocsConfig = { baseUrl: input.baseUrl, appId: input.appId, appKey: input.appKey };
+    const config: KdocsConfig = {
+      baseUrl: input.baseUrl,
+      appId: input.appId,
+      appKey: input.appKey,
+      ...notices,
+    };
     if (input.largeFiles) config.largeFiles = { ...input.largeFiles };
     const secret: AccountSecrets = { appKey: input.appKey };
     if (input.largeFiles) {
@@ -201,7 +245,8 @@ export function createAccounts(deps: {
       if (stored().some((a) => a.name.toLowerCase() === input.name.toLowerCase())) {
         throw ipcFailure("conflict", `An account named "${input.name}" exists already; choose another name.`);
       }
-      const { provider, secret, fields } = prepare(input);
+      const id = randomUUID();
+      const { provider, secret, fields } = prepare(input, noticesOf(id));
       try {
         await provider.verify();
       } catch (error) {
@@ -211,7 +256,7 @@ export function createAccounts(deps: {
         });
       }
       const account: StoredAccount = {
-        id: randomUUID(),
+        id,
         kind: input.kind,
         name: input.name,
         baseUrl: input.baseUrl,
@@ -254,7 +299,14 @@ export function createAccounts(deps: {
     repoint(accountId, config) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "cannot be re-pointed");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      // The endpoint hands over every secret again, so a blob this shell cannot open (the desktop
+      // app's keyring) is simply replaced.
+      let secret: AccountSecrets;
+      try {
+        secret = readSecrets(account);
+      } catch {
+        secret = {};
+      }
       secret.appKey = config.appKey;
       if (config.largeFiles) {
         secret.ostApiKey = config.largeFiles.apiKey;
@@ -276,10 +328,12 @@ export function createAccounts(deps: {
 
     providerFor,
 
+    providerWith: (accountId, onNotice) => makeProvider(find(accountId), { onNotice }),
+
     setAccessToken(accountId, accessToken) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      const secret = readSecrets(account);
       secret.accessToken = accessToken;
       const updated: StoredAccount = {
         ...account,
@@ -294,14 +348,14 @@ export function createAccounts(deps: {
     scriptAccess(accountId) {
       const account = find(accountId);
       if (account.kind !== "kdocs") throw unsupportedKind(account.kind, "do not run scripts");
-      const secret = JSON.parse(secrets.decrypt(account.secrets)) as AccountSecrets;
+      const secret = readSecrets(account);
       if (!account.hasAccessToken || !secret.accessToken) {
         throw ipcFailure(
           "credentials",
           `The account "${account.name}" has no user access token, which scripts need.`,
         );
       }
-      return { baseUrl: account.baseUrl, accessToken: secret.accessToken };
+      return { baseUrl: account.baseUrl, accessToken: secret.accessToken, ...noticesOf(accountId) };
     },
 
     onChange(listener) {

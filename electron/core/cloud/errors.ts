@@ -13,6 +13,7 @@ export type CloudErrorKind =
   | "changed" // the local file changed while it was being read; upload again when it settles
   | "needs-config" // a capability needs settings the account does not have (e.g. staging credentials)
   | "transient" // 5xx, reset, timeout: safe to retry
+  | "service" // the service failed inside in a way only its vendor can fix; `message` says what to tell them
   | "cancelled"
   | "protocol"; // the server answered something that does not match the contract
 

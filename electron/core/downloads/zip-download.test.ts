@@ -3,10 +3,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../../sandbox/server.ts";
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox } from "../../../sandbox/server.ts";
 import type { TaskView } from "../../../shared/model.ts";
 import { createCore, type LocalCore } from "../create-core.ts";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { numbered, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 import { SAVED_PREFIX } from "./zip-download.ts";
 
@@ -37,14 +37,10 @@ describe("KooDrive account and zip download through the core", () => {
   const setPace = (itemsPerSecond: number) =>
     fetch(`${sandbox.url}/__sandbox/koodrive/pace`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
       body: JSON.stringify({ itemsPerSecond }),
     });
-  const finished = (taskId: string) =>
-    waitFor(() => {
-      const task = core.tasks.get(taskId);
-      return task && core.tasks.isFinal(task.state) ? task : undefined;
-    }, `task ${taskId} to end`);
+  const finished = async (taskId: string): Promise<TaskView> => (await core.runner.whenFinal([taskId]))[0]!;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ dataDir: join(dir.path, "cloud"), koodrive: { itemsPerSecond: 20 } });

@@ -6,10 +6,10 @@
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef } from "../cloud/provider.ts";
+import { waitingPhase, type CloudProvider, type RemoteEntry, type ServerTaskRef } from "../cloud/provider.ts";
 import { ipcFailure } from "../ipc-error.ts";
-import { createBackgroundTasks, failureText, plural, type WaitForTask } from "../moves/background-tasks.ts";
-import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import type { Job, JobRunner } from "../tasks/runner.ts";
+import { failureText, plural } from "../tasks/words.ts";
 import { freeName, placeWithoutOverwrite, prepareFolder, safeFileName } from "./save-path.ts";
 
 /** What a provider offers when its service can pack files into one zip. */
@@ -40,22 +40,15 @@ interface ZipDownloadState extends ZipDownloadSpec {
 }
 
 export interface ZipDownloadDeps {
-  registry: TaskRegistry;
+  runner: JobRunner;
   providerFor(accountId: string): CloudProvider;
-  /** The shared poller's `wait`. */
-  waitForTask: WaitForTask;
   /** What `~` means in a destination (default: the user's home). */
   home?: string;
   log?(level: "info" | "warn", text: string, accountId: string): void;
-  onError?(error: unknown): void;
 }
 
 export interface ZipDownloads {
   start(spec: ZipDownloadSpec): Promise<{ taskId: string }>;
-  /** Continues the downloads a restart interrupted. */
-  resumeUnfinished(): void;
-  /** Stops every download where it is; they continue at the next start. */
-  stop(): Promise<void>;
 }
 
 /** At most this many files per package [doc]. */
@@ -70,20 +63,22 @@ async function zipNameFor(provider: CloudProvider, first: RemoteEntry, count: nu
 }
 
 export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
-  const work = createBackgroundTasks<ZipDownloadState>({
-    registry: deps.registry,
+  const zipJob = deps.runner.declare<ZipDownloadState>({
     kind: "download",
-    run,
-    isState: (resume): resume is ZipDownloadState => {
-      const state = resume as Partial<ZipDownloadState> | undefined;
-      return !!state && Array.isArray(state.entryIds) && typeof state.zipName === "string";
+    parse: (saved) => {
+      const state = saved as Partial<ZipDownloadState> | undefined;
+      return state && Array.isArray(state.entryIds) && typeof state.zipName === "string"
+        ? (state as ZipDownloadState)
+        : undefined;
     },
     lost: "The download's details were lost; start it again.",
-    ...(deps.onError ? { onError: deps.onError } : {}),
+    run,
   });
 
-  async function run(handle: TaskHandle, state: ZipDownloadState, signal: AbortSignal): Promise<void> {
-    const title = deps.registry.get(handle.id)?.title ?? "Download as zip";
+  async function run(job: Job<ZipDownloadState>): Promise<void> {
+    const { handle, signal } = job;
+    const state = { ...job.state };
+    const title = deps.runner.registry.get(handle.id)?.title ?? "Download as zip";
     let part: string | undefined;
     try {
       const provider = deps.providerFor(state.accountId);
@@ -93,17 +88,18 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
       if (state.packageTaskId === undefined) {
         const ref = await provider.startZipDownload(state.entryIds, state.zipName, signal);
         state.packageTaskId = ref.id;
-        handle.setResume(state);
+        job.save(state);
       }
-      const status = await deps.waitForTask(
+      const status = await job.waitFor(
         state.accountId,
         { kind: "share", id: state.packageTaskId },
-        {
-          onProgress: (current, total) =>
-            handle.progress(total > 0 ? Math.round((current * 100) / total) : 0, 100, "percent", "packing"),
-          signal,
-          taskId: handle.id,
-        },
+        (current, total, status) =>
+          handle.progress(
+            total > 0 ? Math.round((current * 100) / total) : 0,
+            100,
+            "percent",
+            status?.unknownStatus ? waitingPhase(status.unknownStatus) : "packing",
+          ),
       );
       if (status.state === "failed") {
         throw new CloudError("not-found", status.error?.message ?? "The service could not pack the files.");
@@ -151,17 +147,8 @@ export function createZipDownloads(deps: ZipDownloadDeps): ZipDownloads {
       const first = await provider.stat(entryIds[0]!);
       const zipName = await zipNameFor(provider, first, entryIds.length);
       const state: ZipDownloadState = { ...spec, entryIds, destinationDir, zipName };
-      const handle = deps.registry.create({
-        kind: "download",
-        title: `Download ${entryIds.length === 1 ? `"${first.name}"` : plural(entryIds.length, "item")} as zip`,
-        accountId: spec.accountId,
-        cancellable: true,
-        resume: state,
-      });
-      work.launch(handle, state);
-      return { taskId: handle.id };
+      const title = `Download ${entryIds.length === 1 ? `"${first.name}"` : plural(entryIds.length, "item")} as zip`;
+      return { taskId: zipJob.start({ title, accountId: spec.accountId, cancellable: true }, state) };
     },
-    resumeUnfinished: () => work.resumeUnfinished(),
-    stop: () => work.stop(),
   };
 }

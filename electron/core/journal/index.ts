@@ -4,7 +4,7 @@
  * so a crash at any point leaves either the old or the new state, never a mix.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ActivityEntry, TaskView } from "../../../shared/model.ts";
 import { migrations } from "./migrations.ts";
@@ -38,6 +38,10 @@ export interface FileRecord {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** The device the inode belongs to (0 when recorded before devices were). */
+  dev: number;
+  /** When the inode was made (0 when unknown): a reused inode has another. */
+  btimeMs: number;
   md5: string | null;
   remoteId: string | null;
   remoteVersion: number | null;
@@ -46,6 +50,22 @@ export interface FileRecord {
 export interface FolderRecord {
   path: string;
   remoteId: string;
+  /** The local folder's identity (0 when not known yet). */
+  dev?: number;
+  ino?: number;
+  btimeMs?: number;
+}
+
+/** A create in the cloud that a pass sent (or was about to send) and has not recorded the answer of. */
+export interface RemoteCreateRecord {
+  path: string;
+  kind: "file" | "folder";
+  /** The cloud folder it goes into, and its name there. */
+  parentId: string;
+  name: string;
+  size: number | null;
+  md5: string | null;
+  startedAt: number;
 }
 
 export interface UploadRecord {
@@ -101,6 +121,8 @@ export interface Journal {
   /** Every folder that directly holds a known file ("" for the root). */
   fileFolders(pairId: string): string[];
   filesWithIno(pairId: string, ino: number): FileRecord[];
+  /** The file recorded with this cloud copy. */
+  fileByRemoteId(pairId: string, remoteId: string): FileRecord | undefined;
   /** Known files with no cloud copy yet (indexed, not uploaded), in path order after `after`. */
   unsyncedFiles(pairId: string, after: string, limit: number): FileRecord[];
   unsyncedCount(pairId: string): number;
@@ -108,13 +130,21 @@ export interface Journal {
   file(pairId: string, path: string): FileRecord | undefined;
   putFile(pairId: string, file: FileRecord): void;
   deleteFile(pairId: string, path: string): void;
-  /** Renames one path, or every path below a folder when `folder` is true (a folder move). */
+  /**
+   * Renames one path, or the folder and every path below it when `folder` is true (a folder move).
+   * A record already at a target path is replaced by the one moving there.
+   */
   movePath(pairId: string, from: string, to: string, folder: boolean): void;
-  /** Forgets every file and folder at or below `folder`. */
+  /** Forgets the folder and every file and folder below it. */
   deleteBelow(pairId: string, folder: string): void;
 
-  folders(pairId: string): FolderRecord[];
+  folders(pairId: string): Required<FolderRecord>[];
   putFolder(pairId: string, folder: FolderRecord): void;
+
+  /** Creates sent to the cloud whose answer is not recorded yet (written before the request goes). */
+  remoteCreates(pairId: string): RemoteCreateRecord[];
+  putRemoteCreate(pairId: string, create: RemoteCreateRecord): void;
+  deleteRemoteCreate(pairId: string, path: string): void;
 
   uploads(): UploadRecord[];
   upload(key: string): UploadRecord | undefined;
@@ -189,11 +219,69 @@ const dirOf = "rtrim(path, replace(path, '/', ''))";
 /** Escapes LIKE wildcards so a folder named `a_b%` only matches itself. */
 const likePrefix = (folder: string): string => folder.replace(/[\\%_]/g, (c) => `\\${c}`) + "/%";
 
-export function openJournal(file: string): Journal {
+function openDatabase(file: string): DatabaseSync {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000;");
-  migrate(db);
+  try {
+    db.exec("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000;");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** SQLITE_CORRUPT or SQLITE_NOTADB (extended codes included): the file is damaged or not a database. */
+const isDamaged = (error: unknown): boolean =>
+  [11, 26].includes(((error as { errcode?: number }).errcode ?? 0) & 0xff);
+
+/**
+ * Opens the journal; a damaged one (no longer a database, or a broken page) is moved aside with its
+ * -wal and -shm, and a fresh one is started. Nothing else is touched: not the files in the pairs'
+ * folders, not the cloud (the fresh journal has no pairs, so nothing syncs until they are added again).
+ */
+export function openJournalOrStartAfresh(
+  file: string,
+  now: number,
+): { journal: Journal; movedAside?: string } {
+  const moveAside = () => {
+    const aside = `${file}.damaged-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    }
+    return { journal: openJournal(file), movedAside: aside };
+  };
+  // Not a database at all: moved aside before SQLite opens it (and perhaps tidies its -wal away).
+  if (!hasDatabaseHeader(file)) return moveAside();
+  try {
+    return { journal: openJournal(file) };
+  } catch (error) {
+    if (!isDamaged(error)) throw error;
+    return moveAside();
+  }
+}
+
+const HEADER = Buffer.from("SQLite format 3\0");
+
+/** True for a missing or empty file (a new journal) and for one that starts like a database. */
+function hasDatabaseHeader(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return true;
+  }
+  try {
+    const head = Buffer.alloc(HEADER.length);
+    return readSync(fd, head, 0, head.length, 0) === 0 || head.equals(HEADER);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function openJournal(file: string): Journal {
+  const db = openDatabase(file);
 
   const cache = new Map<string, StatementSync>();
   const sql = (text: string): StatementSync => {
@@ -267,7 +355,15 @@ export function openJournal(file: string): Journal {
     },
     deletePair(pairId) {
       journal.transaction(() => {
-        for (const table of ["files", "folders", "failures", "uploads", "upload_hooks", "script_runs"]) {
+        for (const table of [
+          "files",
+          "folders",
+          "failures",
+          "uploads",
+          "upload_hooks",
+          "script_runs",
+          "remote_creates",
+        ]) {
           sql(`delete from ${table} where pair_id = ?`).run(pairId);
         }
         sql("delete from pairs where id = ?").run(pairId);
@@ -302,6 +398,12 @@ export function openJournal(file: string): Journal {
     filesWithIno(pairId, ino) {
       return sql("select * from files where pair_id = ? and ino = ?").all(pairId, ino).map(toFile);
     },
+    fileByRemoteId(pairId, remoteId) {
+      const row = sql(
+        "select * from files indexed by files_by_remote where pair_id = ? and remote_id = ?",
+      ).get(pairId, remoteId);
+      return row ? toFile(row) : undefined;
+    },
     unsyncedFiles(pairId, after, limit) {
       return sql(
         "select * from files indexed by files_unsynced where pair_id = ? and path > ? and remote_id is null order by path limit ?",
@@ -325,9 +427,9 @@ export function openJournal(file: string): Journal {
     },
     putFile(pairId, f) {
       sql(
-        `insert or replace into files (pair_id, path, size, mtime_ms, ino, md5, remote_id, remote_version)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(pairId, f.path, f.size, f.mtimeMs, f.ino, f.md5, f.remoteId, f.remoteVersion);
+        `insert or replace into files (pair_id, path, size, mtime_ms, ino, dev, btime, md5, remote_id, remote_version)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(pairId, f.path, f.size, f.mtimeMs, f.ino, f.dev, f.btimeMs, f.md5, f.remoteId, f.remoteVersion);
     },
     deleteFile(pairId, path) {
       sql("delete from files where pair_id = ? and path = ?").run(pairId, path);
@@ -335,47 +437,72 @@ export function openJournal(file: string): Journal {
     movePath(pairId, from, to, folder) {
       journal.transaction(() => {
         if (!folder) {
-          sql("delete from files where pair_id = ? and path = ?").run(pairId, to);
-          sql("update files set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
+          sql("update or replace files set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
           return;
         }
-        const cut = from.length + 1;
+        // SQLite counts characters (code points), not UTF-16 units: an emoji is one.
+        const cut = [...from].length + 1;
         for (const table of ["files", "folders"]) {
-          sql(`delete from ${table} where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
-            pairId,
-            to,
-            likePrefix(to),
-          );
           sql(
-            `update ${table} set path = ? || substr(path, ?) where pair_id = ? and path like ? escape '\\'`,
+            `update or replace ${table} set path = ? || substr(path, ?) where pair_id = ? and path like ? escape '\\'`,
           ).run(to + "/", cut + 1, pairId, likePrefix(from));
         }
-        sql("update folders set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
+        sql("update or replace folders set path = ? where pair_id = ? and path = ?").run(to, pairId, from);
       });
     },
     deleteBelow(pairId, folder) {
       journal.transaction(() => {
-        for (const table of ["files", "folders"]) {
-          sql(`delete from ${table} where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
-            pairId,
-            folder,
-            likePrefix(folder),
-          );
-        }
+        // A file at the folder's own path is not in it (a folder replaced by a file of its name).
+        sql(`delete from files where pair_id = ? and path like ? escape '\\'`).run(
+          pairId,
+          likePrefix(folder),
+        );
+        sql(`delete from folders where pair_id = ? and (path = ? or path like ? escape '\\')`).run(
+          pairId,
+          folder,
+          likePrefix(folder),
+        );
       });
     },
 
     folders(pairId) {
-      return sql("select path, remote_id from folders where pair_id = ?")
+      return sql("select path, remote_id, dev, ino, btime from folders where pair_id = ?")
         .all(pairId)
-        .map((r) => ({ path: String(r.path), remoteId: String(r.remote_id) }));
+        .map((r) => ({
+          path: String(r.path),
+          remoteId: String(r.remote_id),
+          dev: Number(r.dev),
+          ino: Number(r.ino),
+          btimeMs: Number(r.btime),
+        }));
     },
     putFolder(pairId, f) {
-      sql("insert or replace into folders (pair_id, path, remote_id) values (?, ?, ?)").run(
-        pairId,
-        f.path,
-        f.remoteId,
-      );
+      sql(
+        "insert or replace into folders (pair_id, path, remote_id, dev, ino, btime) values (?, ?, ?, ?, ?, ?)",
+      ).run(pairId, f.path, f.remoteId, f.dev ?? 0, f.ino ?? 0, f.btimeMs ?? 0);
+    },
+
+    remoteCreates(pairId) {
+      return sql("select * from remote_creates where pair_id = ? order by length(path), path")
+        .all(pairId)
+        .map((r) => ({
+          path: String(r.path),
+          kind: r.kind === "folder" ? "folder" : "file",
+          parentId: String(r.parent_id),
+          name: String(r.name),
+          size: r.size === null ? null : Number(r.size),
+          md5: r.md5 === null ? null : String(r.md5),
+          startedAt: Number(r.started_at),
+        }));
+    },
+    putRemoteCreate(pairId, c) {
+      sql(
+        `insert or replace into remote_creates (pair_id, path, kind, parent_id, name, size, md5, started_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(pairId, c.path, c.kind, c.parentId, c.name, c.size, c.md5, c.startedAt);
+    },
+    deleteRemoteCreate(pairId, path) {
+      sql("delete from remote_creates where pair_id = ? and path = ?").run(pairId, path);
     },
 
     uploads() {
@@ -518,6 +645,8 @@ function toFile(r: Record<string, unknown>): FileRecord {
     size: Number(r.size),
     mtimeMs: Number(r.mtime_ms),
     ino: Number(r.ino),
+    dev: Number(r.dev ?? 0),
+    btimeMs: Number(r.btime ?? 0),
     md5: r.md5 === null ? null : String(r.md5),
     remoteId: r.remote_id === null ? null : String(r.remote_id),
     remoteVersion: r.remote_version === null ? null : Number(r.remote_version),

@@ -1,9 +1,10 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, expect, test } from "vitest";
-import { tempDir } from "../testing/harness.ts";
+import { tempDir } from "../../../testing/harness.ts";
 import { migrations } from "./migrations.ts";
-import { openJournal } from "./index.ts";
+import { openJournal, openJournalOrStartAfresh } from "./index.ts";
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
@@ -28,6 +29,8 @@ test("migrations run once and reopening keeps the data", () => {
     size: 3,
     mtimeMs: 1.5,
     ino: 9,
+    dev: 0,
+    btimeMs: 0,
     md5: "m",
     remoteId: "r1",
     remoteVersion: 2,
@@ -63,6 +66,8 @@ test("a folder move renames every path below it, and only below it", () => {
     size: 1,
     mtimeMs: 1,
     ino: 1,
+    dev: 0,
+    btimeMs: 0,
     md5: null,
     remoteId: "r",
     remoteVersion: 1,
@@ -102,6 +107,8 @@ test("a failed transaction leaves nothing behind", () => {
         size: 1,
         mtimeMs: 1,
         ino: 1,
+        dev: 0,
+        btimeMs: 0,
         md5: null,
         remoteId: null,
         remoteVersion: null,
@@ -150,4 +157,20 @@ test("a journal of the previous schema keeps its pairs and gains script rules an
   expect(journal.scriptRuns("p")).toEqual([]);
   expect(journal.uploadHooks()).toEqual([]);
   journal.close();
+});
+
+test("a damaged journal is moved aside with its -wal, untouched, and a fresh one is started", () => {
+  const d = tempDir();
+  dirs.push(d);
+  const file = join(d.path, "journal.db");
+  writeFileSync(file, "this is not a database, it is what a bad disk left behind".repeat(100));
+  writeFileSync(`${file}-wal`, "half a write-ahead log");
+  const { journal, movedAside } = openJournalOrStartAfresh(file, Date.UTC(2025, 0, 2, 3, 4, 5));
+  expect(movedAside).toBe(`${file}.damaged-2025-01-02T03-04-05-000Z`);
+  expect(readFileSync(movedAside!, "utf8")).toContain("what a bad disk left behind");
+  expect(readFileSync(`${movedAside}-wal`, "utf8")).toBe("half a write-ahead log");
+  expect(journal.pairs()).toEqual([]);
+  journal.close();
+  // A sound journal is opened as it is.
+  expect(openJournalOrStartAfresh(file, 0).movedAside).toBeUndefined();
 });

@@ -101,4 +101,29 @@ export const migrations: readonly string[] = [
     primary key (pair_id, path, remote_id, version)
   ) without rowid;
   `,
+  // Identities: a file's device and birth time next to its inode (an inode a deleted file freed is
+  // soon given to a new one), and a folder's likewise, so a rename is
+  // recognised by what moved rather than by its path; the cloud ids, to find a record by its cloud
+  // item; and what a pass is about to create in the cloud (written before the request goes), so a
+  // create whose answer a crash lost is found again and adopted or removed.
+  `
+  alter table files add column dev integer not null default 0;
+  alter table files add column btime real not null default 0;
+  alter table folders add column dev integer not null default 0;
+  alter table folders add column ino integer not null default 0;
+  alter table folders add column btime real not null default 0;
+  create index files_by_remote on files (pair_id, remote_id) where remote_id is not null;
+  create index folders_by_remote on folders (pair_id, remote_id);
+  create table remote_creates (
+    pair_id text not null,
+    path text not null,
+    kind text not null,
+    parent_id text not null,
+    name text not null,
+    size integer,
+    md5 text,
+    started_at integer not null,
+    primary key (pair_id, path)
+  ) without rowid;
+  `,
 ];

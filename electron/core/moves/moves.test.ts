@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { TaskView } from "../../../shared/model.ts";
 import { CloudError } from "../cloud/errors.ts";
+import { describeItemFailure } from "../cloud/kdocs/adapter.ts";
 import type { CloudProvider, RemoteEntry, ServerTaskStatus } from "../cloud/provider.ts";
-import type { NewTask, TaskHandle, TaskRegistry } from "../tasks/types.ts";
-import { createMoves, type WaitForTask } from "./moves.ts";
+import { openJournal } from "../journal/index.ts";
+import { createJobRunner, createTaskRegistry, type TaskPoller } from "../tasks/index.ts";
+import { createMoves } from "./moves.ts";
 import { planMoveChunks } from "./plan.ts";
 
 const entry = (id: string, parentId: string, kind: "file" | "folder" = "file"): RemoteEntry => ({
@@ -36,50 +37,6 @@ describe("planMoveChunks", () => {
   });
 });
 
-/** Just enough of the registry to watch a task's life. */
-function memoryRegistry() {
-  const tasks = new Map<string, TaskView>();
-  let next = 0;
-  const registry: TaskRegistry = {
-    create(task: NewTask): TaskHandle {
-      const id = `t${++next}`;
-      const controller = new AbortController();
-      const view: TaskView = {
-        id,
-        kind: task.kind,
-        title: task.title,
-        state: "queued",
-        cancellable: task.cancellable,
-        createdAt: 0,
-        updatedAt: 0,
-      };
-      if (task.accountId) view.accountId = task.accountId;
-      tasks.set(id, view);
-      const set = (patch: Partial<TaskView>) => tasks.set(id, { ...tasks.get(id)!, ...patch });
-      return {
-        id,
-        signal: controller.signal,
-        start: (phase) => set({ state: "running", phase }),
-        progress: (current, total, unit, phase) => set({ progress: { current, total, unit }, phase }),
-        setResume: () => {},
-        appendLog: () => {},
-        succeed: () => set({ state: "succeeded" }),
-        partial: (failedItems, message) => set({ state: "partial", failedItems, error: message }),
-        fail: (error) => set({ state: "failed", error }),
-      };
-    },
-    get: (id) => tasks.get(id),
-    unfinished: () => [],
-    cancel: () => {},
-    snapshot: () => ({ seq: 0, tasks: [...tasks.values()] }),
-    clearFinished: () => {},
-    subscribe: () => () => {},
-    isFinal: (state) => ["succeeded", "partial", "failed", "cancelled"].includes(state),
-    close: () => {},
-  };
-  return registry;
-}
-
 describe("batch move task", () => {
   function setup() {
     const tree = new Map<string, RemoteEntry>();
@@ -91,6 +48,7 @@ describe("batch move task", () => {
     const provider = {
       rootId: "0",
       maxMoveBatch: 2,
+      describeItemFailure,
       async stat(id: string) {
         const found = tree.get(id);
         if (!found) throw new CloudError("not-found", "no such file", { code: 40004 });
@@ -105,9 +63,9 @@ describe("batch move task", () => {
         return { done: false, task: { kind: "move", id: ids.join(",") } };
       },
     } as unknown as CloudProvider;
-    const waitForTask: WaitForTask = async (_account, ref, { onProgress }) => {
+    const wait: TaskPoller["wait"] = async (_account, ref, options) => {
       const ids = ref.id.split(",");
-      onProgress(ids.length, ids.length);
+      options?.onProgress?.(ids.length, ids.length);
       const failed = ids
         .filter((id) => taken.has(id))
         .map((id) => ({ id, code: 40009, message: "name taken" }));
@@ -120,29 +78,30 @@ describe("batch move task", () => {
       };
       return status;
     };
-    const registry = memoryRegistry();
+    const registry = createTaskRegistry({ journal: openJournal(":memory:") });
+    const poller: TaskPoller = { wait, pending: () => [], stats: () => ({}) as never, stop: () => {} };
+    const runner = createJobRunner({ registry, poller });
     const changed: string[][] = [];
     const remembered = new Map<string, { accountId: string; targetFolderId: string }>();
     const moves = createMoves({
-      registry,
+      runner,
       providerFor: () => provider,
-      waitForTask,
       onFoldersChanged: (_account, folders) => changed.push(folders.sort()),
       remember: (id, spec) => remembered.set(id, spec),
       recall: (id) => remembered.get(id),
     });
-    return { tree, calls, taken, registry, changed, moves };
+    return { tree, calls, taken, registry, runner, changed, moves };
   }
 
   it("ends partial with each failed item's reason, then a retry moves just those", async () => {
-    const { tree, calls, taken, registry, changed, moves } = setup();
+    const { tree, calls, taken, registry, runner, changed, moves } = setup();
     tree.delete("a4");
     const { taskId } = await moves.start({
       accountId: "acc",
       entryIds: ["a0", "a1", "a2", "a3", "a4", "b0"],
       targetFolderId: "T",
     });
-    await moves.idle();
+    await runner.idle();
     const task = registry.get(taskId)!;
     expect(task.title).toBe('Move 6 items to "T.txt"');
     expect(task.state).toBe("partial");
@@ -157,7 +116,7 @@ describe("batch move task", () => {
     taken.clear();
     tree.set("a4", entry("a4", "A"));
     const retry = await moves.retryFailed(taskId);
-    await moves.idle();
+    await runner.idle();
     expect(registry.get(retry.taskId)).toMatchObject({
       state: "succeeded",
       title: 'Move 2 items to "T.txt"',

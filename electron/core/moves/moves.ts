@@ -1,15 +1,22 @@
 /**
- * Batch moves as tasks: the entries are grouped by source folder, sent in chunks the API takes, and
+ * Batch moves as jobs: the entries are grouped by source folder, sent in chunks the API takes, and
  * waited for through the shared poller. Items that fail become the task's failed items, in words,
  * and can be retried as a new move.
  */
 import PQueue from "p-queue";
 import { rootEntry } from "../accounts/remote-tree.ts";
 import { CloudError } from "../cloud/errors.ts";
-import type { CloudProvider, RemoteEntry, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { describeItemCode, ipcFailure } from "../ipc-error.ts";
-import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
-import { createBackgroundTasks, failureText, plural, type WaitForTask } from "./background-tasks.ts";
+import {
+  waitingPhase,
+  type CloudProvider,
+  type RemoteEntry,
+  type ServerTaskRef,
+  type ServerTaskStatus,
+} from "../cloud/provider.ts";
+import { ipcFailure } from "../ipc-error.ts";
+import { isFinalState } from "../../../shared/model.ts";
+import type { Job, JobRunner } from "../tasks/runner.ts";
+import { failureText, plural } from "../tasks/words.ts";
 import { planMoveChunks } from "./plan.ts";
 
 export interface MoveSpec {
@@ -32,12 +39,9 @@ interface MoveResume extends MoveSpec {
   running?: { ref: ServerTaskRef; ids: string[]; sourceFolderId: string };
 }
 
-export type { WaitForTask };
-
 export interface MoveDeps {
-  registry: TaskRegistry;
+  runner: JobRunner;
   providerFor(accountId: string): CloudProvider;
-  waitForTask: WaitForTask;
   /** Called when a move ends, with the folders whose content changed. */
   onFoldersChanged(accountId: string, folderIds: string[]): void;
   /** Keeps what a retry needs after the task is finished (and after a restart). */
@@ -45,56 +49,43 @@ export interface MoveDeps {
   recall(taskId: string): { accountId: string; targetFolderId: string } | undefined;
   /** Writes a line to the activity log. */
   log?(level: "info" | "warn", text: string, accountId: string): void;
-  onError?(error: unknown): void;
 }
 
 export interface Moves {
   start(spec: MoveSpec): Promise<{ taskId: string }>;
   retryFailed(taskId: string): Promise<{ taskId: string }>;
-  /** Continues the moves a restart interrupted. */
-  resumeUnfinished(): void;
-  /** Resolves when every move started so far has ended. */
-  idle(): Promise<void>;
-  /** Stops every move where it is; the tasks stay unfinished, to be resumed at the next start. */
-  stop(): Promise<void>;
 }
 
 const STAT_CONCURRENCY = 8;
 
-function itemReason(code: number, message: string): string {
-  // Per item, a conflict is nearly always a name clash in the target.
-  if (code === 40009 && !/into itself|below itself/i.test(message))
-    return "its name is taken in the target folder";
-  return describeItemCode(code, message);
-}
-
 export function createMoves(deps: MoveDeps): Moves {
-  const work = createBackgroundTasks<MoveResume>({
-    registry: deps.registry,
+  const { registry } = deps.runner;
+  const moveJob = deps.runner.declare<MoveResume>({
     kind: "move",
-    run,
-    isState: (resume): resume is MoveResume =>
-      !!resume && Array.isArray((resume as Partial<MoveResume>).entryIds),
+    parse: (saved) =>
+      saved && Array.isArray((saved as Partial<MoveResume>).entryIds) ? (saved as MoveResume) : undefined,
     lost: "The move's details were lost; start it again.",
-    ...(deps.onError ? { onError: deps.onError } : {}),
+    run,
   });
 
-  async function run(handle: TaskHandle, state: MoveResume, signal: AbortSignal): Promise<void> {
+  async function run(job: Job<MoveResume>): Promise<void> {
+    const { handle, signal } = job;
+    const state = structuredClone(job.state);
     const total = state.entryIds.length;
     const interrupted = () => signal.aborted;
     const touched = new Set<string>([state.targetFolderId]);
-    const save = () => handle.setResume(state);
+    const save = () => job.save(state);
     const report = (extra = 0, phase = "moving") =>
       handle.progress(state.settled.length + state.failed.length + extra, total, "items", phase);
     const fail = (ids: string[], reason: string) => {
       for (const id of ids) state.failed.push({ id, name: state.names[id] ?? id, reason });
     };
     const wait = (ref: ServerTaskRef) =>
-      deps.waitForTask(state.accountId, ref, {
-        onProgress: (current) => report(current),
-        signal,
-        taskId: handle.id,
-      });
+      job.waitFor(state.accountId, ref, (current, _total, status) =>
+        report(current, status?.unknownStatus ? waitingPhase(status.unknownStatus) : "moving"),
+      );
+    const itemReason = (code: number, message: string) =>
+      deps.providerFor(state.accountId).describeItemFailure({ code, message });
     const applyStatus = (ids: string[], status: ServerTaskStatus) => {
       const failedById = new Map(status.failed.map((item) => [item.id, item]));
       for (const id of ids) {
@@ -173,7 +164,7 @@ export function createMoves(deps: MoveDeps): Moves {
         report();
       }
 
-      const title = deps.registry.get(handle.id)?.title ?? "Move";
+      const title = registry.get(handle.id)?.title ?? "Move";
       if (state.failed.length === 0) {
         handle.succeed();
         deps.log?.("info", `${title}: done`, state.accountId);
@@ -188,22 +179,15 @@ export function createMoves(deps: MoveDeps): Moves {
       // anything else is a failure of the whole move.
       if (!interrupted()) handle.fail(failureText(error));
     } finally {
-      if (!work.stopping.aborted) deps.onFoldersChanged(state.accountId, [...touched]);
+      if (!job.stopping.aborted) deps.onFoldersChanged(state.accountId, [...touched]);
     }
   }
 
   function launch(spec: MoveSpec, title: string, names: Record<string, string>): string {
     const state: MoveResume = { ...spec, names, settled: [], failed: [] };
-    const handle = deps.registry.create({
-      kind: "move",
-      title,
-      accountId: spec.accountId,
-      cancellable: true,
-      resume: state,
-    });
-    deps.remember(handle.id, { accountId: spec.accountId, targetFolderId: spec.targetFolderId });
-    work.launch(handle, state);
-    return handle.id;
+    const taskId = moveJob.start({ title, accountId: spec.accountId, cancellable: true }, state);
+    deps.remember(taskId, { accountId: spec.accountId, targetFolderId: spec.targetFolderId });
+    return taskId;
   }
 
   async function targetFolder(spec: MoveSpec): Promise<RemoteEntry> {
@@ -226,9 +210,9 @@ export function createMoves(deps: MoveDeps): Moves {
     },
 
     async retryFailed(taskId) {
-      const view = deps.registry.get(taskId);
+      const view = registry.get(taskId);
       if (!view || view.kind !== "move") throw ipcFailure("not-found", `There is no move task ${taskId}.`);
-      if (!deps.registry.isFinal(view.state)) {
+      if (!isFinalState(view.state)) {
         throw ipcFailure("conflict", "This move is still running; retry its failed items when it ends.");
       }
       const failed = view.failedItems ?? [];
@@ -241,9 +225,5 @@ export function createMoves(deps: MoveDeps): Moves {
       const names = Object.fromEntries(failed.map((item) => [item.id, item.name]));
       return { taskId: launch(full, titleFor(failed.length, target), names) };
     },
-
-    resumeUnfinished: () => work.resumeUnfinished(),
-    idle: () => work.idle(),
-    stop: () => work.stop(),
   };
 }

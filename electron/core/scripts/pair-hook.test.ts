@@ -3,10 +3,10 @@
  * script on each matching upload, and the runner follows it to its end as a task of the pair.
  */
 import { afterEach, expect, test } from "vitest";
-import type { TaskView } from "../../../shared/model.ts";
+import { isFinalState, type TaskView } from "../../../shared/model.ts";
 import type { UploadedFile } from "../sync/types.ts";
-import { waitFor } from "../testing/harness.ts";
-import { startScenario, type Scenario } from "../testing/scenario.ts";
+import { waitFor } from "../../../testing/harness.ts";
+import { startScenario, type Scenario } from "../../../testing/scenario.ts";
 import { createPairScriptHook } from "./pair-hook.ts";
 import { createScriptRunner, type ScriptRunner } from "./runner.ts";
 
@@ -14,7 +14,6 @@ let s: Scenario | undefined;
 let runner: ScriptRunner | undefined;
 let hook: ((upload: UploadedFile) => Promise<void>) | undefined;
 afterEach(async () => {
-  await runner?.stop();
   await s?.close();
   s = runner = hook = undefined;
 });
@@ -31,7 +30,7 @@ async function start(): Promise<Scenario> {
 
 function wire(sc: Scenario): void {
   runner = createScriptRunner({
-    registry: sc.t.tasks,
+    runner: sc.t.runner,
     access: () => ({ baseUrl: sc.sandbox.url, accessToken: sc.sandbox.scriptsAccessToken }),
     firstDelayMs: 50,
     minIntervalMs: 50,
@@ -41,7 +40,6 @@ function wire(sc: Scenario): void {
 }
 
 async function restart(sc: Scenario): Promise<void> {
-  await runner?.stop();
   await sc.restart();
   wire(sc);
 }
@@ -52,7 +50,7 @@ const scriptTasks = (sc: Scenario): TaskView[] =>
 async function settledScripts(sc: Scenario, count: number): Promise<TaskView[]> {
   return waitFor(() => {
     const tasks = scriptTasks(sc);
-    return tasks.length === count && tasks.every((t) => sc.t.tasks.isFinal(t.state)) ? tasks : undefined;
+    return tasks.length === count && tasks.every((t) => isFinalState(t.state)) ? tasks : undefined;
   }, `${count} finished script tasks`);
 }
 
@@ -68,7 +66,7 @@ test("each uploaded document of the rule's extensions runs the script once, as a
   expect(await sc.t.engine.syncOnce(pair.id)).toMatchObject({ uploaded: 3, failed: 0 });
   const tasks = await settledScripts(sc, 2);
   for (const task of tasks) {
-    expect(task).toMatchObject({ state: "succeeded", pairId: pair.id, accountId: "sandbox" });
+    expect(task).toMatchObject({ state: "succeeded", pairId: pair.id, accountId: sc.accountId });
     expect(task.log?.map((l) => l.text)).toContain("filled");
   }
   // The runs were on the uploaded documents, linked to the task that uploaded them.
@@ -139,7 +137,7 @@ test("a run that cannot start is told in the activity log; the upload and the ot
   hook = createPairScriptHook({
     journal: sc.t.journal,
     runner: createScriptRunner({
-      registry: sc.t.tasks,
+      runner: sc.t.runner,
       access: () => {
         throw new Error('The account "sandbox" has no user access token, which scripts need.');
       },

@@ -7,9 +7,10 @@ import { KdocsScriptClient } from "../cloud/kdocs/scripts.ts";
 import type { FetchLike } from "../cloud/http/transport.ts";
 import { IpcFailure } from "../ipc-error.ts";
 import { openJournal, type Journal } from "../journal/index.ts";
-import { createTaskRegistry } from "../tasks/index.ts";
+import { isFinalState } from "../../../shared/model.ts";
+import { createJobRunner, createTaskPoller, createTaskRegistry, type JobRunner } from "../tasks/index.ts";
 import type { TaskRegistry } from "../tasks/types.ts";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { tempDir, waitFor } from "../../../testing/harness.ts";
 import {
   createScriptRunner,
   RESULT_LEVEL,
@@ -29,7 +30,7 @@ describe("script tasks", () => {
   let sandbox: Sandbox;
   let docId: string;
   const dir = tempDir("docsync-scripts-");
-  const open: { journal: Journal; registry: TaskRegistry; runner: ScriptRunner }[] = [];
+  const open: { journal: Journal; registry: TaskRegistry; jobs: JobRunner; runner: ScriptRunner }[] = [];
 
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -45,8 +46,8 @@ describe("script tasks", () => {
     dir.remove();
   });
   afterEach(async () => {
-    for (const { journal, registry, runner } of open.splice(0)) {
-      await runner.stop();
+    for (const { journal, registry, jobs } of open.splice(0)) {
+      await jobs.stop();
       registry.close();
       journal.close();
     }
@@ -56,8 +57,14 @@ describe("script tasks", () => {
   function start(file: string, deps: Partial<ScriptRunnerDeps> = {}) {
     const journal = openJournal(join(dir.path, file));
     const registry = createTaskRegistry({ journal });
+    const poller = createTaskPoller({
+      providerFor: () => {
+        throw new Error("scripts are not polled through a provider");
+      },
+    });
+    const jobs = createJobRunner({ registry, poller });
     const runner = createScriptRunner({
-      registry,
+      runner: jobs,
       access,
       firstDelayMs: 100,
       minIntervalMs: 300,
@@ -67,14 +74,14 @@ describe("script tasks", () => {
       },
       ...deps,
     });
-    const opened = { journal, registry, runner };
+    const opened = { journal, registry, jobs, runner };
     open.push(opened);
     return opened;
   }
   const finished = (registry: TaskRegistry, taskId: string) =>
     waitFor(() => {
       const task = registry.get(taskId);
-      return task && registry.isFinal(task.state) ? task : undefined;
+      return task && isFinalState(task.state) ? task : undefined;
     }, "the script task to end");
   const texts = (log: { text: string }[] | undefined) => (log ?? []).map((l) => l.text);
   const numbered = (log: { text: string }[] | undefined) => texts(log).filter((t) => t.startsWith("line "));
@@ -148,13 +155,13 @@ describe("script tasks", () => {
       "two lines before the restart",
     );
     open.splice(open.indexOf(first), 1);
-    await first.runner.stop();
+    await first.jobs.stop();
     first.registry.close();
     first.journal.close();
 
     const second = start("restart.db");
     expect(numbered(second.registry.get(taskId)?.log).length).toBeGreaterThanOrEqual(2);
-    second.runner.resumeUnfinished();
+    second.jobs.resumeUnfinished();
     const task = await finished(second.registry, taskId);
     expect(task.state).toBe("succeeded");
     expect(numbered(task.log)).toEqual(SIX);
@@ -205,7 +212,7 @@ describe("script tasks", () => {
     const { taskId } = await first.runner.run({ accountId: "a", fileId: docId, script: "1" });
     await waitFor(() => asked, "the first status call");
     open.splice(open.indexOf(first), 1);
-    await first.runner.stop();
+    await first.jobs.stop();
     first.registry.close();
     first.journal.close();
 
@@ -218,7 +225,7 @@ describe("script tasks", () => {
       }),
     };
     const second = start("cut.db", { makeClient: () => answers });
-    second.runner.resumeUnfinished();
+    second.jobs.resumeUnfinished();
     const task = await finished(second.registry, taskId);
     expect(task.state).toBe("succeeded");
     expect(task.log!.map((l) => [l.level, l.text])).toEqual([

@@ -14,14 +14,17 @@
  * - a shutdown does not cut a call on its way: it waits for the answer (a few seconds at most) and
  *   keeps its lines.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { TaskView } from "../../../shared/model.ts";
-import { isCloudError } from "../cloud/errors.ts";
+import type { CloudError } from "../cloud/errors.ts";
 import { isNetworkFailure } from "../cloud/http/transport.ts";
 import { KdocsScriptClient, type ScriptStatus } from "../cloud/kdocs/scripts.ts";
+import type { NoticeSink } from "../cloud/notices.ts";
+import { waitingPhase } from "../cloud/provider.ts";
 import { toIpcError } from "../ipc-error.ts";
-import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { pollUntilDone } from "../tasks/poll.ts";
+import type { Job, JobRunner } from "../tasks/runner.ts";
+import type { TaskHandle } from "../tasks/types.ts";
 
 export type TaskLogLine = NonNullable<TaskView["log"]>[number];
 
@@ -31,6 +34,7 @@ export const RESULT_LEVEL = "result";
 export interface ScriptAccess {
   baseUrl: string;
   accessToken: string;
+  onNotice?: NoticeSink;
 }
 
 export interface ScriptClient {
@@ -51,7 +55,7 @@ export interface ScriptRunInput {
 }
 
 export interface ScriptRunnerDeps {
-  registry: TaskRegistry;
+  runner: JobRunner;
   /** Throws (with words for the user) when the account cannot run scripts. */
   access(accountId: string): ScriptAccess;
   makeClient?: (access: ScriptAccess) => ScriptClient;
@@ -66,19 +70,15 @@ export interface ScriptRunnerDeps {
   maxIntervalMs?: number;
   /** How long a shutdown waits for status calls on their way (default 5 s). */
   stopGraceMs?: number;
-  /** Failures of background work nobody awaits. */
+  /** Failures of a log listener. */
   onError?: (error: unknown) => void;
 }
 
 export interface ScriptRunner {
   /** Starts the script and returns its task; throws (the task failed) when the start is refused. */
   run(input: ScriptRunInput): Promise<{ taskId: string }>;
-  /** Follows the script tasks a previous process left unfinished. */
-  resumeUnfinished(): void;
   /** Every batch of log lines as it is appended to a task. */
   onLog(listener: (taskId: string, lines: TaskLogLine[]) => void): () => void;
-  /** Stops following; unfinished tasks stay in the journal to be followed at the next start. */
-  stop(): Promise<void>;
 }
 
 const resumeSchema = z.object({
@@ -111,7 +111,6 @@ export function nextPollDelay(previousMs: number, newLines: number, minMs: numbe
 }
 
 export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
-  const { registry } = deps;
   const now = deps.now ?? Date.now;
   const firstDelay = deps.firstDelayMs ?? 250;
   const minInterval = deps.minIntervalMs ?? 500;
@@ -119,10 +118,6 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
   const stopGrace = deps.stopGraceMs ?? 5_000;
   const report = deps.onError ?? ((error: unknown) => console.error(error));
   const makeClient = deps.makeClient ?? ((access: ScriptAccess) => new KdocsScriptClient(access));
-  // Ends the waits between calls at once; calls on their way get `stopGrace` to answer.
-  const stopping = new AbortController();
-  const hardStop = new AbortController();
-  const following = new Set<Promise<void>>();
   const listeners = new Set<(taskId: string, lines: TaskLogLine[]) => void>();
 
   const emit = (taskId: string, lines: TaskLogLine[]) => {
@@ -141,96 +136,109 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
     emit(handle.id, lines);
   };
 
-  const follow = async (handle: TaskHandle, client: ScriptClient, start: ScriptResume): Promise<void> => {
-    const serverTaskId = start.serverTaskId!;
-    let resume: ScriptResume = start;
+  /** Follows a started script to its end, its log streamed into the task. */
+  const follow = async (job: Job<ScriptResume>): Promise<void> => {
+    const { handle } = job;
+    if (!job.state.serverTaskId) {
+      handle.fail(
+        "docsync stopped while the script was starting; it may have run. Check the document before running it again.",
+      );
+      return;
+    }
+    const serverTaskId = job.state.serverTaskId;
+    let client: ScriptClient;
+    try {
+      client = makeClient(deps.access(job.state.accountId));
+    } catch (error) {
+      handle.fail(inWords(error));
+      return;
+    }
+    let resume: ScriptResume = job.state;
     const save = (patch: Partial<ScriptResume>) => {
       resume = { ...resume, ...patch };
-      handle.setResume(resume);
+      job.save(resume);
     };
     if (resume.asking) {
       save({ asking: false, gap: resume.gap ?? "docsync stopped while a status answer was on its way" });
     }
-    const waitSignal = AbortSignal.any([handle.signal, stopping.signal]);
-    const callSignal = AbortSignal.any([handle.signal, hardStop.signal]);
-    let delay = firstDelay;
+    // A stop ends the pauses at once; a call on its way gets `stopGrace` to answer, so its lines are kept.
+    const hardStop = new AbortController();
+    let grace: NodeJS.Timeout | undefined;
+    const onStop = () => (grace = setTimeout(() => hardStop.abort(), stopGrace));
+    job.stopping.addEventListener("abort", onStop, { once: true });
     let phase = "";
     const setPhase = (next: string) => {
       if (next !== phase) handle.start((phase = next));
     };
     setPhase("running");
-    for (;;) {
-      try {
-        await sleep(delay, undefined, { signal: waitSignal, ref: false });
-      } catch {
-        return;
-      }
-      save({ asking: true });
-      let status: ScriptStatus;
-      try {
-        status = await client.status(serverTaskId, callSignal);
-      } catch (error) {
-        // Cancelled by the user (the task is final already) or cut at shutdown (`asking` stays set).
-        if (callSignal.aborted) return;
-        if (isCloudError(error, "quota")) {
-          save({ asking: false });
-          setPhase("waiting for the daily quota");
-          delay = Math.max(1_000, (error.retryAt ?? now() + 60_000) - now());
-          continue;
-        }
-        if (isCloudError(error, "transient")) {
+    try {
+      await pollUntilDone<ScriptStatus>({
+        ask: (callSignal) => client.status(serverTaskId, callSignal),
+        beforeAsk: () => save({ asking: true }),
+        onFault: (error: CloudError, kind) => {
+          if (kind === "quota") {
+            save({ asking: false });
+            setPhase("waiting for the daily quota");
+            return;
+          }
           save({
             asking: false,
             ...(mayHaveArrived(error)
               ? { gap: resume.gap ?? `a status answer was lost (${error.message.replace(/\.$/, "")})` }
               : {}),
           });
-          delay = Math.min(
-            maxInterval,
-            Math.max(delay * 2, 1_000, error.retryAt ? error.retryAt - now() : 0),
-          );
-          continue;
-        }
-        handle.fail(inWords(error));
-        return;
-      }
-      const lines: TaskLogLine[] = [];
-      if (resume.gap) {
-        lines.push({ level: "warn", text: `Log lines may be missing here: ${resume.gap}.`, time: now() });
-      }
-      for (const line of status.logs) lines.push({ level: line.level, text: line.text, time: line.time });
-      if (status.state === "finished" && status.error === undefined) {
-        lines.push({ level: RESULT_LEVEL, text: status.result, time: now() });
-      }
-      append(handle, lines);
-      if (status.state === "finished") {
-        // Ending the task writes it (and its log) to the journal.
-        if (status.error !== undefined) handle.fail(`The script failed: ${status.error}`);
-        else handle.succeed();
-        return;
-      }
-      // Written before the next call goes out: a restart never asks for these lines again.
-      resume = { ...resume, asking: false };
-      delete resume.gap;
-      handle.setResume(resume);
-      delay = nextPollDelay(delay, status.logs.length, minInterval, maxInterval);
-      setPhase("running");
+        },
+        done: (status) => {
+          const lines: TaskLogLine[] = [];
+          if (resume.gap) {
+            lines.push({ level: "warn", text: `Log lines may be missing here: ${resume.gap}.`, time: now() });
+          }
+          for (const line of status.logs) lines.push({ level: line.level, text: line.text, time: line.time });
+          if (status.state === "finished" && status.error === undefined) {
+            lines.push({ level: RESULT_LEVEL, text: status.result, time: now() });
+          }
+          append(handle, lines);
+          if (status.state === "finished") {
+            // Ending the task writes it (and its log) to the journal.
+            if (status.error !== undefined) handle.fail(`The script failed: ${status.error}`);
+            else handle.succeed();
+            return true;
+          }
+          // Written before the next call goes out: a restart never asks for these lines again.
+          resume = { ...resume, asking: false };
+          delete resume.gap;
+          job.save(resume);
+          setPhase(status.unknownStatus ? waitingPhase(status.unknownStatus) : "running");
+          return false;
+        },
+        pace: (status, previous) => nextPollDelay(previous, status.logs.length, minInterval, maxInterval),
+        firstDelayMs: firstDelay,
+        maxDelayMs: maxInterval,
+        signal: job.signal,
+        callSignal: AbortSignal.any([handle.signal, hardStop.signal]),
+        now,
+      });
+    } catch (error) {
+      // Cancelled by the user (the task is final already) or cut at shutdown (`asking` stays set).
+      if (!job.signal.aborted) handle.fail(inWords(error));
+    } finally {
+      job.stopping.removeEventListener("abort", onStop);
+      if (grace) clearTimeout(grace);
     }
   };
 
-  const track = (handle: TaskHandle, client: ScriptClient, resume: ScriptResume) => {
-    const run = follow(handle, client, resume)
-      .catch((error: unknown) => {
-        handle.fail(inWords(error));
-        report(error);
-      })
-      .finally(() => following.delete(run));
-    following.add(run);
-  };
+  const scriptJob = deps.runner.declare<ScriptResume>({
+    kind: "script",
+    parse: (saved) => {
+      const parsed = resumeSchema.safeParse(saved);
+      return parsed.success ? parsed.data : undefined;
+    },
+    lost: "docsync cannot follow this script after the restart: its saved state is unreadable.",
+    run: follow,
+  });
 
   return {
     async run(input) {
-      if (stopping.signal.aborted) throw new Error("Scripts cannot start while docsync is stopping.");
       const client = makeClient(deps.access(input.accountId));
       const document =
         (await deps.describeDocument?.(input.accountId, input.fileId).catch(() => undefined)) ?? input.fileId;
@@ -239,68 +247,37 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
         fileId: input.fileId,
         ...(input.name ? { name: input.name } : {}),
       };
-      const handle = registry.create({
-        kind: "script",
-        title: input.name ? `Script "${input.name}" on ${document}` : `Script on ${document}`,
-        accountId: input.accountId,
-        ...(input.pairId ? { pairId: input.pairId } : {}),
-        ...(input.linkedTaskId ? { linkedTaskId: input.linkedTaskId } : {}),
-        // Cancelling stops following the script: the API has no call that stops it on the server.
-        cancellable: true,
+      const job = scriptJob.open(
+        {
+          title: input.name ? `Script "${input.name}" on ${document}` : `Script on ${document}`,
+          accountId: input.accountId,
+          ...(input.pairId ? { pairId: input.pairId } : {}),
+          ...(input.linkedTaskId ? { linkedTaskId: input.linkedTaskId } : {}),
+          // Cancelling stops following the script: the API has no call that stops it on the server.
+          cancellable: true,
+        },
         resume,
-      });
-      handle.start("starting");
+      );
+      job.handle.start("starting");
       let serverTaskId: string;
       try {
-        serverTaskId = await client.start(input.fileId, input.script, input.name, handle.signal);
+        serverTaskId = await client.start(input.fileId, input.script, input.name, job.handle.signal);
       } catch (error) {
-        handle.fail(
+        job.handle.fail(
           mayHaveArrived(error)
             ? `The answer to the script's start was lost (${inWords(error)}); the script may have run. Check the document before running it again.`
             : inWords(error),
         );
         throw error;
       }
-      const started = { ...resume, serverTaskId };
-      handle.setResume(started);
-      track(handle, client, started);
-      return { taskId: handle.id };
-    },
-
-    resumeUnfinished() {
-      for (const { resume, handle } of registry.unfinished("script")) {
-        const parsed = resumeSchema.safeParse(resume);
-        if (!parsed.success) {
-          handle.fail("docsync cannot follow this script after the restart: its saved state is unreadable.");
-          continue;
-        }
-        if (!parsed.data.serverTaskId) {
-          handle.fail(
-            "docsync stopped while the script was starting; it may have run. Check the document before running it again.",
-          );
-          continue;
-        }
-        let client: ScriptClient;
-        try {
-          client = makeClient(deps.access(parsed.data.accountId));
-        } catch (error) {
-          handle.fail(inWords(error));
-          continue;
-        }
-        track(handle, client, parsed.data);
-      }
+      job.save({ ...resume, serverTaskId });
+      scriptJob.launch(job);
+      return { taskId: job.id };
     },
 
     onLog(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
-
-    async stop() {
-      stopping.abort();
-      const grace = setTimeout(() => hardStop.abort(), stopGrace);
-      await Promise.allSettled([...following]);
-      clearTimeout(grace);
     },
   };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, chmodSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createKeyFileSecretBox } from "./secret-box.ts";
+import { createCipheriv } from "node:crypto";
+import { createKeyFileSecretBox, KEYRING_PREFIX } from "./secret-box.ts";
 
 describe("key file secret box", () => {
   let home: string;
@@ -40,5 +41,26 @@ describe("key file secret box", () => {
     writeFileSync(join(home, "c.key"), "short");
     expect(() => createKeyFileSecretBox(join(home, "c.key")).encrypt("x")).toThrow(/damaged/);
     expect(readFileSync(join(home, "a.key"), "utf8")).not.toContain("secret");
+  });
+
+  it("refuses a blob whose authentication tag is cut short, even when the short tag is right", () => {
+    const keyFile = join(home, "secret.key");
+    const box = createKeyFileSecretBox(keyFile);
+    box.encrypt("");
+    // The blob a forger would try: an empty secret with only the first 4 bytes of its real tag.
+    const key = Buffer.from(readFileSync(keyFile, "utf8"), "base64");
+    const iv = Buffer.alloc(12, 7);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.final();
+    const short = "v1:" + Buffer.concat([iv, cipher.getAuthTag().subarray(0, 4)]).toString("base64");
+    expect(() => box.decrypt(short)).toThrow(/cannot be decrypted/);
+  });
+
+  it("says what to do with a secret the desktop app keeps in the system keyring", () => {
+    const box = createKeyFileSecretBox(join(home, "secret.key"));
+    expect(() => box.decrypt(`${KEYRING_PREFIX}AAAA`)).toThrow(
+      "these credentials were saved by the desktop app with the system keyring; open the desktop app, or add the account again",
+    );
+    expect(box.storage).toEqual({ kind: "key-file", path: join(home, "secret.key") });
   });
 });

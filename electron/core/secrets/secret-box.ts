@@ -5,16 +5,24 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readFileSync, writeSync, closeSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { ipcFailure } from "../ipc-error.ts";
+
+/** Where secrets are kept, so the interface can say it plainly (and how safe that is). */
+export type SecretStorage = { kind: "keyring" } | { kind: "key-file"; path: string };
 
 export interface SecretBox {
   encrypt(plain: string): string;
   decrypt(blob: string): string;
+  readonly storage: SecretStorage;
 }
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
+/** The whole GCM tag: a shorter one would make a forged blob far easier to pass. */
 const TAG_BYTES = 16;
 const PREFIX = "v1:";
+/** Blobs the desktop app encrypted with the system keyring (Electron safeStorage). */
+export const KEYRING_PREFIX = "ss1:";
 
 /** Reads the key file, or creates it (mode 0600) with a fresh random key when there is none. */
 function loadOrCreateKey(keyFile: string): Buffer {
@@ -44,6 +52,7 @@ export function createKeyFileSecretBox(keyFile: string): SecretBox {
   let key: Buffer | undefined;
   const getKey = () => (key ??= loadOrCreateKey(keyFile));
   return {
+    storage: { kind: "key-file", path: keyFile },
     encrypt(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv("aes-256-gcm", getKey(), iv);
@@ -51,13 +60,23 @@ export function createKeyFileSecretBox(keyFile: string): SecretBox {
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
     },
     decrypt(blob) {
+      if (blob.startsWith(KEYRING_PREFIX)) {
+        // Only the desktop app can ask the keyring; this shell cannot open them.
+        throw ipcFailure(
+          "credentials",
+          "these credentials were saved by the desktop app with the system keyring; open the desktop app, or add the account again",
+        );
+      }
       if (!blob.startsWith(PREFIX)) throw new Error("This secret was not written by this key file.");
       const raw = Buffer.from(blob.slice(PREFIX.length), "base64");
       const iv = raw.subarray(0, IV_BYTES);
       const tag = raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-      const decipher = createDecipheriv("aes-256-gcm", getKey(), iv);
-      decipher.setAuthTag(tag);
+      const key = getKey();
       try {
+        if (tag.length !== TAG_BYTES)
+          throw new Error(`the authentication tag is ${tag.length} bytes, not ${TAG_BYTES}`);
+        const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAuthTag(tag);
         return Buffer.concat([
           decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
           decipher.final(),

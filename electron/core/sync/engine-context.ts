@@ -9,7 +9,8 @@ import type { CloudProvider } from "../cloud/provider.ts";
 import { CloudError } from "../cloud/errors.ts";
 import type { Journal, PairRecord, UploadedRecord } from "../journal/index.ts";
 import type { TaskPoller } from "../tasks/poller.ts";
-import type { TaskRegistry } from "../tasks/types.ts";
+import type { JobRunner } from "../tasks/runner.ts";
+import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
 import type { BandwidthLimiter } from "./bandwidth.ts";
 import type { FileTasks } from "./file-tasks.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
@@ -19,6 +20,8 @@ import type { SyncEngineDeps, SyncOnceOptions, SyncSummary, WatcherFactory } fro
 export interface EngineContext {
   deps: SyncEngineDeps;
   journal: Journal;
+  runner: JobRunner;
+  /** The runner's registry (a pass's sync task lives there) and poller. */
   tasks: TaskRegistry;
   poller: TaskPoller;
   now: () => number;
@@ -39,6 +42,8 @@ export interface EngineContext {
   /** Queues a journal write for the next batch; a write may answer an upload whose hook is then due. */
   writeSoon(write: () => UploadedRecord | void): void;
   flushWrites(): void;
+  /** Opens the task that shows a pass (a declared job: a pass cut off by a crash is ended at the next start). */
+  passTask(task: { title: string; pairId: string; accountId: string; cancellable: false }): TaskHandle;
   requestPass(rt: PairRuntime, paths: string[] | "full", options?: SyncOnceOptions): Promise<SyncSummary>;
   /** Aborted when the engine stops (each start has its own). */
   stopSignal(): AbortSignal;

@@ -1,8 +1,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { createMemoryCloud, type MemoryCloud } from "../testing/memory-cloud.ts";
-import { startTestEngine, tempDir, waitFor, type TestEngine } from "../testing/harness.ts";
+import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
+import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
 import type { WatchHandle, WatcherFactory } from "./types.ts";
 import { folderWatcher } from "./watcher.ts";
 
@@ -16,19 +16,19 @@ const addPair = ({
   remotePath = "/p",
   deletePolicy = "keep",
 }: { localPath?: string; remotePath?: string; deletePolicy?: "keep" | "mirror" } = {}) =>
-  t.engine.addPair({ accountId: "acc", localPath, remotePath, deletePolicy });
+  t.engine.addPair({ accountId: t.accountId, localPath, remotePath, deletePolicy });
 
 const write = (path: string, content: string): void => {
   mkdirSync(join(local, path, ".."), { recursive: true });
   writeFileSync(join(local, path), content);
 };
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = tempDir();
   local = join(dir.path, "local");
   mkdirSync(local);
   cloud = createMemoryCloud();
-  t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: cloud });
+  t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: cloud });
 });
 afterEach(async () => {
   await t.close();
@@ -118,11 +118,8 @@ describe("the engine's contract with the core", () => {
 
   test("every pass tells which cloud folders changed, for the tree to refresh", async () => {
     const changed: string[][] = [];
-    await t.close();
-    t = startTestEngine({
-      journalFile: join(dir.path, "journal.db"),
-      provider: cloud,
-      remoteChanged: (_account, folderIds) => changed.push(folderIds),
+    t.core.subscribe((event) => {
+      if (event.name === "tree.changed") changed.push(event.payload.folderIds);
     });
     write("docs/a.txt", "a");
     const pair = await addPair();
@@ -153,8 +150,8 @@ describe("the engine's contract with the core", () => {
       );
       return { ready, close: async () => void ((closed = true), await inner?.close()) };
     };
-    t = startTestEngine({
-      journalFile: join(dir.path, "journal.db"),
+    t = await startTestEngine({
+      journalFile: join(dir.path, "home", "journal.db"),
       provider: cloud,
       watch: slowWatcher,
       rescanIntervalMs: 600_000,
@@ -177,13 +174,12 @@ describe("the engine's contract with the core", () => {
       if (source.name === "gone.txt") rmSync(source.localPath);
     };
     const { taskIds } = await t.engine.uploadPaths({
-      accountId: "acc",
+      accountId: t.accountId,
       folderId: target.id,
       paths: [join(local, "drop"), join(local, "three.txt"), join(local, "gone.txt")],
     });
     expect(taskIds).toHaveLength(4);
-    const states = () => taskIds.map((id) => t.tasks.get(id)?.state);
-    await waitFor(() => states().every((s) => s && t.tasks.isFinal(s)), "every drop task to end");
+    await t.runner.whenFinal(taskIds);
     const byTitle = new Map(taskIds.map((id) => [t.tasks.get(id)!.title, t.tasks.get(id)!]));
     expect(byTitle.get("Upload gone.txt")).toMatchObject({
       state: "failed",
@@ -195,7 +191,7 @@ describe("the engine's contract with the core", () => {
     expect(cloud.at("/Inbox/drop/one.txt")).toBeDefined();
     expect(cloud.at("/Inbox/three.txt")).toBeDefined();
     await expect(
-      t.engine.uploadPaths({ accountId: "acc", folderId: target.id, paths: [join(local, "nothing")] }),
+      t.engine.uploadPaths({ accountId: t.accountId, folderId: target.id, paths: [join(local, "nothing")] }),
     ).rejects.toMatchObject({ ipc: { code: "not-found" } });
   });
 
@@ -205,12 +201,17 @@ describe("the engine's contract with the core", () => {
     const left = t.tasks.create({
       kind: "upload",
       title: "Upload late.txt",
-      accountId: "acc",
+      accountId: t.accountId,
       cancellable: true,
-      resume: { accountId: "acc", localPath: join(local, "late.txt"), parentId: target.id, name: "late.txt" },
+      resume: {
+        accountId: t.accountId,
+        localPath: join(local, "late.txt"),
+        parentId: target.id,
+        name: "late.txt",
+      },
     });
     await t.close();
-    t = startTestEngine({ journalFile: join(dir.path, "journal.db"), provider: cloud });
+    t = await startTestEngine({ journalFile: join(dir.path, "home", "journal.db"), provider: cloud });
     await t.engine.syncOnce();
     await waitFor(() => t.tasks.get(left.id)?.state === "succeeded", "the resumed drop");
     expect(cloud.content(cloud.at("/Inbox/late.txt")!.id)?.toString()).toBe("resumed");

@@ -12,24 +12,26 @@ import { ipcFailure } from "../ipc-error.ts";
 import type { PairRecord } from "../journal/index.ts";
 import { createBandwidthLimiter } from "./bandwidth.ts";
 import { emptySummary, settledWithin, type EngineContext } from "./engine-context.ts";
-import { createFileTasks } from "./file-tasks.ts";
+import { createFileTasks, type FileTasks } from "./file-tasks.ts";
 import { createWriteBatch } from "./journal-writes.ts";
+import { refusePairAroundHome } from "./home-folder.ts";
 import { newRuntime, runtimeOf, type PairRuntime } from "./pair-runtime.ts";
 import { pairViews, viewOf } from "./pair-view.ts";
 import { stopWatching, watchAndSync } from "./pair-watch.ts";
 import { requestPass } from "./pass-scheduler.ts";
 import { callCloud, createQuotaGate, ensureRemotePath, splitRemotePath } from "./remote.ts";
 import { normalizeScriptRule } from "./script-rule.ts";
-import { cancelledBy } from "./stop-reasons.ts";
+import { cancelledBy } from "../tasks/registry.ts";
 import type { AddPairInput, SyncEngine, SyncEngineDeps } from "./types.ts";
-import { resumeDrops, startDrop, type DropContext } from "./upload-paths.ts";
+import { declareUploads } from "./upload-job.ts";
+import { startDrop } from "./upload-paths.ts";
 import { createUploadedHooks } from "./uploaded-hook.ts";
 import { defaultWatcher } from "./watcher.ts";
 
 export { massDelete } from "./delete-guard.ts";
 
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
-  const { journal, tasks, poller } = deps;
+  const { journal, runner } = deps;
   const now = deps.now ?? Date.now;
   const sleep =
     deps.sleep ??
@@ -58,8 +60,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const ctx: EngineContext = {
     deps,
     journal,
-    tasks,
-    poller,
+    runner,
+    tasks: runner.registry,
+    poller: runner.poller,
     now,
     sleep,
     watch: deps.watch ?? defaultWatcher,
@@ -70,7 +73,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     quota,
     policy: { now, sleep, quota },
     runtimes,
-    fileTasks: createFileTasks(tasks, (pairId) => runtimes.has(pairId)),
+    fileTasks: undefined as unknown as FileTasks,
     log(level, text, pair) {
       const entry = journal.appendEvent({
         time: now(),
@@ -83,37 +86,48 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notify,
     writeSoon: writes.writeSoon,
     flushWrites: writes.flush,
+    passTask: (task) => passes.open(task, { pairId: task.pairId }).handle,
     requestPass: (rt, paths, options) => requestPass(ctx, rt, paths, options),
     stopSignal: () => stopper.signal,
     isStarted: () => started,
   };
+  // A pass runs inside the engine; a task of one that a crash cut off is ended at the next start
+  // (the pair's next pass does what it left).
+  const passes = runner.declare<{ pairId: string }>({
+    kind: "sync",
+    parse: () => undefined,
+    lost: "docsync stopped during this pass; the next pass takes up what it left.",
+    run: async () => {},
+  });
+  const uploads = declareUploads(ctx, {
+    // A job leaves the queue when it is stopped before its turn (a stop clears the queue).
+    enqueue: (work, signal) =>
+      new Promise<void>((resolve, reject) => {
+        let started = false;
+        const skip = (): void => {
+          if (!started) resolve();
+        };
+        signal.addEventListener("abort", skip, { once: true });
+        queue
+          .add(() => {
+            started = true;
+            return work();
+          })
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener("abort", skip));
+      }),
+    adoptPairFile: (job) => {
+      if (job.state.from === "pair") ctx.fileTasks.adopt(job.handle, job.state);
+    },
+  });
+  ctx.fileTasks = createFileTasks({
+    tasks: runner.registry,
+    create: (task, origin) => uploads.open(task, origin).handle,
+    pairExists: (pairId) => runtimes.has(pairId),
+  });
   const { log, policy, fileTasks } = ctx;
   const hooks = createUploadedHooks(ctx);
   const runtime = (pairId: string): PairRuntime => runtimeOf(ctx, pairId);
-
-  const dropContext: DropContext = {
-    tasks,
-    journal,
-    now,
-    providerFor: deps.providerFor,
-    call: (accountId, fn) => callCloud(accountId, policy, fn, stopper.signal),
-    enqueue: (job) => queue.add(job),
-    upload: (accountId, source) =>
-      callCloud(
-        accountId,
-        policy,
-        () => deps.providerFor(accountId).upload({ ...source, waitForTask: poller.waiterFor(accountId) }),
-        source.signal,
-      ),
-    log: (level, text) => log(level, text),
-    stopSignal: () => stopper.signal,
-  };
-  let dropsResumed = false;
-  function resumeDropsOnce(): void {
-    if (dropsResumed) return;
-    dropsResumed = true;
-    resumeDrops(dropContext);
-  }
 
   const engine: SyncEngine = {
     async addPair(input: AddPairInput) {
@@ -123,6 +137,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stats.isDirectory()) throw ipcFailure("invalid-input", `${localPath} is not a folder.`);
       if (lstatSync(localPath).isSymbolicLink())
         throw ipcFailure("invalid-input", `${localPath} is a symbolic link; pair the folder it points to.`);
+      refusePairAroundHome(localPath, deps.home);
       splitRemotePath(input.remotePath);
       for (const rt of runtimes.values()) {
         const other = rt.record.localPath;
@@ -201,7 +216,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     pairs: () => pairViews(ctx),
     async syncOnce(pairId, options = {}) {
-      resumeDropsOnce();
       hooks.replayOnce();
       const targets = pairId ? [runtime(pairId)] : [...runtimes.values()].filter((rt) => !rt.record.paused);
       const total = emptySummary();
@@ -227,7 +241,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await Promise.all(
         [...runtimes.values()].filter((rt) => !rt.record.paused).map((rt) => watchAndSync(ctx, rt)),
       );
-      resumeDropsOnce();
       hooks.replayOnce();
     },
     async stop() {
@@ -238,7 +251,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const deadline = Date.now() + 5000;
       while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
       queue.clear();
-      // Drops on their way notice the stop too, and leave their state to the journal.
+      // Uploads on their way notice the stop too, and leave their state to the journal.
       await settledWithin(queue.onIdle(), deadline - Date.now());
       writes.flush();
       // Hooks still running after a short grace keep their journal rows, to be called again at the next start.
@@ -252,7 +265,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return () => listeners.delete(listener);
     },
     async uploadPaths(input) {
-      return startDrop(input, dropContext);
+      return startDrop(ctx, uploads, input);
     },
     pairScript(pairId) {
       const rule = runtime(pairId).record.scriptRule;

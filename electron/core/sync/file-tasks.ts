@@ -5,30 +5,18 @@
  * without large-file storage) shows only as the pair's issue, not as a new failed task per retry.
  * The task survives a restart and is picked up again when the file's upload resumes.
  */
-import type { TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import { isFinalState } from "../../../shared/model.ts";
+import type { NewTask, TaskHandle, TaskRegistry } from "../tasks/types.ts";
+import type { UploadOrigin } from "./upload-job.ts";
 
 /** Files at least this big get their own task, whatever path their upload takes. */
 export const ownTaskBytes = 64 * 1024 * 1024;
-
-/** What a pair file's task keeps, to be found again after a restart. */
-export interface PairFileResume {
-  pairId: string;
-  path: string;
-}
-
-export const isPairFileResume = (value: unknown): value is PairFileResume =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as PairFileResume).pairId === "string" &&
-  typeof (value as PairFileResume).path === "string";
 
 export interface FileTaskTracker {
   onPhase(phase: string): void;
   onProgress(current: number, total: number): void;
   /** The file's task, once it has one. */
   readonly taskId: string | undefined;
-  /** Bytes this process sent in the phases that send them (not the server's import). */
-  readonly sentBytes: number;
   succeed(): void;
   fail(reason: string): void;
 }
@@ -37,6 +25,8 @@ export interface FileTaskTracker {
 export type FileFate = { synced: true } | { gone: true } | { failed: string } | { pending: true };
 
 export interface FileTasks {
+  /** An unfinished file task found at start-up: the pair's next upload of the file takes it up. */
+  adopt(handle: TaskHandle, origin: Extract<UploadOrigin, { from: "pair" }>): void;
   track(pair: { id: string; accountId: string }, path: string, size: number): FileTaskTracker;
   /** Ends the pair's open file tasks that no upload took up, by what became of their file. */
   settle(pairId: string, fate: (path: string) => FileFate): void;
@@ -46,25 +36,31 @@ export interface FileTasks {
 
 const keyOf = (pairId: string, path: string): string => `${pairId}\u0000${path}`;
 
-export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string) => boolean): FileTasks {
+export function createFileTasks(deps: {
+  tasks: TaskRegistry;
+  /** Creates a file's upload task (a job its pair's passes run). */
+  create(task: Omit<NewTask, "kind" | "resume">, origin: UploadOrigin): TaskHandle;
+  pairExists(pairId: string): boolean;
+}): FileTasks {
+  const { tasks } = deps;
   const open = new Map<string, { handle: TaskHandle; pairId: string; path: string }>();
-  for (const { resume, handle } of tasks.unfinished("upload")) {
-    if (!isPairFileResume(resume)) continue;
-    if (pairExists(resume.pairId)) open.set(keyOf(resume.pairId, resume.path), { handle, ...resume });
-    else handle.fail("The sync pair of this file was removed.");
-  }
   const isOpen = (handle: TaskHandle): boolean => {
     const view = tasks.get(handle.id);
-    return view !== undefined && !tasks.isFinal(view.state);
+    return view !== undefined && !isFinalState(view.state);
   };
 
   return {
+    adopt(handle, origin) {
+      if (deps.pairExists(origin.pairId))
+        open.set(keyOf(origin.pairId, origin.path), { handle, pairId: origin.pairId, path: origin.path });
+      else handle.fail("The sync pair of this file was removed.");
+    },
+
     track(pair, path, size) {
       const key = keyOf(pair.id, path);
       const found = open.get(key);
       let handle = found && isOpen(found.handle) ? found.handle : undefined;
       let phase: string | undefined;
-      let sent = 0;
       const close = (): void => {
         if (handle && open.get(key)?.handle === handle) open.delete(key);
       };
@@ -72,15 +68,16 @@ export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string
         onPhase(next) {
           if (!handle && size < ownTaskBytes && next !== "staging" && next !== "importing") return;
           if (!handle) {
-            handle = tasks.create({
-              kind: "upload",
-              title: `Upload ${path}`,
-              accountId: pair.accountId,
-              pairId: pair.id,
-              // The pair decides what is uploaded: pausing the pair stops it.
-              cancellable: false,
-              resume: { pairId: pair.id, path } satisfies PairFileResume,
-            });
+            handle = deps.create(
+              {
+                title: `Upload ${path}`,
+                accountId: pair.accountId,
+                pairId: pair.id,
+                // The pair decides what is uploaded: pausing the pair stops it.
+                cancellable: false,
+              },
+              { from: "pair", pairId: pair.id, path },
+            );
             open.set(key, { handle, pairId: pair.id, path });
           }
           if (next === phase) return;
@@ -90,14 +87,10 @@ export function createFileTasks(tasks: TaskRegistry, pairExists: (pairId: string
           handle.progress(0, -1, "bytes", next);
         },
         onProgress(current, total) {
-          if (phase !== "importing") sent = Math.max(sent, current);
           if (handle && phase) handle.progress(current, total, "bytes", phase);
         },
         get taskId() {
           return handle?.id;
-        },
-        get sentBytes() {
-          return sent;
         },
         succeed() {
           handle?.succeed();

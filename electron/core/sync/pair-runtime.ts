@@ -3,6 +3,7 @@
  * folders it knows (few next to the files, which stay in the journal).
  */
 import type { FileRecord, PairRecord } from "../journal/index.ts";
+import type { KnownFolder } from "./plan.ts";
 import { ipcFailure } from "../ipc-error.ts";
 import { isBelow, type EngineContext } from "./engine-context.ts";
 import { parentOf } from "./plan.ts";
@@ -19,7 +20,7 @@ export interface PassJob {
 export interface PairRuntime {
   record: PairRecord;
   /** Known cloud folders by local path (few next to the files, which stay in the journal). */
-  folders?: Map<string, string>;
+  folders?: Map<string, KnownFolder>;
   phase: "idle" | "scanning" | "syncing";
   pendingFiles: number;
   scanIssues: ScanIssue[];
@@ -65,15 +66,21 @@ export function runtimeOf(ctx: EngineContext, pairId: string): PairRuntime {
   return rt;
 }
 
-export function loadFolders(ctx: EngineContext, rt: PairRuntime): Map<string, string> {
-  rt.folders ??= new Map(ctx.journal.folders(rt.record.id).map((f) => [f.path, f.remoteId]));
+export function loadFolders(ctx: EngineContext, rt: PairRuntime): Map<string, KnownFolder> {
+  rt.folders ??= new Map(ctx.journal.folders(rt.record.id).map(({ path, ...folder }) => [path, folder]));
   return rt.folders;
+}
+
+/** The local path the pair's cloud folder with this id mirrors now. */
+export function folderPathOf(rt: PairRuntime, remoteId: string): string | undefined {
+  for (const [path, folder] of rt.folders ?? []) if (folder.remoteId === remoteId) return path;
+  return undefined;
 }
 
 /** Notes that the cloud folder holding `path` (a pair-relative file or folder) changed. */
 export function markLanded(rt: PairRuntime, path: string): void {
   const parent = parentOf(path);
-  const id = parent === "" ? rt.record.remoteRootId : rt.folders?.get(parent);
+  const id = parent === "" ? rt.record.remoteRootId : rt.folders?.get(parent)?.remoteId;
   if (id) rt.landed.add(id);
 }
 
@@ -105,9 +112,7 @@ export function forgetFolder(ctx: EngineContext, rt: PairRuntime, folder: string
 export function movedInMemory(rt: PairRuntime, from: string, to: string, folder: boolean): void {
   const folders = rt.folders!;
   if (!folder) return;
-  for (const [path, id] of [...folders]) {
-    if (path !== from && !isBelow(path, from)) continue;
-    folders.delete(path);
-    folders.set(to + path.slice(from.length), id);
-  }
+  const moving = [...folders].filter(([path]) => path === from || isBelow(path, from));
+  for (const [path] of moving) folders.delete(path);
+  for (const [path, folder] of moving) folders.set(to + path.slice(from.length), folder);
 }

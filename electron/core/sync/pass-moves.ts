@@ -1,12 +1,16 @@
 /**
- * A pass's moves and renames: server moves grouped by source folder and target (one batch call
- * each), then renames. A batch move is kept with its server task, to be followed after a restart.
+ * A pass's cloud moves and renames. A move that relocates and renames takes the steps the services
+ * accept (neither KDocs nor KooDrive moves and renames in one call): renamed first where the new
+ * name is free in the old folder, else through a temporary name. Moves that become ready together
+ * into one folder go in one batch call; a batch move is kept with its server task, to be followed
+ * after a restart.
  */
+import { randomBytes } from "node:crypto";
 import type { ServerTaskRef } from "../cloud/provider.ts";
-import type { FileRecord } from "../journal/index.ts";
-import { baseName, errorText, type EngineContext, type StepContext } from "./engine-context.ts";
-import { markLanded, movedInMemory, putFile, type PairRuntime } from "./pair-runtime.ts";
-import { parentOf, type Plan } from "./plan.ts";
+import { isCloudError } from "../cloud/errors.ts";
+import { errorText, type EngineContext, type StepContext } from "./engine-context.ts";
+import type { Lanes } from "./op-graph.ts";
+import type { PairRuntime } from "./pair-runtime.ts";
 
 /** What a pair's batch move keeps with its server task, to follow it after a restart. */
 interface MoveContext {
@@ -15,103 +19,103 @@ interface MoveContext {
   targetId: string;
 }
 
-/** Server moves grouped by source folder and target (one batch call each), then renames. */
-export async function runMoves(
-  ctx: EngineContext,
-  rt: PairRuntime,
-  plan: Plan,
-  pass: StepContext & { ensureLocalFolder(path: string): Promise<string> },
-): Promise<void> {
-  const folders = rt.folders!;
-  const items = [
-    ...plan.folderMoves.map((m) => ({ ...m, folder: true, id: folders.get(m.from), move: undefined })),
-    ...plan.moves.map((m) => ({
-      from: m.from,
-      to: m.to,
-      folder: false,
-      id: m.record.remoteId ?? undefined,
-      move: m,
-    })),
-  ];
-  const groups = new Map<string, typeof items>();
-  for (const item of items) {
-    const key = `${parentOf(item.from)}\u0000${parentOf(item.to)}`;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  for (const group of groups.values()) {
-    const first = group[0]!;
-    const sameFolder = parentOf(first.from) === parentOf(first.to);
-    let moved = group.filter((i) => i.id);
-    for (const i of group) if (!i.id) pass.fail(i.to, "the cloud copy of the moved item is unknown");
-    if (!sameFolder) {
-      let targetId: string;
-      try {
-        targetId = await pass.ensureLocalFolder(parentOf(first.to));
-      } catch (error) {
-        if (pass.signal.aborted) throw error;
-        for (const i of moved) pass.fail(i.to, `cannot create the cloud folder: ${errorText(error)}`);
-        continue;
-      }
-      const ok: typeof moved = [];
-      for (let at = 0; at < moved.length; at += pass.provider.maxMoveBatch) {
-        const batch = moved.slice(at, at + pass.provider.maxMoveBatch);
-        const failedIds = await moveBatch(
-          ctx,
-          rt,
-          batch.map((i) => i.id!),
-          targetId,
-          pass,
-        );
-        for (const i of batch) {
-          if (failedIds.has(i.id!)) pass.fail(i.to, `the cloud move failed: ${failedIds.get(i.id!)}`);
-          else ok.push(i);
-        }
-      }
-      moved = ok;
-    }
-    for (const item of moved) {
-      if (baseName(item.from) !== baseName(item.to)) {
-        try {
-          await pass.call(() => pass.provider.rename(item.id!, baseName(item.to), pass.signal));
-          pass.summary.renamed += 1;
-        } catch (error) {
-          if (pass.signal.aborted) throw error;
-          pass.fail(item.to, `the cloud rename failed: ${errorText(error)}`);
-          // The server move happened: record the new folder under the old name.
-          const halfway = `${parentOf(item.to) ? parentOf(item.to) + "/" : ""}${baseName(item.from)}`;
-          if (!sameFolder) recordMove(ctx, rt, item.from, halfway, item.folder, item.move?.local);
-          pass.step();
-          continue;
-        }
-      }
-      if (!sameFolder) pass.summary.moved += 1;
-      recordMove(ctx, rt, item.from, item.to, item.folder, item.move?.local);
-      pass.step();
-    }
-  }
+/** Where a cloud item is, or goes: its folder's id and its name there. */
+export interface CloudPlace {
+  parentId: string;
+  name: string;
 }
 
-function recordMove(
+/** A name no user file has, to park an item on while the name it goes to is freed. */
+export const temporaryName = (name: string): string =>
+  `.docsync-${randomBytes(4).toString("hex")}-${name}`.slice(0, 240);
+
+export interface CloudMover {
+  /** Moves (and renames) one item; `renameFirst` when the new name is known to be free in the old folder. */
+  move(id: string, from: CloudPlace, to: CloudPlace, options?: { renameFirst?: boolean }): Promise<void>;
+  /** Parks an item under a temporary name in its folder (the first half of a swap or a cycle). */
+  park(id: string, from: CloudPlace): Promise<CloudPlace>;
+}
+
+/** Renames take a lane each; a batch move is one call for all the moves ready at that moment. */
+export function createCloudMover(
   ctx: EngineContext,
   rt: PairRuntime,
-  from: string,
-  to: string,
-  folder: boolean,
-  local?: FileRecord | { size: number; mtimeMs: number; ino: number },
-): void {
-  const { journal } = ctx;
-  markLanded(rt, from);
-  journal.transaction(() => {
-    journal.movePath(rt.record.id, from, to, folder);
-    movedInMemory(rt, from, to, folder);
-    markLanded(rt, to);
-    if (!folder && local) {
-      const record = journal.file(rt.record.id, to);
-      if (record) putFile(ctx, rt, { ...record, size: local.size, mtimeMs: local.mtimeMs, ino: local.ino });
+  pass: StepContext,
+  lanes: Lanes,
+): CloudMover {
+  const rename = (id: string, name: string) =>
+    lanes.run(() => pass.call(() => pass.provider.rename(id, name, pass.signal))).then(() => {});
+  // Moves that become ready in the same turn from one folder into another go as one batch.
+  const batches = new Map<string, { sourceId: string; targetId: string; items: Map<string, Waiter> }>();
+  interface Waiter {
+    resolve(): void;
+    reject(error: Error): void;
+  }
+  const flush = async (key: string): Promise<void> => {
+    const batch = batches.get(key)!;
+    batches.delete(key);
+    const items = [...batch.items];
+    for (let at = 0; at < items.length; at += pass.provider.maxMoveBatch) {
+      const chunk = items.slice(at, at + pass.provider.maxMoveBatch);
+      let failed: Map<string, string>;
+      try {
+        failed = await moveBatch(
+          ctx,
+          rt,
+          chunk.map(([id]) => id),
+          batch.targetId,
+          pass,
+        );
+      } catch (error) {
+        for (const [, waiter] of chunk) waiter.reject(error as Error);
+        continue;
+      }
+      for (const [id, waiter] of chunk) {
+        const reason = failed.get(id);
+        if (reason === undefined) waiter.resolve();
+        else waiter.reject(new Error(`the cloud move failed: ${reason}`));
+      }
     }
-  });
+  };
+  const relocate = (id: string, sourceId: string, targetId: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const key = `${sourceId}\u0000${targetId}`;
+      let batch = batches.get(key);
+      if (!batch) {
+        batch = { sourceId, targetId, items: new Map() };
+        batches.set(key, batch);
+        setImmediate(() => void flush(key));
+      }
+      batch.items.set(id, { resolve, reject });
+    });
+
+  return {
+    async move(id, from, to, options = {}) {
+      if (from.parentId === to.parentId) {
+        if (from.name !== to.name) await rename(id, to.name);
+        return;
+      }
+      if (from.name === to.name) return relocate(id, from.parentId, to.parentId);
+      let renamed = false;
+      if (options.renameFirst) {
+        try {
+          await rename(id, to.name);
+          renamed = true;
+        } catch (error) {
+          if (!isCloudError(error, "conflict")) throw error;
+        }
+      }
+      // The name the item arrives with must be free in the target: a temporary one is.
+      if (!renamed) await rename(id, temporaryName(to.name));
+      await relocate(id, from.parentId, to.parentId);
+      if (!renamed) await rename(id, to.name);
+    },
+    async park(id, from) {
+      const name = temporaryName(from.name);
+      await rename(id, name);
+      return { parentId: from.parentId, name };
+    },
+  };
 }
 
 /** Moves one batch; returns the ids that did not arrive in the target, with the reason. */

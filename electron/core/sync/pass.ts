@@ -1,25 +1,37 @@
 /**
- * One pass of a pair: scan (all of it, or only the paths the watcher hinted), plan, then create
- * folders, move, upload and delete, writing the journal after every step that succeeded.
+ * One pass of a pair: settle the creates a crash cut off, scan (all of it, or only the paths the
+ * watcher hinted), plan from the journal (the base) and the local side, then run the plan's
+ * operations as a dependency graph, writing the journal after every operation that succeeded. A
+ * failing path holds back only what depends on it; everything else of the pair still goes.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
 import { guardDeletes } from "./delete-guard.ts";
-import { baseName, emptySummary, errorText, isBelow, type EngineContext } from "./engine-context.ts";
+import { emptySummary, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
+import { ignoringHome } from "./home-folder.ts";
 import { loadIgnoreRules } from "./ignore-rules.ts";
-import { forgetFile, loadFolders, putFile, type PairRuntime, type PassJob } from "./pair-runtime.ts";
-import { dropStaleMoves, runMoves } from "./pass-moves.ts";
-import { runDeletes } from "./pass-deletes.ts";
-import { parentOf, planChanges } from "./plan.ts";
+import { createOpGraph, type Lanes } from "./op-graph.ts";
+import {
+  forgetFile,
+  forgetFolder,
+  loadFolders,
+  putFile,
+  type PairRuntime,
+  type PassJob,
+} from "./pair-runtime.ts";
+import { dropStaleMoves } from "./pass-moves.ts";
+import { HeldDelete, startOperations } from "./pass-ops.ts";
+import { parentOf, planChanges, unchangedRemote } from "./plan.ts";
 import { knownInScope, reconcileFolder } from "./reconcile.ts";
-import { callCloud, ensureFolder, ensureRemotePath } from "./remote.ts";
-import { scanFolder, statPath, toNative, type ScanResult } from "./scan.ts";
+import { callCloud, ensureRemotePath } from "./remote.ts";
+import { emptyScan, sameFile, sameId, scanFolder, statPath, toNative, type ScanResult } from "./scan.ts";
 import type { SyncSummary } from "./types.ts";
 import { settleFileTasks, uploadOne } from "./upload-file.ts";
-import { uploadAll } from "./upload-queue.ts";
+import { uploadKey } from "./upload-job.ts";
+import { recoverCreates } from "./write-ahead.ts";
 
 /** The hinted paths as they are on disk now. */
 async function scanHints(
@@ -28,7 +40,7 @@ async function scanHints(
   ignored: ReturnType<typeof loadIgnoreRules>,
 ): Promise<ScanResult> {
   const root = rt.record.localPath;
-  const result: ScanResult = { files: new Map(), folders: [], issues: [] };
+  const result = emptyScan();
   for (const path of job.paths) {
     if ([...job.paths].some((p) => p !== path && isBelow(path, p))) continue;
     if (path.split("/").some((_, i, parts) => ignored(parts.slice(0, i + 1).join("/"), i < parts.length - 1)))
@@ -40,14 +52,18 @@ async function scanHints(
       const below = await scanFolder(root, ignored, [path]);
       for (const [p, f] of below.files) result.files.set(p, f);
       result.folders.push(...below.folders);
+      for (const [p, id] of below.folderIds) result.folderIds.set(p, id);
       result.issues.push(...below.issues);
     }
   }
   return result;
 }
 
+/** An upload that failed and waits for its retry time (the journal holds when). */
+class Quarantined extends Error {}
+
 export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob): Promise<SyncSummary> {
-  const { journal, tasks, now } = ctx;
+  const { journal, now } = ctx;
   const summary = emptySummary();
   if (rt.record.paused || rt.removed) return summary;
   const { record } = rt;
@@ -68,14 +84,14 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   rt.error = undefined;
   rt.phase = "scanning";
   ctx.notify();
-  const ignored = loadIgnoreRules(record.localPath);
+  await recoverCreates(ctx, rt, { provider, call, signal });
+  const ignored = ignoringHome(loadIgnoreRules(record.localPath), record.localPath, ctx.deps.home);
+  const hash = (path: string, size: number) => md5File(join(record.localPath, toNative(path)), size);
   let scanned: ScanResult;
   let known: Map<string, FileRecord>;
   let unchanged = 0;
   if (job.full) {
-    const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id, {
-      hash: (path, size) => md5File(join(record.localPath, toNative(path)), size),
-    });
+    const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id, { hash });
     ({ scan: scanned, known, unchanged } = reconciled);
   } else {
     scanned = await scanHints(rt, job, ignored);
@@ -95,13 +111,18 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     known,
     knownFolders: folders,
     ignored,
-    hash: (path, size) => md5File(join(record.localPath, toNative(path)), size),
+    hash,
     stillThere: (r) => {
       const found = statPath(record.localPath, r.path);
-      return found.kind !== "none";
+      return found.kind === "file" && sameFile(found.file, r);
+    },
+    folderStillThere: (path, id) => {
+      const found = statPath(record.localPath, path);
+      return found.kind === "folder" && sameId(found.id, id);
     },
     // A full pass saw every known path: a moved file's old path is among the vanished ones.
-    withIno: (ino) => (job.full ? [] : journal.filesWithIno(record.id, ino)),
+    ...(job.full ? {} : { withIno: (ino: number) => journal.filesWithIno(record.id, ino) }),
+    remote: unchangedRemote,
   });
   if (!job.full && (plan.deletes.length > 0 || plan.deletedFolders.length > 0)) {
     // A vanished path may be half of a move whose other half the watcher has not reported yet.
@@ -118,13 +139,28 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   summary.unchanged = unchanged + plan.unchanged;
   for (const issue of plan.issues) summary.failures.push(issue);
 
+  const deferred: typeof plan.creates = [];
   journal.transaction(() => {
     for (const t of plan.touched) putFile(ctx, rt, { ...t.record, ...t.local });
-    for (const path of plan.forgotten) forgetFile(ctx, rt, path);
-    // New files wait in the journal with every other file not uploaded yet; uploads stream from there.
-    for (const u of plan.uploads) {
-      if (!u.replaceId)
-        putFile(ctx, rt, { path: u.path, ...u.local, md5: u.md5, remoteId: null, remoteVersion: null });
+    for (const path of plan.forgotten) {
+      forgetFile(ctx, rt, path);
+      journal.deleteUpload(uploadKey({ from: "pair", pairId: record.id, path }));
+      journal.clearFailure(record.id, path);
+    }
+    for (const path of plan.forgottenFolders) forgetFolder(ctx, rt, path);
+    for (const { path, id } of plan.folderIds) {
+      const folder = folders.get(path);
+      if (!folder) continue;
+      folder.dev = id.dev;
+      folder.ino = id.ino;
+      journal.putFolder(record.id, { path, ...folder });
+    }
+    // New files wait in the journal with every other file not uploaded yet; uploads stream from
+    // there. One whose path the journal still gives to a file moving or going away waits in memory
+    // (a crash meanwhile finds it again as new).
+    for (const c of plan.creates) {
+      if (journal.file(record.id, c.path)?.remoteId) deferred.push(c);
+      else putFile(ctx, rt, { path: c.path, ...c.local, md5: c.md5, remoteId: null, remoteVersion: null });
     }
   });
 
@@ -136,25 +172,24 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     summary.failures.push({ path, reason: failure.reason });
     return true;
   };
-  const versions = plan.uploads.filter((u) => u.replaceId && !waiting(u.path));
-  const newFiles = journal.unsyncedCount(record.id);
-
+  const versions = plan.uploads.filter((u) => !waiting(u.path));
+  const newFiles = journal.unsyncedCount(record.id) + deferred.length;
   const { deleteCount, doDeletes } = guardDeletes(ctx, rt, plan, job);
+  const mirror = record.deletePolicy === "mirror";
 
   const work =
     versions.length +
     newFiles +
     plan.moves.length +
     plan.folderMoves.length +
-    (doDeletes && record.deletePolicy === "mirror" ? deleteCount : 0);
+    (doDeletes && mirror ? deleteCount : 0);
   let task: TaskHandle | undefined;
   let done = 0;
   if (work > 0 || plan.newFolders.length > 0) {
     rt.phase = "syncing";
     rt.pendingFiles = work;
     ctx.notify();
-    task = tasks.create({
-      kind: "sync",
+    task = ctx.passTask({
       title: `Sync ${record.localPath}`,
       pairId: record.id,
       accountId: record.accountId,
@@ -169,63 +204,105 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     task?.progress(done, work, "items");
     ctx.notify();
   };
+  const failedPaths = new Set<string>();
   const fail = (path: string, reason: string): void => {
-    summary.failed += 1;
+    failedPaths.add(path);
     summary.failures.push({ path, reason });
   };
 
-  const ensureLocalFolder = async (path: string): Promise<string> => {
-    if (path === "") return record.remoteRootId!;
-    const known = folders.get(path);
-    if (known) return known;
-    const parentId = await ensureLocalFolder(parentOf(path));
-    const created = await call(() => ensureFolder(provider, parentId, baseName(path), signal));
-    rt.landed.add(parentId);
-    folders.set(path, created.id);
-    journal.putFolder(record.id, { path, remoteId: created.id });
-    return created.id;
+  const lanes: Lanes = { run: <T>(work: () => Promise<T>) => ctx.queue.add(work) as Promise<T> };
+  const graph = createOpGraph({
+    lanes,
+    signal,
+    onFailure: (failure) => {
+      if (failure.error instanceof HeldDelete) return;
+      fail(failure.path, failure.reason);
+      // An upload keeps its own quarantine; other operations are tried again at the next pass.
+      if (!(failure.error instanceof Quarantined))
+        journal.putFailure(record.id, {
+          path: failure.path,
+          reason: failure.reason,
+          attempts: 1,
+          nextRetryAt: null,
+        });
+    },
+  });
+  const upload = async (item: (typeof plan.uploads)[number], folderId: (path: string) => Promise<string>) => {
+    const outcome = await uploadOne(ctx, rt, item, {
+      provider,
+      ensureLocalFolder: folderId,
+      signal,
+      ...(task ? { passTaskId: task.id } : {}),
+    });
+    if (outcome === "uploaded") {
+      summary.uploaded += 1;
+      journal.clearFailure(record.id, item.path);
+    } else if (outcome === "vanished") {
+      if (!item.replaceId) journal.deleteFile(record.id, item.path);
+    } else {
+      step();
+      throw new Quarantined(outcome.reason);
+    }
+    step();
   };
+  const ops = startOperations(
+    ctx,
+    rt,
+    { ...plan, uploads: versions },
+    {
+      provider,
+      call,
+      summary,
+      step,
+      fail,
+      signal,
+      graph,
+      lanes,
+      upload,
+      deletes: !doDeletes ? "held" : mirror ? "mirror" : "forget",
+    },
+  );
 
-  await runMoves(ctx, rt, plan, { provider, call, ensureLocalFolder, summary, step, fail, signal });
-  if (job.full) dropStaleMoves(ctx, rt);
-  for (const folder of plan.newFolders) {
-    try {
-      await ensureLocalFolder(folder);
-    } catch (error) {
-      if (signal.aborted) throw error;
-      fail(folder, `cannot create the cloud folder: ${errorText(error)}`);
+  for (const c of deferred) graph.add(c.path, ops.needsOfNew(c.path), () => upload(c, ops.folderId));
+  // Every file the journal holds without a cloud copy, read in pages: a first sync of 100,000
+  // files never holds them all in memory.
+  const ahead = Math.max(8, ctx.queue.concurrency * 2);
+  for (let after = "", page: FileRecord[]; !signal.aborted; after = page.at(-1)!.path) {
+    page = journal.unsyncedFiles(record.id, after, 256);
+    if (page.length === 0) break;
+    for (const r of page) {
+      if (waiting(r.path)) continue;
+      const local = { size: r.size, mtimeMs: r.mtimeMs, ino: r.ino, dev: r.dev, btimeMs: r.btimeMs };
+      const md5 = r.md5 ?? (await hash(r.path, r.size).catch(() => undefined));
+      if (md5 === undefined) continue;
+      graph.add(r.path, ops.needsOfNew(r.path), () => upload({ path: r.path, local, md5 }, ops.folderId));
+      if (graph.open >= ahead) await graph.below(ahead);
+    }
+  }
+  await graph.settled();
+  ctx.flushWrites();
+  signal.throwIfAborted();
+  if (job.full) {
+    // Saved server moves that nothing of this pass took up no longer match anything to do.
+    dropStaleMoves(ctx, rt);
+    settleFileTasks(ctx, rt);
+    // What failed before and needed nothing this time is no longer in trouble.
+    for (const failure of journal.failures(record.id)) {
+      if (!failure.nextRetryAt && !failedPaths.has(failure.path))
+        journal.clearFailure(record.id, failure.path);
     }
   }
 
-  await uploadAll(ctx, rt, versions, waiting, {
-    upload: async (item) => {
-      const outcome = await uploadOne(ctx, rt, item, {
-        provider,
-        ensureLocalFolder,
-        signal,
-        ...(task ? { passTaskId: task.id } : {}),
-      });
-      if (outcome === "uploaded") summary.uploaded += 1;
-      else if (outcome === "vanished") {
-        if (!item.replaceId) journal.deleteFile(record.id, item.path);
-      } else fail(item.path, outcome.reason);
-      step();
-    },
-    signal,
-  });
-
-  if (doDeletes) await runDeletes(ctx, rt, plan, { provider, call, summary, step, fail, signal });
-  if (job.full) settleFileTasks(ctx, rt);
-
   if (task) {
-    if (summary.failed > 0) {
+    if (summary.failures.length > 0) {
       task.partial(
         summary.failures.map((f) => ({ id: f.path, name: f.path, reason: f.reason })),
-        `${summary.failed} files failed`,
+        `${summary.failures.length} files failed`,
       );
     } else task.succeed();
   }
   const changed = summary.uploaded + summary.moved + summary.renamed + summary.deleted;
+  summary.failed = summary.failures.length;
   if (changed > 0 || summary.failed > 0) {
     ctx.log(
       summary.failed > 0 ? "warn" : "info",
@@ -234,6 +311,5 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     );
   }
   if (rt.allowMassDeleteOnce && doDeletes) rt.allowMassDeleteOnce = false;
-  summary.failed = summary.failures.length;
   return summary;
 }

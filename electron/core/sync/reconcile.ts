@@ -8,7 +8,18 @@
  */
 import type { FileRecord, Journal } from "../journal/index.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
-import { reasonOf, sameStat, statPath, walkFolders, type LocalFile, type ScanResult } from "./scan.ts";
+import {
+  emptyScan,
+  reasonOf,
+  sameFile,
+  sameId,
+  sameStat,
+  statPath,
+  walkFolders,
+  type FileId,
+  type LocalFile,
+  type ScanResult,
+} from "./scan.ts";
 
 export interface Reconciled {
   /** Files whose stat matches the journal and whose cloud copy is current. */
@@ -40,7 +51,7 @@ export async function reconcileFolder(
   pairId: string,
   options: ReconcileOptions,
 ): Promise<Reconciled> {
-  const scan: ScanResult = { files: new Map(), folders: [], issues: [] };
+  const scan = emptyScan();
   const known = new Map<string, FileRecord>();
   const walked = new Set<string>();
   const unreadable: string[] = [];
@@ -49,14 +60,21 @@ export async function reconcileFolder(
   let unchanged = 0;
   let indexed = 0;
 
-  /** A synced file that vanished from another path, with this file's inode and stat: a move. */
+  // Folders are few: known by identity, a moved one is recognised wherever the walk meets it.
+  const foldersByIno = new Map<number, { path: string; id: FileId }[]>();
+  for (const { path, ...id } of journal.folders(pairId)) {
+    if (id.ino !== 0) foldersByIno.set(id.ino, [...(foldersByIno.get(id.ino) ?? []), { path, id }]);
+  }
+  const folderMovedHere = (path: string, id: FileId): string | undefined =>
+    (foldersByIno.get(id.ino) ?? []).find((f) => f.path !== path && sameId(f.id, id))?.path;
+
+  /** A synced file that left another path, with this file's identity: moved (and maybe edited). */
   const movedFrom = (path: string, local: LocalFile): FileRecord | undefined => {
     if (!anySynced) return undefined;
     for (const record of journal.filesWithIno(pairId, local.ino)) {
-      if (record.path === path || !record.remoteId) continue;
-      if (record.size !== local.size || record.mtimeMs !== local.mtimeMs) continue;
+      if (record.path === path || !record.remoteId || !sameFile(record, local)) continue;
       const there = statPath(root, record.path);
-      if (there.kind === "file" && there.file.ino === local.ino) continue;
+      if (there.kind === "file" && sameFile(there.file, local)) continue;
       return record;
     }
     return undefined;
@@ -69,24 +87,46 @@ export async function reconcileFolder(
       continue;
     }
     walked.add(folder.path);
-    if (folder.path !== "") scan.folders.push(folder.path);
+    if (folder.path !== "") {
+      scan.folders.push(folder.path);
+      scan.folderIds.set(folder.path, folder.id);
+    }
     const prefix = folder.path === "" ? "" : folder.path + "/";
     const records = new Map<string, FileRecord>();
     for (const record of journal.filesIn(pairId, folder.path))
       records.set(record.path.slice(prefix.length), record);
+    // A known folder that moved here: its files, known under its old path, are these files.
+    const folderFrom = folderMovedHere(folder.path, folder.id);
+    const before = new Map<string, FileRecord>();
+    if (folderFrom !== undefined) {
+      for (const record of journal.filesIn(pairId, folderFrom))
+        before.set(record.path.slice(folderFrom.length + 1), record);
+    }
     const toIndex: FileRecord[] = [];
     for (const [name, local] of folder.files) {
       const path = prefix + name;
       const record = records.get(name);
       records.delete(name);
+      const earlier = record ? undefined : before.get(name);
+      if (earlier) {
+        // The planner follows it with its folder (and sees an edit made meanwhile).
+        scan.files.set(path, local);
+        known.set(earlier.path, earlier);
+        continue;
+      }
       if (isCurrent(record, local)) {
         unchanged += 1;
         continue;
       }
       if (record?.remoteId) {
-        // Synced before and changed since: the planner hashes it and decides.
+        // Synced before and changed since: the planner hashes it and decides (another file may
+        // have taken this path: the one that was here may have moved).
         scan.files.set(path, local);
         known.set(path, record);
+        if (!sameFile(record, local)) {
+          const from = movedFrom(path, local);
+          if (from) known.set(from.path, from);
+        }
         continue;
       }
       if (record && record.md5 !== null && sameStat(record, local)) continue; // indexed, not uploaded yet

@@ -1,4 +1,4 @@
-/** Calls to the cloud with the engine's policy: transient faults retried, a used-up quota waited out. */
+/** Calls to the cloud under the account's quota, and the cloud folders a pair or a drop needs. */
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import { CloudError, isCloudError } from "../cloud/errors.ts";
 import { ipcFailure } from "../ipc-error.ts";
@@ -15,39 +15,25 @@ export interface CallPolicy {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   quota: QuotaGate;
-  /** Attempts for a transient fault before giving up (default 5). */
-  attempts?: number;
-  baseDelayMs?: number;
 }
 
-/** Exponential backoff with full jitter, at least `retryAt` when the server named a time. */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, retryIn?: number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  const jittered = ceiling / 2 + Math.random() * (ceiling / 2);
-  return Math.max(jittered, retryIn ?? 0);
-}
-
+/**
+ * A cloud call under the account's quota: a used-up quota is waited out and the call made again.
+ * Transient faults are not retried here: the HTTP layer retried the request already.
+ */
 export async function callCloud<T>(
   accountId: string,
   policy: CallPolicy,
   fn: () => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  const attempts = policy.attempts ?? 5;
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     await policy.quota.wait(accountId, signal);
     try {
       return await fn();
     } catch (error) {
-      if (signal?.aborted) throw error;
-      if (isCloudError(error, "quota")) {
-        policy.quota.block(accountId, error.retryAt ?? policy.now() + 60_000);
-        attempt -= 1;
-        continue;
-      }
-      if (!isCloudError(error, "transient") || attempt + 1 >= attempts) throw error;
-      const retryIn = error.retryAt !== undefined ? error.retryAt - policy.now() : undefined;
-      await policy.sleep(backoffMs(attempt, policy.baseDelayMs ?? 200, 10_000, retryIn), signal);
+      if (signal?.aborted || !isCloudError(error, "quota")) throw error;
+      policy.quota.block(accountId, error.retryAt ?? policy.now() + 60_000);
     }
   }
 }

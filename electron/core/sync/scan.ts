@@ -7,10 +7,17 @@ import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
 
-export interface LocalFile {
+/** What a local file or folder is, whatever its path: its device and inode (Windows: volume and file index). */
+export interface FileId {
+  dev: number;
+  ino: number;
+  /** Birth time, where the system tells it (else 0): tells a reused inode from the one it was. */
+  btimeMs: number;
+}
+
+export interface LocalFile extends FileId {
   size: number;
   mtimeMs: number;
-  ino: number;
 }
 
 export interface ScanIssue {
@@ -22,6 +29,8 @@ export interface ScanResult {
   files: Map<string, LocalFile>;
   /** Every folder below the root (relative paths), parents before children. */
   folders: string[];
+  /** Each of those folders' identity. */
+  folderIds: Map<string, FileId>;
   issues: ScanIssue[];
 }
 
@@ -50,6 +59,8 @@ export interface WalkedFolder {
   path: string;
   /** False when the folder could not be read (its issue says why). */
   readable: boolean;
+  /** The folder's own identity (dev and ino 0 when it could not be read). */
+  id: FileId;
   files: Map<string, LocalFile>;
   issues: ScanIssue[];
 }
@@ -78,12 +89,19 @@ export async function* walkFolders(
       yield {
         path: folder,
         readable: false,
+        id: { dev: 0, ino: 0, btimeMs: 0 },
         files: new Map(),
         issues: [{ path: folder || ".", reason: reasonOf(error) }],
       };
       continue;
     }
-    const walked: WalkedFolder = { path: folder, readable: true, files: new Map(), issues: [] };
+    let id: FileId = { dev: 0, ino: 0, btimeMs: 0 };
+    try {
+      id = idOf(lstatSync(absolute));
+    } catch {
+      // Gone between the listing and here: the next pass sees it.
+    }
+    const walked: WalkedFolder = { path: folder, readable: true, id, files: new Map(), issues: [] };
     const children: string[] = [];
     for (const entry of entries) {
       if (entry.isSymbolicLink()) continue;
@@ -101,8 +119,7 @@ export async function* walkFolders(
       }
       try {
         const stats = lstatSync(join(absolute, entry.name));
-        if (stats.isFile())
-          walked.files.set(entry.name, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+        if (stats.isFile()) walked.files.set(entry.name, localFileOf(stats));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT")
           walked.issues.push({ path, reason: reasonOf(error) });
@@ -124,9 +141,12 @@ export async function scanFolder(
   ignored: IgnoreMatcher,
   below?: string[],
 ): Promise<ScanResult> {
-  const result: ScanResult = { files: new Map(), folders: [], issues: [] };
+  const result = emptyScan();
   for await (const folder of walkFolders(root, ignored, below)) {
-    if (folder.path !== "" && folder.readable) result.folders.push(folder.path);
+    if (folder.path !== "" && folder.readable) {
+      result.folders.push(folder.path);
+      result.folderIds.set(folder.path, folder.id);
+    }
     const prefix = folder.path === "" ? "" : folder.path + "/";
     for (const [name, file] of folder.files) result.files.set(prefix + name, file);
     result.issues.push(...folder.issues);
@@ -140,14 +160,13 @@ export function statPath(
   path: string,
 ):
   | { kind: "file"; file: LocalFile }
-  | { kind: "folder" }
+  | { kind: "folder"; id: FileId }
   | { kind: "special"; reason: string }
   | { kind: "none" } {
   try {
     const stats = lstatSync(join(root, toNative(path)));
-    if (stats.isDirectory()) return { kind: "folder" };
-    if (stats.isFile())
-      return { kind: "file", file: { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino } };
+    if (stats.isDirectory()) return { kind: "folder", id: idOf(stats) };
+    if (stats.isFile()) return { kind: "file", file: localFileOf(stats) };
     if (stats.isSymbolicLink()) return { kind: "none" };
     return { kind: "special", reason: describeSpecial(stats) ?? "not a regular file: skipped" };
   } catch (error) {
@@ -157,5 +176,39 @@ export function statPath(
   }
 }
 
+export const idOf = (stats: Stats): FileId => ({
+  dev: stats.dev,
+  ino: stats.ino,
+  btimeMs: stats.birthtimeMs,
+});
+
+export const localFileOf = (stats: Stats): LocalFile => ({
+  size: stats.size,
+  mtimeMs: stats.mtimeMs,
+  ...idOf(stats),
+});
+
+export const emptyScan = (): ScanResult => ({
+  files: new Map(),
+  folders: [],
+  folderIds: new Map(),
+  issues: [],
+});
+
+/** The same inode number on the same device (a device recorded as 0 is not known yet and matches any). */
+export const sameInode = (a: FileId, b: FileId): boolean =>
+  a.ino === b.ino && (a.dev === 0 || b.dev === 0 || a.dev === b.dev);
+
+/** The same file or folder: the same inode, and not one that was freed and given out again. */
+export const sameId = (a: FileId, b: FileId): boolean =>
+  sameInode(a, b) && (a.btimeMs === 0 || b.btimeMs === 0 || a.btimeMs === b.btimeMs);
+
+/**
+ * The same file: the same identity, or (where the system gives no birth time, or a made-up one) the
+ * same inode with its size and modification time untouched.
+ */
+export const sameFile = (a: LocalFile, b: LocalFile): boolean =>
+  sameId(a, b) || (sameInode(a, b) && a.size === b.size && a.mtimeMs === b.mtimeMs);
+
 export const sameStat = (a: LocalFile, b: LocalFile): boolean =>
-  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  a.size === b.size && a.mtimeMs === b.mtimeMs && sameId(a, b);

@@ -2,8 +2,7 @@
 import type { ActivityEntry, PairView } from "../../../shared/model.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import type { Journal, ScriptRule } from "../journal/index.ts";
-import type { TaskPoller } from "../tasks/poller.ts";
-import type { TaskRegistry } from "../tasks/types.ts";
+import type { JobRunner } from "../tasks/runner.ts";
 
 export interface WatchHandle {
   /** Resolves once changes are being reported (a watcher that crawls first is not live at once). */
@@ -36,9 +35,11 @@ export interface UploadedFile {
 }
 
 export interface SyncEngineDeps {
+  /** docsync's own folder (settings, keys, journal): never paired, never synced. */
+  home?: string;
   journal: Journal;
-  tasks: TaskRegistry;
-  poller: TaskPoller;
+  /** Runs the uploads as jobs; its registry holds the passes' tasks, its poller follows server tasks. */
+  runner: JobRunner;
   providerFor(accountId: string): CloudProvider;
   now?: () => number;
   /** Waits `ms` (on the engine's clock); defaults to a real timer. */
@@ -99,10 +100,7 @@ export interface SyncEngine {
   /** Lets the deletes held back by the mass-delete guard go ahead (`allow`) or drops them. */
   confirmDeletes(pairId: string, allow: boolean): Promise<PairView>;
   pairs(): PairView[];
-  /**
-   * One full pass (scan, upload, move, delete, wait for server tasks) of one pair or of every unpaused
-   * pair. Drops left unfinished by an earlier run are resumed too (once).
-   */
+  /** One full pass (scan, upload, move, delete, wait for server tasks) of one pair or of every unpaused pair. */
   syncOnce(pairId?: string, options?: SyncOnceOptions): Promise<SyncSummary>;
   /**
    * Watches every unpaused pair and keeps it in sync until `stop`. Resolves once every watcher is
@@ -112,7 +110,7 @@ export interface SyncEngine {
   /** Stops watching and uploading; in-flight work stays resumable from the journal. */
   stop(): Promise<void>;
   subscribe(listener: (pairs: PairView[]) => void): () => void;
-  /** A drop: files and folders (recursively) into a cloud folder, one upload task per file. */
+  /** A drop: files and folders (recursively) into a cloud folder, one upload job per file. */
   uploadPaths(input: {
     accountId: string;
     folderId: string;

@@ -1,25 +1,20 @@
 /**
- * One file of a pair uploaded: retried while that is worth it (the file settling, the quota,
- * transient failures), adopted when the same content already sits in the cloud, quarantined when
- * it keeps failing.
+ * One file of a pair uploaded through the one upload, recorded in the journal (its "uploaded" hook
+ * due), or quarantined with a persisted backoff when it fails.
  */
 import { join } from "node:path";
+import { backoffDelay } from "../cloud/http/retry.ts";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
-import { isCloudError } from "../cloud/errors.ts";
 import type { UploadedRecord } from "../journal/index.ts";
 import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
-import type { FileTaskTracker } from "./file-tasks.ts";
-import { md5File } from "./hash.ts";
 import { markLanded, putFile, type PairRuntime } from "./pair-runtime.ts";
 import { parentOf, type UploadItem } from "./plan.ts";
-import { backoffMs, callCloud, findChild } from "./remote.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
+import { KeepsChanging, settleMs, uploadFile, uploadKey } from "./upload-job.ts";
+import { beginCreate, endCreate } from "./write-ahead.ts";
 
-/** How many times a file that keeps changing while it uploads is tried before it is left for later. */
-const settleAttempts = 20;
-const settleMs = 200;
-/** Quarantine backoff of a failing file: 30 s doubling, at most 1 hour. */
-const quarantine = { baseMs: 30_000, capMs: 3_600_000 };
+/** Quarantine backoff of a failing file: from 30 s, doubling, at most 1 hour. */
+const quarantine = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, random: Math.random };
 
 export type UploadOutcome = "uploaded" | "vanished" | { reason: string };
 export interface UploadContext {
@@ -29,9 +24,9 @@ export interface UploadContext {
 }
 
 /**
- * Uploads one file, retrying what is worth retrying; a file that keeps failing is quarantined.
- * A large file's own task follows it and ends with it (it stays open when the pass is aborted,
- * for the upload to continue after a restart or a resume).
+ * Uploads one file of a pair through the one upload; a file that fails is quarantined until its
+ * next try. A large file's own task follows it and ends with it (it stays open when the pass is
+ * aborted, for the upload to continue after a restart or a resume).
  */
 export async function uploadOne(
   ctx: EngineContext,
@@ -39,109 +34,76 @@ export async function uploadOne(
   planned: UploadItem,
   upload: UploadContext & { passTaskId?: string },
 ): Promise<UploadOutcome> {
-  const tracker = ctx.fileTasks.track(rt.record, planned.path, planned.local.size);
-  const outcome = await uploadTracked(ctx, rt, planned, upload, tracker);
-  if (outcome === "uploaded") tracker.succeed();
-  else if (outcome === "vanished") tracker.fail("The file no longer exists.");
-  else tracker.fail(outcome.reason);
-  return outcome;
-}
-
-async function uploadTracked(
-  ctx: EngineContext,
-  rt: PairRuntime,
-  planned: UploadItem,
-  upload: UploadContext & { passTaskId?: string },
-  tracker: FileTaskTracker,
-): Promise<UploadOutcome> {
-  const { journal, now, quota, bandwidth } = ctx;
+  const item = planned;
+  const tracker = ctx.fileTasks.track(rt.record, item.path, item.local.size);
+  const { journal, now } = ctx;
   const { record } = rt;
-  const uploadTaskId = (): string | undefined => tracker.taskId ?? upload.passTaskId;
-  const absolute = join(record.localPath, toNative(planned.path));
-  const key = `pair:${record.id}:${planned.path}`;
-  let item = planned;
-  let attempt = 0;
-  let changes = 0;
+  const origin = { from: "pair" as const, pairId: record.id, path: item.path };
+  const failed = (reason: string): UploadOutcome => {
+    tracker.fail(reason);
+    return { reason };
+  };
   const quarantineFor = (reason: string): UploadOutcome => {
     const previous = journal.failures(record.id).find((f) => f.path === item.path);
     const attempts = (previous?.attempts ?? 0) + 1;
-    const nextRetryAt = now() + backoffMs(attempts - 1, quarantine.baseMs, quarantine.capMs);
+    const nextRetryAt = now() + backoffDelay(attempts, quarantine);
     journal.putFailure(record.id, { path: item.path, reason, attempts, nextRetryAt });
     ctx.log("warn", `${item.path}: ${reason} (next try ${new Date(nextRetryAt).toISOString()})`, record);
-    return { reason };
+    return failed(reason);
   };
-  for (;;) {
-    await quota.wait(record.accountId, upload.signal);
-    await bandwidth.take(item.local.size, upload.signal);
-    const sentBefore = tracker.sentBytes;
-    try {
-      const parentId = item.replaceId ? undefined : await upload.ensureLocalFolder(parentOf(item.path));
-      const inflight = journal.upload(key);
-      const entry = await upload.provider.upload({
-        localPath: absolute,
-        name: baseName(item.path),
-        ...(item.replaceId ? { replaceId: item.replaceId } : { parentId: parentId! }),
-        expected: { size: item.local.size, mtimeMs: item.local.mtimeMs },
-        onPhase: (phase) => tracker.onPhase(phase),
-        onProgress: (sent, total) => tracker.onProgress(sent, total),
-        resume: {
-          state: inflight?.resume,
-          save: (state) =>
-            journal.putUpload({ key, pairId: record.id, path: item.path, resume: state, updatedAt: now() }),
-        },
-        waitForTask: ctx.poller.waiterFor(record.accountId),
-        signal: upload.signal,
-      });
-      recordUpload(ctx, rt, item, entry, key, uploadTaskId());
-      const after = statPath(record.localPath, item.path);
-      if (after.kind === "file" && !sameStat(after.file, item.local)) {
-        // Changed right after the upload read it: the journal holds what was sent; go again once settled.
-        setTimeout(() => ctx.requestPass(rt, [item.path]).catch(() => {}), settleMs).unref();
-      }
-      return "uploaded";
-    } catch (error) {
-      if (upload.signal.aborted) throw error;
-      // What was not sent (a refusal before the first byte) is not charged against the other files.
-      bandwidth.giveBack(item.local.size - (tracker.sentBytes - sentBefore));
-      if (isLocalError(error)) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") return "vanished";
-        return quarantineFor(reasonOf(error));
-      }
-      if (isCloudError(error, "changed")) {
-        if (++changes > settleAttempts)
-          return { reason: "the file keeps changing; it will be uploaded once it settles" };
-        const settled = await settle(ctx, record.localPath, item.path, upload.signal);
-        if (!settled) return "vanished";
-        item = { ...item, local: settled, md5: await md5File(absolute, settled.size) };
-        continue;
-      }
-      if (isCloudError(error, "quota")) {
-        quota.block(record.accountId, error.retryAt ?? now() + 60_000);
-        continue;
-      }
-      if (isCloudError(error, "conflict") && !item.replaceId) {
-        const adopted = await adopt(ctx, rt, item, key, upload, uploadTaskId());
-        if (adopted === "adopted") return "uploaded";
-        if (adopted) {
-          item = { ...item, replaceId: adopted };
-          continue;
-        }
-        return quarantineFor(`the cloud refused it: ${error.message}`);
-      }
-      if (isCloudError(error, "not-found") && item.replaceId) {
-        // The cloud copy was deleted there: upload the file afresh.
-        const { replaceId: _gone, ...fresh } = item;
-        item = fresh;
-        continue;
-      }
-      if (isCloudError(error, "transient") && attempt < 4) {
-        const retryIn = error.retryAt !== undefined ? error.retryAt - now() : undefined;
-        await ctx.sleep(backoffMs(attempt++, 300, 10_000, retryIn), upload.signal);
-        continue;
-      }
-      return quarantineFor(errorText(error));
+  try {
+    const result = await uploadFile(ctx, {
+      origin,
+      accountId: record.accountId,
+      provider: upload.provider,
+      localPath: join(record.localPath, toNative(item.path)),
+      name: baseName(item.path),
+      folder: () => upload.ensureLocalFolder(parentOf(item.path)),
+      ...(item.replaceId ? { replaceId: item.replaceId } : {}),
+      planned: { local: item.local, md5: item.md5 },
+      mayReplace: (existing) => !journal.fileByRemoteId(record.id, existing.id),
+      // Write-ahead: the journal knows this create is on its way before the request goes.
+      beforeCreate: (parentId) =>
+        beginCreate(ctx, rt, {
+          path: item.path,
+          kind: "file",
+          parentId,
+          name: baseName(item.path),
+          size: item.local.size,
+          md5: item.md5,
+        }),
+      onResumeDropped: (reason) =>
+        ctx.log(
+          "info",
+          `${item.path}: the saved upload progress no longer fits (${reason}); the upload starts again`,
+          record,
+        ),
+      taskId: () => tracker.taskId,
+      onPhase: (phase) => tracker.onPhase(phase),
+      onProgress: (sent, total) => tracker.onProgress(sent, total),
+      signal: upload.signal,
+    });
+    const sent = { ...item, local: result.local, md5: result.md5 ?? item.md5 };
+    recordUpload(ctx, rt, sent, result.entry, uploadKey(origin), tracker.taskId ?? upload.passTaskId);
+    const after = statPath(record.localPath, item.path);
+    if (!result.adopted && after.kind === "file" && !sameStat(after.file, sent.local)) {
+      // Changed right after the upload read it: the journal holds what was sent; go again once settled.
+      setTimeout(() => ctx.requestPass(rt, [item.path]).catch(() => {}), settleMs).unref();
     }
+    tracker.succeed();
+    return "uploaded";
+  } catch (error) {
+    // An aborted pass leaves the file's task open, for the upload to continue later.
+    if (upload.signal.aborted) throw error;
+    if (error instanceof KeepsChanging) return failed(error.message);
+    if (isLocalError(error)) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        tracker.fail("The file no longer exists.");
+        return "vanished";
+      }
+      return quarantineFor(reasonOf(error));
+    }
+    return quarantineFor(errorText(error));
   }
 }
 
@@ -155,15 +117,20 @@ function recordUpload(
 ): void {
   const { journal } = ctx;
   ctx.writeSoon(() => {
+    // A new version is recorded where the journal has its file now (a move of it may have gone first).
+    const path = (item.replaceId && journal.fileByRemoteId(rt.record.id, item.replaceId)?.path) || item.path;
     putFile(ctx, rt, {
-      path: item.path,
+      path,
       size: item.local.size,
       mtimeMs: item.local.mtimeMs,
       ino: item.local.ino,
+      dev: item.local.dev,
+      btimeMs: item.local.btimeMs,
       md5: item.md5,
       remoteId: entry.id,
       remoteVersion: entry.version,
     });
+    endCreate(ctx, rt, item.path);
     journal.deleteUpload(key);
     journal.clearFailure(rt.record.id, item.path);
     if (!ctx.deps.onUploaded) return;
@@ -191,39 +158,4 @@ export function settleFileTasks(ctx: EngineContext, rt: PairRuntime): void {
     const failure = failures.find((f) => f.path === path);
     return failure ? { failed: failure.reason } : { pending: true };
   });
-}
-
-/** The name is taken in the cloud: the same content (an upload that finished before a crash) is adopted. */
-async function adopt(
-  ctx: EngineContext,
-  rt: PairRuntime,
-  item: UploadItem,
-  key: string,
-  upload: UploadContext,
-  uploadTaskId: string | undefined,
-): Promise<"adopted" | string | undefined> {
-  const parentId = await upload.ensureLocalFolder(parentOf(item.path));
-  const existing = await callCloud(
-    rt.record.accountId,
-    ctx.policy,
-    () => findChild(upload.provider, parentId, baseName(item.path), upload.signal),
-    upload.signal,
-  );
-  if (!existing || existing.kind !== "file") return undefined;
-  if (existing.md5 === item.md5 && existing.size === item.local.size) {
-    recordUpload(ctx, rt, item, existing, key, uploadTaskId);
-    return "adopted";
-  }
-  return existing.id;
-}
-
-async function settle(ctx: EngineContext, root: string, path: string, signal: AbortSignal) {
-  let last = statPath(root, path);
-  for (;;) {
-    await ctx.sleep(settleMs, signal);
-    const current = statPath(root, path);
-    if (current.kind !== "file" || last.kind !== "file") return undefined;
-    if (sameStat(current.file, last.file)) return current.file;
-    last = current;
-  }
 }

@@ -1,4 +1,4 @@
-export { createTaskRegistry, type TaskRegistryOptions } from "./registry.ts";
+export { createTaskRegistry, cancelledBy, type TaskRegistryOptions } from "./registry.ts";
 export {
   createTaskPoller,
   type TaskPoller,
@@ -6,4 +6,6 @@ export {
   type PollerStats,
   type WaitOptions,
 } from "./poller.ts";
+export { createJobRunner, type Job, type JobKind, type JobRunner, type JobType } from "./runner.ts";
+export { failureText, plural } from "./words.ts";
 export type * from "./types.ts";

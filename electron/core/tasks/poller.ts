@@ -1,16 +1,21 @@
 /**
- * One poller for every server-side task (imports, batch moves, scripts). It asks soon after a task
- * starts, then paces itself on the task's observed progress, so a task that will take ten seconds
- * costs two or three status calls, not fifty; a used-up quota makes it wait for the reset.
+ * One poller for every server-side task (imports, batch moves, zip packages). It asks soon after a
+ * task starts, then paces itself on the task's observed progress, so a task that will take ten
+ * seconds costs two or three status calls, not fifty; a used-up quota makes it wait for the reset.
+ * A task being polled is kept in the journal, so a restart can follow it again.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import type { CloudProvider, ServerTaskRef, ServerTaskStatus } from "../cloud/provider.ts";
-import { isCloudError } from "../cloud/errors.ts";
+import type { CloudProvider, ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
+import {
+  UNKNOWN_STATUS_MAX_INTERVAL_MS,
+  UnknownStatusTimeout,
+  unknownStatusPatience,
+} from "../cloud/task-wait.ts";
 import type { Journal, ServerTaskRecord } from "../journal/index.ts";
-import type { TaskRegistry } from "./types.ts";
+import { pollUntilDone } from "./poll.ts";
 
 export interface WaitOptions {
-  onProgress?: (current: number, total: number) => void;
+  /** Each answer; `status` tells an owner that shows it when the service answered an unknown word. */
+  onProgress?: TaskProgress;
   signal?: AbortSignal;
   /** The registry task this server task belongs to (persisted, for resuming after a restart). */
   taskId?: string;
@@ -29,15 +34,6 @@ export interface PollerStats {
 export interface TaskPoller {
   /** Polls until the task is final (succeeded, partial or failed). */
   wait(accountId: string, task: ServerTaskRef, options?: WaitOptions): Promise<ServerTaskStatus>;
-  /** A `waitForTask` for UploadSource, bound to an account. */
-  waiterFor(
-    accountId: string,
-    taskId?: string,
-  ): (
-    task: ServerTaskRef,
-    onProgress: (current: number, total: number) => void,
-    signal?: AbortSignal,
-  ) => Promise<ServerTaskStatus>;
   /** Server tasks that were being polled when the process stopped, for their owners to wait on again. */
   pending(): ServerTaskRecord[];
   stats(): PollerStats;
@@ -48,7 +44,6 @@ export interface TaskPoller {
 export interface TaskPollerOptions {
   providerFor(accountId: string): CloudProvider;
   journal?: Journal;
-  tasks?: TaskRegistry;
   now?: () => number;
   /** Delay before the first status call (default 250 ms). */
   firstDelayMs?: number;
@@ -93,57 +88,59 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
     let own = 0;
     // Pace is measured from the first observation; a zero-progress start tells nothing.
     let last: { time: number; current: number } | undefined;
-    let delay = firstDelay;
-    for (;;) {
-      await sleep(delay, undefined, { signal, ref: false });
-      let status: ServerTaskStatus;
-      try {
-        calls += 1;
-        own += 1;
-        status = await provider.pollTask(ref, signal);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        if (isCloudError(error, "quota")) {
-          delay = Math.max(1000, (error.retryAt ?? now() + 60_000) - now());
-          continue;
-        }
-        if (isCloudError(error, "transient")) {
-          delay = Math.min(maxInterval, Math.max(delay * 2, error.retryAt ? error.retryAt - now() : 0, 500));
-          continue;
-        }
-        throw error;
-      }
-      opts.onProgress?.(status.current, status.total);
-      if (status.state !== "running") {
-        callsPerTask.push(own);
-        options.journal?.deleteServerTask(key);
-        return status;
-      }
-      const time = now();
-      if (last && status.total > 0 && status.current > last.current && time > last.time) {
-        const perMs = (status.current - last.current) / (time - last.time);
-        const remainingMs = (status.total - status.current) / perMs;
-        delay = Math.min(maxInterval, Math.max(100, remainingMs * 1.05 + 50));
-      } else if (!last && status.total > 0 && status.current > 0) {
-        // One sample since the start: assume the task began when we asked it to.
-        const elapsed = Math.max(1, delay);
-        delay = Math.min(
-          maxInterval,
-          Math.max(100, ((status.total - status.current) * elapsed) / status.current),
-        );
-      } else {
-        delay = Math.min(maxInterval, delay * 1.6);
-      }
-      last = { time, current: status.current };
+    // A status word the contract does not know keeps the task waiting, asked less and less, for a day.
+    const patience = unknownStatusPatience(now);
+    let status: ServerTaskStatus;
+    try {
+      status = await pollUntilDone<ServerTaskStatus>({
+        ask: (callSignal) => provider.pollTask(ref, callSignal),
+        beforeAsk: () => {
+          calls += 1;
+          own += 1;
+        },
+        done: (answer) => {
+          opts.onProgress?.(answer.current, answer.total, answer);
+          if (answer.state !== "running") return true;
+          patience.observe(answer);
+          return false;
+        },
+        pace: (answer, previous) => {
+          if (answer.unknownStatus) {
+            last = undefined;
+            return Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, previous * 2);
+          }
+          const time = now();
+          let delay: number;
+          if (last && answer.total > 0 && answer.current > last.current && time > last.time) {
+            const perMs = (answer.current - last.current) / (time - last.time);
+            const remainingMs = (answer.total - answer.current) / perMs;
+            delay = Math.max(100, remainingMs * 1.05 + 50);
+          } else if (!last && answer.total > 0 && answer.current > 0) {
+            // One sample since the start: assume the task began when we asked it to.
+            delay = Math.max(100, ((answer.total - answer.current) * Math.max(1, previous)) / answer.current);
+          } else {
+            delay = previous * 1.6;
+          }
+          last = { time, current: answer.current };
+          return Math.min(maxInterval, delay);
+        },
+        firstDelayMs: firstDelay,
+        maxDelayMs: maxInterval,
+        signal,
+        now,
+      });
+    } catch (error) {
+      // Given up on after a day of unknown words: not to be followed again after a restart.
+      if (error instanceof UnknownStatusTimeout) options.journal?.deleteServerTask(key);
+      throw error;
     }
+    callsPerTask.push(own);
+    options.journal?.deleteServerTask(key);
+    return status;
   };
 
   return {
     wait,
-    waiterFor(accountId, taskId) {
-      return (task, onProgress, signal) =>
-        wait(accountId, task, { onProgress, ...(signal ? { signal } : {}), ...(taskId ? { taskId } : {}) });
-    },
     pending() {
       return options.journal?.serverTasks() ?? [];
     },

@@ -3,12 +3,17 @@
  * journal, and a coalesced feed of changes for the UIs.
  */
 import { randomUUID } from "node:crypto";
-import type { TaskState, TaskView } from "../../../shared/model.ts";
+import { isFinalState as isFinal, type TaskState, type TaskView } from "../../../shared/model.ts";
+import { CloudError } from "../cloud/errors.ts";
 import type { Journal } from "../journal/index.ts";
 import type { NewTask, TaskBatch, TaskHandle, TaskKind, TaskRegistry } from "./types.ts";
 
-const finalStates: ReadonlySet<TaskState> = new Set(["succeeded", "partial", "failed", "cancelled"]);
-const isFinal = (state: TaskState): boolean => finalStates.has(state);
+/**
+ * Why a task's signal was aborted matters to what the cloud keeps: a cancel frees what the service
+ * holds for the work (a half-staged upload), a stop keeps it to continue from there. A cancel's
+ * reason is a CloudError of kind "cancelled"; anything else is a stop.
+ */
+export const cancelledBy = (what: string): CloudError => new CloudError("cancelled", what);
 
 export interface TaskRegistryOptions {
   journal: Journal;
@@ -36,6 +41,10 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
   const maxLogLines = options.maxLogLines ?? 1000;
   const entries = new Map<string, Entry>();
   const listeners = new Set<(batch: TaskBatch) => void>();
+  const finalListeners = new Set<(id: string) => void>();
+  const ended = (id: string): void => {
+    for (const listener of [...finalListeners]) listener(id);
+  };
   const changed = new Set<string>();
   const removed = new Set<string>();
   const unfinishedAtStart = new Set<string>();
@@ -88,6 +97,7 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
     delete entry.view.bytesPerSecond;
     delete entry.view.etaSeconds;
     touch(entry, true);
+    ended(entry.view.id);
   };
 
   const makeHandle = (entry: Entry): TaskHandle => ({
@@ -195,7 +205,7 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
       if (!entry) throw new Error(`No task ${id}.`);
       if (isFinal(entry.view.state)) return;
       if (!entry.view.cancellable) throw new Error(`The task "${entry.view.title}" cannot be cancelled.`);
-      entry.controller.abort(new Error("cancelled"));
+      entry.controller.abort(cancelledBy("The task was cancelled."));
       finish(entry, "cancelled", {});
     },
     snapshot() {
@@ -203,22 +213,28 @@ export function createTaskRegistry(options: TaskRegistryOptions): TaskRegistry {
       return { seq, tasks: [...entries.values()].map((e) => structuredClone(e.view)) };
     },
     clearFinished() {
+      const cleared: string[] = [];
       journal.transaction(() => {
         for (const [id, entry] of entries) {
           if (!isFinal(entry.view.state)) continue;
           entries.delete(id);
           changed.delete(id);
           removed.add(id);
+          cleared.push(id);
           journal.deleteTask(id);
         }
       });
+      for (const id of cleared) ended(id);
       schedule();
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    isFinal,
+    onFinal(listener) {
+      finalListeners.add(listener);
+      return () => finalListeners.delete(listener);
+    },
     close() {
       if (timer) clearTimeout(timer);
       flush();

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { openJournal } from "../journal/index.ts";
-import { createMemoryCloud } from "../testing/memory-cloud.ts";
-import { tempDir, waitFor } from "../testing/harness.ts";
+import { createMemoryCloud } from "../../../testing/memory-cloud.ts";
+import { tempDir, waitFor } from "../../../testing/harness.ts";
 import { createTaskPoller, createTaskRegistry } from "./index.ts";
 import type { TaskBatch } from "./types.ts";
 

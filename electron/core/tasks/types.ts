@@ -1,5 +1,5 @@
-/** The task registry's contract, shared by the engine, the drop uploads, the moves and the poller. */
-import type { TaskState, TaskView } from "../../../shared/model.ts";
+/** The task registry's contract: the store under the job runner (views, saved state, the feed). */
+import type { TaskView } from "../../../shared/model.ts";
 
 export type TaskKind = TaskView["kind"];
 
@@ -45,7 +45,8 @@ export interface TaskRegistry {
   clearFinished(): void;
   /** Coalesced, numbered batches of changed tasks (final states always delivered). */
   subscribe(listener: (batch: TaskBatch) => void): () => void;
-  isFinal(state: TaskState): boolean;
+  /** Called at once when a task becomes final or is cleared away. */
+  onFinal(listener: (id: string) => void): () => void;
   /** Delivers pending batches now and stops the coalescing timer. */
   close(): void;
 }

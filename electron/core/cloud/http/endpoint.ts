@@ -5,7 +5,9 @@
  */
 import http from "node:http";
 import https from "node:https";
+import type { z } from "zod";
 import { CloudError, isCloudError } from "../errors.ts";
+import { notice, shapeNotices, type NoticeKind, type NoticeSink } from "../notices.ts";
 import { parseRetryAfter, retryPolicy, withRetry, type RetryPolicy } from "./retry.ts";
 import {
   fetchBytes,
@@ -27,6 +29,8 @@ export interface EndpointOptions {
   retry?: Partial<RetryPolicy>;
   /** A request with no answer (for streamed bodies: no byte moving) for this long fails as transient. */
   timeoutMs?: number;
+  /** Told what the service answered beyond the contract (unknown words, missing or extra fields). */
+  onNotice?: NoticeSink;
 }
 
 export interface EndpointDefaults {
@@ -54,7 +58,9 @@ export class HttpEndpoint {
   readonly now: () => number;
   readonly retry: RetryPolicy;
   readonly timeoutMs: number;
+  readonly service: string;
   readonly #fetch: FetchLike;
+  readonly #onNotice: NoticeSink | undefined;
   readonly #maxSockets: number | undefined;
   #agent: http.Agent | undefined;
 
@@ -72,6 +78,21 @@ export class HttpEndpoint {
     this.timeoutMs = options.timeoutMs ?? defaults.timeoutMs;
     this.#fetch = options.fetchImpl ?? ((input, init) => fetch(input, init));
     this.#maxSockets = defaults.maxSockets;
+    this.service = defaults.service;
+    this.#onNotice = options.onNotice;
+  }
+
+  /** Reports the fields of an answer that differ from `schema` (only when someone listens). */
+  checkShape(call: string, schema: z.ZodType, answer: unknown, ignore: readonly string[] = []): void {
+    if (!this.#onNotice) return;
+    for (const found of shapeNotices(schema, answer, { service: this.service, call }, ignore)) {
+      this.#onNotice(found);
+    }
+  }
+
+  /** Reports one thing the service answered beyond the contract. */
+  notice(call: string, kind: NoticeKind, field: string, value?: string): void {
+    this.#onNotice?.(notice({ service: this.service, call }, kind, field, value));
   }
 
   /** `path` below the base address's own path, with `search` as the query (none by default). */
@@ -122,7 +143,7 @@ export class HttpEndpoint {
 
   /** When the answer's Retry-After says to come back, if it says so. */
   retryAt(response: HttpResponse, now = this.now()): number | undefined {
-    return parseRetryAfter(response.headers.get("retry-after"), now);
+    return parseRetryAfter(response.headers, now);
   }
 
   /** Releases idle connections. */

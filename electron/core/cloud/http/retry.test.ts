@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CloudError } from "../errors.ts";
-import { backoffDelay, parseRetryAfter, retryPolicy, withRetry } from "./retry.ts";
+import { backoffDelay, MIN_SERVER_WAIT_MS, parseRetryAfter, retryPolicy, withRetry } from "./retry.ts";
 
 function recordingPolicy(random = 0.5, now = 1_000_000) {
   const waits: number[] = [];
@@ -94,9 +94,53 @@ describe("withRetry", () => {
   });
 });
 
-test("Retry-After reads seconds and HTTP dates", () => {
-  expect(parseRetryAfter("120", 1_000)).toBe(121_000);
-  expect(parseRetryAfter("Wed, 23 Jan 2013 06:43:08 GMT", 0)).toBe(Date.UTC(2013, 0, 23, 6, 43, 8));
-  expect(parseRetryAfter("soon", 0)).toBeUndefined();
-  expect(parseRetryAfter(null, 0)).toBeUndefined();
+describe("Retry-After", () => {
+  const answer = (headers: Record<string, string>) => new Headers(headers);
+  const now = Date.UTC(2025, 5, 1, 12, 0, 0);
+  const http = (ms: number) => new Date(ms).toUTCString();
+
+  test("reads seconds, and HTTP dates against the answer's own Date", () => {
+    expect(parseRetryAfter(answer({ "retry-after": "120" }), now)).toBe(now + 120_000);
+    // The server's clock is two minutes behind ours: its date 30 s ahead of its own clock means 30 s.
+    const served = now - 120_000;
+    expect(parseRetryAfter(answer({ date: http(served), "retry-after": http(served + 30_000) }), now)).toBe(
+      now + 30_000,
+    );
+    // Without a Date, our own clock is all there is.
+    expect(parseRetryAfter(answer({ "retry-after": http(now + 45_000) }), now)).toBe(now + 45_000);
+    expect(parseRetryAfter(answer({ "retry-after": "soon" }), now)).toBeUndefined();
+    expect(parseRetryAfter(answer({}), now)).toBeUndefined();
+  });
+
+  test("never asks for less than a second, whatever it says", () => {
+    expect(parseRetryAfter(answer({ "retry-after": "0" }), now)).toBe(now + MIN_SERVER_WAIT_MS);
+    expect(parseRetryAfter(answer({ "retry-after": http(now - 120_000) }), now)).toBe(
+      now + MIN_SERVER_WAIT_MS,
+    );
+    const served = now + 60_000;
+    expect(parseRetryAfter(answer({ date: http(served), "retry-after": http(served - 5_000) }), now)).toBe(
+      now + MIN_SERVER_WAIT_MS,
+    );
+  });
+
+  test("a retried fault whose server clock runs behind still waits what the server asked", async () => {
+    const waits: number[] = [];
+    const policy = retryPolicy({
+      attempts: 3,
+      random: () => 0,
+      now: () => now,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const served = now - 120_000;
+    const retryAt = parseRetryAfter(
+      answer({ date: http(served), "retry-after": http(served + 10_000) }),
+      now,
+    );
+    let calls = 0;
+    await withRetry(async () => {
+      if (++calls < 3) throw new CloudError("transient", "busy", { ...(retryAt ? { retryAt } : {}) });
+      return "done";
+    }, policy);
+    expect(waits).toEqual([10_000, 10_000]);
+  });
 });

@@ -36,8 +36,14 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   return policy;
 }
 
-/** The wait before retry number `retry` (1 for the first retry): uniform in [0, min(max, base * 2^(retry-1))). */
-export function backoffDelay(retry: number, policy: RetryPolicy): number {
+/**
+ * The one backoff formula of docsync: the wait before retry number `retry` (1 for the first retry),
+ * uniform in [0, min(max, base * 2^(retry-1))). Requests, polls and a failing file's next try all use it.
+ */
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs" | "random">,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(policy.random() * ceiling);
 }
@@ -93,11 +99,33 @@ async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<voi
   }
 }
 
-/** `Retry-After` in seconds or as an HTTP date, as an absolute time; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+/** The headers of an answer (a fetch `Headers` or anything that reads one by name). */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+/**
+ * The shortest wait a server can ask for: a server clock that runs behind (an HTTP date already in
+ * our past) or a `Retry-After: 0` must not turn waiting into a busy loop of retries.
+ */
+export const MIN_SERVER_WAIT_MS = 1_000;
+
+/**
+ * When an answer's `Retry-After` says to come back, as a time on our clock, at least
+ * MIN_SERVER_WAIT_MS from `now`; undefined when it is absent or unreadable. An HTTP date is read
+ * against the answer's own `Date` (the server's clock, whatever ours says); against `now` without one.
+ */
+export function parseRetryAfter(headers: AnswerHeaders, now: number): number | undefined {
+  const value = headers.get("retry-after")?.trim();
   if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return now + Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : date;
+  let waitMs: number;
+  if (/^\d+$/.test(value)) {
+    waitMs = Number(value) * 1000;
+  } else {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return undefined;
+    const served = Date.parse(headers.get("date") ?? "");
+    waitMs = at - (Number.isNaN(served) ? now : served);
+  }
+  return now + Math.max(MIN_SERVER_WAIT_MS, waitMs);
 }

@@ -2,7 +2,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import { CloudError } from "../errors.ts";
-import { answerJson, startScriptedServer, type ScriptedServer } from "./testing/scripted-server.ts";
+import {
+  answerJson,
+  startScriptedServer,
+  type ScriptedServer,
+} from "../../../../testing/cloud/scripted-server.ts";
 import { fetchBytes, isNetworkFailure, sendStreaming, type StreamingRequest } from "./transport.ts";
 
 let server: ScriptedServer | undefined;

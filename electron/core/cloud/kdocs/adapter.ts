@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { CloudError } from "../errors.ts";
-import type { RemoteEntry, ServerTaskStatus } from "../provider.ts";
+import { expected, known } from "../notices.ts";
+import type { ItemFailure, RemoteEntry, ServerTaskStatus } from "../provider.ts";
 
 /** Every appspace path starts here [doc]. */
 export const API_PREFIX = "/api/v1/openapi";
@@ -22,6 +23,8 @@ export interface ApiCall<T> {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Below API_PREFIX. */
   path: string;
+  /** The call as the contract names it, path parameters as names: "GET /appspace/files/{file_token}". */
+  name: string;
   query?: Record<string, string>;
   json?: unknown;
   /** Validates and maps the envelope's `data`. */
@@ -31,26 +34,31 @@ export interface ApiCall<T> {
 const token = z.string().min(1);
 const seconds = z.number().transform((s) => Math.round(s * 1000));
 
+/**
+ * The file object [ours]. Only the token, name and type are needed to work; the other fields the
+ * contract lists are tolerated missing (and reported), with the values docsync assumes then.
+ */
 const fileObject = z
   .object({
     file_token: token,
     name: z.string(),
     type: z.enum(["file", "folder"]),
-    parent_token: z.string(),
-    size: z.number().nonnegative(),
+    parent_token: expected(z.string()),
+    size: expected(z.number().nonnegative()),
     md5: z.string().nullish(),
-    version: z.number().int(),
-    mtime: seconds,
+    version: expected(z.number().int()),
+    ctime: expected(z.number()),
+    mtime: expected(seconds),
   })
   .transform((f): RemoteEntry => ({
     id: f.file_token,
     name: f.name,
     kind: f.type,
-    parentId: f.parent_token,
-    size: f.size,
+    parentId: f.parent_token ?? "",
+    size: f.size ?? 0,
     ...(f.md5 ? { md5: f.md5.toLowerCase() } : {}),
-    version: f.version,
-    mtime: f.mtime,
+    version: f.version ?? 1,
+    mtime: f.mtime ?? 0,
   }));
 
 export interface FilePage {
@@ -76,46 +84,61 @@ const downloadAddress = z
 /** An empty id (a move that already ran to completion) becomes null. */
 const taskId = z.object({ task_id: z.string().nullish() }).transform((t) => t.task_id || null);
 
-const progress = z.object({ current: z.number(), total: z.number() });
+const progress = z.object({ current: expected(z.number()), total: expected(z.number()) });
+
+/** A status word as a state; a word the contract does not know keeps the task waiting [ours]. */
+function taskState(
+  word: string,
+  words: Record<string, ServerTaskStatus["state"]>,
+): Pick<ServerTaskStatus, "state" | "unknownStatus"> {
+  const state = Object.hasOwn(words, word) ? words[word] : undefined;
+  return state ? { state } : { state: "running", unknownStatus: word };
+}
+
+/** [doc]: "success"; [ours]: "processing", "failed". */
+const IMPORT_WORDS: Record<string, ServerTaskStatus["state"]> = {
+  processing: "running",
+  success: "succeeded",
+  failed: "failed",
+};
 
 const importStatus = z
   .object({
-    task_id: z.string(),
-    status: z.enum(["processing", "success", "failed"]),
-    progress: progress.optional(),
+    task_id: expected(z.string()),
+    status: known(z.string(), Object.keys(IMPORT_WORDS)),
+    progress: expected(progress),
     file_token: z.string().nullish(),
-    error: z.object({ code: z.number(), msg: z.string() }).nullish(),
+    error: z.object({ code: z.number(), msg: expected(z.string().nullable()) }).nullish(),
   })
   .transform((s): ServerTaskStatus => ({
-    state: s.status === "processing" ? "running" : s.status === "success" ? "succeeded" : "failed",
+    ...taskState(s.status, IMPORT_WORDS),
     current: s.progress?.current ?? 0,
     total: s.progress?.total ?? -1,
     failed: [],
     ...(s.file_token ? { resultId: s.file_token } : {}),
-    ...(s.error ? { error: { code: s.error.code, message: s.error.msg } } : {}),
-  }))
-  .refine((s) => s.state !== "succeeded" || s.resultId !== undefined, {
-    message: "a finished import names its file_token",
-  });
+    ...(s.error ? { error: { code: s.error.code, message: s.error.msg ?? `code ${s.error.code}` } } : {}),
+  }));
+
+/** [ours], like the task-result path itself. */
+const MOVE_WORDS: Record<string, ServerTaskStatus["state"]> = {
+  processing: "running",
+  success: "succeeded",
+  partial: "partial",
+  failed: "failed",
+};
 
 const moveStatus = z
   .object({
-    task_id: z.string(),
-    status: z.enum(["processing", "success", "partial", "failed"]),
-    progress: progress.optional(),
-    results: z
-      .array(z.object({ file_token: z.string(), code: z.number(), msg: z.string().nullish() }))
-      .nullish(),
+    task_id: expected(z.string()),
+    type: expected(known(z.string(), ["move"])),
+    status: known(z.string(), Object.keys(MOVE_WORDS)),
+    progress: expected(progress),
+    results: expected(
+      z.array(z.object({ file_token: z.string(), code: z.number(), msg: expected(z.string().nullable()) })),
+    ),
   })
   .transform((s): ServerTaskStatus => ({
-    state:
-      s.status === "processing"
-        ? "running"
-        : s.status === "success"
-          ? "succeeded"
-          : s.status === "partial"
-            ? "partial"
-            : "failed",
+    ...taskState(s.status, MOVE_WORDS),
     current: s.progress?.current ?? 0,
     total: s.progress?.total ?? -1,
     failed: (s.results ?? [])
@@ -131,11 +154,13 @@ export const api = {
   fileInfo: (id: string): ApiCall<RemoteEntry> => ({
     method: "GET",
     path: `/appspace/files/${seg(id)}`,
+    name: "GET /appspace/files/{file_token}",
     data: fileObject,
   }),
   list: (parentId: string, offset: number | null, count: number): ApiCall<FilePage> => ({
     method: "GET",
     path: "/appspace/files",
+    name: "GET /appspace/files",
     query: {
       parent_token: parentId,
       ...(offset !== null ? { offset: String(offset) } : {}),
@@ -146,55 +171,67 @@ export const api = {
   createFolder: (parentId: string, name: string): ApiCall<RemoteEntry> => ({
     method: "POST",
     path: "/appspace/folders",
+    name: "POST /appspace/folders",
     json: { name, parent_token: parentId },
     data: fileObject,
   }),
   rename: (id: string, newName: string): ApiCall<RemoteEntry> => ({
     method: "PUT",
     path: `/appspace/files/${seg(id)}/name`,
+    name: "PUT /appspace/files/{file_token}/name",
     json: { new_name: newName },
     data: fileObject,
   }),
   destroy: (id: string, modifier?: string): ApiCall<void> => ({
     method: "DELETE",
     path: `/appspace/files/${seg(id)}/destroy`,
+    name: "DELETE /appspace/files/{file_token}/destroy",
     ...(modifier !== undefined ? { json: { modifier } } : {}),
     data: nothing,
   }),
   downloadAddress: (id: string): ApiCall<DownloadAddress> => ({
     method: "GET",
     path: `/appspace/files/${seg(id)}/download`,
+    name: "GET /appspace/files/{file_token}/download",
     data: downloadAddress,
   }),
   startAsyncUpload: (input: AsyncUploadInput): ApiCall<string> => ({
     method: "POST",
     path: "/appspace/file/async/upload",
+    name: "POST /appspace/file/async/upload",
+    // The vendor's page lists url, filename, creator and parent_token [doc]; file_token is [ours]
+    // and may be ignored by the live service, which is why the import is checked afterwards.
     json: {
       url: input.url,
       filename: input.filename,
-      ...uploadTarget(input),
+      parent_token: input.parentId,
+      ...(input.replaceId !== undefined ? { file_token: input.replaceId } : {}),
     },
     data: taskId.pipe(z.string({ message: "an async upload answers a task_id" })),
   }),
   asyncUploadStatus: (id: string): ApiCall<ServerTaskStatus> => ({
     method: "GET",
     path: `/appspace/file/async/upload/${seg(id)}`,
+    name: "GET /appspace/file/async/upload/{task_id}",
     data: importStatus,
   }),
   startMove: (ids: string[], targetParentId: string): ApiCall<string | null> => ({
     method: "POST",
     path: "/appspace/tasks/files/move",
+    name: "POST /appspace/tasks/files/move",
     json: { file_tokens: ids, parent_token: targetParentId },
     data: taskId,
   }),
   taskResult: (id: string): ApiCall<ServerTaskStatus> => ({
     method: "GET",
     path: `/appspace/tasks/${seg(id)}`,
+    name: "GET /appspace/tasks/{task_id}",
     data: moveStatus,
   }),
   directUpload: (): ApiCall<RemoteEntry> => ({
     method: "POST",
     path: "/appspace/files/upload",
+    name: "POST /appspace/files/upload",
     data: fileObject,
   }),
 };
@@ -207,9 +244,13 @@ export interface UploadTarget {
   replaceId?: string;
 }
 
-export interface AsyncUploadInput extends UploadTarget {
+export interface AsyncUploadInput {
   url: string;
   filename: string;
+  /** The folder the file goes into (for a new version: the folder the file is in). */
+  parentId: string;
+  /** A new version of this file, if the service honours it. */
+  replaceId?: string;
 }
 
 function uploadTarget(target: UploadTarget): Record<string, string | string[]> {
@@ -235,6 +276,34 @@ export const envelope = z.object({
   data: z.unknown().optional(),
 });
 
+/** The envelope with a call's `data`, to compare a whole answer with the contract. */
+export function envelopeOf(data: z.ZodType): z.ZodType {
+  return envelope.extend({ data });
+}
+
+/** KDocs' per-item codes (batch move results, task errors) in words a user can act on. */
+export function describeItemFailure(item: ItemFailure): string {
+  const { code, message } = item;
+  switch (code) {
+    case 40004:
+      return "it no longer exists";
+    case 40009:
+      // Per item, a conflict is nearly always a name clash in the target.
+      if (!/into itself|below itself/i.test(message)) return "its name is taken in the target folder";
+      return `the move was refused: ${message}`;
+    case 40001:
+      return message ? `the request was refused: ${message}` : "the request was refused";
+    case 41300:
+      return "the file is too large";
+    case 42900:
+      return "the daily quota is used up";
+    case 50000:
+      return "the server failed; try again";
+    default:
+      return message ? `${message} (code ${code})` : `the server refused it (code ${code})`;
+  }
+}
+
 export type Envelope = z.infer<typeof envelope>;
 
 /** A non-zero `code` as the CloudError that tells the caller what to do. */
@@ -252,7 +321,7 @@ export function errorFromEnvelope(
     case 30003:
       return new CloudError(
         "credentials",
-        detail("KDocs refused the request signature: check the app key"),
+        detail("KDocs refused the request signature: the app key is wrong"),
         options,
       );
     case 30005:

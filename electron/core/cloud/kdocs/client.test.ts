@@ -9,8 +9,10 @@ import {
   startScriptedServer,
   type Handler,
   type ScriptedServer,
-} from "../http/testing/scripted-server.ts";
+} from "../../../../testing/cloud/scripted-server.ts";
+import type { NoticeSink, ServiceNotice } from "../notices.ts";
 import { KdocsClient } from "./client.ts";
+import { EMPTY_MD5 } from "./signer.ts";
 
 const APP_ID = "AK_test";
 const APP_KEY = "secret-key";
@@ -50,7 +52,7 @@ afterEach(async () => {
 
 async function setup(
   handler: Handler,
-  options: { attempts?: number; timeoutMs?: number; now?: () => number } = {},
+  options: { attempts?: number; timeoutMs?: number; now?: () => number; onNotice?: NoticeSink } = {},
 ) {
   server = await startScriptedServer(handler);
   const waits: number[] = [];
@@ -59,6 +61,7 @@ async function setup(
     appId: APP_ID,
     appKey: APP_KEY,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     timeoutMs: options.timeoutMs ?? 5_000,
     retry: {
       attempts: options.attempts ?? 3,
@@ -114,15 +117,40 @@ describe("signing", () => {
     expect(server.requests[1]!.headers["content-type"]).toBe("application/json");
   });
 
-  test("a bodiless DELETE signs the empty body", async () => {
+  test("a bodiless DELETE signs its request URI, as the outside clients do", async () => {
     const { client, server } = await setup((_req, res) => answerJson(res, 200, ok({})));
     await client.destroy("f1");
     expect(server.requests[0]).toMatchObject({
       method: "DELETE",
       url: "/api/v1/openapi/appspace/files/f1/destroy",
     });
-    expect(server.requests[0]!.headers["content-md5"]).toBe("d41d8cd98f00b204e9800998ecf8427e");
+    expect(server.requests[0]!.headers["content-md5"]).toBe(md5("/api/v1/openapi/appspace/files/f1/destroy"));
     expect(server.requests[0]!.body.length).toBe(0);
+  });
+
+  test("a service that refuses that signs the empty body's MD5 from then on, and says so once", async () => {
+    const notices: ServiceNotice[] = [];
+    const { client, server } = await setup(
+      (req, res) =>
+        req.headers["content-md5"] === EMPTY_MD5
+          ? answerJson(res, 200, ok({}))
+          : answerJson(res, 401, { code: 30003, msg: "InvalidSignature" }),
+      { onNotice: (notice) => notices.push(notice) },
+    );
+    await client.destroy("f1");
+    await client.destroy("f2");
+    expect(server.requests.map((r) => r.headers["content-md5"])).toEqual([
+      md5("/api/v1/openapi/appspace/files/f1/destroy"),
+      EMPTY_MD5,
+      EMPTY_MD5,
+    ]);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        kind: "signature-variant",
+        call: "DELETE /appspace/files/{file_token}/destroy",
+        text: expect.stringMatching(/refused a bodiless DELETE signed over its request URI/),
+      }),
+    ]);
   });
 
   test("the request Date comes from the injected clock", async () => {

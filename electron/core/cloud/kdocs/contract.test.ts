@@ -241,7 +241,7 @@ describe("uploads", () => {
     const dead = await provider.client.startAsyncUpload({
       url: `${sandbox.url}/no/such/download`,
       filename: "dead.txt",
-      parentPath: ["imports"],
+      parentId: "0",
     });
     const failed = await settle(provider, { kind: "import", id: dead });
     expect(failed).toMatchObject({ state: "failed", error: { code: 40004 } });

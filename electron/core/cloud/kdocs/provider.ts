@@ -1,19 +1,31 @@
 /** The KDocs application space as a CloudProvider. */
 import { stat } from "node:fs/promises";
 import { CloudError } from "../errors.ts";
+import type { RetryPolicy } from "../http/retry.ts";
+import type { FetchLike } from "../http/transport.ts";
+import type { NoticeSink } from "../notices.ts";
+import { createOstStaging } from "../ost/provider.ts";
 import type {
+  Capabilities,
   CloudProvider,
   ListPage,
   MoveStart,
+  ProviderTraits,
   RemoteEntry,
   ServerTaskRef,
+  StagingProvider,
   UploadSource,
 } from "../provider.ts";
-import type { RetryPolicy } from "../http/retry.ts";
-import type { FetchLike } from "../http/transport.ts";
-import { DIRECT_UPLOAD_LIMIT, MAX_LIST_COUNT, MAX_MOVE_BATCH, ROOT_TOKEN } from "./adapter.ts";
+import {
+  DIRECT_UPLOAD_LIMIT,
+  MAX_LIST_COUNT,
+  MAX_MOVE_BATCH,
+  ROOT_TOKEN,
+  describeItemFailure,
+} from "./adapter.ts";
+import { kdocsChecks } from "./check.ts";
 import { KdocsClient } from "./client.ts";
-import { stageAndImport } from "../ost/stage-and-import.ts";
+import { stageAndImport } from "./upload.ts";
 
 export interface LargeFileCredentials {
   baseUrl: string;
@@ -34,43 +46,82 @@ export interface KdocsProviderConfig {
   timeoutMs?: number;
   /** Entries per listing page (at most 500, the default). */
   listPageSize?: number;
+  /** Told what KDocs (and OST) answer beyond the contract. */
+  onNotice?: NoticeSink;
 }
 
 export interface KdocsProvider extends CloudProvider {
   readonly client: KdocsClient;
+  /** The account's staging store for large files, when it has one. */
+  readonly staging: StagingProvider | undefined;
   /** Releases idle connections. */
   close(): void;
 }
 
+/** What a KDocs account is and can do, from its settings alone. */
+export function kdocsTraits(config: { largeFiles?: unknown }): ProviderTraits {
+  // Beyond 64 MB, KDocs needs the OST staging credentials.
+  const capabilities: Capabilities = {
+    zipDownload: false,
+    scripts: true,
+    largeFiles: config.largeFiles !== undefined,
+  };
+  return { kind: "kdocs", rootId: ROOT_TOKEN, capabilities };
+}
+
 export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider {
-  const client = new KdocsClient({
-    baseUrl: config.baseUrl,
-    appId: config.appId,
-    appKey: config.appKey,
+  const http = {
     ...(config.fetchImpl ? { fetchImpl: config.fetchImpl } : {}),
     ...(config.now ? { now: config.now } : {}),
     ...(config.retry ? { retry: config.retry } : {}),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.onNotice ? { onNotice: config.onNotice } : {}),
+  };
+  const client = new KdocsClient({
+    baseUrl: config.baseUrl,
+    appId: config.appId,
+    appKey: config.appKey,
+    ...http,
   });
+  const staging = config.largeFiles
+    ? createOstStaging(config.largeFiles, {
+        ...(config.now ? { now: config.now } : {}),
+        ...(config.onNotice ? { onNotice: config.onNotice } : {}),
+      })
+    : undefined;
 
   async function uploadLarge(source: UploadSource, size: number): Promise<RemoteEntry> {
-    if (!config.largeFiles) {
+    if (!staging) {
       throw new CloudError(
         "needs-config",
         `${source.name} (${size} bytes) is larger than ${formatMiB(DIRECT_UPLOAD_LIMIT)}: files that size go ` +
           "through the account's large-file (iFlytek OST) storage. Add its app id, API key and API secret to the account.",
       );
     }
-    return stageAndImport(source, config.largeFiles, client);
+    return stageAndImport(source, staging, client);
   }
 
   return {
-    kind: "kdocs",
-    rootId: ROOT_TOKEN,
+    ...kdocsTraits(config),
     directUploadLimit: DIRECT_UPLOAD_LIMIT,
     maxMoveBatch: MAX_MOVE_BATCH,
     client,
-    close: () => client.close(),
+    staging,
+    close: () => {
+      client.close();
+      staging?.close();
+    },
+    describeItemFailure,
+    serviceChecks: (context) =>
+      kdocsChecks(
+        {
+          baseUrl: config.baseUrl,
+          client,
+          staging,
+          ...(config.onNotice ? { onNotice: config.onNotice } : {}),
+        },
+        context,
+      ),
 
     async verify(signal) {
       await client.list(ROOT_TOKEN, { count: 1 }, signal);

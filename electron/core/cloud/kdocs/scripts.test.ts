@@ -3,6 +3,7 @@ import { startSandbox, type Sandbox } from "../../../../sandbox/server.ts";
 import { upload } from "../../../../sandbox/testing/wps2-client.ts";
 import { CloudError } from "../errors.ts";
 import { isNetworkFailure, type FetchLike } from "../http/transport.ts";
+import type { NoticeSink, ServiceNotice } from "../notices.ts";
 import { KdocsScriptClient, type ScriptStatus } from "./scripts.ts";
 
 describe("KDocs script calls", () => {
@@ -18,7 +19,7 @@ describe("KDocs script calls", () => {
   });
   afterAll(() => sandbox.close());
 
-  const client = (options: { fetchImpl?: FetchLike; accessToken?: string } = {}) =>
+  const client = (options: { fetchImpl?: FetchLike; accessToken?: string; onNotice?: NoticeSink } = {}) =>
     new KdocsScriptClient({
       baseUrl: sandbox.url,
       accessToken: sandbox.scriptsAccessToken,
@@ -101,9 +102,47 @@ describe("KDocs script calls", () => {
     expect(() => new KdocsScriptClient({ baseUrl: sandbox.url, accessToken: "" })).toThrow(CloudError);
   });
 
+  it("takes code 0 or none as a normal answer; only a non-zero code is an error", async () => {
+    const answering = (body: unknown, status = 200) =>
+      client({ fetchImpl: async () => new Response(JSON.stringify(body), { status }) });
+    const line = { args: ["hi"], filename: "a.ks:1:1", level: "info", unix_time: 1667462203 };
+    for (const head of [{}, { code: 0 }]) {
+      await expect(
+        answering({ ...head, error: "", status: "finish", data: { logs: [line], result: "42" } }).status(
+          "ID1",
+        ),
+      ).resolves.toMatchObject({ state: "finished", result: "42", logs: [{ text: "hi" }] });
+    }
+    await expect(answering({ code: 40004, msg: "no such task" }, 404).status("ID1")).rejects.toMatchObject({
+      kind: "not-found",
+    });
+    await expect(answering({ code: 50000, msg: "fault" }, 200).status("ID1")).rejects.toMatchObject({
+      kind: "transient",
+    });
+  });
+
+  it("keeps an unknown status word running, with that poll's log lines, and says the word once", async () => {
+    const notices: ServiceNotice[] = [];
+    const line = { args: ["queued line"], filename: "system", level: "info", unix_time: 1667462203 };
+    const odd = client({
+      onNotice: (notice) => notices.push(notice),
+      fetchImpl: async () =>
+        new Response(JSON.stringify({ code: 0, status: "queued", data: { logs: [line] } }), { status: 200 }),
+    });
+    const status = await odd.status("ID1");
+    expect(status).toMatchObject({
+      state: "running",
+      unknownStatus: "queued",
+      logs: [{ text: "queued line" }],
+    });
+    expect(notices).toEqual([
+      expect.objectContaining({ kind: "unknown-value", field: "status", value: "queued" }),
+    ]);
+  });
+
   it("calls an answer outside the contract a protocol error", async () => {
     const odd = client({
-      fetchImpl: async () => new Response(JSON.stringify({ status: "sleeping", data: {} }), { status: 200 }),
+      fetchImpl: async () => new Response(JSON.stringify({ error: "", data: {} }), { status: 200 }),
     });
     await expect(odd.status("ID1")).rejects.toMatchObject({ kind: "protocol" });
     const html = client({ fetchImpl: async () => new Response("<html>", { status: 401 }) });

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { CloudError } from "../errors.ts";
 import { HttpEndpoint, jsonOf, type EndpointOptions } from "../http/endpoint.ts";
 import type { HttpResponse } from "../http/transport.ts";
+import { known } from "../notices.ts";
 import { API_PREFIX, envelope, errorFromEnvelope, errorFromStatus } from "./adapter.ts";
 
 /** A refused user token: missing, unknown or expired [ours]. */
@@ -38,7 +39,10 @@ export interface ScriptLogLine {
 }
 
 export interface ScriptStatus {
+  /** A status word the contract does not know counts as running: the script is waiting for the service. */
   state: "running" | "finished";
+  /** That word, when the service answered one the contract does not know. */
+  unknownStatus?: string;
   /** The log lines not returned by an earlier poll. */
   logs: ScriptLogLine[];
   /** The value of the script's last statement, once finished ("[Undefined]" when it has none). */
@@ -72,11 +76,18 @@ const logLine = z
     source: line.filename ?? "",
   }));
 
-/** The status answer [doc]: `error`, `status` and `data` at the top level, no `code`. */
+/**
+ * The status answer [doc]: `error`, `status` and `data` at the top level. The field table also lists
+ * `code`, which the examples leave out: 0 (or none) is a normal answer [doc table vs example]. A
+ * status word other than the two known ones keeps the script running, and its log lines count.
+ */
+const STATUS_WORDS = ["running", "finish"];
+
 const statusAnswer = z
   .object({
+    code: z.number().optional(),
     error: z.string().nullish(),
-    status: z.enum(["running", "finish"]),
+    status: known(z.string(), STATUS_WORDS),
     data: z.object({ logs: z.array(logLine).nullish(), result: z.unknown().optional() }).nullish(),
   })
   .transform((answer): ScriptStatus => {
@@ -84,11 +95,14 @@ const statusAnswer = z
     const result = answer.data?.result;
     return {
       state: finished ? "finished" : "running",
+      ...(STATUS_WORDS.includes(answer.status) ? {} : { unknownStatus: answer.status }),
       logs: answer.data?.logs ?? [],
       result: result === undefined || result === null ? "" : shown(result),
       ...(finished && answer.error ? { error: answer.error } : {}),
     };
   });
+
+const STATUS_CALL = "GET /personal/script/status";
 
 function tokenRefused(said: string | null | undefined): CloudError {
   return new CloudError("credentials", `KDocs refused the user access token${said ? ` (${said})` : ""}`, {
@@ -138,14 +152,13 @@ export class KdocsScriptClient {
       signal,
     );
     const json = this.#json(response);
-    if (json && typeof json === "object" && "code" in json) {
-      // Failures come in the usual envelope; a `code` 0 here would be a shape the contract does not know.
-      this.#envelopeData(response);
-      throw this.#unexpected("a script status", "an envelope where the status was expected");
-    }
+    const code = (json as { code?: unknown } | null)?.code;
+    // Failures come in the usual envelope, with a code other than 0.
+    if (code !== undefined && code !== 0) this.#envelopeData(response);
     if (response.status !== 200) throw this.#statusFailure(response);
     const parsed = statusAnswer.safeParse(json);
     if (!parsed.success) throw this.#unexpected("a script status", parsed.error.message);
+    this.#http.checkShape(STATUS_CALL, statusAnswer, json);
     return parsed.data;
   }
 

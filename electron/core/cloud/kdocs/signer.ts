@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 export interface SignInput {
   appId: string;
   appKey: string;
-  /** Lowercase hex MD5 of the body sent, or of the request URI for a GET. */
+  /** Lowercase hex MD5 of the body sent, or of the request URI for a request without one. */
   contentMd5: string;
   contentType: string;
   /** RFC 1123, GMT. */
@@ -37,7 +37,10 @@ export function md5Hex(data: Uint8Array | string): string {
   return createHash("md5").update(data).digest("hex");
 }
 
-/** What a GET signs instead of a body: the path and query exactly as they go on the wire. */
+/** The MD5 of nothing, which the vendor's bodiless examples sign. */
+export const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
+
+/** What a request without a body signs: the path and query exactly as they go on the wire. */
 export function requestUriMd5(url: URL): string {
   return md5Hex(url.pathname + url.search);
 }

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { CloudError } from "../errors.ts";
-import type { RemoteEntry, ServerTaskItemResult, ServerTaskStatus } from "../provider.ts";
+import { expected, known } from "../notices.ts";
+import type { ItemFailure, RemoteEntry, ServerTaskItemResult, ServerTaskStatus } from "../provider.ts";
 
 /** Every drive path starts here [doc]. */
 export const API_PREFIX = "/koodrive/ose/v1";
@@ -23,10 +24,10 @@ export const MAX_FILE_SIZE = 200 * 1000 ** 3;
 /** Items per batch job [ours]; files per package download [doc]. */
 export const MAX_JOB_ITEMS = 1000;
 export const MAX_PACKAGE_FILES = 1000;
+/** Files and folders one share holds [doc]. */
+export const MAX_SHARE_FILES = 100;
 /** A token lapses 20 minutes after the last call made with it [doc]. */
 export const TOKEN_LIFETIME_MS = 20 * 60 * 1000;
-/** The share id of a package of the account's own files, not of a share link [ours]. */
-export const OWN_FILES_SHARE_ID = "self";
 
 export const JOB = {
   copy: { taskType: 1, actionType: 101 },
@@ -38,6 +39,8 @@ export interface ApiCall<T> {
   method: "GET" | "POST";
   /** Below API_PREFIX. */
   path: string;
+  /** The call as docs/koodrive-api.md names it, path parameters as names: "POST /files/{fileId}/detail". */
+  name: string;
   json?: unknown;
   /** Validates and maps the whole answer (its code already checked). */
   data: z.ZodType<T>;
@@ -58,10 +61,13 @@ export const fileObject = z
     id,
     fileName: z.string(),
     fileType: z.string(),
-    parentFolder: z.array(z.string()).nullish(),
-    size: z.number().nonnegative().nullish(),
+    parentFolder: expected(z.array(z.string()).nullable()),
+    containers: z.array(z.string()).nullish(),
+    size: expected(z.number().nonnegative().nullable()),
     sha256: z.string().nullish(),
     version: z.number().int().nullish(),
+    recycled: z.boolean().nullish(),
+    createdTime: z.string().nullish(),
     editedTime: time,
   })
   .transform((f): RemoteEntry & { sha256?: string } => ({
@@ -84,7 +90,11 @@ export interface FilePage {
 }
 
 const filePage = z
-  .object({ files: z.array(fileObject).nullish(), nextCursor: z.string().nullish() })
+  .object({
+    category: z.string().nullish(),
+    files: z.array(fileObject).nullish(),
+    nextCursor: z.string().nullish(),
+  })
   .transform((p): FilePage => ({ entries: p.files ?? [], next: p.nextCursor || null }));
 
 export interface PartAddress {
@@ -112,6 +122,9 @@ const uploadSession = z
     fileId: id,
     uploadId: z.string().nullish(),
     rapidUpload: z.boolean().nullish(),
+    fileName: z.string().nullish(),
+    parentFolder: z.array(z.string()).nullish(),
+    containerId: z.string().nullish(),
     multiParts: z.array(partAddress).nullish(),
   })
   .transform((s): UploadSession => ({
@@ -130,26 +143,60 @@ const jobId = z.object({ data: z.union([id, z.number().transform(String)]) }).tr
 const taskId = z.object({ taskId: id }).transform((t) => t.taskId);
 
 /** Job and task status: 0 pending, 1 running, 2 completed, 3 cancelled [doc]. */
-const STATUS_DONE = 2;
-const STATUS_CANCELLED = 3;
+const STATUS = { pending: 0, running: 1, done: 2, cancelled: 3 } as const;
+const STATUS_VALUES = Object.values(STATUS);
+/** taskResultCode: 1 all succeeded, 2 partly failed, 3 all failed [doc]; 0 while running [ours]. */
+const RESULT_VALUES = [0, 1, 2, 3];
 
-/** taskResultCode: 1 all succeeded, 2 partly failed, 3 all failed [doc]. */
-function finalState(resultCode: number): ServerTaskStatus["state"] {
-  return resultCode === 1 ? "succeeded" : resultCode === 2 ? "partial" : "failed";
+/**
+ * The end state a finished task reports; a result code the contract does not know is read from what
+ * the task says of its items instead.
+ */
+function finalState(
+  resultCode: number | null | undefined,
+  otherwise: ServerTaskStatus["state"],
+): ServerTaskStatus["state"] {
+  if (resultCode === 1) return "succeeded";
+  if (resultCode === 2) return "partial";
+  if (resultCode === 3) return "failed";
+  return otherwise;
+}
+
+/** A status number the contract does not know keeps the task waiting, named as the service said it. */
+function waitingOrRunning(status: number): Pick<ServerTaskStatus, "state" | "unknownStatus"> {
+  return status === STATUS.pending || status === STATUS.running
+    ? { state: "running" }
+    : { state: "running", unknownStatus: String(status) };
 }
 
 const jobStatus = z
   .object({
     data: z.object({
       jobInfo: z.object({
-        status: z.number().int(),
-        taskResultCode: z.number().int().nullish(),
+        taskId: z.string().nullish(),
+        taskName: z.string().nullish(),
+        userId: z.string().nullish(),
+        taskType: z.number().int().nullish(),
+        actionType: z.number().int().nullish(),
+        status: known(z.number().int(), STATUS_VALUES),
+        taskResultCode: known(z.number().int().nullish(), RESULT_VALUES),
         resultCode: z.number().int().nullish(),
         progress: z.number().nullish(),
-        contentNum: z.number().int().nullish(),
+        contentNum: expected(z.number().int().nullable()),
+        containerId: z.string().nullish(),
+        createTime: z.string().nullish(),
+        beginTime: z.string().nullish(),
+        endTime: z.string().nullish(),
       }),
       taskInfos: z
-        .array(z.object({ fileId: z.string(), resultCode: z.number().int(), msg: z.string().nullish() }))
+        .array(
+          z.object({
+            fileId: z.string(),
+            status: z.number().int().nullish(),
+            resultCode: z.number().int(),
+            msg: z.string().nullish(),
+          }),
+        )
         .nullish(),
     }),
   })
@@ -167,7 +214,7 @@ const jobStatus = z
         code: item.resultCode,
         message: item.msg ?? `code ${item.resultCode}`,
       }));
-    if (jobInfo.status === STATUS_CANCELLED) {
+    if (jobInfo.status === STATUS.cancelled) {
       return {
         state: "failed",
         current,
@@ -176,8 +223,13 @@ const jobStatus = z
         error: { code: 0, message: "The job was cancelled on KooDrive." },
       };
     }
-    if (jobInfo.status !== STATUS_DONE) return { state: "running", current, total, failed };
-    const state = finalState(jobInfo.taskResultCode ?? (failed.length === 0 ? 1 : 2));
+    if (jobInfo.status !== STATUS.done)
+      return { ...waitingOrRunning(jobInfo.status), current, total, failed };
+    const items = total >= 0 ? total : current;
+    const state = finalState(
+      jobInfo.taskResultCode,
+      failed.length === 0 ? "succeeded" : failed.length >= items ? "failed" : "partial",
+    );
     const first = failed[0];
     return {
       state,
@@ -196,26 +248,36 @@ export interface PackageStatus extends ServerTaskStatus {
 const packageStatus = z
   .object({
     taskInfo: z.object({
-      taskStatus: z.number().int(),
-      taskResultCode: z.number().int().nullish(),
+      userId: z.string().nullish(),
+      taskId: z.string().nullish(),
+      taskType: z.number().int().nullish(),
+      taskStatus: known(z.number().int(), STATUS_VALUES),
+      taskResultCode: known(z.number().int().nullish(), RESULT_VALUES),
       resultCode: z.number().int().nullish(),
-      progress: z.number().nullish(),
+      createTime: z.string().nullish(),
+      startTime: z.string().nullish(),
+      endTime: z.string().nullish(),
+      progress: expected(z.number().nullable()),
       downloadUrl: z.string().nullish(),
     }),
   })
   .transform(({ taskInfo }): PackageStatus => {
     const current = Math.max(0, Math.min(100, taskInfo.progress ?? 0));
     const base = { current, total: 100, failed: [] };
-    if (taskInfo.taskStatus === STATUS_CANCELLED) {
+    if (taskInfo.taskStatus === STATUS.cancelled) {
       return {
         ...base,
         state: "failed",
         error: { code: 0, message: "The package was cancelled on KooDrive." },
       };
     }
-    if (taskInfo.taskStatus !== STATUS_DONE) return { ...base, state: "running" };
-    const state = finalState(taskInfo.taskResultCode ?? 1);
+    if (taskInfo.taskStatus !== STATUS.done) return { ...base, ...waitingOrRunning(taskInfo.taskStatus) };
     const code = taskInfo.resultCode ?? 0;
+    // Without a result code it knows, a package that has an address was made, one without was not.
+    const state = finalState(
+      taskInfo.taskResultCode,
+      !taskInfo.downloadUrl ? "failed" : code === 0 ? "succeeded" : "partial",
+    );
     return {
       ...base,
       current: 100,
@@ -228,6 +290,34 @@ const packageStatus = z
           : {}),
     };
   });
+
+/** A share link [doc]; only its id matters to docsync, which shares only to pack a zip. */
+const shareLink = z
+  .object({
+    shareLink: z.object({
+      shareId: id,
+      shortUrl: z.string().nullish(),
+      linkUrl: z.string().nullish(),
+      extractCode: z.string().nullish(),
+      comment: z.string().nullish(),
+      expireTime: z.string().nullish(),
+    }),
+  })
+  .transform((answer) => answer.shareLink.shareId);
+
+const shareCancelled = z
+  .object({
+    subResponseList: z
+      .array(
+        z.object({
+          shareId: z.string().nullish(),
+          code: z.union([z.number(), z.string()]),
+          msg: z.string().nullish(),
+        }),
+      )
+      .nullish(),
+  })
+  .transform(() => undefined);
 
 const seg = encodeURIComponent;
 const space = (containerId: string | undefined) => (containerId ? { containerId } : {});
@@ -248,6 +338,7 @@ export const api = {
   ): ApiCall<FilePage> => ({
     method: "POST",
     path: "/files/0",
+    name: "POST /files/0",
     json: {
       ...space(containerId),
       parentFileId: parentId,
@@ -258,12 +349,14 @@ export const api = {
   detail: (fileId: string, containerId?: string): ApiCall<KooEntry> => ({
     method: "POST",
     path: `/files/${seg(fileId)}/detail`,
+    name: "POST /files/{fileId}/detail",
     json: space(containerId),
     data: fileObject,
   }),
   createFolder: (parentId: string, name: string, containerId?: string): ApiCall<KooEntry> => ({
     method: "POST",
     path: "/directory",
+    name: "POST /directory",
     // renameMode 3: a taken name fails instead of getting a time stamp [doc].
     json: {
       ...space(containerId),
@@ -277,6 +370,7 @@ export const api = {
   rename: (fileId: string, name: string, containerId?: string): ApiCall<void> => ({
     method: "POST",
     path: `/files/rename/${seg(fileId)}`,
+    name: "POST /files/rename/{fileId}",
     json: { ...space(containerId), name, renameMode: 3 },
     data: nothing,
   }),
@@ -288,6 +382,7 @@ export const api = {
   ): ApiCall<UploadSession> => ({
     method: "POST",
     path: "/files/create",
+    name: "POST /files/create",
     json: {
       ...space(containerId),
       fileName: name,
@@ -302,6 +397,7 @@ export const api = {
   createRevision: (fileId: string, request: UploadRequest, containerId?: string): ApiCall<UploadSession> => ({
     method: "POST",
     path: "/revision/createRevision",
+    name: "POST /revision/createRevision",
     json: {
       ...space(containerId),
       fileId,
@@ -319,6 +415,7 @@ export const api = {
   ): ApiCall<PartAddress[]> => ({
     method: "POST",
     path: "/files/multipart/uploadUrl",
+    name: "POST /files/multipart/uploadUrl",
     json: { ...space(containerId), fileId, ...(uploadId ? { uploadId } : {}), multiParts: parts },
     data: partAddresses,
   }),
@@ -331,6 +428,7 @@ export const api = {
   ): ApiCall<void> => ({
     method: "POST",
     path: kind === "create" ? "/files/complete" : "/revision/completeRevision",
+    name: kind === "create" ? "POST /files/complete" : "POST /revision/completeRevision",
     json: { ...space(containerId), fileId, ...(uploadId ? { uploadId } : {}), sha256 },
     data: nothing,
   }),
@@ -342,6 +440,7 @@ export const api = {
   ): ApiCall<string> => ({
     method: "POST",
     path: "/jobs",
+    name: "POST /jobs",
     json: {
       taskType: job.taskType,
       actionType: job.actionType,
@@ -357,24 +456,47 @@ export const api = {
   job: (jobIdValue: string): ApiCall<ServerTaskStatus> => ({
     method: "GET",
     path: `/${seg(jobIdValue)}`,
+    name: "GET /{jobId}",
     data: jobStatus,
   }),
-  startPackage: (fileIds: string[], zipName: string | undefined, containerId?: string): ApiCall<string> => ({
+  /** A link share of up to 100 items, valid for a day: what a package of them is made from [doc]. */
+  createShare: (fileIds: string[], containerId?: string): ApiCall<string> => ({
+    method: "POST",
+    path: "/share",
+    name: "POST /share",
+    json: { scope: 1, fileIds, ...space(containerId), validDays: 1 },
+    data: shareLink,
+  }),
+  cancelShares: (shareIds: string[]): ApiCall<void> => ({
+    method: "POST",
+    path: "/share/cancel",
+    name: "POST /share/cancel",
+    json: { shareIds },
+    data: shareCancelled,
+  }),
+  startPackage: (
+    fileIds: string[],
+    zipName: string | undefined,
+    shareId: string,
+    containerId?: string,
+  ): ApiCall<string> => ({
     method: "POST",
     path: "/share/tasks",
+    name: "POST /share/tasks",
     json: {
       ...space(containerId),
       taskType: 1,
       fileIds,
-      shareId: OWN_FILES_SHARE_ID,
+      shareId,
       ...(zipName ? { zipName } : {}),
     },
     data: taskId,
   }),
-  packageStatus: (taskIdValue: string): ApiCall<PackageStatus> => ({
+  packageStatus: (taskIdValue: string, shareId: string): ApiCall<PackageStatus> => ({
     method: "POST",
     path: "/share/taskDetail",
-    json: { taskId: taskIdValue, shareId: OWN_FILES_SHARE_ID },
+    name: "POST /share/taskDetail",
+    json: { taskId: taskIdValue, shareId },
     data: packageStatus,
   }),
 };
@@ -456,4 +578,27 @@ export function errorFromAnswer(
 /** The error a failed job item stands for. */
 export function errorFromItem(item: ServerTaskItemResult): CloudError {
   return errorFromAnswer(400, item.code, item.message, undefined);
+}
+
+/** KooDrive's per-item codes (job results) in words a user can act on. */
+export function describeItemFailure(item: ItemFailure): string {
+  const { code, message } = item;
+  switch (code) {
+    case CODES.notFound:
+      return "it no longer exists";
+    case CODES.nameTaken:
+      return "its name is taken in the target folder";
+    case CODES.alreadyThere:
+      return "it is in the target folder already";
+    case CODES.nested:
+      return "a folder cannot move into itself or below itself";
+    case CODES.notForFolders:
+      return "this cannot be done to a folder";
+    case CODES.badParameter:
+      return message ? `the request was refused: ${message}` : "the request was refused";
+    case 0:
+      return message || "KooDrive could not do it";
+    default:
+      return message ? `${message} (code ${code})` : `KooDrive refused it (code ${code})`;
+  }
 }

@@ -187,7 +187,7 @@ describe("jobs", () => {
     const ids: string[] = [];
     for (const name of ["a", "b", "c", "d"]) ids.push((await kd.createFolder(source.id, name)).id);
     await kd.createFolder(target.id, "c");
-    await server.setPace(20);
+    await server.setPace(5);
 
     const start = await kd.startMove([...ids, "Fvanished"], target.id);
     expect(start.done).toBe(false);
@@ -260,8 +260,8 @@ describe("faults", () => {
 });
 
 describe("download as zip", () => {
-  test("a package of files and folders is a valid zip; missing items make it partial", async () => {
-    const kd = await connect();
+  /** A folder with a file and a subfolder, and a file at the top; the paths a zip of both holds. */
+  async function selection(kd: KooDriveProvider) {
     const folder = await kd.createFolder("root", "Project");
     const sub = await kd.createFolder(folder.id, "sub");
     const files: Record<string, string> = {
@@ -274,14 +274,36 @@ describe("download as zip", () => {
     await kd.upload({ localPath: join(dir, "readme.md"), name: "readme.md", parentId: folder.id });
     await kd.upload({ localPath: join(dir, "data.csv"), name: "data.csv", parentId: sub.id });
     const top = await kd.upload({ localPath: join(dir, "top.txt"), name: "top.txt", parentId: "root" });
-    await server.setPace(20);
+    return { ids: [folder.id, top.id], files };
+  }
 
-    const task = await kd.startZipDownload([folder.id, top.id, "Fmissing"], "selection.zip");
+  test("a package is made from a share of exactly the selection, saved as a valid zip, then the share stops", async () => {
+    const sent: Array<{ path: string; body: Record<string, unknown> }> = [];
+    const kd = await connect({
+      fetchImpl: (input, init) => {
+        const path = new URL(input).pathname.replace("/koodrive/ose/v1", "");
+        if (typeof init?.body === "string" || init?.body instanceof Uint8Array) {
+          sent.push({ path, body: JSON.parse(Buffer.from(init.body as Uint8Array).toString()) });
+        }
+        return fetch(input, init);
+      },
+    });
+    const { ids, files } = await selection(kd);
+    // Slow enough that a poll on a loaded machine still lands while the package is half made.
+    await server.setPace(5);
+
+    const task = await kd.startZipDownload(ids, "selection.zip");
     expect(task.kind).toBe("share");
+    const share = sent.find((call) => call.path === "/share");
+    expect(share?.body).toMatchObject({ scope: 1, fileIds: ids, validDays: 1 });
+    const packing = sent.find((call) => call.path === "/share/tasks");
+    // The share id comes from the share just made, never from a constant.
+    const shareId = packing?.body.shareId as string;
+    expect(shareId).toMatch(/^\d+$/);
     expect((await failure(kd.zipDownloadUrl(task.id))).kind).toBe("invalid");
     const seen = await waitForEnd(kd, task);
     expect(seen.some((s) => s.state === "running" && s.current > 0 && s.current < 100)).toBe(true);
-    expect(seen.at(-1)).toMatchObject({ state: "partial", current: 100, total: 100 });
+    expect(seen.at(-1)).toMatchObject({ state: "succeeded", current: 100, total: 100 });
 
     const zipPath = join(dir, "selection.zip");
     const { bytes } = await kd.downloadZip(task.id, zipPath);
@@ -296,10 +318,37 @@ describe("download as zip", () => {
         expect(execFileSync("unzip", ["-p", zipPath, name]).toString()).toBe(content);
       }
     }
+    expect(sent.filter((call) => call.path === "/share/cancel").map((call) => call.body)).toEqual([
+      { shareIds: [shareId] },
+    ]);
+    // The share is gone: nothing more can be packed from it.
+    expect((await failure(kd.client.startPackage(ids, undefined, shareId))).kind).toBe("not-found");
+  });
 
-    const none = await kd.startZipDownload(["Fmissing"]);
-    expect((await waitForEnd(kd, none)).at(-1)?.state).toBe("failed");
-    expect((await failure(kd.zipDownloadUrl(none.id))).kind).toBe("not-found");
+  test("items gone since the share was made make the package partial; none left, it fails", async () => {
+    const kd = await connect();
+    const { ids } = await selection(kd);
+    await writeFile(join(dir, "gone.txt"), "soon gone");
+    const gone = await kd.upload({ localPath: join(dir, "gone.txt"), name: "gone.txt", parentId: "root" });
+    const shareId = await kd.client.createShare([...ids, gone.id]);
+    await kd.destroy(gone.id);
+    const settle = async (taskId: string) => {
+      for (;;) {
+        const status = await kd.client.packageStatus(taskId, shareId);
+        if (status.state !== "running") return status;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const partial = await settle(await kd.client.startPackage([...ids, gone.id], "partial.zip", shareId));
+    expect(partial).toMatchObject({ state: "partial", downloadUrl: expect.any(String) });
+    const none = await settle(await kd.client.startPackage([gone.id], undefined, shareId));
+    expect(none).toMatchObject({ state: "failed" });
+    expect(none.downloadUrl).toBeUndefined();
+    // A share cannot be made of what does not exist, nor of more than 100 items.
+    expect((await failure(kd.startZipDownload(["Fmissing"]))).kind).toBe("not-found");
+    expect(
+      (await failure(kd.startZipDownload(Array.from({ length: 101 }, (_, i) => `F${i}`)))).message,
+    ).toMatch(/at most 100 items/);
   });
 });
 

@@ -1,26 +1,20 @@
 /**
- * A typed client for the KooDrive drive endpoints (docs/koodrive-api.md): Bearer token on every call,
- * each answer validated, failures as CloudErrors, transient faults retried. Retries never create a
- * second object: a create that may have landed looks for its result, and jobs are started again only
- * when the server answered the first attempt.
+ * A typed client for the KooDrive drive endpoints (docs/koodrive-api.md), over the token-carrying
+ * transport: each answer validated, failures as CloudErrors, transient faults retried. Retries never
+ * create a second object: a create that may have landed looks for its result, and jobs are started
+ * again only when the server answered the first attempt.
  */
 import { CloudError, isCloudError } from "../errors.ts";
 import type { ServerTaskStatus } from "../provider.ts";
-import { HttpEndpoint, jsonOf, type EndpointOptions, type RetrySafety } from "../http/endpoint.ts";
 import type { RetryPolicy } from "../http/retry.ts";
-import type { HttpResponse } from "../http/transport.ts";
 import {
-  API_PREFIX,
   CODES,
   JOB,
   MAX_JOB_ITEMS,
   MAX_PACKAGE_FILES,
   MAX_PAGE_SIZE,
+  MAX_SHARE_FILES,
   api,
-  envelope,
-  errorFromAnswer,
-  isSuccess,
-  type ApiCall,
   type FilePage,
   type KooEntry,
   type PackageStatus,
@@ -28,50 +22,35 @@ import {
   type UploadRequest,
   type UploadSession,
 } from "./adapter.ts";
-import { BearerToken } from "./token.ts";
+import { KooDriveTransport, type KooDriveTransportOptions } from "./transport.ts";
 
-export interface KooDriveClientOptions extends EndpointOptions {
-  token: string;
-  /** A fresh token when KooDrive refuses the current one (for example a new sign-in). */
-  refreshToken?: () => Promise<string>;
+export interface KooDriveClientOptions extends KooDriveTransportOptions {
   /** The account's space id; sent when known. */
   containerId?: string;
 }
 
 export type JobKind = keyof typeof JOB;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
 export class KooDriveClient {
-  readonly #http: HttpEndpoint;
-  readonly #token: BearerToken;
+  readonly transport: KooDriveTransport;
   readonly #containerId: string | undefined;
 
   constructor(options: KooDriveClientOptions) {
-    this.#http = new HttpEndpoint(options, {
-      service: "KooDrive",
-      timeoutMs: DEFAULT_TIMEOUT_MS,
-      maxSockets: 4,
-    });
-    this.#token = new BearerToken({
-      token: options.token,
-      now: this.#http.now,
-      ...(options.refreshToken ? { refresh: options.refreshToken } : {}),
-    });
+    this.transport = new KooDriveTransport(options);
     this.#containerId = options.containerId || undefined;
   }
 
   /** When the token lapses unless another call is made first (known once a call was answered). */
   get tokenExpiresAt(): number | undefined {
-    return this.#token.expiresAt;
+    return this.transport.token.expiresAt;
   }
 
   get retryPolicy(): RetryPolicy {
-    return this.#http.retry;
+    return this.transport.http.retry;
   }
 
   close(): void {
-    this.#http.close();
+    this.transport.close();
   }
 
   list(
@@ -81,13 +60,12 @@ export class KooDriveClient {
     signal?: AbortSignal,
   ): Promise<FilePage> {
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));
-    return this.#call(api.list(parentId, cursor, size, this.#containerId), signal);
+    return this.transport.call(api.list(parentId, cursor, size, this.#containerId), signal);
   }
 
   stat(fileId: string, signal?: AbortSignal): Promise<KooEntry> {
-    return this.#call(api.detail(fileId, this.#containerId), signal);
+    return this.transport.call(api.detail(fileId, this.#containerId), signal);
   }
-
   /** Looks through every page of a folder for an entry by name. */
   async find(parentId: string, name: string, signal?: AbortSignal): Promise<KooEntry | undefined> {
     let cursor: string | null = null;
@@ -101,7 +79,7 @@ export class KooDriveClient {
   }
 
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<KooEntry> {
-    return this.#call(api.createFolder(parentId, name, this.#containerId), signal, {
+    return this.transport.call(api.createFolder(parentId, name, this.#containerId), signal, {
       afterConflictOnRetry: async () => {
         const found = await this.find(parentId, name, signal);
         return found?.kind === "folder" ? found : undefined;
@@ -111,11 +89,13 @@ export class KooDriveClient {
 
   /** Renames and answers the entry as it now is. */
   async rename(fileId: string, newName: string, signal?: AbortSignal): Promise<KooEntry> {
-    await this.#call(api.rename(fileId, newName, this.#containerId), signal).catch(async (error: unknown) => {
-      // A rename whose answer was lost and whose retry met "name taken" may have been our own.
-      if (isCloudError(error, "conflict") && (await this.stat(fileId, signal)).name === newName) return;
-      throw error;
-    });
+    await this.transport
+      .call(api.rename(fileId, newName, this.#containerId), signal)
+      .catch(async (error: unknown) => {
+        // A rename whose answer was lost and whose retry met "name taken" may have been our own.
+        if (isCloudError(error, "conflict") && (await this.stat(fileId, signal)).name === newName) return;
+        throw error;
+      });
     return this.stat(fileId, signal);
   }
 
@@ -129,7 +109,7 @@ export class KooDriveClient {
     if (kind !== "delete" && targetId === undefined) {
       return Promise.reject(new CloudError("invalid", `A ${kind} job needs a target folder.`));
     }
-    return this.#call(
+    return this.transport.call(
       api.startJob(JOB[kind], fileIds, kind === "delete" ? undefined : targetId, this.#containerId),
       signal,
       {
@@ -139,11 +119,41 @@ export class KooDriveClient {
   }
 
   job(jobId: string, signal?: AbortSignal): Promise<ServerTaskStatus> {
-    return this.#call(api.job(jobId), signal);
+    return this.transport.call(api.job(jobId), signal);
   }
 
-  /** Starts packing up to 1,000 files and folders into one zip; answers the task id. */
-  startPackage(fileIds: string[], zipName?: string, signal?: AbortSignal): Promise<string> {
+  /** Shares up to 100 files and folders (a link share valid for a day); answers the share id. */
+  createShare(fileIds: string[], signal?: AbortSignal): Promise<string> {
+    if (fileIds.length < 1 || fileIds.length > MAX_SHARE_FILES) {
+      return Promise.reject(
+        new CloudError(
+          "invalid",
+          `KooDrive shares 1 to ${MAX_SHARE_FILES} items at once, and a zip is packed from a share: ` +
+            `select at most ${MAX_SHARE_FILES} items (a folder counts as one), not ${fileIds.length}.`,
+        ),
+      );
+    }
+    return this.transport.call(api.createShare(fileIds, this.#containerId), signal, {
+      retryOnlyAnswered: true,
+    });
+  }
+
+  /** Stops sharing; a share that is gone already counts as stopped. */
+  async cancelShare(shareId: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.transport.call(api.cancelShares([shareId]), signal);
+    } catch (error) {
+      if (!isCloudError(error, "not-found")) throw error;
+    }
+  }
+
+  /** Starts packing up to 1,000 files and folders of a share into one zip; answers the task id. */
+  startPackage(
+    fileIds: string[],
+    zipName: string | undefined,
+    shareId: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (fileIds.length < 1 || fileIds.length > MAX_PACKAGE_FILES) {
       return Promise.reject(
         new CloudError(
@@ -152,13 +162,13 @@ export class KooDriveClient {
         ),
       );
     }
-    return this.#call(api.startPackage(fileIds, zipName, this.#containerId), signal, {
+    return this.transport.call(api.startPackage(fileIds, zipName, shareId, this.#containerId), signal, {
       retryOnlyAnswered: true,
     });
   }
 
-  packageStatus(taskId: string, signal?: AbortSignal): Promise<PackageStatus> {
-    return this.#call(api.packageStatus(taskId), signal);
+  packageStatus(taskId: string, shareId: string, signal?: AbortSignal): Promise<PackageStatus> {
+    return this.transport.call(api.packageStatus(taskId, shareId), signal);
   }
 
   /** Upload step 1: a new file in `parentId`, or a new version of `replaceId`. */
@@ -171,7 +181,7 @@ export class KooDriveClient {
       "replaceId" in target
         ? api.createRevision(target.replaceId, request, this.#containerId)
         : api.createFile(target.parentId, target.name, request, this.#containerId);
-    return this.#call(call, signal);
+    return this.transport.call(call, signal);
   }
 
   /** Upload step 2: the addresses to PUT parts to. */
@@ -181,33 +191,24 @@ export class KooDriveClient {
     parts: { partNumber: number; partSize: number }[],
     signal?: AbortSignal,
   ): Promise<PartAddress[]> {
-    return this.#call(api.uploadUrls(fileId, uploadId, parts, this.#containerId), signal);
+    return this.transport.call(api.uploadUrls(fileId, uploadId, parts, this.#containerId), signal);
   }
 
   /** Sends one part's bytes to its address. */
-  async putPart(
+  putPart(
     address: PartAddress,
     body: AsyncIterable<Uint8Array>,
     options: { signal?: AbortSignal; onSent?: (bytes: number) => void },
   ): Promise<void> {
-    let response: HttpResponse;
-    try {
-      response = await this.#http.send({
-        url: new URL(address.uploadUrl),
-        method: "PUT",
-        headers: { "Content-Type": "application/octet-stream" },
-        contentLength: address.partSize,
-        body,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onSent ? { onSent: options.onSent } : {}),
-      });
-    } catch (error) {
-      throw error instanceof CloudError
-        ? error
-        : new CloudError("transient", String(error), { cause: error });
-    }
-    if (response.status >= 200 && response.status < 300) return;
-    throw this.#failure(response);
+    return this.transport.send({
+      url: new URL(address.uploadUrl),
+      method: "PUT",
+      headers: { "Content-Type": "application/octet-stream" },
+      contentLength: address.partSize,
+      body,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onSent ? { onSent: options.onSent } : {}),
+    });
   }
 
   /** Upload step 3: the server joins the parts and checks their SHA-256. */
@@ -218,71 +219,8 @@ export class KooDriveClient {
     sha256: string,
     signal?: AbortSignal,
   ): Promise<void> {
-    return this.#call(api.complete(kind, fileId, uploadId, sha256, this.#containerId), signal, {
+    return this.transport.call(api.complete(kind, fileId, uploadId, sha256, this.#containerId), signal, {
       noRetryCodes: [CODES.integrity],
     });
-  }
-
-  #call<T>(call: ApiCall<T>, signal: AbortSignal | undefined, safety: RetrySafety<T> = {}): Promise<T> {
-    const body = call.json === undefined ? undefined : Buffer.from(JSON.stringify(call.json), "utf8");
-    return this.#http.retried(() => this.#once(call, body, signal), signal, safety);
-  }
-
-  /** One request; a refused token is renewed (when the account can) and the request sent once more. */
-  async #once<T>(call: ApiCall<T>, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<T> {
-    let token = await this.#token.current();
-    for (let renewed = false; ; renewed = true) {
-      const response = await this.#http.fetch(
-        this.#http.url(API_PREFIX + call.path),
-        {
-          method: call.method,
-          headers: { ...this.#token.headers(token), ...(body ? { "Content-Type": "application/json" } : {}) },
-          ...(body ? { body } : {}),
-        },
-        signal,
-      );
-      try {
-        const result = this.#interpret(response, call);
-        this.#token.used(token);
-        return result;
-      } catch (error) {
-        if (!renewed && isCloudError(error, "credentials")) {
-          const fresh = await this.#token.renewAfterRefusal(token);
-          if (fresh !== undefined) {
-            token = fresh;
-            continue;
-          }
-        }
-        // Any answer at all proves the token was still known, except a refusal of it.
-        if (!isCloudError(error, "credentials") && response.status < 500) this.#token.used(token);
-        throw error;
-      }
-    }
-  }
-
-  #interpret<T>(response: HttpResponse, call: ApiCall<T>): T {
-    const json = jsonOf(response);
-    if (json === undefined) throw this.#failure(response);
-    const head = envelope.safeParse(json);
-    if (!head.success || !isSuccess(head.data.code) || response.status >= 300)
-      throw this.#failure(response, json);
-    const data = call.data.safeParse(json);
-    if (!data.success) {
-      throw new CloudError(
-        "protocol",
-        `KooDrive answered ${call.method} ${call.path} with an unexpected shape: ${data.error.message}`,
-      );
-    }
-    return data.data;
-  }
-
-  #failure(response: HttpResponse, json = jsonOf(response)): CloudError {
-    const head = envelope.safeParse(json);
-    return errorFromAnswer(
-      response.status,
-      head.success ? head.data.code : undefined,
-      head.success ? (head.data.msg ?? undefined) : undefined,
-      this.#http.retryAt(response),
-    );
   }
 }

@@ -4,18 +4,27 @@ import { rename, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { setTimeout as delay } from "node:timers/promises";
 import { CloudError, isCloudError } from "../errors.ts";
 import type {
+  Capabilities,
   CloudProvider,
   ListPage,
   MoveStart,
+  ProviderTraits,
   RemoteEntry,
   ServerTaskRef,
   ServerTaskStatus,
 } from "../provider.ts";
 import { cancelled } from "../http/retry.ts";
-import { MAX_FILE_SIZE, MAX_JOB_ITEMS, ROOT_ID, errorFromItem, type KooEntry } from "./adapter.ts";
+import { pollUntilFinal } from "../task-wait.ts";
+import {
+  MAX_FILE_SIZE,
+  MAX_JOB_ITEMS,
+  ROOT_ID,
+  describeItemFailure,
+  errorFromItem,
+  type KooEntry,
+} from "./adapter.ts";
 import { KooDriveClient, type KooDriveClientOptions } from "./client.ts";
 import { checkPartSize, uploadLocalFile } from "./upload.ts";
 
@@ -41,6 +50,31 @@ export interface KooDriveProvider extends CloudProvider {
 
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
+/** What a KooDrive account is and can do. */
+export function kooDriveTraits(): ProviderTraits & { readonly kind: "koodrive" } {
+  // Multipart uploads take files up to 200 GB; share tasks pack selections.
+  const capabilities: Capabilities = { zipDownload: true, scripts: false, largeFiles: true };
+  return { kind: "koodrive", rootId: ROOT_ID, capabilities };
+}
+
+/**
+ * A package task belongs to the share it was made from, so its ref carries both: the ids stay opaque
+ * to everyone but this provider.
+ */
+function packageRef(shareId: string, taskId: string): string {
+  return `${encodeURIComponent(shareId)}/${encodeURIComponent(taskId)}`;
+}
+
+function fromPackageRef(ref: string): { shareId: string; taskId: string } {
+  const slash = ref.indexOf("/");
+  if (slash < 0)
+    throw new CloudError("not-found", `No KooDrive package task ${ref}; start the download again.`);
+  return {
+    shareId: decodeURIComponent(ref.slice(0, slash)),
+    taskId: decodeURIComponent(ref.slice(slash + 1)),
+  };
+}
+
 export function createKooDriveProvider(config: KooDriveProviderConfig): KooDriveProvider {
   const client = new KooDriveClient(config);
   const partSize = checkPartSize(config.partSize ?? DEFAULT_PART_SIZE);
@@ -48,20 +82,22 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
   const fetchImpl = config.fetchImpl ?? ((input, init) => fetch(input, init));
 
   /** Polls a job the provider started for itself until it ends. */
-  async function waitForJob(jobId: string, signal?: AbortSignal): Promise<ServerTaskStatus> {
-    for (let wait = firstPoll; ; wait = Math.min(1000, wait * 1.5)) {
-      const status = await client.job(jobId, signal);
-      if (status.state !== "running") return status;
-      try {
-        await delay(wait, undefined, signal ? { signal } : {});
-      } catch {
-        throw cancelled(signal);
-      }
-    }
+  function waitForJob(jobId: string, signal?: AbortSignal): Promise<ServerTaskStatus> {
+    return pollUntilFinal((s) => client.job(jobId, s), {
+      firstMs: firstPoll,
+      maxMs: 1000,
+      ...(signal ? { signal } : {}),
+      ...(config.now ? { now: config.now } : {}),
+    });
+  }
+
+  function packageStatus(ref: string, signal?: AbortSignal) {
+    const { shareId, taskId } = fromPackageRef(ref);
+    return client.packageStatus(taskId, shareId, signal);
   }
 
   async function zipDownloadUrl(taskId: string, signal?: AbortSignal): Promise<string> {
-    const status = await client.packageStatus(taskId, signal);
+    const status = await packageStatus(taskId, signal);
     if (status.state === "running")
       throw new CloudError("invalid", "The zip is still being packed on KooDrive.");
     if (!status.downloadUrl) {
@@ -73,12 +109,12 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
   }
 
   return {
-    kind: "koodrive",
-    rootId: ROOT_ID,
+    ...kooDriveTraits(),
     directUploadLimit: MAX_FILE_SIZE,
     maxMoveBatch: MAX_JOB_ITEMS,
     client,
     close: () => client.close(),
+    describeItemFailure,
 
     async verify(signal) {
       await client.list(ROOT_ID, null, 1, signal);
@@ -134,15 +170,22 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
         case "move":
           return client.job(task.id, signal);
         case "share":
-          return client.packageStatus(task.id, signal).then(({ downloadUrl: _url, ...status }) => status);
+          return packageStatus(task.id, signal).then(({ downloadUrl: _url, ...status }) => status);
         default:
           return Promise.reject(new CloudError("invalid", `KooDrive has no ${task.kind} tasks.`));
       }
     },
 
     async startZipDownload(ids, zipName, signal) {
-      const taskId = await client.startPackage(ids, zipName, signal);
-      return { kind: "share", id: taskId };
+      // A package is made from a share [doc]: a share of exactly these items, stopped once saved.
+      const shareId = await client.createShare(ids, signal);
+      try {
+        const taskId = await client.startPackage(ids, zipName, shareId, signal);
+        return { kind: "share", id: packageRef(shareId, taskId) };
+      } catch (error) {
+        await client.cancelShare(shareId).catch(() => {});
+        throw error;
+      }
     },
 
     zipDownloadUrl,
@@ -180,6 +223,8 @@ export function createKooDriveProvider(config: KooDriveProviderConfig): KooDrive
           cause: error,
         });
       }
+      // Saved: the share it was packed from is no longer needed (left alone, it lapses in a day).
+      await client.cancelShare(fromPackageRef(taskId).shareId).catch(() => {});
       return { bytes };
     },
   };

@@ -9,7 +9,7 @@ import { createHash, type Hash } from "node:crypto";
 import { basename } from "node:path";
 import { CloudError, isCloudError } from "../errors.ts";
 import { withRetry } from "../http/retry.ts";
-import { READ_CHUNK, assertUnchanged, openLocalFile, type LocalFile } from "../kdocs/local-file.ts";
+import { READ_CHUNK, assertUnchanged, openLocalFile, type LocalFile } from "../local-file.ts";
 import {
   MAX_FILE_SIZE,
   MAX_PARTS,
@@ -27,7 +27,7 @@ export interface LocalUpload {
   replaceId?: string;
   expected?: { size: number; mtimeMs: number };
   onProgress?: (sentBytes: number, totalBytes: number) => void;
-  resume?: { state: unknown; save(state: unknown): void };
+  resume?: { state: unknown; save(state: unknown): void; dropped?(reason: string): void };
   signal?: AbortSignal;
 }
 
@@ -68,7 +68,8 @@ export async function uploadLocalFile(
     // The server forgot the upload being resumed (expired, completed elsewhere): start it afresh.
     if (!input.resume?.state || !isCloudError(error, "not-found")) throw error;
     input.resume.save(undefined);
-    return uploadOnce(client, { ...input, resume: { state: undefined, save: input.resume.save } }, tuning);
+    input.resume.dropped?.("KooDrive no longer knows the upload");
+    return uploadOnce(client, { ...input, resume: { ...input.resume, state: undefined } }, tuning);
   }
 }
 
@@ -96,6 +97,11 @@ async function uploadOnce(
     const partSizeOf = (n: number) => (mode === "put" ? size : Math.min(partSize, size - (n - 1) * partSize));
 
     let state = resumable(input.resume?.state, { kind, size, mtimeMs, partSize });
+    if (!state && input.resume?.state) {
+      // Saved for another upload of this path (the file changed since): start again.
+      input.resume.save(undefined);
+      input.resume.dropped?.("the file changed since its upload started");
+    }
     let addresses: PartAddress[] = [];
     if (!state) {
       const session = await client.createUpload(
@@ -120,7 +126,9 @@ async function uploadOnce(
     }
 
     let hash = createHash("sha256");
-    if (state.partsDone > 0) hash = await hashPrefix(file, state.partsDone * partSize, signal);
+    // The parts sent cover the whole file once the last (shorter) one is in.
+    if (state.partsDone > 0)
+      hash = await hashPrefix(file, Math.min(size, state.partsDone * partSize), signal);
     let sentBefore = Math.min(size, state.partsDone * partSize);
     input.onProgress?.(sentBefore, size);
 

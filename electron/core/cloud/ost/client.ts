@@ -1,25 +1,26 @@
 /**
- * Uploads a local file to OST: one request under 30 MB, otherwise a resumable multipart upload
- * with several slices in flight, each read from disk as a stream and retried on its own.
+ * A typed client for the OST upload calls (contract section 2), each retried the way the API makes
+ * safe: a slice sent again replaces the earlier one, a complete asked again answers the same url,
+ * a cancel whose answer was lost finds the upload gone. A `request_id` only labels a request for the
+ * vendor's logs; nothing here relies on the server remembering one.
  */
 import { randomUUID } from "node:crypto";
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
-import PQueue from "p-queue";
-import { z } from "zod";
-import { CloudError, isCloudError } from "../errors.ts";
+import { isCloudError } from "../errors.ts";
 import { retryPolicy, withRetry, type RetryPolicy } from "../http/retry.ts";
-import type { OstCredentials } from "./sign.ts";
-import { DEFAULT_SLICE_SIZE, planSlices, planWithSliceSize, sliceRange } from "./slices.ts";
-import { OstTransport, type OstAnswer } from "./transport.ts";
+import type { NoticeSink } from "../notices.ts";
+import { calls, type OstAnswer, type OstCall } from "./adapter.ts";
+import type { OstCredentials } from "./signer.ts";
+import { OstTransport, type FilePart } from "./transport.ts";
+import { uploadFile, type OstUploadRequest, type OstUploadResult } from "./upload.ts";
 
-/** `/file/upload` takes files under 30 MB. */
-export const SINGLE_UPLOAD_LIMIT = 30_000_000;
-/** The server forgets an upload id after 24 h (code 10005). */
-export const UPLOAD_ID_LIFETIME_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_CONCURRENCY = 4;
-const UPLOAD_EXPIRED = 10005;
-const SERVER_FAULTS = new Set([10002, 10003, 10004, 10006, 10007]);
+export { SINGLE_UPLOAD_LIMIT, UPLOAD_ID_LIFETIME_MS } from "./adapter.ts";
+export {
+  DEFAULT_CONCURRENCY,
+  parseState,
+  type OstUploadRequest,
+  type OstUploadResult,
+  type OstUploadState,
+} from "./upload.ts";
 
 export interface OstClientOptions extends OstCredentials {
   baseUrl: string;
@@ -32,65 +33,14 @@ export interface OstClientOptions extends OstCredentials {
   timeoutMs?: number;
   /** Clock for request dates and upload-id age. */
   now?: () => number;
-}
-
-/** What a multipart upload persists so it can continue after a restart. */
-export interface OstUploadState {
-  uploadId: string;
-  /** When the upload id was created (ms since epoch). */
-  createdAt: number;
-  sliceSize: number;
-  /** Slice ids the server acknowledged. */
-  acked: number[];
-  /** The file as it was when the upload began; a file that differs starts over. */
-  fileSize: number;
-  mtimeMs: number;
-  /**
-   * The request_id of `complete`, saved before it is sent: after a crash that lost its answer, the
-   * same request_id is answered with the same URL instead of "upload finished".
-   */
-  completeRequestId?: string;
-}
-
-const stateSchema = z.object({
-  uploadId: z.string().min(1),
-  createdAt: z.number(),
-  sliceSize: z.number().int(),
-  acked: z.array(z.number().int()),
-  fileSize: z.number().int().nonnegative(),
-  mtimeMs: z.number(),
-  completeRequestId: z.string().optional(),
-});
-
-export interface OstUploadRequest {
-  path: string;
-  /** Name sent with the bytes; defaults to the file's base name. */
-  filename?: string;
-  /** A state an earlier attempt saved; anything unusable is ignored and the upload starts afresh. */
-  resume?: unknown;
-  /** Receives the state after the upload id is created and after every acknowledged slice. */
-  save?: (state: OstUploadState) => void;
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
-  /** The stat the caller planned with: a file that no longer matches fails with kind "changed". */
-  expected?: { size: number; mtimeMs: number };
-  /** Use the multipart upload even for a small file (a resumable upload). */
-  multipart?: boolean;
-  /** Aborting stops the slices and cancels the upload on the server. */
-  signal?: AbortSignal;
-}
-
-export interface OstUploadResult {
-  /** Serves the file to a plain GET. */
-  url: string;
-  size: number;
-  mtimeMs: number;
+  onNotice?: NoticeSink;
 }
 
 export class OstClient {
-  private readonly options: OstClientOptions;
+  readonly options: OstClientOptions;
+  readonly now: () => number;
+  readonly retry: RetryPolicy;
   private readonly transport: OstTransport;
-  private readonly now: () => number;
-  private readonly retry: RetryPolicy;
 
   constructor(options: OstClientOptions) {
     this.options = options;
@@ -103,263 +53,84 @@ export class OstClient {
     this.transport.close();
   }
 
-  async upload(request: OstUploadRequest): Promise<OstUploadResult> {
-    const file = await statFile(request.path);
-    if (
-      request.expected &&
-      (request.expected.size !== file.size || request.expected.mtimeMs !== file.mtimeMs)
-    ) {
-      throw new CloudError("changed", `${request.path} changed since the upload was planned`);
-    }
-    const resumable = this.usableState(request.resume, file) !== undefined;
-    const url =
-      file.size < SINGLE_UPLOAD_LIMIT && !resumable && !request.multipart
-        ? await this.uploadSingle(request, file.size)
-        : await this.uploadMultipart(request, file);
-    await assertUnchanged(request.path, file);
-    return { url, size: file.size, mtimeMs: file.mtimeMs };
+  /** Uploads a local file: one request under 30 MB, otherwise a resumable multipart upload. */
+  upload(request: OstUploadRequest): Promise<OstUploadResult> {
+    return uploadFile(this, request);
   }
 
-  async init(signal?: AbortSignal): Promise<string> {
-    const answer = await this.call("/file/mpupload/init", {}, signal);
-    return requireString(answer.data?.upload_id, "init", "upload_id");
+  init(signal?: AbortSignal): Promise<string> {
+    return this.#json(calls.init, {}, signal);
   }
 
-  async complete(uploadId: string, signal?: AbortSignal, requestId?: string): Promise<string> {
-    const answer = await this.call("/file/mpupload/complete", { upload_id: uploadId }, signal, requestId);
-    return requireString(answer.data?.url, "complete", "url");
-  }
-
-  async cancel(uploadId: string, signal?: AbortSignal): Promise<void> {
-    await this.call("/file/mpupload/cancel", { upload_id: uploadId }, signal);
-  }
-
-  /** A JSON call, retried with the same request_id so a lost answer is answered again. */
-  private async call(
-    path: string,
-    fields: Record<string, string>,
-    signal?: AbortSignal,
-    requestId: string = randomUUID(),
-  ): Promise<OstAnswer> {
-    const body = { app_id: this.options.appId, request_id: requestId, ...fields };
-    return withRetry(
-      async () => checked(path, await this.transport.postJson(path, body, signal)),
+  /** Sends one slice's bytes; sent again, it replaces what was sent before. */
+  async sendSlice(uploadId: string, sliceId: number, part: FilePart, signal?: AbortSignal): Promise<void> {
+    await withRetry(
+      async () => {
+        part.onRetry?.();
+        const fields = { ...this.#fields(), upload_id: uploadId, slice_id: String(sliceId) };
+        return this.#read(calls.slice, await this.transport.postForm(calls.slice.path, fields, part, signal));
+      },
       this.retry,
       signal,
     );
   }
 
-  private async uploadSingle(request: OstUploadRequest, size: number): Promise<string> {
-    const fields = { app_id: this.options.appId, request_id: randomUUID() };
-    let sent = 0;
-    const answer = await withRetry(
-      async () => {
-        sent = 0;
-        const part = {
-          path: request.path,
-          start: 0,
-          end: size,
-          filename: request.filename ?? basename(request.path),
-          onBytes: (bytes: number) => {
-            sent += bytes;
-            request.onProgress?.(sent, size);
-          },
-        };
-        return checked(
-          "/file/upload",
-          await this.transport.postForm("/file/upload", fields, part, request.signal),
-        );
-      },
-      this.retry,
-      request.signal,
-    );
-    return requireString(answer.data?.url, "upload", "url");
+  /** Asked again for an upload that is complete already, the server answers the same url. */
+  complete(uploadId: string, signal?: AbortSignal): Promise<string> {
+    return this.#json(calls.complete, { upload_id: uploadId }, signal);
   }
 
-  private async uploadMultipart(request: OstUploadRequest, file: FileStat): Promise<string> {
-    const signal = request.signal;
-    let state = this.usableState(request.resume, file);
-    const stale = parseState(request.resume);
-    if (!state && stale) await this.cancelQuietly(stale.uploadId);
-    for (let round = 1; ; round++) {
-      if (!state) {
-        const sliceSize = planSlices(file.size, this.options.sliceSize ?? DEFAULT_SLICE_SIZE).sliceSize;
-        const uploadId = await this.init(signal);
-        state = {
-          uploadId,
-          createdAt: this.now(),
-          sliceSize,
-          acked: [],
-          fileSize: file.size,
-          mtimeMs: file.mtimeMs,
-        };
-        request.save?.(state);
-      }
-      try {
-        state = await this.sendSlices(request, state);
-        await assertUnchanged(request.path, file);
-        if (state.completeRequestId === undefined) {
-          state = { ...state, completeRequestId: randomUUID() };
-          request.save?.(state);
-        }
-        return await this.complete(state.uploadId, signal, state.completeRequestId);
-      } catch (error) {
-        if (signal?.aborted) {
-          // Only the user's cancel frees the server's copy; a pause or a shutdown resumes it later.
-          if (isCloudError(signal.reason, "cancelled")) await this.cancelQuietly(state.uploadId);
-          throw new CloudError("cancelled", `the upload of ${request.path} was cancelled`, { cause: error });
-        }
-        // The server forgot the upload (too old, or lost): begin a clean one, once.
-        if (round === 1 && isCloudError(error) && error.code === UPLOAD_EXPIRED) {
-          state = undefined;
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  /** Sends the slices not acknowledged yet; answers the state with all of them acknowledged. */
-  private async sendSlices(request: OstUploadRequest, initial: OstUploadState): Promise<OstUploadState> {
-    const plan = planWithSliceSize(initial.fileSize, initial.sliceSize);
-    const acked = new Set(initial.acked.filter((id) => id >= 1 && id <= plan.count));
-    const sizeOf = (id: number) => {
-      const range = sliceRange(plan, id);
-      return range.end - range.start;
-    };
-    let ackedBytes = [...acked].reduce((sum, id) => sum + sizeOf(id), 0);
-    const inFlight = new Map<number, number>();
-    const report = () => {
-      let sending = 0;
-      for (const bytes of inFlight.values()) sending += bytes;
-      request.onProgress?.(ackedBytes + sending, plan.fileSize);
-    };
-    report();
-
-    // Stops the other slices when one fails for good, when a save fails, or when the caller aborts.
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    request.signal?.addEventListener("abort", onAbort, { once: true });
-    const queue = new PQueue({ concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY });
-    const sendOne = async (id: number) => {
-      const range = sliceRange(plan, id);
-      const fields = {
-        app_id: this.options.appId,
-        request_id: randomUUID(),
-        upload_id: initial.uploadId,
-        slice_id: String(id),
-      };
-      const filename = request.filename ?? basename(request.path);
-      await withRetry(
-        async () => {
-          inFlight.set(id, 0);
-          const part = {
-            path: request.path,
-            start: range.start,
-            end: range.end,
-            filename,
-            onBytes: (bytes: number) => {
-              inFlight.set(id, (inFlight.get(id) ?? 0) + bytes);
-              report();
-            },
-          };
-          checked(
-            "/file/mpupload/upload",
-            await this.transport.postForm("/file/mpupload/upload", fields, part, stop.signal),
-          );
-        },
-        this.retry,
-        stop.signal,
-      );
-      acked.add(id);
-      // Persisted before it counts as done: a restart after this point never sends the slice again.
-      request.save?.({ ...initial, acked: [...acked] });
-      inFlight.delete(id);
-      ackedBytes += range.end - range.start;
-      report();
-    };
-    const pending: number[] = [];
-    for (let id = 1; id <= plan.count; id++) if (!acked.has(id)) pending.push(id);
+  async cancel(uploadId: string, signal?: AbortSignal): Promise<void> {
     try {
-      await Promise.all(pending.map((id) => queue.add(() => sendOne(id))));
-      return { ...initial, acked: [...acked] };
+      await this.#json(calls.cancel, { upload_id: uploadId }, signal);
     } catch (error) {
-      stop.abort();
-      queue.clear();
-      await queue.onIdle();
-      throw error;
-    } finally {
-      request.signal?.removeEventListener("abort", onAbort);
+      // Gone already (cancelled by a try whose answer was lost, or expired): that is what was asked.
+      if (!isCloudError(error, "not-found")) throw error;
     }
-  }
-
-  private usableState(resume: unknown, file: FileStat): OstUploadState | undefined {
-    const state = parseState(resume);
-    if (!state || state.fileSize !== file.size || state.mtimeMs !== file.mtimeMs) return undefined;
-    if (this.now() - state.createdAt >= UPLOAD_ID_LIFETIME_MS) return undefined;
-    try {
-      planWithSliceSize(state.fileSize, state.sliceSize);
-    } catch {
-      return undefined;
-    }
-    return state;
   }
 
   /** Frees an upload the server would otherwise keep for a day; failing to is harmless. */
-  private async cancelQuietly(uploadId: string) {
+  async cancelQuietly(uploadId: string): Promise<void> {
     try {
       await this.transport.postJson(
-        "/file/mpupload/cancel",
-        { app_id: this.options.appId, request_id: randomUUID(), upload_id: uploadId },
+        calls.cancel.path,
+        { ...this.#fields(), upload_id: uploadId },
         AbortSignal.timeout(10_000),
       );
     } catch {
       // The upload expires on its own.
     }
   }
-}
 
-export function parseState(value: unknown): OstUploadState | undefined {
-  const parsed = stateSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
-
-interface FileStat {
-  size: number;
-  mtimeMs: number;
-}
-
-async function statFile(path: string): Promise<FileStat> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new CloudError("invalid", `${path} is not a file`);
-    return { size: info.size, mtimeMs: info.mtimeMs };
-  } catch (error) {
-    if (isCloudError(error)) throw error;
-    throw new CloudError("changed", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  /** A whole file under 30 MB in one request. */
+  sendSingle(part: FilePart, signal?: AbortSignal): Promise<string> {
+    return withRetry(
+      async () => {
+        part.onRetry?.();
+        return this.#read(
+          calls.single,
+          await this.transport.postForm(calls.single.path, this.#fields(), part, signal),
+        );
+      },
+      this.retry,
+      signal,
+    );
   }
-}
 
-/** A file that changed while it was read must not be published torn. */
-async function assertUnchanged(path: string, before: FileStat) {
-  const now = await statFile(path);
-  if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
-    throw new CloudError("changed", `${path} changed while it was being uploaded`);
+  #fields() {
+    return { app_id: this.options.appId, request_id: randomUUID() };
   }
-}
 
-function checked(path: string, answer: OstAnswer): OstAnswer {
-  if (answer.code === 0) return answer;
-  const message = `OST ${path}: ${answer.message} (code ${answer.code})`;
-  if (answer.code === UPLOAD_EXPIRED) throw new CloudError("not-found", message, { code: answer.code });
-  if (answer.code === 10001) throw new CloudError("invalid", message, { code: answer.code });
-  if (SERVER_FAULTS.has(answer.code)) throw new CloudError("transient", message, { code: answer.code });
-  throw new CloudError("protocol", message, { code: answer.code });
-}
-
-function requireString(value: unknown, call: string, field: string): string {
-  if (typeof value !== "string" || value === "") {
-    throw new CloudError("protocol", `OST ${call} answered without ${field}`);
+  #json<T>(call: OstCall<T>, fields: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    return withRetry(
+      async () =>
+        this.#read(call, await this.transport.postJson(call.path, { ...this.#fields(), ...fields }, signal)),
+      this.retry,
+      signal,
+    );
   }
-  return value;
+
+  #read<T>(call: OstCall<T>, answer: OstAnswer): T {
+    return this.transport.read(call, answer);
+  }
 }

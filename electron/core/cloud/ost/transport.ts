@@ -8,14 +8,9 @@ import { CloudError } from "../errors.ts";
 import { HttpEndpoint } from "../http/endpoint.ts";
 import { parseRetryAfter } from "../http/retry.ts";
 import type { HttpResponse } from "../http/transport.ts";
-import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest, type OstCredentials } from "./sign.ts";
-
-export interface OstAnswer {
-  code: number;
-  message: string;
-  sid?: string;
-  data?: Record<string, unknown>;
-}
+import type { NoticeSink } from "../notices.ts";
+import { errorFromAnswer, isTicketCode, type OstAnswer, type OstCall } from "./adapter.ts";
+import { EMPTY_BODY_DIGEST, ostDigest, signOstRequest, type OstCredentials } from "./signer.ts";
 
 export interface OstTransportOptions extends OstCredentials {
   baseUrl: string;
@@ -23,6 +18,7 @@ export interface OstTransportOptions extends OstCredentials {
   timeoutMs?: number;
   /** Clock for the signed `date` header. */
   now?: () => number;
+  onNotice?: NoticeSink;
 }
 
 /** The bytes of one file part: a range of a local file, read as a stream. */
@@ -34,6 +30,8 @@ export interface FilePart {
   filename: string;
   /** Called with each chunk's length as it is read for sending. */
   onBytes?: (bytes: number) => void;
+  /** Called before each attempt sends the part: what was counted of an earlier attempt is void. */
+  onRetry?: () => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -50,6 +48,20 @@ export class OstTransport {
 
   close() {
     this.http.close();
+  }
+
+  /** The answer of `call` as its caller needs it, or the CloudError its code means. */
+  read<T>(call: OstCall<T>, answer: OstAnswer): T {
+    if (answer.code !== 0) throw errorFromAnswer(call.path, answer, this.http.now());
+    const parsed = call.answer.safeParse(answer);
+    if (!parsed.success) {
+      throw new CloudError(
+        "protocol",
+        `OST ${call.path} answered an unexpected shape: ${parsed.error.message}`,
+      );
+    }
+    this.http.checkShape(`POST ${call.path}`, call.answer, answer);
+    return parsed.data;
   }
 
   async postJson(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<OstAnswer> {
@@ -148,8 +160,10 @@ function interpret(path: string, response: HttpResponse): OstAnswer {
     }
     throw new CloudError("credentials", `OST refused the request: ${message}`);
   }
+  // A fault the vendor sends to support is not worth another try, even with a 5xx status.
+  if (isTicketCode((json as { code?: unknown } | undefined)?.code)) return json as OstAnswer;
   if (status === 429 || status >= 500) {
-    const retryAt = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+    const retryAt = parseRetryAfter(response.headers, Date.now());
     throw new CloudError("transient", `OST ${path} answered HTTP ${status}: ${message}`, {
       ...(retryAt !== undefined ? { retryAt } : {}),
     });

@@ -1,8 +1,8 @@
 /** KooDrive's sign-in tokens expire; the shared scenarios in ../scenarios/ cover everything else on KooDrive. */
 import { afterEach, expect, test } from "vitest";
 import type { KooDriveProvider } from "../../cloud/koodrive/provider.ts";
-import { kooDriveCloud } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { kooDriveCloud } from "../../../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../../../testing/scenario.ts";
 
 let s: Scenario<KooDriveProvider> | undefined;
 afterEach(async () => {

@@ -2,9 +2,14 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { waitFor } from "../../testing/harness.ts";
-import { everyCloud } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { everyCloud } from "../../../../testing/scenario-clouds.ts";
+import {
+  filesOf,
+  startScenario,
+  type ClosableProvider,
+  type Scenario,
+} from "../../../../testing/scenario.ts";
 
 describe.each(everyCloud)("%s", (_name, makeCloud) => {
   let s: Scenario<ClosableProvider>;

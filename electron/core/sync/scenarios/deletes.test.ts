@@ -2,8 +2,13 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { everyCloud } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
+import { everyCloud } from "../../../../testing/scenario-clouds.ts";
+import {
+  filesOf,
+  startScenario,
+  type ClosableProvider,
+  type Scenario,
+} from "../../../../testing/scenario.ts";
 
 async function syncedPair(sc: Scenario<ClosableProvider>, deletePolicy: "keep" | "mirror", count: number) {
   for (let i = 0; i < count; i++) sc.write(`docs/f${i}.txt`, `file ${i}`);

@@ -3,17 +3,16 @@
  * server, for drops and for watched folders; their task's two phases; cancel; an account without
  * large-file storage; and `kill -9` during staging and during the import.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import type { TaskView } from "../../../../shared/model.ts";
-import { md5OfFile, writeTestFile } from "../../cloud/ost/testing/files.ts";
+import { md5OfFile, writeTestFile } from "../../../../testing/cloud/test-files.ts";
 import type { CloudProvider } from "../../cloud/provider.ts";
-import { waitFor } from "../../testing/harness.ts";
-import { importEndpoint } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { killSyncAt } from "../../../../testing/crash-child.ts";
+import { importEndpoint } from "../../../../testing/scenario-clouds.ts";
+import { filesOf, startScenario, type Scenario } from "../../../../testing/scenario.ts";
 
 const MiB = 1024 * 1024;
 /** Ten OST slices of 8 MiB (the last one 4 MiB): just over the direct limit, quick to send. */
@@ -114,7 +113,7 @@ describe("drops", () => {
     const views = record(sc);
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path, small],
     });
@@ -145,7 +144,7 @@ describe("drops", () => {
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big, small],
     });
@@ -166,7 +165,7 @@ describe("drops", () => {
     sc.sandbox.setFaults({ latencyMs: 400, pathPrefix: slicePath });
 
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });
@@ -195,7 +194,7 @@ describe("drops", () => {
     const big = await bigFile(sc, join(sc.dir, "drops", "video.bin"));
     const folder = await sc.provider.createFolder(sc.provider.rootId, "dropped");
     const { taskIds } = await sc.t.engine.uploadPaths({
-      accountId: "sandbox",
+      accountId: sc.accountId,
       folderId: folder.id,
       paths: [big.path],
     });
@@ -304,41 +303,9 @@ describe("watched folders", () => {
 });
 
 describe("kill -9 and restart", () => {
-  const child = fileURLToPath(new URL("../../testing/sync-child.ts", import.meta.url));
-
   /** Runs the sync in a child process that freezes at `point`, kills it there with SIGKILL. */
-  async function killAt(sc: Scenario, point: string): Promise<void> {
-    const proc = spawn(
-      process.execPath,
-      [child, sc.journalFile, sc.local, "/crash", sc.sandbox.url, sc.sandbox.appId, sc.sandbox.appKey],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: {
-          ...process.env,
-          DOCSYNC_CHILD_OST: JSON.stringify(sc.largeFiles),
-          DOCSYNC_CHILD_FREEZE_AT: point,
-        },
-      },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      proc.on("exit", (_code, signal) => resolve(signal)),
-    );
-    let stdout = "";
-    let stderr = "";
-    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    try {
-      await waitFor(
-        () => stdout.includes(`frozen at ${point}`) || proc.exitCode !== null,
-        `the child to reach ${point}`,
-        30_000,
-      );
-      expect(proc.exitCode, `${stdout}\n${stderr}`).toBeNull();
-    } finally {
-      proc.kill("SIGKILL");
-    }
-    expect(await exited).toBe("SIGKILL");
-  }
+  const killAt = (sc: Scenario, point: string): Promise<void> =>
+    killSyncAt(sc, point, { remote: "/crash", env: { DOCSYNC_CHILD_OST: JSON.stringify(sc.largeFiles) } });
 
   /** Restarts in this process and finishes the sync: the file arrives once, whole. */
   async function finish(sc: Scenario, md5: string) {

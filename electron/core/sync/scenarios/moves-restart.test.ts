@@ -3,8 +3,8 @@ import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import type { CloudProvider } from "../../cloud/provider.ts";
-import { waitFor } from "../../testing/harness.ts";
-import { filesOf, startScenario, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { filesOf, startScenario, type Scenario } from "../../../../testing/scenario.ts";
 
 const moveEndpoint = "POST /api/v1/openapi/appspace/tasks/files/move";
 

@@ -3,9 +3,14 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, test } from "vitest";
-import { waitFor } from "../../testing/harness.ts";
-import { everyCloud } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { everyCloud } from "../../../../testing/scenario-clouds.ts";
+import {
+  filesOf,
+  startScenario,
+  type ClosableProvider,
+  type Scenario,
+} from "../../../../testing/scenario.ts";
 
 let s: Scenario<ClosableProvider> | undefined;
 afterEach(async () => {
@@ -34,7 +39,7 @@ test("kill -9 in the middle of a 500-file sync, then a restart: every file arriv
   const child = spawn(
     process.execPath,
     [
-      fileURLToPath(new URL("../../testing/sync-child.ts", import.meta.url)),
+      fileURLToPath(new URL("../../../../testing/sync-child.ts", import.meta.url)),
       scenario.journalFile,
       scenario.local,
       "/crash",

@@ -4,9 +4,14 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { CloudProvider } from "../../cloud/provider.ts";
-import { waitFor } from "../../testing/harness.ts";
-import { everyCloud } from "../../testing/scenario-clouds.ts";
-import { filesOf, startScenario, type ClosableProvider, type Scenario } from "../../testing/scenario.ts";
+import { waitFor } from "../../../../testing/harness.ts";
+import { everyCloud } from "../../../../testing/scenario-clouds.ts";
+import {
+  filesOf,
+  startScenario,
+  type ClosableProvider,
+  type Scenario,
+} from "../../../../testing/scenario.ts";
 
 let s: Scenario | undefined;
 afterEach(async () => {
