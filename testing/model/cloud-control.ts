@@ -2,14 +2,18 @@
  * The local cloud's test controls, over HTTP as a separate process would use them: faults and
  * request counts. Every control call of the model tests goes through here.
  */
-import type { FaultSpec } from "../../sandbox/server.ts";
+import { CONTROL_TOKEN_HEADER } from "../../sandbox/control-access.ts";
+import type { FaultSpec, Sandbox } from "../../sandbox/server.ts";
 
-async function control(baseUrl: string, method: "GET" | "POST", path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}/__sandbox/${path}`, {
+type Cloud = Pick<Sandbox, "url" | "controlToken">;
+
+async function control(cloud: Cloud, method: "GET" | "POST", path: string, body?: unknown) {
+  const headers: Record<string, string> = { [CONTROL_TOKEN_HEADER]: cloud.controlToken };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${cloud.url}/__sandbox/${path}`, {
     method,
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const answer = (await response.json()) as { code: number; msg?: string; data: unknown };
   if (answer.code !== 0)
@@ -18,13 +22,13 @@ async function control(baseUrl: string, method: "GET" | "POST", path: string, bo
 }
 
 /** Turns faults on (`errors`, `drops` shares), or off with null. */
-export async function setFaults(baseUrl: string, spec: FaultSpec | null): Promise<void> {
-  await control(baseUrl, "POST", "faults", spec);
+export async function setFaults(cloud: Cloud, spec: FaultSpec | null): Promise<void> {
+  await control(cloud, "POST", "faults", spec);
 }
 
 /** Requests received per endpoint since the start ("POST /api/v1/openapi/appspace/files/upload"). */
-export async function requestCounts(baseUrl: string): Promise<Record<string, number>> {
-  return (await control(baseUrl, "GET", "stats")) as Record<string, number>;
+export async function requestCounts(cloud: Cloud): Promise<Record<string, number>> {
+  return (await control(cloud, "GET", "stats")) as Record<string, number>;
 }
 
 /** Endpoints that only read: listings, details, task and job status, sign-in. */

@@ -88,14 +88,14 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
           await sleep(event.ms);
           return [];
         case "faults":
-          await setFaults(world.sandbox.url, event.spec);
+          await setFaults(world.sandbox, event.spec);
           log.push(event.spec ? `# faults on: ${JSON.stringify(event.spec)}` : "# faults off");
           trouble ||= event.spec !== null;
           return [];
         case "pass": {
-          if (event.faults) await setFaults(world.sandbox.url, event.faults);
+          if (event.faults) await setFaults(world.sandbox, event.faults);
           const outcome = await d.pass(event.kill);
-          if (event.faults) await setFaults(world.sandbox.url, null);
+          if (event.faults) await setFaults(world.sandbox, null);
           const what = [
             event.faults ? `faults ${JSON.stringify(event.faults)}` : "",
             event.kill ? `SIGKILL ${describeKill(event.kill)}` : "",

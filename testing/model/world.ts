@@ -20,7 +20,7 @@ import {
   kdocsCloud,
   kooDriveCloud,
   type ScenarioCloud,
-} from "../../electron/core/testing/scenario-clouds.ts";
+} from "../scenario-clouds.ts";
 
 export type CloudName = "kdocs" | "koodrive";
 
