@@ -3,7 +3,7 @@
  * the cloud equals the folder (paths, kinds, content hashes), no cloud folder holds a name twice,
  * every document kept its cloud token through renames and moves, and no version was sent twice.
  */
-import type { LocalTree } from "./tree.ts";
+import type { FileNode, LocalTree } from "./tree.ts";
 import type { CloudSnapshot, LocalEntry } from "./world.ts";
 
 export type CheckName =
@@ -95,7 +95,19 @@ interface Known {
   /** The cloud version and the model's count of contents when the token was first seen. */
   cloudVersion: number;
   modelVersions: number;
+  /** The document's file on disk and its count of moves at the last good check. */
+  inode: number;
+  moves: number;
 }
+
+/**
+ * Whether anything the engine can follow is left of the document since the last good check: its
+ * file on disk (an edit in place, a move), or its place (a safe save where it was, its folder's
+ * move). Moved and saved through a new file in one round, it is a new file somewhere and a file
+ * gone elsewhere to any observer; its token may go with the old one.
+ */
+const traceable = (file: FileNode, known: Known): boolean =>
+  file.inode === known.inode || file.moves === known.moves;
 
 /** Which cloud token each document has, learned at its first good check and held to after. */
 export class IdentityBook {
@@ -107,7 +119,7 @@ export class IdentityBook {
     for (const [path, file] of tree.files()) {
       const known = this.known.get(file.id);
       const remote = cloud.entries.get(path);
-      if (!known || !remote || remote.kind !== "file") continue;
+      if (!known || !remote || remote.kind !== "file" || !traceable(file, known)) continue;
       if (remote.id !== known.token) {
         const now = pathOfToken.get(known.token);
         problems.push({
@@ -130,15 +142,26 @@ export class IdentityBook {
     return problems;
   }
 
-  /** Learns the tokens of documents seen for the first time (after a check without problems). */
+  /**
+   * After a check without problems: learns the tokens of documents seen for the first time (or
+   * that lost every trace), and where every other document is now.
+   */
   learn(tree: LocalTree, cloud: CloudSnapshot): void {
     for (const [path, file] of tree.files()) {
       const remote = cloud.entries.get(path);
-      if (!remote || remote.kind !== "file" || this.known.has(file.id)) continue;
+      if (!remote || remote.kind !== "file") continue;
+      const known = this.known.get(file.id);
+      if (known && traceable(file, known)) {
+        known.inode = file.inode;
+        known.moves = file.moves;
+        continue;
+      }
       this.known.set(file.id, {
         token: remote.id,
         cloudVersion: remote.version,
         modelVersions: file.versions,
+        inode: file.inode,
+        moves: file.moves,
       });
     }
   }

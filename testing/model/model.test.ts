@@ -116,6 +116,23 @@ describe("model checks", () => {
     tree.write("b.txt", "two");
     expect(book.check(tree, snapshot("t1", 2))).toEqual([]);
   });
+
+  it("let a document moved and saved through a new file in one round take a new token", () => {
+    const tree = new LocalTree();
+    tree.write("a.txt", "one");
+    const book = new IdentityBook();
+    book.learn(tree, { entries: new Map([["a.txt", cloudFile("t1", "m", 3)]]), duplicates: [] });
+    const moved = { entries: new Map([["b.txt", cloudFile("t2", "m2", 3)]]), duplicates: [] };
+    tree.move("a.txt", "b.txt");
+    expect(book.check(tree, moved).map((p) => p.check)).toEqual(["identity"]);
+    applyToModel(tree, { do: "save", path: "b.txt", content: "two" });
+    expect(book.check(tree, moved)).toEqual([]);
+    // From then on it is held to its new token.
+    book.learn(tree, moved);
+    tree.move("b.txt", "c.txt");
+    const lost = { entries: new Map([["c.txt", cloudFile("t3", "m2", 3)]]), duplicates: [] };
+    expect(book.check(tree, lost).map((p) => p.check)).toEqual(["identity"]);
+  });
 });
 
 describe("the minimiser", () => {

@@ -25,7 +25,7 @@ export function applyToModel(tree: LocalTree, step: Step): void {
       return;
     case "save": {
       if (!tree.isFile(step.path)) throw new Error(`save: no file ${step.path}`);
-      tree.write(step.path, step.content);
+      tree.write(step.path, step.content, true);
       return;
     }
     case "mkdir":

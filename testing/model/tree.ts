@@ -11,6 +11,10 @@ export interface FileNode {
   content: string;
   /** How many distinct contents this document has had (its creation included). */
   versions: number;
+  /** Which file on disk holds it: new with each safe save (a new inode), kept by edits in place and moves. */
+  inode: number;
+  /** How many times it was renamed or moved itself (a move of a folder above it does not count). */
+  moves: number;
 }
 
 export interface FolderNode {
@@ -80,15 +84,22 @@ export class LocalTree {
     return `n${this.nextId++}`;
   }
 
-  /** Writes a file: a new document where nothing was, a new version of the one that is there. */
-  write(path: string, content: string): void {
+  /**
+   * Writes a file: a new document where nothing was, a new version of the one that is there; `fresh`
+   * (a safe save) puts the document in a new file on disk.
+   */
+  write(path: string, content: string, fresh = false): void {
     const node = this.nodes.get(path);
     if (node?.kind === "folder") throw new Error(`write: ${path} is a folder`);
     if (!this.isFolder(parentOf(path))) throw new Error(`write: no folder ${parentOf(path)}`);
     if (node) {
       if (node.content !== content) node.versions += 1;
       node.content = content;
-    } else this.nodes.set(path, { kind: "file", id: this.newId(), content, versions: 1 });
+      if (fresh) node.inode = this.nextId++;
+    } else {
+      const id = this.nextId++;
+      this.nodes.set(path, { kind: "file", id: `n${id}`, content, versions: 1, inode: id, moves: 0 });
+    }
   }
 
   mkdir(path: string): void {
@@ -108,6 +119,7 @@ export class LocalTree {
     const moved = this.subtree(from).map((p) => [p, this.nodes.get(p)!] as const);
     for (const [p] of moved) this.nodes.delete(p);
     for (const [p, n] of moved) this.nodes.set(to + p.slice(from.length), n);
+    if (node.kind === "file") node.moves += 1;
   }
 
   remove(path: string): void {

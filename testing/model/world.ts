@@ -16,11 +16,7 @@ import {
   type KooDriveProvider,
 } from "../../electron/core/cloud/koodrive/provider.ts";
 import { createCore, type CoreDeps, type LocalCore } from "../../electron/core/create-core.ts";
-import {
-  kdocsCloud,
-  kooDriveCloud,
-  type ScenarioCloud,
-} from "../scenario-clouds.ts";
+import { kdocsCloud, kooDriveCloud, type ScenarioCloud } from "../scenario-clouds.ts";
 
 export type CloudName = "kdocs" | "koodrive";
 
