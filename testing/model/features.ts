@@ -1,7 +1,7 @@
 /**
  * Which parts of the model the default test run uses. Every operation kind and feature is on
- * unless listed here: these are the ones today's engine fails, each with the issue case it hits
- * (some only in one mode or on one cloud). Remove an entry once the engine handles it.
+ * unless listed here, with the issue it hits (in one mode or on one cloud where given): a failure
+ * found in the engine that cannot be fixed at once is listed here, and the entry goes with its fix.
  */
 import { ALL_FEATURES, type Feature, type Mode } from "./scenario.ts";
 import type { CloudName } from "./world.ts";
@@ -14,65 +14,14 @@ export interface KnownFailure {
   clouds?: readonly CloudName[];
 }
 
-export const KNOWN_FAILING: Partial<Record<Feature, KnownFailure>> = {
-  swap: { reason: "#18 case 1: both files are uploaded again as new versions; the tokens follow the paths" },
-  cycle: { reason: "#18 case 1: as a swap, for three or four files" },
-  "change-in-moved-folder": {
-    reason: "#18 case 2: a change inside a folder renamed or moved in the same pass is not sent",
-  },
-  "file-to-folder": { reason: "#18 case 3: the cloud file is not a folder; the pair is stuck" },
-  "folder-to-file": { reason: "#18 case 4: the name is taken in the cloud; the file is quarantined" },
-  kill: { reason: "#18 case 5: a kill -9 after the service stored an upload, before the journal did" },
-  "move-rename-into-old-name": {
-    reason: "#18 case 6: the move is sent before the rename and the old name is taken there",
-  },
-  "create-empty": { reason: "#21 case 2: two empty files are taken for a move (on both clouds)" },
-  "edit-and-move": {
-    reason: "new: a document edited and moved in one pass is uploaded as a new file; its token is lost",
-  },
-  "replace-by-move": { reason: "new: a file moved over another takes the other's token and loses its own" },
-  "reuse-moved-name": {
-    reason:
-      "new: a name freed by a move and taken again in one pass keeps the token; the moved document loses it",
-  },
-  "emoji-folder-names": {
-    reason:
-      "new: a moved folder with an emoji in its path leaves wrong paths in the journal; the next pass renames again",
-  },
-};
-
-/** Known failures of one mode or cloud only. */
-export const KNOWN_FAILING_THERE: Partial<Record<Feature, KnownFailure>> = {
-  "heavy-faults": {
-    reason:
-      '#21 case 1: an upload whose confirmation failed through every retry never finishes ("the file keeps changing")',
-    clouds: ["koodrive"],
-  },
-  move: {
-    reason: "#10: `sync --once` exits 13 while it polls KooDrive's move job",
-    modes: ["cli"],
-    clouds: ["koodrive"],
-  },
-  "move-rename": {
-    reason: "#10: `sync --once` exits 13 while it polls KooDrive's move job",
-    modes: ["cli"],
-    clouds: ["koodrive"],
-  },
-  "folder-move": {
-    reason: "#10: `sync --once` exits 13 while it polls KooDrive's move job",
-    modes: ["cli"],
-    clouds: ["koodrive"],
-  },
-};
+export const KNOWN_FAILING: Partial<Record<Feature, KnownFailure>> = {};
 
 const applies = (known: KnownFailure | undefined, mode: Mode, cloud: CloudName): boolean =>
   known !== undefined && (known.modes?.includes(mode) ?? true) && (known.clouds?.includes(cloud) ?? true);
 
 /** The features today's engine handles in this mode on this cloud. */
 export function passingFeatures(mode: Mode, cloud: CloudName): Feature[] {
-  return ALL_FEATURES.filter(
-    (f) => !applies(KNOWN_FAILING[f], mode, cloud) && !applies(KNOWN_FAILING_THERE[f], mode, cloud),
-  );
+  return ALL_FEATURES.filter((f) => !applies(KNOWN_FAILING[f], mode, cloud));
 }
 
 /**
