@@ -1,7 +1,7 @@
 /**
- * The model-based test through the real command-line process: every pass is `docsync sync --once`
- * (killed with SIGKILL at a random point once `kill` is on: `testing/model/features.ts`), checked
- * by a quiescent pass. Counts: `testing/model/suite.ts`.
+ * The model-based test through the real command-line process: every pass is `docsync sync --once`,
+ * one at least in each scenario killed with SIGKILL at a random point, checked by a quiescent pass.
+ * Counts: `testing/model/suite.ts`.
  */
 import { describe, test } from "vitest";
 import { expectConvergence, suiteScenarios } from "../../testing/model/suite.ts";
@@ -10,10 +10,11 @@ const scenarios = suiteScenarios({
   mode: "cli",
   countVariable: "DOCSYNC_MODEL_CLI_SCENARIOS",
   defaultCount: 20,
-  rounds: 2,
-  maxOpsPerRound: 5,
+  rounds: 1,
+  maxOpsPerRound: 6,
 });
 
-describe("model: the command line converges after kills and faults", () => {
+// Each scenario has its own local cloud, folder and home; its processes mostly wait on them.
+describe.concurrent("model: the command line converges after kills and faults", () => {
   test.each(scenarios)("$name", ({ scenario }) => expectConvergence(scenario), 180_000);
 });

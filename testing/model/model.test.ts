@@ -1,13 +1,14 @@
 /** The model test's own parts: scenarios replay from their seed, the checks see what is wrong, the minimiser shrinks. */
 import { describe, expect, it } from "vitest";
+import { applyToCloud } from "./cloud-steps.ts";
 import { checkCloud, IdentityBook } from "./check.ts";
 import { minimise } from "./minimise.ts";
 import { applies } from "./operations.ts";
 import type { RunResult } from "./run.ts";
 import { ALL_FEATURES, generateScenario, respectsFeatures, type Scenario } from "./scenario.ts";
-import { applyToModel } from "./steps.ts";
+import { applyToModel, type Step } from "./steps.ts";
 import { LocalTree } from "./tree.ts";
-import type { CloudSnapshot, LocalEntry } from "./world.ts";
+import { readCloud, REMOTE_PATH, startWorld, type CloudSnapshot, type LocalEntry } from "./world.ts";
 
 const options = {
   seed: 42,
@@ -55,6 +56,13 @@ describe("model scenarios", () => {
         expect(applies(tree, event.op.steps)).toBe(true);
         for (const step of event.op.steps) applyToModel(tree, step);
       }
+    }
+  });
+
+  it("through the command line kill the process at least once each", () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const { events } = generateScenario({ ...options, seed, mode: "cli", rounds: 1, maxOpsPerRound: 6 });
+      expect(events.some((e) => e.type === "pass" && e.kill !== undefined)).toBe(true);
     }
   });
 
@@ -156,5 +164,40 @@ describe("the minimiser", () => {
     const failed = await run(scenario);
     const small = await minimise(failed, { run });
     expect(small.scenario.events).toEqual([needA, needB, { type: "check" }]);
+  });
+});
+
+describe.each(["kdocs", "koodrive"] as const)("cloud-side steps on %s", (cloud) => {
+  it("leave the pair's cloud folder as the model says", async () => {
+    const world = await startWorld(cloud);
+    try {
+      await world.reader.createFolder(world.reader.rootId, REMOTE_PATH.slice(1));
+      const tree = new LocalTree();
+      const steps: Step[] = [
+        { do: "mkdir", path: "A" },
+        { do: "mkdir", path: "B" },
+        { do: "write", path: "A/x.txt", content: "one" },
+        { do: "write", path: "B/x.txt", content: "second" },
+        // Moved and renamed into a folder that holds its old name.
+        { do: "mv", from: "A/x.txt", to: "B/y.txt" },
+        { do: "cp", from: "B/y.txt", to: "c.txt" },
+        { do: "save", path: "c.txt", content: "third one" },
+        { do: "rm", path: "A", folder: true },
+      ];
+      for (const step of steps) {
+        applyToModel(tree, step);
+        await applyToCloud(world, step, tree);
+      }
+      const { entries, duplicates } = await readCloud(world);
+      expect(duplicates).toEqual([]);
+      const seen = new Map([...entries].map(([path, e]) => [path, e.kind === "file" ? e.size : "folder"]));
+      const wanted = new Map(
+        [...tree.nodes].map(([path, n]) => [path, n.kind === "file" ? n.content.length : "folder"]),
+      );
+      expect(seen).toEqual(wanted);
+      expect(wanted.get("c.txt")).toBe(9);
+    } finally {
+      await world.close();
+    }
   });
 });

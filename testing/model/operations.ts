@@ -55,6 +55,11 @@ export const OP_KINDS = Object.keys(OP_WEIGHTS) as OpKind[];
 export interface Op {
   kind: OpKind;
   steps: Step[];
+  /**
+   * Where it lands: the pair's folder (the default), or its cloud folder through another client
+   * (`cloud-steps.ts`; for two-way pairs, which the model checks the same way once they exist).
+   */
+  side?: "local" | "cloud";
 }
 
 /**

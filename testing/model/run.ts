@@ -4,13 +4,22 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { setFaults, writesBetween } from "./cloud-control.ts";
+import { applyToCloud } from "./cloud-steps.ts";
 import { checkCloud, checkModel, IdentityBook, type Problem } from "./check.ts";
 import { describeKill, openDriver, type Driver } from "./drivers.ts";
 import { applies } from "./operations.ts";
 import type { Scenario, ScenarioEvent } from "./scenario.ts";
 import { applyToDisk, applyToModel, shellOf } from "./steps.ts";
 import { LocalTree } from "./tree.ts";
-import { readCloud, readLocal, setUpHome, startWorld, type CloudSnapshot, type World } from "./world.ts";
+import {
+  readCloud,
+  readLocal,
+  REMOTE_PATH,
+  setUpHome,
+  startWorld,
+  type CloudSnapshot,
+  type World,
+} from "./world.ts";
 
 export interface RunResult {
   scenario: Scenario;
@@ -76,10 +85,12 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
             log.push(`# skipped ${event.op.kind}: it no longer applies`);
             return [];
           }
-          log.push(`# ${event.op.kind}`);
+          const inCloud = event.op.side === "cloud";
+          log.push(`# ${event.op.kind}${inCloud ? ` (in the cloud folder ${REMOTE_PATH})` : ""}`);
           for (const s of event.op.steps) {
             applyToModel(tree, s);
-            applyToDisk(world.local, s);
+            if (inCloud) await applyToCloud(world, s, tree);
+            else applyToDisk(world.local, s);
             log.push(shellOf(s));
           }
           return [];

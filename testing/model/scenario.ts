@@ -140,7 +140,9 @@ export function generateScenario(options: ScenarioOptions): Scenario {
           event: { type: "pass", faults: drawFaults(rng, heavy), ...kill },
         });
       }
-      if (killing && rng.chance(0.4))
+      // Every command-line scenario with kills has one at least: by its last round, one is drawn.
+      const unkilled = !events.some((e) => e.type === "pass" && e.kill);
+      if (killing && (rng.chance(0.4) || (round === options.rounds && unkilled)))
         interruptions.push({ at: somewhere(), event: { type: "pass", kill: drawKill(rng, options.mode) } });
       if (!viaCli && features.has("restart") && rng.chance(0.2))
         interruptions.push({ at: somewhere(), event: { type: "restart" } });
