@@ -8,6 +8,7 @@ export default defineConfig({
       "sandbox/**/*.test.ts",
       "renderer/**/*.test.{ts,tsx}",
       "scripts/**/*.test.ts",
+      "testing/**/*.test.ts",
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

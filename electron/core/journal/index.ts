@@ -57,11 +57,14 @@ export interface FolderRecord {
   btimeMs?: number;
 }
 
-/** A create in the cloud that a pass sent (or was about to send) and has not recorded the answer of. */
+/**
+ * A create in the cloud that a pass sent (or was about to send) and has not recorded the answer of;
+ * or (`version`) a new version of a cloud file.
+ */
 export interface RemoteCreateRecord {
   path: string;
-  kind: "file" | "folder";
-  /** The cloud folder it goes into, and its name there. */
+  kind: "file" | "folder" | "version";
+  /** The cloud folder it goes into, and its name there; for a version, the cloud file it goes to. */
   parentId: string;
   name: string;
   size: number | null;
@@ -498,7 +501,7 @@ export function openJournal(file: string): Journal {
         .all(pairId)
         .map((r) => ({
           path: String(r.path),
-          kind: r.kind === "folder" ? "folder" : "file",
+          kind: r.kind === "folder" || r.kind === "version" ? r.kind : "file",
           parentId: String(r.parent_id),
           name: String(r.name),
           size: r.size === null ? null : Number(r.size),

@@ -46,6 +46,16 @@ export async function uploadOne(
     return failed(reason);
   };
   try {
+    // Write-ahead of a new version: a crash before its answer is recorded finds it sent, not due.
+    if (item.replaceId)
+      beginCreate(ctx, rt, {
+        path: item.path,
+        kind: "version",
+        parentId: item.replaceId,
+        name: baseName(item.path),
+        size: item.local.size,
+        md5: item.md5,
+      });
     const result = await uploadFile(ctx, {
       origin,
       accountId: record.accountId,

@@ -3,16 +3,19 @@
  * size and MD5) before the request goes, and drops it with the answer. A create still there at the
  * next pass was cut off by a crash: the cloud is looked at, and what the request left there is
  * adopted (the local file or folder is still there, with that content) or removed (it is gone
- * locally and the pair mirrors deletes), so a create is never duplicated and never orphaned.
+ * locally and the pair mirrors deletes), so a create is never duplicated and never orphaned. A new
+ * version of a cloud file is written ahead the same way: one that landed is recorded, never sent twice.
  */
 import { isCloudError } from "../cloud/errors.ts";
 import type { RemoteCreateRecord } from "../journal/index.ts";
+import { join } from "node:path";
 import { type EngineContext, type StepContext } from "./engine-context.ts";
 import { failureWords } from "../ipc-error.ts";
 import { say } from "../words.ts";
+import { md5File } from "./hash.ts";
 import { putFile, type PairRuntime } from "./pair-runtime.ts";
 import { findChild } from "./remote.ts";
-import { sameStat, statPath } from "./scan.ts";
+import { sameStat, statPath, toNative } from "./scan.ts";
 import { uploadKey } from "./upload-job.ts";
 
 export function beginCreate(
@@ -38,6 +41,10 @@ export async function recoverCreates(
   const mirror = record.deletePolicy === "mirror";
   for (const create of journal.remoteCreates(record.id)) {
     try {
+      if (create.kind === "version") {
+        await settleVersion(ctx, rt, pass, create);
+        continue;
+      }
       const found = await pass.call(() =>
         findChild(pass.provider, create.parentId, create.name, pass.signal),
       );
@@ -91,4 +98,47 @@ export async function recoverCreates(
       );
     }
   }
+}
+
+/**
+ * A new version cut off by a crash: where the cloud file holds it (its MD5, or on a service that
+ * tells none a version past the journal's, as only this pair writes there) and the local file still
+ * has that content, it is recorded as sent.
+ */
+async function settleVersion(
+  ctx: EngineContext,
+  rt: PairRuntime,
+  pass: Pick<StepContext, "provider" | "call" | "signal">,
+  create: RemoteCreateRecord,
+): Promise<void> {
+  const { journal } = ctx;
+  const { record } = rt;
+  const row = journal.fileByRemoteId(record.id, create.parentId);
+  const entry = row
+    ? await pass
+        .call(() => pass.provider.stat(create.parentId, pass.signal))
+        .catch((error: unknown) => {
+          if (isCloudError(error, "not-found")) return undefined;
+          throw error;
+        })
+    : undefined;
+  const landed =
+    row !== undefined &&
+    entry !== undefined &&
+    entry.size === create.size &&
+    (entry.md5 ? entry.md5 === create.md5 : entry.version > (row.remoteVersion ?? 0));
+  const local = landed ? statPath(record.localPath, row.path) : undefined;
+  if (landed && local?.kind === "file" && local.file.size === create.size) {
+    const md5 = await md5File(join(record.localPath, toNative(row.path)), local.file.size).catch(() => null);
+    if (md5 === create.md5) {
+      journal.transaction(() => {
+        putFile(ctx, rt, { ...row, ...local.file, md5, remoteVersion: entry.version });
+        journal.deleteRemoteCreate(record.id, create.path);
+        journal.deleteUpload(uploadKey({ from: "pair", pairId: record.id, path: create.path }));
+      });
+      ctx.log("info", `${row.path}: the new version an interrupted pass sent had landed; recorded`, record);
+      return;
+    }
+  }
+  journal.deleteRemoteCreate(record.id, create.path);
 }

@@ -164,6 +164,30 @@ describe.each(clouds)("$name", (c) => {
     },
   );
 
+  // Found by the randomized model test (a safe save, then a pass killed after the service stored it).
+  test("killed after the service stored a new version, before the journal did: it is not sent again", async () => {
+    s = await startScenario({ cloud: c.cloud() });
+    const sc = s;
+    await sc.t.close();
+    sc.write("doc.txt", "first version");
+    await killAt(sc, "stored");
+    let t = await sc.restart();
+    expect(await t.engine.syncOnce()).toMatchObject({ failed: 0 });
+    const before = (await sc.remote("/crash")).get("doc.txt")!;
+    await t.close();
+    sc.write("doc.txt", "second version, longer");
+    await killAt(sc, "stored");
+    const uploads = sc.uploads();
+    t = await sc.restart();
+    expect(await t.engine.syncOnce()).toMatchObject({ uploaded: 0, failed: 0 });
+    expect(sc.uploads()).toBe(uploads);
+    const after = (await sc.remote("/crash")).get("doc.txt")!;
+    expect(after).toMatchObject({ id: before.id, size: 22, version: before.version + 1 });
+    expect(t.journal.remoteCreates(t.engine.pairs()[0]!.id)).toEqual([]);
+    expect(await t.engine.syncOnce()).toMatchObject({ uploaded: 0, failed: 0, unchanged: 1 });
+    expect(sc.uploads()).toBe(uploads);
+  });
+
   test("#18 case 5: killed after the service stored an upload, then deleted locally: the cloud copy goes", async () => {
     s = await startScenario({ cloud: c.cloud() });
     const sc = s;
