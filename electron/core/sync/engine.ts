@@ -283,7 +283,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // Passes start nothing new; what is in flight may finish within the grace, then is cut
       // (its state stays in the journal).
       const deadline = Date.now() + (deps.stopGraceMs ?? 5000);
-      while ([...runtimes.values()].some((rt) => rt.running) && Date.now() < deadline) await delay(10);
+      // A stopped pass returns at once; its operations already in an account's lanes run on.
+      const busy = () =>
+        [...runtimes.values()].some((rt) => rt.running) || [...lanes.values()].some((l) => l.running > 0);
+      while (busy() && Date.now() < deadline) await delay(10);
       queue.clear();
       await settledWithin(queue.onIdle(), deadline - Date.now());
       halter.abort(new Error("The sync engine stopped."));

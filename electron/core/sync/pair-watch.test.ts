@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
 import { startTestEngine, tempDir, waitFor, type TestEngine } from "../../../testing/harness.ts";
 import { ignoreFileName } from "./ignore-rules.ts";
-import type { WatcherFactory } from "./types.ts";
+import type { WatcherFactory, WatchEvents } from "./types.ts";
 import { chokidarWatcher } from "./watcher.ts";
 
 let dir: ReturnType<typeof tempDir>;
@@ -17,7 +17,7 @@ const write = (path: string, content = path): void => {
   writeFileSync(join(local, path), content);
 };
 /** Only the watcher can see a change: the periodic rescan is far away. */
-const start = async (watch: WatcherFactory) => {
+const start = async (watch: WatcherFactory, deletePolicy: "keep" | "mirror" = "keep") => {
   t = await startTestEngine({
     journalFile: join(dir.path, "home", "journal.db"),
     provider: cloud,
@@ -28,7 +28,7 @@ const start = async (watch: WatcherFactory) => {
     accountId: t.accountId,
     localPath: local,
     remotePath: "/p",
-    deletePolicy: "keep",
+    deletePolicy,
   });
   await t.engine.start();
   return pair.id;
@@ -84,4 +84,24 @@ test("a folder the rules stop ignoring is watched from then on", async () => {
   await waitFor(() => view().state === "idle", "the pass to end");
   write("build/second.txt");
   await waitFor(() => cloud.at("/p/build/second.txt"), "the watcher to see the formerly ignored folder");
+});
+
+test("a file replaced by a folder, seen by the watcher only through the folder's new file, becomes that folder", async () => {
+  // A quick rm and mkdir of one name can reach the engine as no event for the name at all.
+  let events: WatchEvents | undefined;
+  const byHand: WatcherFactory = (_root, given) => {
+    events = given;
+    return { close: async () => {} };
+  };
+  write("report", "a file first");
+  await start(byHand, "mirror");
+  await waitFor(() => cloud.at("/p/report")?.kind === "file", "the file's upload");
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  rmSync(join(local, "report"));
+  write("report/page.txt", "now a folder");
+  events!.hint(join(local, "report", "page.txt"));
+  await waitFor(() => cloud.at("/p/report/page.txt"), "the folder's file in the cloud");
+  expect(cloud.at("/p/report")?.kind).toBe("folder");
+  await waitFor(() => view().state === "idle", "the pass to end");
+  expect(view().issues).toEqual([]);
 });

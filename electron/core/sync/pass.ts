@@ -26,7 +26,7 @@ import {
 import { dropStaleMoves } from "./pass-moves.ts";
 import { HeldDelete, startOperations } from "./pass-ops.ts";
 import { parentOf, planChanges, unchangedRemote } from "./plan.ts";
-import { knownInScope, reconcileFolder } from "./reconcile.ts";
+import { knownInScope, reconcileFolder, widenToReplacedFiles } from "./reconcile.ts";
 import { callCloud, ensureRemotePath } from "./remote.ts";
 import { emptyScan, sameFile, sameId, scanFolder, statPath, toNative, type ScanResult } from "./scan.ts";
 import type { SyncSummary } from "./types.ts";
@@ -109,6 +109,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     const reconciled = await reconcileFolder(record.localPath, ignored, journal, record.id, { hash });
     ({ scan: scanned, known, unchanged } = reconciled);
   } else {
+    widenToReplacedFiles(journal, record.id, job.paths);
     scanned = await scanHints(rt, job, ignored);
     known = knownInScope(journal, record.id, job.paths);
   }

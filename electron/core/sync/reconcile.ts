@@ -8,6 +8,7 @@
  */
 import type { FileRecord, Journal } from "../journal/index.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
+import { parentOf } from "./plan.ts";
 import {
   emptyScan,
   reasonOf,
@@ -195,6 +196,17 @@ function addCopiedFiles(
 }
 
 /** The journal's records at or below the given paths (the scope of a pass on watcher hints). */
+/**
+ * A hinted path below a name the journal holds as a file means that file was replaced by a folder,
+ * whatever the watcher said of the name itself (a quick rm and mkdir can reach it as no event at
+ * all), so that name is looked at too: its file is deleted before the folder takes its name.
+ */
+export function widenToReplacedFiles(journal: Journal, pairId: string, paths: Set<string>): void {
+  for (const path of [...paths]) {
+    for (let p = parentOf(path); p !== ""; p = parentOf(p)) if (journal.file(pairId, p)) paths.add(p);
+  }
+}
+
 export function knownInScope(
   journal: Journal,
   pairId: string,
