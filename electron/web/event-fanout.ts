@@ -23,6 +23,8 @@ export function createEventFanout(wss: WebSocketServer): EventFanout {
     socket.on("pong", () => alive.add(socket));
     // Pages only listen; anything they send is ignored.
     socket.on("message", () => {});
+    // A malformed frame is the peer's fault: ws closes that socket, and it must not reach the process.
+    socket.on("error", () => socket.terminate());
   });
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
