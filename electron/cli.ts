@@ -1,5 +1,5 @@
 /** `npm run cli -- [--home DIR] COMMAND`: the command line over the same core as the apps. */
-import { runCli } from "./cli/main.ts";
+import { runCliProcess } from "./cli/main.ts";
 import { processOutput } from "./cli/output.ts";
 import { keepFilesPrivate } from "./shell/home.ts";
 import { favourMemory } from "./shell/memory.ts";
@@ -15,7 +15,7 @@ const stopper = new AbortController();
 // A second signal means "now": the journal keeps everything resumable anyway.
 onStopSignals({ stop: () => stopper.abort() });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+process.exitCode = await runCliProcess(process.argv.slice(2), {
   env: process.env,
   output,
   stop: stopper.signal,

@@ -53,7 +53,7 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   });
 }
 
-export function runCli(home: string, ...args: string[]): Promise<CliResult> {
+export function runCliProcess(home: string, ...args: string[]): Promise<CliResult> {
   return collect(spawnCli(home, args));
 }
 
@@ -129,11 +129,11 @@ export function addWorkArgs(sandbox: Sandbox, appKey = sandbox.appKey): string[]
 /** The local cloud's account "Work" on the world's home, and a new local folder `name` paired with Work:/name. */
 export async function pairNewFolder(world: CliWorld, name = "docs"): Promise<string> {
   const { root, home, sandbox } = world;
-  const added = await runCli(home, ...addWorkArgs(sandbox));
+  const added = await runCliProcess(home, ...addWorkArgs(sandbox));
   if (added.code !== 0) throw new Error(`account add failed: ${added.stderr}`);
   const local = join(root, name);
   mkdirSync(local);
-  const paired = await runCli(home, "pair", "add", local, `Work:/${name}`);
+  const paired = await runCliProcess(home, "pair", "add", local, `Work:/${name}`);
   if (paired.code !== 0) throw new Error(`pair add failed: ${paired.stderr}`);
   return local;
 }

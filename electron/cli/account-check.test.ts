@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AccountCheck } from "../../shared/model.ts";
-import { lastLine, runCli, useCliWorld, addWorkArgs, type CliWorld } from "../../testing/cli-harness.ts";
+import {
+  lastLine,
+  runCliProcess,
+  useCliWorld,
+  addWorkArgs,
+  type CliWorld,
+} from "../../testing/cli-harness.ts";
 
 /** A KDocs account "Work" with the local cloud's OST settings and user access token. */
 async function addFullWork({ home, sandbox }: CliWorld) {
@@ -10,9 +16,9 @@ async function addFullWork({ home, sandbox }: CliWorld) {
     ...["--ost-base-url", sandbox.url, "--ost-app-id", sandbox.ost.appId],
     ...["--ost-api-key", sandbox.ost.apiKey, `--ost-api-secret=${sandbox.ost.apiSecret}`],
   ];
-  expect(await runCli(home, ...addWorkArgs(sandbox), ...ost)).toMatchObject({ code: 0 });
+  expect(await runCliProcess(home, ...addWorkArgs(sandbox), ...ost)).toMatchObject({ code: 0 });
   const token = ["account", "set", "Work", "--access-token", sandbox.scriptsAccessToken];
-  expect(await runCli(home, ...token)).toMatchObject({ code: 0 });
+  expect(await runCliProcess(home, ...token)).toMatchObject({ code: 0 });
 }
 
 /** The steps every account's check runs, in order, before the ones only its service has. */
@@ -31,7 +37,7 @@ describe("cli: account check", () => {
   it("runs every step against a service that answers as the contract says, and writes the report", async () => {
     await addFullWork(world);
     const out = join(world.root, "report.json");
-    const checked = await runCli(world.home, "account", "check", "Work", "--out", out);
+    const checked = await runCliProcess(world.home, "account", "check", "Work", "--out", out);
     expect(checked).toMatchObject({ code: 0, stderr: "" });
     const kdocs = [...COMMON, "async upload of a staged file", "script status", LAST];
     expect(steps(checked.stdout)).toEqual(kdocs.map((name) => `ok\t${name}`));
@@ -41,7 +47,7 @@ describe("cli: account check", () => {
     const report = AccountCheck.parse(JSON.parse(readFileSync(out, "utf8")));
     expect(report).toMatchObject({ ok: true, accountName: "Work", kind: "kdocs" });
     // Nothing the check made is left behind.
-    const ls = await runCli(world.home, "ls", "Work:/");
+    const ls = await runCliProcess(world.home, "ls", "Work:/");
     expect(ls.stdout).not.toContain("docsync-check");
   });
 
@@ -49,7 +55,7 @@ describe("cli: account check", () => {
     world.sandbox.setQuirks({ unfamiliarAnswers: true });
     try {
       await addFullWork(world);
-      const checked = await runCli(world.home, "account", "check", "Work", "--json");
+      const checked = await runCliProcess(world.home, "account", "check", "Work", "--json");
       expect(checked).toMatchObject({ code: 0, stderr: "" });
       const report = AccountCheck.parse(JSON.parse(checked.stdout));
       expect(report.steps.map((s) => s.outcome)).toEqual(Array(7).fill("ok"));
@@ -75,8 +81,8 @@ describe("cli: account check", () => {
     try {
       const token = await world.sandbox.koodriveToken();
       const add = ["account", "add", "koodrive", "--name", "Drive", "--base-url", world.sandbox.url];
-      expect(await runCli(world.home, ...add, "--token", token)).toMatchObject({ code: 0 });
-      const checked = await runCli(world.home, "account", "check", "Drive");
+      expect(await runCliProcess(world.home, ...add, "--token", token)).toMatchObject({ code: 0 });
+      const checked = await runCliProcess(world.home, "account", "check", "Drive");
       expect(checked).toMatchObject({ code: 0, stderr: "" });
       expect(steps(checked.stdout)).toEqual([...COMMON, LAST].map((name) => `ok\t${name}`));
       expect(checked.stdout).toMatch(/differs: KooDrive GET \/\{jobId\} answered data\.jobInfo\.status "4"/);
@@ -89,7 +95,7 @@ describe("cli: account check", () => {
     await addFullWork(world);
     world.sandbox.setFaults({ errorRate: 1, pathPrefix: "/api/v1/openapi/appspace/folders" });
     try {
-      const checked = await runCli(
+      const checked = await runCliProcess(
         world.home,
         "account",
         "check",

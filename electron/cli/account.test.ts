@@ -4,21 +4,21 @@ import { describe, expect, it } from "vitest";
 import {
   addKdocsArgs,
   addWorkArgs,
-  runCli,
+  runCliProcess,
   runCliWithInput,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
 
 describe("cli: accounts and usage", () => {
   const world = useCliWorld("test");
-  const add = (appKey: string) => runCli(world.home, ...addWorkArgs(world.sandbox, appKey));
+  const add = (appKey: string) => runCliProcess(world.home, ...addWorkArgs(world.sandbox, appKey));
 
   it("adds an account whose credentials work, and keeps the key only encrypted", async () => {
     const { home, sandbox } = world;
     const added = await add(sandbox.appKey);
     expect(added).toMatchObject({ code: 0, stderr: "" });
     expect(added.stdout).toContain('added account "Work"');
-    const list = await runCli(home, "account", "list");
+    const list = await runCliProcess(home, "account", "list");
     expect(list.stdout).toMatch(/^Work\tkdocs\thttp:\/\/127\.0\.0\.1:\d+\tconnected$/m);
     expect(readFileSync(join(home, "settings.json"), "utf8")).not.toContain(sandbox.appKey);
     expect(list.stdout).not.toContain(sandbox.appKey);
@@ -47,7 +47,7 @@ describe("cli: accounts and usage", () => {
       code: 2,
       stderr: "docsync: --access-token -: standard input ended before its value (see --help)\n",
     });
-    expect((await runCli(home, "--help")).stdout).toContain("given as - are asked\nfor without echo");
+    expect((await runCliProcess(home, "--help")).stdout).toContain("given as - are asked\nfor without echo");
   });
 
   it("refuses a wrong key with one clear line and saves nothing", async () => {
@@ -55,19 +55,22 @@ describe("cli: accounts and usage", () => {
     const added = await add("not-the-key");
     expect(added.code).toBe(1);
     expect(added.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^docsync: .*app key is wrong/)]);
-    expect((await runCli(home, "account", "list")).stdout).toMatch(/^no accounts/);
+    expect((await runCliProcess(home, "account", "list")).stdout).toMatch(/^no accounts/);
   });
 
   it("explains usage mistakes in one line with exit 2", async () => {
     const { home, sandbox } = world;
-    const unknown = await runCli(home, "frobnicate");
+    const unknown = await runCliProcess(home, "frobnicate");
     expect(unknown).toMatchObject({
       code: 2,
       stderr: 'docsync: unknown command "frobnicate" (see --help)\n',
     });
-    const missing = await runCli(home, ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }));
+    const missing = await runCliProcess(
+      home,
+      ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }),
+    );
     expect(missing).toMatchObject({ code: 2, stderr: "docsync: --app-key is required (see --help)\n" });
-    const dashed = await runCli(
+    const dashed = await runCliProcess(
       home,
       ...addKdocsArgs({ name: "W", baseUrl: sandbox.url, appId: "x" }),
       "--app-key",
@@ -78,12 +81,12 @@ describe("cli: accounts and usage", () => {
       stderr:
         'docsync: --app-key needs a value; one that starts with "-" is written --app-key=VALUE (see --help)\n',
     });
-    const badUrl = await runCli(
+    const badUrl = await runCliProcess(
       home,
       ...addKdocsArgs({ name: "W", baseUrl: "nope", appId: "x", appKey: "k" }),
     );
     expect(badUrl.stderr).toMatch(/^docsync: --base-url: .*URL/i);
-    const help = await runCli(home, "--help");
+    const help = await runCliProcess(home, "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("sync --once");
   });

@@ -10,7 +10,7 @@ import {
   lastLine,
   lsNames,
   pairNewFolder,
-  runCli,
+  runCliProcess,
   startWatch,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
@@ -53,5 +53,5 @@ it("watch waits for a journal another process holds, says so, and goes on when i
   expect(stopped.code).toBe(0);
   expect(lastLine(stopped.stdout)).toBe("stopped");
   expect(stopped.stderr).not.toContain("database is locked");
-  expect(lsNames((await runCli(home, "ls", "Work:/docs")).stdout)).toEqual(["a.txt", "b.txt"]);
+  expect(lsNames((await runCliProcess(home, "ls", "Work:/docs")).stdout)).toEqual(["a.txt", "b.txt"]);
 }, 120_000);

@@ -6,7 +6,7 @@ import {
   collect,
   lastLine,
   lsNames,
-  runCli,
+  runCliProcess,
   spawnCli,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
@@ -17,7 +17,7 @@ describe("cli: the language of its messages", () => {
 
   it("speaks Chinese when LANG names it, errors and hints included, and puts into a cloud folder it creates", async () => {
     const { root, home, sandbox } = world;
-    expect((await runCli(home, ...addWorkArgs(sandbox))).code).toBe(0);
+    expect((await runCliProcess(home, ...addWorkArgs(sandbox))).code).toBe(0);
     const drop = join(root, "drop");
     mkdirSync(drop);
     writeFileSync(join(drop, "报表.csv"), "a,b\n");
@@ -26,7 +26,7 @@ describe("cli: the language of its messages", () => {
     expect(put).toMatchObject({ code: 0, stderr: "" });
     expect(put.stdout).toContain("Work:/表格/2025 原先不存在，已创建\n");
     expect(lastLine(put.stdout)).toBe("上传：成功 1，失败 0");
-    expect(lsNames((await runCli(home, "ls", "Work:/表格/2025")).stdout)).toEqual(["报表.csv"]);
+    expect(lsNames((await runCliProcess(home, "ls", "Work:/表格/2025")).stdout)).toEqual(["报表.csv"]);
 
     expect(await inChinese("ls", "Work:/没有")).toMatchObject({
       code: 1,

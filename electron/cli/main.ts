@@ -125,7 +125,7 @@ export function cliI18n(env: NodeJS.ProcessEnv, home: string): I18n {
   return createI18n(resolveLanguage(choice, languagesFromEnv(env)));
 }
 
-export async function runCli(
+export async function runCliProcess(
   argv: string[],
   { env, output, stop, coreDeps, secrets = standardInputSecrets() }: CliEnv,
 ): Promise<number> {

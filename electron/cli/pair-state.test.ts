@@ -3,12 +3,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import type { PairView } from "../../shared/model.ts";
-import { pairNewFolder, runCli, useCliWorld } from "../../testing/cli-harness.ts";
+import { pairNewFolder, runCliProcess, useCliWorld } from "../../testing/cli-harness.ts";
 
 const world = useCliWorld("test");
 
 const pairsOf = async (home: string): Promise<PairView[]> =>
-  (JSON.parse((await runCli(home, "status", "--json")).stdout) as { pairs: PairView[] }).pairs;
+  (JSON.parse((await runCliProcess(home, "status", "--json")).stdout) as { pairs: PairView[] }).pairs;
 
 it("a pair with a failed path is failed, not in sync, in status --json and status, with the path, reason and next try", async () => {
   const { home } = world;
@@ -16,8 +16,8 @@ it("a pair with a failed path is failed, not in sync, in status --json and statu
   writeFileSync(join(local, "fine.txt"), "fine");
   // The cloud holds a folder where the local folder has a file: that path cannot be uploaded.
   writeFileSync(join(local, "report"), "a file named like a cloud folder");
-  expect((await runCli(home, "mkdir", "Work:/docs/report")).code).toBe(0);
-  const synced = await runCli(home, "sync", "--once");
+  expect((await runCliProcess(home, "mkdir", "Work:/docs/report")).code).toBe(0);
+  const synced = await runCliProcess(home, "sync", "--once");
   expect(synced.code).toBe(1);
   expect(synced.stderr).toMatch(/^failed: report: /m);
 
@@ -26,7 +26,7 @@ it("a pair with a failed path is failed, not in sync, in status --json and statu
   expect(pair!.issues).toEqual([
     { path: "report", reason: expect.stringMatching(/\w/), nextRetryAt: expect.any(Number) },
   ]);
-  const text = await runCli(home, "status");
+  const text = await runCliProcess(home, "status");
   expect(text.stdout).toContain("\t1 failed");
   expect(text.stdout).toMatch(/^ {4}report: .+ \(next try \d{4}-\d\d-\d\dT/m);
   expect(text.stdout).not.toMatch(/in sync/);
@@ -36,6 +36,6 @@ it("a pair is in sync when the journal has nothing left to send", async () => {
   const { home } = world;
   const local = await pairNewFolder(world);
   writeFileSync(join(local, "a.txt"), "alpha");
-  expect((await runCli(home, "sync", "--once")).code).toBe(0);
+  expect((await runCliProcess(home, "sync", "--once")).code).toBe(0);
   expect(await pairsOf(home)).toMatchObject([{ state: "idle", message: "in sync", toSend: 0, issues: [] }]);
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upload } from "../../sandbox/testing/wps2-client.ts";
-import { addWorkArgs, runCli, useCliWorld } from "../../testing/cli-harness.ts";
+import { addWorkArgs, runCliProcess, useCliWorld } from "../../testing/cli-harness.ts";
 
 describe("cli: script run", () => {
   const world = useCliWorld("file");
@@ -16,20 +16,22 @@ describe("cli: script run", () => {
     const { sandbox } = world;
     const app = { url: sandbox.url, appId: sandbox.appId, appKey: sandbox.appKey };
     await upload(app, [["parent_path", "Reports"]], { filename: "q1.xlsx", content: Buffer.from("q1") });
-    expect((await runCli(world.home, ...addWorkArgs(sandbox))).code).toBe(0);
+    expect((await runCliProcess(world.home, ...addWorkArgs(sandbox))).code).toBe(0);
   });
 
   it("says in one line that a token is missing or wrong, and how to set it", async () => {
     const { home } = world;
     const file = script("one.js", "1");
-    const missing = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
+    const missing = await runCliProcess(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
       'docsync: The account "Work" has no user access token, which scripts need. Set it with: account set Work --access-token TOKEN\n',
     );
 
-    expect((await runCli(home, "account", "set", "Work", "--access-token", "wrong-token")).code).toBe(0);
-    const wrong = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
+    expect((await runCliProcess(home, "account", "set", "Work", "--access-token", "wrong-token")).code).toBe(
+      0,
+    );
+    const wrong = await runCliProcess(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", file);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split("\n")).toEqual([
       expect.stringMatching(
@@ -40,7 +42,14 @@ describe("cli: script run", () => {
 
   it("streams the log with times and levels, then prints the result; a script error exits 1", async () => {
     const { home, sandbox } = world;
-    const set = await runCli(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken);
+    const set = await runCliProcess(
+      home,
+      "account",
+      "set",
+      "Work",
+      "--access-token",
+      sandbox.scriptsAccessToken,
+    );
     expect(set).toMatchObject({ code: 0, stderr: "" });
     expect(set.stdout).not.toContain(sandbox.scriptsAccessToken);
 
@@ -55,7 +64,7 @@ describe("cli: script run", () => {
         'Application.Range("A1").Value + 1',
       ].join("\n"),
     );
-    const ran = await runCli(
+    const ran = await runCliProcess(
       home,
       "script",
       "run",
@@ -77,7 +86,7 @@ describe("cli: script run", () => {
     expect(lines.at(-1)).toBe("result: 43");
 
     const broken = script("broken.js", 'console.log("ok")\nwhile (true) {}\n');
-    const failed = await runCli(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", broken);
+    const failed = await runCliProcess(home, "script", "run", "Work:/Reports/q1.xlsx", "--file", broken);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/\[info\] ok\n/);
     expect(failed.stderr).toBe(
@@ -88,15 +97,16 @@ describe("cli: script run", () => {
   it("a pair's script runs on each uploaded document of its extensions, and sync --once waits for it", async () => {
     const { home, root, sandbox } = world;
     expect(
-      (await runCli(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken)).code,
+      (await runCliProcess(home, "account", "set", "Work", "--access-token", sandbox.scriptsAccessToken))
+        .code,
     ).toBe(0);
     const local = join(root, "sheets");
     mkdirSync(local);
-    const added = await runCli(home, "pair", "add", local, "Work:/Sheets");
+    const added = await runCliProcess(home, "pair", "add", local, "Work:/Sheets");
     expect(added.code).toBe(0);
     const pairId = /id (\S+)$/.exec(added.stdout.trim())![1]!;
     const rule = script("stamp.js", 'console.log("stamped")\nApplication.Range("B2").Value = 7');
-    const set = await runCli(
+    const set = await runCliProcess(
       home,
       "pair",
       "script",
@@ -113,7 +123,7 @@ describe("cli: script run", () => {
 
     writeFileSync(join(local, "budget.xlsx"), "sheet");
     writeFileSync(join(local, "notes.txt"), "not a sheet");
-    const synced = await runCli(home, "sync", "--once");
+    const synced = await runCliProcess(home, "sync", "--once");
     expect(synced.stderr).toBe("");
     expect(synced.code).toBe(0);
     const lines = synced.stdout.trim().split("\n");
@@ -121,10 +131,10 @@ describe("cli: script run", () => {
     expect(synced.stdout).not.toContain("notes.txt");
     expect(lines.at(-1)).toBe("synced: 2 uploaded, 0 moved, 0 renamed, 0 deleted, 0 unchanged, 0 failed");
 
-    const off = await runCli(home, "pair", "script", pairId, "--off");
+    const off = await runCliProcess(home, "pair", "script", pairId, "--off");
     expect(off.code).toBe(0);
     writeFileSync(join(local, "budget.xlsx"), "sheet, edited");
-    const again = await runCli(home, "sync", "--once");
+    const again = await runCliProcess(home, "sync", "--once");
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain("budget.xlsx:");
   });

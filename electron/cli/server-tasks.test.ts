@@ -7,7 +7,13 @@
 import { mkdirSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addWorkArgs, lastLine, lsNames as names, runCli, useCliWorld } from "../../testing/cli-harness.ts";
+import {
+  addWorkArgs,
+  lastLine,
+  lsNames as names,
+  runCliProcess,
+  useCliWorld,
+} from "../../testing/cli-harness.ts";
 
 const KDOCS_MOVE = "POST /api/v1/openapi/appspace/tasks/files/move";
 const KDOCS_UPLOAD = "POST /api/v1/openapi/appspace/files/upload";
@@ -23,7 +29,7 @@ const synced = (counts: { uploaded?: number; moved?: number; unchanged?: number 
 
 describe("cli: commands that wait for server tasks", () => {
   const world = useCliWorld("test");
-  const cli = (...args: string[]) => runCli(world.home, ...args);
+  const cli = (...args: string[]) => runCliProcess(world.home, ...args);
   const calls = (endpoint: string) => world.sandbox.stats()[endpoint] ?? 0;
 
   it("sync --once after 30 local moves: one batch-move task, 30 moved, exit 0; then nothing to send", async () => {

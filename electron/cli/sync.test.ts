@@ -6,14 +6,14 @@ import {
   collect,
   lastLine,
   lsNames as names,
-  runCli,
+  runCliProcess,
   spawnCli,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
 
 describe("cli: pairs, sync, put, mv, status, watch", () => {
   const world = useCliWorld("file");
-  const cli = (...args: string[]) => runCli(world.home, ...args);
+  const cli = (...args: string[]) => runCliProcess(world.home, ...args);
 
   beforeAll(async () => {
     expect((await cli(...addWorkArgs(world.sandbox))).code).toBe(0);
@@ -89,7 +89,7 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
     expect((await cli("pair", "add", local, "Work:/watched")).code).toBe(0);
     // The home is the watcher's while it runs: the cloud is looked at from a home of its own.
     const observer = join(root, "observer");
-    expect((await runCli(observer, ...addWorkArgs(world.sandbox))).code).toBe(0);
+    expect((await runCliProcess(observer, ...addWorkArgs(world.sandbox))).code).toBe(0);
     const child = spawnCli(home, ["watch"]);
     const done = collect(child);
     let out = "";
@@ -98,7 +98,7 @@ describe("cli: pairs, sync, put, mv, status, watch", () => {
     await until(() => /watching \d+ folders?/.test(out) && out.includes(`${local}: in sync`));
     writeFileSync(join(local, "live.txt"), "written while watching");
     await until(async () =>
-      names((await runCli(observer, "ls", "Work:/watched")).stdout).includes("live.txt"),
+      names((await runCliProcess(observer, "ls", "Work:/watched")).stdout).includes("live.txt"),
     );
     child.kill("SIGTERM");
     const result = await done;

@@ -12,7 +12,7 @@ import {
   lastLine,
   lsNames,
   pairNewFolder,
-  runCli,
+  runCliProcess,
   startWatch,
   useCliWorld,
 } from "../../testing/cli-harness.ts";
@@ -43,18 +43,20 @@ describe("a stop in the middle of a pass", () => {
     const sentBefore = uploads();
     expect(sentBefore).toBeLessThan(FILES);
     // What the journal holds unsent shows as such, not as "in sync".
-    const status = JSON.parse((await runCli(home, "status", "--json")).stdout) as { pairs: PairView[] };
+    const status = JSON.parse((await runCliProcess(home, "status", "--json")).stdout) as {
+      pairs: PairView[];
+    };
     expect(status.pairs[0]).toMatchObject({
       state: "pending",
       message: expect.stringMatching(/^\d+ to send$/),
     });
     expect(status.pairs[0]!.toSend).toBeGreaterThan(0);
     sandbox.setFaults(null);
-    const synced = await runCli(home, "sync", "--once");
+    const synced = await runCliProcess(home, "sync", "--once");
     expect(synced.code).toBe(0);
     expect(Number(/synced: (\d+) uploaded/.exec(synced.stdout)?.[1])).toBe(FILES - sentBefore);
     expect(uploads()).toBe(FILES);
-    const names = lsNames((await runCli(home, "ls", "Work:/docs")).stdout);
+    const names = lsNames((await runCliProcess(home, "ls", "Work:/docs")).stdout);
     expect(new Set(names).size).toBe(FILES);
   }
 

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { runCli } from "../../testing/cli-harness.ts";
+import { runCliProcess } from "../../testing/cli-harness.ts";
 import { tempDir } from "../../testing/harness.ts";
 import { startServe, type ServeProcess } from "../../testing/serve-process.ts";
 
@@ -56,7 +56,7 @@ test("the web shell starts on the desktop app's home and re-keys the local cloud
 
 test("the command line says in one line what to do with an account whose secrets are in the keyring", async () => {
   const home = desktopHome({ id: "acc-work", name: "Work", sandbox: false });
-  expect(await runCli(home, "ls", "Work:/")).toEqual({
+  expect(await runCliProcess(home, "ls", "Work:/")).toEqual({
     code: 1,
     stdout: "",
     stderr:

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { chmodSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { runCli } from "../../testing/cli-harness.ts";
+import { runCliProcess } from "../../testing/cli-harness.ts";
 import { tempDir, waitFor } from "../../testing/harness.ts";
 import { startServe, type ServeProcess } from "../../testing/serve-process.ts";
 
@@ -94,7 +94,7 @@ test("one home, one process: a second shell and the command line are told in one
   expect(second.url).toBe("");
   expect(second.stderr()).toBe(line);
 
-  expect(await runCli(home, "account", "list")).toEqual({ code: 1, stdout: "", stderr: line });
+  expect(await runCliProcess(home, "account", "list")).toEqual({ code: 1, stdout: "", stderr: line });
 
   // However the holder ends, even by kill -9, the home is free again.
   const gone = once(first.child, "exit");
