@@ -19,7 +19,7 @@ export default defineConfig<ShellOptions>({
   // The longest a state may take to show after real work in the local cloud, on 2 busy shared cores
   // (as long as the waits of the suite this one replaced).
   expect: { timeout: 30_000 },
-  reporter: [["list"], ["./e2e/support/skip-reasons.ts"]],
+  reporter: [["list"], ["./e2e/support/skip-reasons.ts"], ["./e2e/support/failure-logs.ts"]],
   use: {
     viewport: { width: 1360, height: 820 },
     trace: "retain-on-failure",

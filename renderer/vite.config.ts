@@ -14,6 +14,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: "es2022",
+    // Both shells allow fonts and images from the app itself only ('self'), never data: URLs, so the
+    // small subsets of the Chinese font must stay files rather than be inlined.
+    assetsInlineLimit: 0,
   },
   logLevel: "warn",
 });

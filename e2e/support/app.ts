@@ -50,6 +50,7 @@ interface OpenedShell {
 async function openWebShell(
   home: string,
   log: (text: string) => void,
+  blocked: string[],
   browser: () => Promise<Browser>,
   locale: string | undefined,
 ): Promise<OpenedShell> {
@@ -58,7 +59,7 @@ async function openWebShell(
     // The browser's language (Playwright's `locale` option), which the page follows until the settings choose one.
     const context = await (await browser()).newContext(locale ? { locale } : {});
     const page = await context.newPage();
-    logPageErrors(page, log);
+    logPageErrors(page, log, blocked);
     await page.goto(shell.url);
     const address = new URL(shell.url);
     const token = address.searchParams.get("token") ?? "";
@@ -87,12 +88,13 @@ async function openWebShell(
 async function openDesktopShell(
   home: string,
   log: (text: string) => void,
+  blocked: string[],
   testInfo: TestInfo,
   locale: string | undefined,
 ): Promise<OpenedShell> {
   const desktop = await launchDesktopShell(home, log, locale);
   const { page } = desktop;
-  logPageErrors(page, log);
+  logPageErrors(page, log, blocked);
   const tracing = desktop.electron.context().tracing;
   await tracing.start({ screenshots: true, snapshots: true, sources: true });
   return {
@@ -122,11 +124,16 @@ async function openDesktopShell(
   };
 }
 
-/** The page's own errors go to the shell's log, so a failure shows both sides. */
-function logPageErrors(page: Page, log: (text: string) => void): void {
+/**
+ * The page's own errors go to the shell's log, so a failure shows both sides. What the page's Content
+ * Security Policy blocked is kept as well: a blocked font or script fails the test that loaded it.
+ */
+function logPageErrors(page: Page, log: (text: string) => void, blocked: string[]): void {
   page.on("pageerror", (error) => log(`page error: ${error.stack ?? error.message}\n`));
   page.on("console", (message) => {
-    if (message.type() === "error") log(`page console: ${message.text()}\n`);
+    if (message.type() !== "error") return;
+    log(`page console: ${message.text()}\n`);
+    if (message.text().includes("Content Security Policy")) blocked.push(message.text().slice(0, 160));
   });
 }
 
@@ -181,12 +188,13 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
     let opened: OpenedShell | undefined;
     let started = false;
     let api: App["api"] | undefined;
+    const blocked: string[] = [];
     try {
       const seed = await seedLocalCloud(home);
       opened =
         shell === "desktop"
-          ? await openDesktopShell(home, log, testInfo, locale)
-          : await openWebShell(home, log, chromium, locale);
+          ? await openDesktopShell(home, log, blocked, testInfo, locale)
+          : await openWebShell(home, log, blocked, chromium, locale);
       const { page, call, desktop } = opened;
       api = async <C extends Channel>(channel: C, input: ChannelInput<C>) => {
         const answer = await call(channel, input);
@@ -206,6 +214,10 @@ export const test = base.extend<{ app: App }, ShellOptions & { chromium: () => P
           await page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: "disabled" });
         },
       });
+      if (blocked.length > 0)
+        throw new Error(
+          `the page's Content Security Policy blocked what the app loads:\n${blocked.join("\n")}`,
+        );
     } finally {
       try {
         if (api && failed(testInfo)) await logCoreState(api, log);

@@ -13,7 +13,7 @@ export function createDesktopBridge(api: DesktopApi): ShellBridge {
     },
     onEvent: (listener) => api.onEvent(listener),
     // The IPC link cannot break while the window lives.
-    onReconnect: () => () => {},
+    onLinkOpen: () => () => {},
     onConnectionChange(listener) {
       listener(true);
       return () => {};

@@ -25,8 +25,11 @@ export interface ShellBridge {
   call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelResult<C>>>;
   /** Every core event, in order. Returns the unsubscribe function. */
   onEvent(listener: (event: CoreEvent) => void): () => void;
-  /** Told when the link to the core comes back after a break (the UI then fetches a fresh snapshot). */
-  onReconnect(listener: () => void): () => void;
+  /**
+   * Told each time the link to the core opens, the first time included: events sent before it opened
+   * never reach the page, so the UI fetches a fresh snapshot then.
+   */
+  onLinkOpen(listener: () => void): () => void;
   onConnectionChange(listener: (connected: boolean) => void): () => void;
   captureDrop(data: DataTransfer): CapturedDrop;
 }

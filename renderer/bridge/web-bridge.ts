@@ -59,10 +59,9 @@ export function takeToken(
 export function createWebBridge(options: { origin: string; token: string }): ShellBridge {
   const { origin, token } = options;
   const eventListeners = new Set<(event: CoreEvent) => void>();
-  const reconnectListeners = new Set<() => void>();
+  const openListeners = new Set<() => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
   let connected = false;
-  let everConnected = false;
   let retryMs = 250;
 
   const setConnected = (value: boolean) => {
@@ -79,8 +78,7 @@ export function createWebBridge(options: { origin: string; token: string }): She
     socket.onopen = () => {
       retryMs = 250;
       setConnected(true);
-      if (everConnected) for (const listener of reconnectListeners) listener();
-      everConnected = true;
+      for (const listener of openListeners) listener();
     };
     socket.onmessage = (message) => {
       let event: CoreEvent;
@@ -160,9 +158,9 @@ export function createWebBridge(options: { origin: string; token: string }): She
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
+    onLinkOpen(listener) {
+      openListeners.add(listener);
+      return () => openListeners.delete(listener);
     },
     onConnectionChange(listener) {
       connectionListeners.add(listener);

@@ -11,7 +11,7 @@ function harness(snapshotSeqs: number[]) {
   const live = startLiveSync(
     {
       onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
-      onReconnect: (listener) => (reconnects.add(listener), () => reconnects.delete(listener)),
+      onLinkOpen: (listener) => (reconnects.add(listener), () => reconnects.delete(listener)),
     },
     {
       fetchSnapshot: () =>

@@ -24,7 +24,7 @@ export interface LiveSync {
 }
 
 export function startLiveSync(
-  bridge: Pick<ShellBridge, "onEvent" | "onReconnect">,
+  bridge: Pick<ShellBridge, "onEvent" | "onLinkOpen">,
   hooks: LiveSyncHooks,
 ): LiveSync {
   let seq = -1;
@@ -80,7 +80,7 @@ export function startLiveSync(
   };
 
   const offEvent = bridge.onEvent(receive);
-  const offReconnect = bridge.onReconnect(() => void resync());
+  const offReconnect = bridge.onLinkOpen(() => void resync());
   void resync();
   return {
     stop() {
