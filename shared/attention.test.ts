@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attentionNotices } from "./attention.ts";
 import { createI18n, sayPhrase } from "./i18n/index.ts";
-import type { PairView } from "./model.ts";
-
-const pair = (changes: Partial<PairView> = {}): PairView => ({
-  id: "p1",
-  accountId: "a1",
-  localPath: "/home/you/Reports",
-  remotePath: "/Reports",
-  deletePolicy: "mirror",
-  state: "idle",
-  message: "in sync",
-  pendingFiles: 0,
-  toSend: 0,
-  pendingDeletes: 0,
-  issues: [],
-  ...changes,
-});
+import { idlePair as pair } from "./pair-view.fixture.ts";
 
 const chinese = createI18n("zh-CN");
 const said = (notices: ReturnType<typeof attentionNotices>) =>

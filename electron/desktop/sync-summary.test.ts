@@ -2,24 +2,10 @@ import { expect, test } from "vitest";
 import type { PairView } from "../../shared/model.ts";
 import { createI18n } from "../../shared/i18n/index.ts";
 import { summarizeSync as summarizeIn } from "./sync-summary.ts";
+import { idlePair as pair } from "../../shared/pair-view.fixture.ts";
 
 const english = createI18n("en");
 const summarizeSync = (pairs: PairView[]) => summarizeIn(pairs, english);
-
-const pair = (over: Partial<PairView>): PairView => ({
-  id: "p",
-  accountId: "a",
-  localPath: "/x",
-  remotePath: "/x",
-  deletePolicy: "keep",
-  state: "idle",
-  message: "in sync",
-  pendingFiles: 0,
-  toSend: 0,
-  pendingDeletes: 0,
-  issues: [],
-  ...over,
-});
 
 test("the tray says the most urgent thing about all pairs", () => {
   expect(summarizeSync([])).toEqual({ tone: "idle", text: "No folders synced" });
