@@ -32,8 +32,13 @@ export interface UploadSource {
   parentId?: string;
   /** Store a new version of this existing file instead of creating one. */
   replaceId?: string;
-  /** The stat the caller planned with; the upload fails with kind "changed" when the file no longer matches. */
-  expected?: { size: number; mtimeMs: number };
+  /**
+   * The stat the caller planned with; the upload fails with kind "changed" when the file no longer
+   * matches. With the content's MD5 as well (a pair hashed the file to plan it), an upload that needs
+   * that MD5 takes it instead of reading the file once more, and the service's MD5 of what it received
+   * must be it.
+   */
+  expected?: { size: number; mtimeMs: number; md5?: string };
   /** Bytes sent in the current phase. */
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   /**

@@ -117,7 +117,7 @@ export async function uploadFile(ctx: EngineContext, request: UploadRequest): Pr
         localPath: request.localPath,
         name: request.name,
         ...(replaceId ? { replaceId } : { parentId: parentId! }),
-        expected: { size: local.size, mtimeMs: local.mtimeMs },
+        expected: { size: local.size, mtimeMs: local.mtimeMs, ...(md5 !== undefined ? { md5 } : {}) },
         ...(request.onPhase ? { onPhase: request.onPhase } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         resume: {

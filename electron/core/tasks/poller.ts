@@ -5,12 +5,9 @@
  * A task being polled is kept in the journal, so a restart can follow it again.
  */
 import type { CloudProvider, ServerTaskRef, ServerTaskStatus, TaskProgress } from "../cloud/provider.ts";
-import {
-  UNKNOWN_STATUS_MAX_INTERVAL_MS,
-  UnknownStatusTimeout,
-  unknownStatusPatience,
-} from "../cloud/task-wait.ts";
+import { UnknownStatusTimeout, unknownStatusPatience } from "../cloud/task-wait.ts";
 import type { Journal, ServerTaskRecord } from "../journal/index.ts";
+import { pollPace } from "./poll-pace.ts";
 import { pollUntilDone } from "./poll.ts";
 
 export interface WaitOptions {
@@ -76,18 +73,18 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
     const signal = opts.signal ? AbortSignal.any([opts.signal, stopper.signal]) : stopper.signal;
     const key = `${ref.kind}:${ref.id}`;
     const known = options.journal?.serverTasks().find((t) => t.id === key);
+    const startedAt = known?.startedAt ?? now();
     options.journal?.putServerTask({
       id: key,
       kind: ref.kind,
       accountId,
       taskId: opts.taskId ?? known?.taskId ?? null,
       context: opts.context ?? known?.context,
-      startedAt: known?.startedAt ?? now(),
+      startedAt,
     });
     tasks += 1;
     let own = 0;
-    // Pace is measured from the first observation; a zero-progress start tells nothing.
-    let last: { time: number; current: number } | undefined;
+    const pace = pollPace({ startedAt, maxIntervalMs: maxInterval, now });
     // A status word the contract does not know keeps the task waiting, asked less and less, for a day.
     const patience = unknownStatusPatience(now);
     let status: ServerTaskStatus;
@@ -104,26 +101,7 @@ export function createTaskPoller(options: TaskPollerOptions): TaskPoller {
           patience.observe(answer);
           return false;
         },
-        pace: (answer, previous) => {
-          if (answer.unknownStatus) {
-            last = undefined;
-            return Math.min(UNKNOWN_STATUS_MAX_INTERVAL_MS, previous * 2);
-          }
-          const time = now();
-          let delay: number;
-          if (last && answer.total > 0 && answer.current > last.current && time > last.time) {
-            const perMs = (answer.current - last.current) / (time - last.time);
-            const remainingMs = (answer.total - answer.current) / perMs;
-            delay = Math.max(100, remainingMs * 1.05 + 50);
-          } else if (!last && answer.total > 0 && answer.current > 0) {
-            // One sample since the start: assume the task began when we asked it to.
-            delay = Math.max(100, ((answer.total - answer.current) * Math.max(1, previous)) / answer.current);
-          } else {
-            delay = previous * 1.6;
-          }
-          last = { time, current: answer.current };
-          return Math.min(maxInterval, delay);
-        },
+        pace,
         firstDelayMs: firstDelay,
         maxDelayMs: maxInterval,
         signal,

@@ -1,6 +1,6 @@
 /** The client against scripted servers: signing, error kinds, retries, timeouts, uploads that must land once. */
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -390,6 +390,20 @@ describe("direct upload", () => {
       }),
     ).rejects.toMatchObject({ kind: "changed" });
     expect(server.requests).toHaveLength(0);
+  });
+
+  test("bytes the service received that are not the planned content are refused as changed", async () => {
+    const path = await localFile();
+    const { client, server } = await setup(uploadServer(() => null));
+    const { mtimeMs } = await stat(path);
+    const planned = { size: content.length, mtimeMs };
+    await expect(
+      client.uploadFile({ localPath: path, parentId: "0", expected: { ...planned, md5: md5("other") } }),
+    ).rejects.toMatchObject({ kind: "changed" });
+    await expect(
+      client.uploadFile({ localPath: path, parentId: "0", expected: { ...planned, md5: md5(content) } }),
+    ).resolves.toMatchObject({ md5: md5(content) });
+    expect(uploads(server)).toHaveLength(2);
   });
 
   test("a file modified between attempts is refused as changed, not sent torn", async () => {

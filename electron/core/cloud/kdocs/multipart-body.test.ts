@@ -63,6 +63,20 @@ test("a small file is sent from the bytes it was hashed from, a large one is rea
   expect(Buffer.concat(body)).toEqual(Buffer.concat([frame.preamble, content, frame.epilogue]));
 });
 
+test.each([
+  ["a small file", 3_000],
+  ["a large file", 9 * 1024 * 1024 + 5],
+])("%s whose MD5 the caller planned with is read once, for the body's MD5 alone", async (_label, size) => {
+  const content = randomBytes(size);
+  const file = await fileWith(content);
+  // Not the content's MD5: were the file hashed again, the answer would say so.
+  const planned = "0123456789abcdef0123456789abcdef";
+  await expect(hashForUpload(file, frame, undefined, planned)).resolves.toMatchObject({
+    md5: planned,
+    bodyMd5: md5(Buffer.concat([frame.preamble, content, frame.epilogue])),
+  });
+});
+
 test("a file that shrinks after it was opened is refused as changed", async () => {
   const file = await fileWith(randomBytes(10 * 1024 * 1024));
   await truncate(file.path, 1024);

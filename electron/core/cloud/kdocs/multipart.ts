@@ -5,7 +5,8 @@
  * streams, without building the body in memory. The file is hashed first (its own MD5 and the whole
  * body's, which the WPS-2 signature needs before the first byte goes out; a large file on two
  * threads at once), then read again to be sent; a file that fits in one read is sent from the bytes
- * it was hashed from.
+ * it was hashed from. A file whose MD5 the caller already has (a pair hashed it to plan the upload)
+ * is read once before sending, for the body's MD5 alone.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CloudError } from "../errors.ts";
@@ -63,6 +64,8 @@ export async function hashForUpload(
   file: LocalFile,
   frame: MultipartFrame,
   signal?: AbortSignal,
+  /** The file's MD5, known to the caller: taken as the file's, not computed again. */
+  knownMd5?: string,
 ): Promise<UploadDigests> {
   const { size } = file.snapshot;
   if (signal?.aborted)
@@ -71,21 +74,21 @@ export async function hashForUpload(
   if (size >= THREADED_HASH_FROM) {
     const job = { fd: file.handle.fd, size, chunk: READ_CHUNK };
     const [plain, body] = await Promise.all([
-      md5OfDescriptor(job, signal),
+      knownMd5 === undefined ? md5OfDescriptor(job, signal) : { md5: knownMd5, bytes: size },
       md5OfDescriptor({ ...job, prefix: frame.preamble, suffix: frame.epilogue }, signal),
     ]);
     if (plain.bytes !== size || body.bytes !== size) throw changed(file.path, "while it was being read");
     digests = { md5: plain.md5, bodyMd5: body.md5 };
   } else {
-    digests = await hashInline(file, frame);
+    digests = await hashInline(file, frame, knownMd5);
   }
   await assertUnchanged(file, "while it was being read");
   return digests;
 }
 
-async function hashInline(file: LocalFile, frame: MultipartFrame): Promise<UploadDigests> {
+async function hashInline(file: LocalFile, frame: MultipartFrame, knownMd5?: string): Promise<UploadDigests> {
   const { size } = file.snapshot;
-  const fileHash = createHash("md5");
+  const fileHash = knownMd5 === undefined ? createHash("md5") : undefined;
   const bodyHash = createHash("md5").update(frame.preamble);
   // A small file is kept whole: sending it needs no second read.
   const whole = size <= READ_CHUNK;
@@ -100,13 +103,13 @@ async function hashInline(file: LocalFile, frame: MultipartFrame): Promise<Uploa
     );
     if (bytesRead === 0) throw changed(file.path, "while it was being read");
     const chunk = buffer.subarray(at, at + bytesRead);
-    fileHash.update(chunk);
+    fileHash?.update(chunk);
     bodyHash.update(chunk);
     position += bytesRead;
   }
   bodyHash.update(frame.epilogue);
   return {
-    md5: fileHash.digest("hex"),
+    md5: fileHash?.digest("hex") ?? knownMd5!,
     bodyMd5: bodyHash.digest("hex"),
     ...(whole ? { bytes: buffer.subarray(0, size) } : {}),
   };

@@ -34,14 +34,15 @@ import {
   type UploadTarget,
 } from "./adapter.ts";
 import type { KdocsClient } from "./client.ts";
-import { READ_CHUNK, assertUnchanged, openLocalFile, type FileSnapshot } from "../local-file.ts";
+import { READ_CHUNK, assertUnchanged, changed, openLocalFile, type FileSnapshot } from "../local-file.ts";
 import { hashForUpload, multipartFrame, uploadBody } from "./multipart.ts";
 
 export interface DirectUploadInput extends UploadTarget {
   localPath: string;
   /** Defaults to the local file name. */
   name?: string;
-  expected?: FileSnapshot;
+  /** With `md5`, the file is taken to have it: only the body is hashed before sending. */
+  expected?: FileSnapshot & { md5?: string };
   /** Bytes of the file sent so far. */
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
@@ -63,7 +64,8 @@ export async function uploadDirect(client: KdocsClient, input: DirectUploadInput
       );
     }
     const frame = multipartFrame(uploadFields(target), { field: UPLOAD_FILE_FIELD, filename: name });
-    const digests = await hashForUpload(file, frame, signal);
+    const planned = input.expected?.md5;
+    const digests = await hashForUpload(file, frame, signal, planned);
     const contentLength = frame.preamble.length + size + frame.epilogue.length;
     const call = api.directUpload();
     const alreadyThere = () => findUploaded(client, target, name, digests.md5, signal);
@@ -104,6 +106,8 @@ export async function uploadDirect(client: KdocsClient, input: DirectUploadInput
           throw error;
         }
         if (entry.md5 !== undefined && entry.md5 !== digests.md5) {
+          // The bytes sent were not hashed here: they are not the content the caller planned with.
+          if (planned !== undefined) throw changed(input.localPath, "after it was hashed for upload");
           throw new CloudError(
             "protocol",
             `KDocs stored ${name} with MD5 ${entry.md5}, but the bytes sent have MD5 ${digests.md5}.`,
