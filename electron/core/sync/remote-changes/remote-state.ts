@@ -67,6 +67,8 @@ export interface PollRound {
   touchedFolders: string[];
   /** Calls made to the service (listing pages and look-ups), for the read budget. */
   reads: number;
+  /** Per folder listed: the calls it took (look-ups of what went missing from it included) and whether anything in it changed. */
+  byFolder: Map<string, { reads: number; changed: boolean }>;
 }
 
 /**
@@ -80,15 +82,25 @@ export async function pollFolders(
   folderIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<PollRound> {
-  let reads = 0;
+  const known = knownRemote(journal, pair.id);
+  const byFolder = new Map<string, { reads: number; changed: boolean }>();
   const listings: FolderListing[] = [];
+  /** Folders that could not be listed because they are gone (or moved where the pair cannot see them). */
+  const vanished: RemoteEntry[] = [];
   for (const folderId of folderIds) {
-    const listing = await listFolder(provider, folderId, signal);
-    reads += listing.pages;
-    listings.push(listing);
+    try {
+      const listing = await listFolder(provider, folderId, signal);
+      byFolder.set(folderId, { reads: listing.pages, changed: false });
+      listings.push(listing);
+    } catch (error) {
+      const before = known.entry(folderId);
+      // The pair's own cloud folder gone is the caller's matter, not a change inside the pair.
+      if (!isCloudError(error, "not-found") || folderId === pair.rootId || !before) throw error;
+      byFolder.set(folderId, { reads: 1, changed: true });
+      vanished.push(before);
+    }
   }
 
-  const known = knownRemote(journal, pair.id);
   const diff = diffListings(known, listings);
   const listed = new Map<string, RemoteEntry>();
   for (const listing of listings) for (const entry of listing.entries) listed.set(entry.id, entry);
@@ -96,10 +108,12 @@ export async function pollFolders(
     folderId === pair.rootId ||
     listed.get(folderId)?.kind === "folder" ||
     known.entry(folderId)?.kind === "folder";
+  const missing = new Map([...diff.missing, ...vanished].map((entry) => [entry.id, entry]));
   const settled = await resolveMissing(
-    diff.missing,
+    [...missing.values()],
     async (id) => {
-      reads++;
+      const folder = byFolder.get(known.entry(id)?.parentId ?? "");
+      if (folder) folder.reads += 1;
       try {
         return await provider.stat(id, signal);
       } catch (error) {
@@ -109,11 +123,31 @@ export async function pollFolders(
     },
     inPair,
   );
-  const changes = [...diff.changes, ...settled];
+  // A deleted folder stands for everything below it: deletes inside it are not reported again.
+  const deleted = new Set(settled.flatMap((c) => (c.type === "deleted" ? [c.before.id] : [])));
+  const insideDeleted = (entry: RemoteEntry): boolean => {
+    for (let parent = known.entry(entry.parentId); parent; parent = known.entry(parent.parentId)) {
+      if (deleted.has(parent.id)) return true;
+    }
+    return false;
+  };
+  const changes = [
+    ...diff.changes,
+    ...settled.filter((c) => c.type !== "deleted" || !insideDeleted(c.before)),
+  ];
   recordRemoteState(journal, pair.id, listings, changes);
   const touched = new Set(diff.touchedFolders);
   for (const change of changes) {
     if (change.type === "added" && change.entry.kind === "folder") touched.add(change.entry.id);
+    for (const parent of [
+      change.type === "deleted" ? undefined : change.entry.parentId,
+      "before" in change ? change.before.parentId : undefined,
+    ]) {
+      const folder = parent === undefined ? undefined : byFolder.get(parent);
+      if (folder) folder.changed = true;
+    }
   }
-  return { changes, touchedFolders: [...touched], reads };
+  let reads = 0;
+  for (const folder of byFolder.values()) reads += folder.reads;
+  return { changes, touchedFolders: [...touched], reads, byFolder };
 }
