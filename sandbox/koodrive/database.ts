@@ -74,6 +74,14 @@ CREATE TABLE IF NOT EXISTS shares (
   expires INTEGER NOT NULL,
   cancelled INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS file_links (
+  id TEXT PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  expires INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS file_links_by_sha256 ON file_links (sha256);
 CREATE TABLE IF NOT EXISTS share_tasks (
   id TEXT PRIMARY KEY,
   owner TEXT NOT NULL,

@@ -161,3 +161,55 @@ test("a package is made from a live share of the caller's own files", async () =
     "13000309",
   );
 });
+
+test("download addresses serve each file's bytes without a token and outlive a new version", async () => {
+  const upload = async (text: string, revisionOf?: string) => {
+    const created = (
+      await call(revisionOf ? "/revision/createRevision" : "/files/create", {
+        ...(revisionOf ? { fileId: revisionOf } : { fileName: "a.txt" }),
+        length: text.length,
+        uploadMode: "put",
+      })
+    ).json;
+    await fetch(created.multiParts[0].uploadUrl, { method: "PUT", body: text });
+    const fileId = revisionOf ?? created.fileId;
+    const done = await call(revisionOf ? "/revision/completeRevision" : "/files/complete", {
+      fileId,
+      sha256: sha(text),
+    });
+    expect(done.json.code).toBe(0);
+    return fileId as string;
+  };
+  const fileId = await upload("hello");
+  const folder = (await call("/directory", { fileName: "dir", fileType: "10" })).json;
+
+  const answer = (await call("/files/download", { fileIds: [fileId, folder.id, "Fnope"] })).json;
+  expect(answer).toMatchObject({
+    code: 0,
+    batchCode: 0,
+    downloads: [
+      { fileId, fileName: "a.txt", url: expect.any(String), code: "0" },
+      { fileId: folder.id, code: "13000406" },
+      { fileId: "Fnope", code: "13000309" },
+    ],
+  });
+  const url = answer.downloads[0].url as string;
+  const first = await fetch(url);
+  expect(first.status).toBe(200);
+  expect(await first.text()).toBe("hello");
+
+  await upload("a second version", fileId);
+  expect(await (await fetch(url)).text()).toBe("hello");
+  const fresh = (await call("/files/download", { fileIds: [fileId] })).json;
+  expect(fresh.batchCode).toBe(1);
+  expect(await (await fetch(fresh.downloads[0].url)).text()).toBe("a second version");
+
+  expect((await fetch(`${url}x`)).status).toBe(404);
+  expect((await call("/files/download", { fileIds: [] })).json).toMatchObject({
+    code: "13000102",
+    msg: expect.stringMatching(/fileIds/),
+  });
+  const bob = await server.login("bob", "pw");
+  const theirs = (await call("/files/download", { fileIds: [fileId] }, { token: bob.token })).json;
+  expect(theirs).toMatchObject({ batchCode: 2, downloads: [{ fileId, code: "13000309" }] });
+});

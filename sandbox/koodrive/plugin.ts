@@ -15,6 +15,7 @@ import { FileTree, MAX_PAGE_SIZE, ROOT_ID, toWireFile } from "./files.ts";
 import { Jobs } from "./jobs.ts";
 import { Pacer } from "./pace.ts";
 import { DOWNLOAD_PREFIX, ShareTasks } from "./share-tasks.ts";
+import { FILE_LINK_PREFIX, FileLinks } from "./file-links.ts";
 import { Shares } from "./shares.ts";
 import { QuirkBook } from "../quirks.ts";
 import { UPLOAD_PREFIX, Uploads } from "./uploads.ts";
@@ -25,6 +26,7 @@ import {
   createRevisionBody,
   detailBody,
   directoryBody,
+  downloadBody,
   jobBody,
   listBody,
   loginBody,
@@ -75,8 +77,11 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
     const tree = new FileTree(db, now);
     accounts.userIds().forEach((userId) => tree.ensureRoot(userId));
     const blobs = new KooBlobs(options.dataDir);
+    const fileLinks = new FileLinks(db, tree, now);
     const release = async (sha256s: string[]) => {
-      for (const sha256 of new Set(sha256s)) if (!tree.isContentUsed(sha256)) await blobs.remove(sha256);
+      for (const sha256 of new Set(sha256s)) {
+        if (!tree.isContentUsed(sha256) && !fileLinks.isContentLinked(sha256)) await blobs.remove(sha256);
+      }
     };
     const pacer = new Pacer(options.itemsPerSecond ?? 20);
     const uploads = new Uploads(db, tree, blobs, now, release);
@@ -156,6 +161,12 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
           const body = parseWith(detailBody, request.body);
           const user = userOf(request, body.containerId);
           return ok(toWireFile(tree.require(user.userId, request.params.fileId, "fileId"), user.containerId));
+        });
+
+        app.post("/files/download", async (request) => {
+          const body = parseWith(downloadBody, request.body);
+          const user = userOf(request, body.containerId);
+          return ok(fileLinks.create(user.userId, body.fileIds, base()));
         });
 
         app.post("/directory", async (request) => {
@@ -301,6 +312,21 @@ export function koodrivePlugin(options: KooDriveOptions): FastifyPluginAsync {
           return ok();
         },
       );
+
+      app.get<{ Params: { linkId: string } }>(`${FILE_LINK_PREFIX}:linkId`, async (request, reply) => {
+        const link = fileLinks.resolve(request.params.linkId);
+        if (link?.size === 0) return reply.header("content-type", "application/octet-stream").send("");
+        if (!link || !blobs.has(link.sha256)) {
+          return reply
+            .code(404)
+            .send({ code: "13000309", msg: "this download address is unknown or expired" });
+        }
+        return reply
+          .header("content-type", "application/octet-stream")
+          .header("content-length", link.size)
+          .header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(link.name)}`)
+          .send(createReadStream(blobs.path(link.sha256)));
+      });
 
       app.get<{ Params: { downloadId: string } }>(`${DOWNLOAD_PREFIX}:downloadId`, async (request, reply) => {
         const found = await shares.package(request.params.downloadId);

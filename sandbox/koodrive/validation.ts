@@ -153,3 +153,11 @@ export const shareCancelBody = z.object({
 });
 
 export const taskDetailBody = z.object({ taskId: id, shareId: id, kdstoken: z.string().optional() });
+
+/** [doc]: up to 100 file ids per call. */
+export const MAX_DOWNLOAD_FILES = 100;
+
+export const downloadBody = z.object({
+  containerId,
+  fileIds: idList(MAX_DOWNLOAD_FILES, "files"),
+});

@@ -18,6 +18,15 @@ export interface RemoteEntry {
   mtime: number;
 }
 
+/** Where a file's current content is served to a plain GET, and what the service says that content is. */
+export interface DownloadSource {
+  url: string;
+  /** Bytes, when the service says. */
+  size?: number;
+  /** The content's hash as the service reports it (KDocs an MD5, KooDrive a SHA-256), lowercase hex. */
+  digest?: { algorithm: "md5" | "sha256"; hex: string };
+}
+
 export interface ListPage {
   entries: RemoteEntry[];
   /** Opaque cursor for the next page, or null when this was the last. */
@@ -148,6 +157,8 @@ export interface CloudProvider extends ProviderTraits {
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<RemoteEntry>;
   rename(id: string, newName: string, signal?: AbortSignal): Promise<RemoteEntry>;
   destroy(id: string, signal?: AbortSignal): Promise<void>;
+  /** An address serving the file's current content; a folder has none (kind "invalid"). */
+  downloadSource(id: string, signal?: AbortSignal): Promise<DownloadSource>;
   upload(source: UploadSource): Promise<RemoteEntry>;
   /** Moves up to `maxMoveBatch` entries that share one parent into `targetParentId`. */
   readonly maxMoveBatch: number;

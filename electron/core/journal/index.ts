@@ -7,6 +7,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ActivityEntry, TaskView } from "../../../shared/model.ts";
+import type { RemoteEntry } from "../cloud/provider.ts";
 import { told, type Phrase, type Words } from "../words.ts";
 import { migrations } from "./migrations.ts";
 
@@ -157,6 +158,14 @@ export interface Journal {
   remoteCreates(pairId: string): RemoteCreateRecord[];
   putRemoteCreate(pairId: string, create: RemoteCreateRecord): void;
   deleteRemoteCreate(pairId: string, path: string): void;
+
+  /** The cloud entries under the pair's cloud folder as last listed. */
+  remoteEntry(pairId: string, id: string): RemoteEntry | undefined;
+  /** The entries last listed directly in the cloud folder `parentId`. */
+  remoteChildren(pairId: string, parentId: string): RemoteEntry[];
+  remoteEntryCount(pairId: string): number;
+  putRemoteEntry(pairId: string, entry: RemoteEntry): void;
+  deleteRemoteEntry(pairId: string, id: string): void;
 
   uploads(): UploadRecord[];
   upload(key: string): UploadRecord | undefined;
@@ -377,6 +386,7 @@ export function openJournal(file: string): Journal {
           "upload_hooks",
           "script_runs",
           "remote_creates",
+          "remote_entries",
         ]) {
           sql(`delete from ${table} where pair_id = ?`).run(pairId);
         }
@@ -517,6 +527,28 @@ export function openJournal(file: string): Journal {
     },
     deleteRemoteCreate(pairId, path) {
       sql("delete from remote_creates where pair_id = ? and path = ?").run(pairId, path);
+    },
+
+    remoteEntry(pairId, id) {
+      const row = sql("select * from remote_entries where pair_id = ? and id = ?").get(pairId, id);
+      return row ? toRemoteEntry(row) : undefined;
+    },
+    remoteChildren(pairId, parentId) {
+      return sql("select * from remote_entries where pair_id = ? and parent_id = ? order by name")
+        .all(pairId, parentId)
+        .map(toRemoteEntry);
+    },
+    remoteEntryCount(pairId) {
+      return Number(sql("select count(*) as n from remote_entries where pair_id = ?").get(pairId)!.n);
+    },
+    putRemoteEntry(pairId, e) {
+      sql(
+        `insert or replace into remote_entries (pair_id, id, parent_id, name, kind, size, md5, version, mtime)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(pairId, e.id, e.parentId, e.name, e.kind, e.size, e.md5 ?? null, e.version, e.mtime);
+    },
+    deleteRemoteEntry(pairId, id) {
+      sql("delete from remote_entries where pair_id = ? and id = ?").run(pairId, id);
     },
 
     uploads() {
@@ -698,5 +730,18 @@ function toUpload(r: Record<string, unknown>): UploadRecord {
     path: String(r.path),
     resume: parse(r.resume_json),
     updatedAt: Number(r.updated_at),
+  };
+}
+
+function toRemoteEntry(r: Record<string, unknown>): RemoteEntry {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    kind: r.kind === "folder" ? "folder" : "file",
+    parentId: String(r.parent_id),
+    size: Number(r.size),
+    ...(r.md5 === null ? {} : { md5: String(r.md5) }),
+    version: Number(r.version),
+    mtime: Number(r.mtime),
   };
 }

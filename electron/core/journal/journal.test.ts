@@ -174,3 +174,24 @@ test("a damaged journal is moved aside with its -wal, untouched, and a fresh one
   // A sound journal is opened as it is.
   expect(openJournalOrStartAfresh(file, 0).movedAside).toBeUndefined();
 });
+
+test("the cloud entries last listed for a pair are kept by folder and forgotten with the pair", () => {
+  const journal = openJournal(":memory:");
+  const entry = { kind: "file", size: 3, version: 1, mtime: 5 } as const;
+  journal.putRemoteEntry("p", { ...entry, id: "f1", parentId: "root", name: "b.txt", md5: "m" });
+  journal.putRemoteEntry("p", { ...entry, id: "f2", parentId: "root", name: "a.txt" });
+  journal.putRemoteEntry("q", { ...entry, id: "f1", parentId: "root", name: "other.txt" });
+  expect(journal.remoteChildren("p", "root").map((e) => e.name)).toEqual(["a.txt", "b.txt"]);
+  expect(journal.remoteEntry("p", "f1")).toEqual({
+    ...entry,
+    id: "f1",
+    parentId: "root",
+    name: "b.txt",
+    md5: "m",
+  });
+  expect(journal.remoteEntry("p", "f2")).not.toHaveProperty("md5");
+  journal.deletePair("p");
+  expect(journal.remoteEntryCount("p")).toBe(0);
+  expect(journal.remoteEntryCount("q")).toBe(1);
+  journal.close();
+});

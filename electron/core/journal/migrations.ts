@@ -131,4 +131,21 @@ export const migrations: readonly string[] = [
   `
   alter table events add column phrase_json text;
   `,
+  // The cloud as last listed, per pair: every entry under the pair's cloud folder, so the next listing
+  // of a folder tells what was added, edited, renamed, moved or deleted there since.
+  `
+  create table remote_entries (
+    pair_id text not null,
+    id text not null,
+    parent_id text not null,
+    name text not null,
+    kind text not null,
+    size integer not null,
+    md5 text,
+    version integer not null,
+    mtime real not null,
+    primary key (pair_id, id)
+  ) without rowid;
+  create index remote_entries_by_parent on remote_entries (pair_id, parent_id);
+  `,
 ];

@@ -129,6 +129,15 @@ export function createKdocsProvider(config: KdocsProviderConfig): KdocsProvider 
 
     stat: (id, signal) => client.stat(id, signal),
 
+    async downloadSource(id, signal) {
+      const address = await client.downloadAddress(id, signal);
+      return {
+        url: address.url,
+        size: address.size,
+        ...(address.md5 ? { digest: { algorithm: "md5", hex: address.md5.toLowerCase() } } : {}),
+      };
+    },
+
     async list(parentId, cursor, signal): Promise<ListPage> {
       let offset: number | null = null;
       if (cursor !== undefined && cursor !== null) {

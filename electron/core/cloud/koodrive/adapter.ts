@@ -319,6 +319,34 @@ const shareCancelled = z
   })
   .transform(() => undefined);
 
+/** One file's download address, or why the service gave none [doc fields; `code` "0" on success is ours]. */
+export type DownloadLink =
+  { fileId: string; url: string } | { fileId: string; code: number; message: string };
+
+const downloadLinks = z
+  .object({
+    batchCode: z.number().nullish(),
+    downloads: z
+      .array(
+        z.object({
+          fileId: id,
+          fileName: z.string().nullish(),
+          url: z.string().nullish(),
+          code: z.union([z.number(), z.string()]).nullish(),
+          msg: z.string().nullish(),
+        }),
+      )
+      .nullish(),
+  })
+  .transform((answer): DownloadLink[] =>
+    (answer.downloads ?? []).map((d) => {
+      const code = Number(d.code ?? 0);
+      return d.url && (code === 0 || Number.isNaN(code))
+        ? { fileId: d.fileId, url: d.url }
+        : { fileId: d.fileId, code: Number.isNaN(code) ? 0 : code, message: d.msg ?? "" };
+    }),
+  );
+
 const seg = encodeURIComponent;
 const space = (containerId: string | undefined) => (containerId ? { containerId } : {});
 
@@ -352,6 +380,14 @@ export const api = {
     name: "POST /files/{fileId}/detail",
     json: space(containerId),
     data: fileObject,
+  }),
+  /** Addresses that serve each file's content to a plain GET [doc: up to 100 ids]. */
+  downloadLinks: (fileIds: string[], containerId?: string): ApiCall<DownloadLink[]> => ({
+    method: "POST",
+    path: "/files/download",
+    name: "POST /files/download",
+    json: { ...space(containerId), fileIds },
+    data: downloadLinks,
   }),
   createFolder: (parentId: string, name: string, containerId?: string): ApiCall<KooEntry> => ({
     method: "POST",

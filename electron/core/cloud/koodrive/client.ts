@@ -15,6 +15,7 @@ import {
   MAX_PAGE_SIZE,
   MAX_SHARE_FILES,
   api,
+  type DownloadLink,
   type FilePage,
   type KooEntry,
   type PackageStatus,
@@ -66,6 +67,10 @@ export class KooDriveClient {
   stat(fileId: string, signal?: AbortSignal): Promise<KooEntry> {
     return this.transport.call(api.detail(fileId, this.#containerId), signal);
   }
+  downloadLinks(fileIds: string[], signal?: AbortSignal): Promise<DownloadLink[]> {
+    return this.transport.call(api.downloadLinks(fileIds, this.#containerId), signal);
+  }
+
   /** Looks through every page of a folder for an entry by name. */
   async find(parentId: string, name: string, signal?: AbortSignal): Promise<KooEntry | undefined> {
     let cursor: string | null = null;
