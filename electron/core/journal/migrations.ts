@@ -131,4 +131,8 @@ export const migrations: readonly string[] = [
   `
   alter table events add column phrase_json text;
   `,
+  // A failed path's reason as a phrase too, so it is shown in the language of whoever reads it.
+  `
+  alter table failures add column reason_phrase_json text;
+  `,
 ];
