@@ -563,6 +563,11 @@ export const en = {
       watchFiles: "the folder watcher ran out of open files (EMFILE)",
       watchFailed: "the folder watcher failed: {{error}}",
     },
+    script: {
+      stoppedWhileStarting:
+        "docsync stopped while the script was starting; it may have run. Check the document before running it again.",
+      failed: "The script failed: {{error}}",
+    },
     file: {
       pairRemoved: "The sync pair of this file was removed.",
       notInFolder: "The file is no longer in the synced folder.",

@@ -530,6 +530,10 @@ export const zhCN: Catalog = {
       watchFiles: "文件夹监视用尽了可打开的文件数（EMFILE）",
       watchFailed: "文件夹监视失败：{{error}}",
     },
+    script: {
+      stoppedWhileStarting: "脚本启动时 docsync 停止了，脚本可能已经运行。再次运行之前请先检查文档。",
+      failed: "脚本失败：{{error}}",
+    },
     file: {
       pairRemoved: "此文件所属的同步文件夹已被删除。",
       notInFolder: "此文件已不在同步文件夹中。",
