@@ -535,7 +535,7 @@ export const en = {
         "{{path}}: the saved upload progress no longer fits ({{reason}}); the upload starts again",
       failedLine: "\n  {{path}}: {{reason}}{{more}}",
       failedLineRetry: "\n  {{path}}: {{reason}}; next try {{time}}{{more}}",
-      failedMore: "\n  and {{n}} more",
+      failedMore: "\n  and {{n, number}} more",
       syncFailed: "Sync of {{path}} failed: {{error}}",
       afterUpload: "After the upload of {{path}}: {{error}}",
       versionLanded: "{{path}}: the new version an interrupted pass sent had landed; recorded",

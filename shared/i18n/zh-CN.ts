@@ -503,7 +503,7 @@ export const zhCN: Catalog = {
       resumeDropped: "{{path}}：保存的上传进度已不适用（{{reason}}），上传重新开始",
       failedLine: "\n  {{path}}：{{reason}}{{more}}",
       failedLineRetry: "\n  {{path}}：{{reason}}；下次重试 {{time}}{{more}}",
-      failedMore: "\n  另有 {{n}} 个",
+      failedMore: "\n  另有 {{n, number}} 个",
       syncFailed: "{{path}} 同步失败：{{error}}",
       afterUpload: "{{path}} 上传之后：{{error}}",
       versionLanded: "{{path}}：中断的同步发送的新版本已经到达，已记录",
