@@ -71,7 +71,7 @@ export interface StepContext {
   call: <T>(fn: () => Promise<T>) => Promise<T>;
   summary: SyncSummary;
   step(): void;
-  fail(path: string, reason: string): void;
+  fail(path: string, reason: Words): void;
   signal: AbortSignal;
 }
 
