@@ -10,7 +10,7 @@ import { createCore, type LocalCore } from "../core/create-core.ts";
 import type { SecretBox } from "../core/secrets/secret-box.ts";
 import type { Settings } from "../core/settings/settings.ts";
 import type { Phrase } from "../../shared/i18n/phrase.ts";
-import { say } from "../core/words.ts";
+import { inEnglish, say } from "../core/words.ts";
 import { claimHome } from "./home.ts";
 
 export interface BootOptions {
@@ -45,7 +45,9 @@ export const shellNames: Record<BootOptions["shell"], Phrase> = {
 export async function bootCore(options: BootOptions): Promise<BootedCore> {
   let localCloud: Sandbox | undefined;
   const log = options.log ?? ((line: string) => console.error(line));
-  const lock = claimHome(options.home, shellNames[options.shell], log);
+  const lock = claimHome(options.home, shellNames[options.shell], (words) =>
+    log(`docsync: ${inEnglish(words)}`),
+  );
   const core = await createCore({
     home: options.home,
     shell: options.shell,

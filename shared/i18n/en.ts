@@ -742,6 +742,8 @@ export const en = {
       "{{path}} holds docsync's own folder {{home}} (its settings, the key to its credentials and its journal); pair a folder that does not.",
     homeInUse: "{{home}} is in use by {{who}}; stop it first, or give this one another --home.",
     homeHolder: "{{what}} (pid {{pid}})",
+    homeNotPrivate_one: "{{count, number}} item in {{home}} could not be made private: {{items}}",
+    homeNotPrivate_other: "{{count, number}} items in {{home}} could not be made private: {{items}}",
     anotherProcess: "another docsync process",
     holders: {
       desktop: "the desktop app",

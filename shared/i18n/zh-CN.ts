@@ -703,6 +703,7 @@ export const zhCN: Catalog = {
       "{{path}} 包含 docsync 自己的文件夹 {{home}}（其中有设置、凭据的密钥和日志库）；请选择不包含它的文件夹。",
     homeInUse: "{{home}} 正被{{who}}使用；请先停止它，或为这个进程指定另一个 --home。",
     homeHolder: "{{what}}（进程 {{pid}}）",
+    homeNotPrivate_other: "{{home}} 中有 {{count, number}} 项无法设为私有：{{items}}",
     anotherProcess: "另一个 docsync 进程",
     holders: {
       desktop: "桌面应用",
