@@ -164,6 +164,27 @@ export default tseslint.config(
     },
   },
   {
+    // What the core tells people (a path's reason, an activity line, a failure) is a phrase of the
+    // catalogs, said with say(): English words written here would reach a Chinese reader as they are.
+    files: ["electron/core/**/*.ts"],
+    ignores: ["**/*.test.ts", "electron/core/sync/scenarios*/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Property[key.name='reason'] > :matches(TemplateLiteral, Literal[value=/ /])",
+          message: "A reason is a phrase: say(key, values), with the key in both catalogs (shared/i18n/).",
+        },
+        {
+          selector:
+            "CallExpression:matches([callee.name=/^(log|fail)$/], [callee.property.name=/^(log|fail)$/]) > :matches(TemplateLiteral, Literal[value=/ /])",
+          message:
+            "An activity line or a failure is a phrase: say(key, values), with the key in both catalogs.",
+        },
+      ],
+    },
+  },
+  {
     // The desktop shell is where electron may be imported; the layers still hold there.
     files: ["electron/main.ts", "electron/preload.ts", "electron/desktop/**"],
     ignores: ["**/*.test.ts"],

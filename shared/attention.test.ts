@@ -15,9 +15,14 @@ describe("when a sync folder needs its user", () => {
     ).toEqual([
       ["deletes-held", "“Reports”中有 40 项删除等待你确认", "打开 docsync，选择也在云端删除，或在云端保留。"],
     ]);
-    const issue = { path: "a.xlsx", reason: "Too large: 2 GB", nextRetryAt: 1 };
+    const issue = {
+      path: "a.xlsx",
+      reason: "Too large: 2 GB",
+      reasonPhrase: { key: "errors.cloud.tooLarge", params: { detail: "2 GB" } },
+      nextRetryAt: 1,
+    };
     expect(said(attentionNotices(before, [pair({ issues: [issue] })]))).toEqual([
-      ["quarantined", "“Reports”中有 1 个文件无法同步", "a.xlsx：Too large: 2 GB"],
+      ["quarantined", "“Reports”中有 1 个文件无法同步", "a.xlsx：太大：2 GB"],
     ]);
     expect(attentionNotices(before, [pair({ state: "waiting-quota" })]).map((n) => n.kind)).toEqual([
       "quota",

@@ -47,7 +47,7 @@ export function attentionNotices(before: readonly PairView[], after: readonly Pa
       notice(
         "quarantined",
         phrase("notify.quarantined", { count: quarantined.length, folder }),
-        phrase("notify.quarantinedBody", { path: first.path, reason: first.reason }),
+        phrase("notify.quarantinedBody", { path: first.path, reason: first.reasonPhrase ?? first.reason }),
       );
     }
     if (pair.state === "waiting-quota" && was.state !== "waiting-quota") {

@@ -135,7 +135,14 @@ export const PairView = z.object({
   quotaResetsAt: z.number().optional(),
   /** Deletes held back by the mass-delete guard, waiting for the user. */
   pendingDeletes: z.number(),
-  issues: z.array(z.object({ path: z.string(), reason: z.string(), nextRetryAt: z.number().optional() })),
+  issues: z.array(
+    z.object({
+      path: z.string(),
+      reason: z.string(),
+      reasonPhrase: Phrase.optional(),
+      nextRetryAt: z.number().optional(),
+    }),
+  ),
   /** The script the pair runs on each uploaded document of these extensions (the text stays in the core). */
   script: z.object({ extensions: z.array(z.string()), name: z.string().optional() }).optional(),
 });

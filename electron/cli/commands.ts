@@ -282,7 +282,12 @@ export async function sync(context: CommandContext): Promise<number> {
     progress.done();
   }
   for (const failure of summary.failures)
-    output.err(i18n.t("cli.failedLine", { what: failure.path, reason: failure.reason }));
+    output.err(
+      i18n.t("cli.failedLine", {
+        what: failure.path,
+        reason: localized(i18n, failure.reason, failure.reasonPhrase),
+      }),
+    );
   // In sync means nothing left to do: a held delete is a change the cloud has not seen.
   let held = 0;
   for (const pair of core.engine.pairs()) {
@@ -357,7 +362,10 @@ export async function status({ core, i18n, output, values, positionals }: Comman
 
 /** A failed path, why, and when it is tried next. */
 function issueLine(i18n: I18n, issue: PairView["issues"][number]): string {
-  const line = i18n.t("cli.titled", { title: issue.path, text: issue.reason });
+  const line = i18n.t("cli.titled", {
+    title: issue.path,
+    text: localized(i18n, issue.reason, issue.reasonPhrase),
+  });
   return issue.nextRetryAt
     ? i18n.t("cli.nextTry", { line, time: new Date(issue.nextRetryAt).toISOString() })
     : line;

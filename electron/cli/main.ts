@@ -154,7 +154,9 @@ export async function runCliProcess(
     }
     await readDashSecrets(parsed.values, parsed.tokens, secrets);
     const home = resolveHome(typeof parsed.values.home === "string" ? parsed.values.home : undefined, env);
-    lock = claimHome(home, `${shellNames.cli} (${key})`, output.err);
+    lock = claimHome(home, say("errors.holders.command", { shell: shellNames.cli, command: key }), (words) =>
+      output.err(`docsync: ${sayWords(i18n, words)}`),
+    );
     core = await createCore({
       home,
       shell: "cli",

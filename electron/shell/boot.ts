@@ -9,6 +9,8 @@ import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
 import { createCore, type LocalCore } from "../core/create-core.ts";
 import type { SecretBox } from "../core/secrets/secret-box.ts";
 import type { Settings } from "../core/settings/settings.ts";
+import type { Phrase } from "../../shared/i18n/phrase.ts";
+import { inEnglish, say } from "../core/words.ts";
 import { claimHome } from "./home.ts";
 
 export interface BootOptions {
@@ -34,16 +36,18 @@ export interface BootedCore {
 }
 
 /** How a second process names the one that holds a home. */
-export const shellNames: Record<BootOptions["shell"], string> = {
-  desktop: "the desktop app",
-  web: "the web shell",
-  cli: "the command line",
+export const shellNames: Record<BootOptions["shell"], Phrase> = {
+  desktop: say("errors.holders.desktop"),
+  web: say("errors.holders.web"),
+  cli: say("errors.holders.cli"),
 };
 
 export async function bootCore(options: BootOptions): Promise<BootedCore> {
   let localCloud: Sandbox | undefined;
   const log = options.log ?? ((line: string) => console.error(line));
-  const lock = claimHome(options.home, shellNames[options.shell], log);
+  const lock = claimHome(options.home, shellNames[options.shell], (words) =>
+    log(`docsync: ${inEnglish(words)}`),
+  );
   const core = await createCore({
     home: options.home,
     shell: options.shell,

@@ -8,15 +8,16 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { IpcFailure } from "../core/ipc-error.ts";
-import { say } from "../core/words.ts";
+import { Phrase } from "../../shared/i18n/phrase.ts";
+import { say, type Words } from "../core/words.ts";
 
 export const LOCK_FILE = "in-use.lock";
 export const HOLDER_FILE = "in-use.json";
 
-/** Who holds a home, in words ("the web shell", "the command line (watch)"). */
+/** Who holds a home, in words ("the web shell", "the command line (watch)"), a phrase so each reader says it in its language. */
 export interface HomeHolder {
   pid: number;
-  what: string;
+  what: Words;
   since: number;
 }
 
@@ -41,9 +42,13 @@ const held = new Set<DatabaseSync>();
 
 function readHolder(home: string): HomeHolder | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(join(home, HOLDER_FILE), "utf8")) as Partial<HomeHolder>;
-    if (typeof parsed.pid !== "number" || typeof parsed.what !== "string") return undefined;
-    return { pid: parsed.pid, what: parsed.what, since: Number(parsed.since ?? 0) };
+    const parsed = JSON.parse(readFileSync(join(home, HOLDER_FILE), "utf8")) as Partial<
+      Record<keyof HomeHolder, unknown>
+    >;
+    if (typeof parsed.pid !== "number") return undefined;
+    const what = typeof parsed.what === "string" ? parsed.what : Phrase.safeParse(parsed.what).data;
+    if (what === undefined) return undefined;
+    return { pid: parsed.pid, what, since: Number(parsed.since ?? 0) };
   } catch {
     return undefined;
   }
@@ -52,7 +57,7 @@ function readHolder(home: string): HomeHolder | undefined {
 const isBusy = (error: unknown) => (error as { errcode?: number }).errcode === 5; // SQLITE_BUSY
 
 /** Takes the home for this process; throws HomeInUse, naming the holder, when another has it. */
-export function lockHome(home: string, what: string): HomeLock {
+export function lockHome(home: string, what: Words): HomeLock {
   const file = join(home, LOCK_FILE);
   const db = new DatabaseSync(file, { timeout: 0 });
   try {

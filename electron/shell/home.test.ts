@@ -1,7 +1,10 @@
 import { chmodSync, lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
+import { createI18n, sayPhrase } from "../../shared/i18n/index.ts";
 import { tempDir } from "../../testing/harness.ts";
+import { say } from "../core/words.ts";
+import { shellNames } from "./boot.ts";
 import { HomeInUse, lockHome } from "./home-lock.ts";
 import { claimHome, prepareHome } from "./home.ts";
 
@@ -43,4 +46,27 @@ test("a second claim on a home names the one that holds it, and the home is free
   );
   first.release();
   lockHome(home, "the command line (ls)").release();
+});
+
+test("the holder of a home is named in the language of whoever is refused", () => {
+  const home = join(scratch.path, "home");
+  const first = claimHome(
+    home,
+    say("errors.holders.command", { shell: shellNames.cli, command: "watch" }),
+    () => {},
+  );
+  let refused: unknown;
+  try {
+    lockHome(home, shellNames.web);
+  } catch (error) {
+    refused = error;
+  }
+  first.release();
+  const phrase = (refused as HomeInUse).ipc.phrase!;
+  expect(sayPhrase(createI18n("en"), phrase)).toBe(
+    `${home} is in use by the command line (watch) (pid ${process.pid}); stop it first, or give this one another --home.`,
+  );
+  expect(sayPhrase(createI18n("zh-CN"), phrase)).toBe(
+    `${home} 正被命令行（watch）（进程 ${process.pid}）使用；请先停止它，或为这个进程指定另一个 --home。`,
+  );
 });

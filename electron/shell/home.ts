@@ -6,6 +6,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { say, type Words } from "../core/words.ts";
 import { lockHome, type HomeLock } from "./home-lock.ts";
 
 export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -71,13 +72,17 @@ export function prepareHome(home: string): string[] {
  * What every shell does with its home before the core opens it: creates it, takes it for this
  * process (HomeInUse names the holder otherwise), and tightens what is in it.
  */
-export function claimHome(home: string, what: string, log: (line: string) => void): HomeLock {
+export function claimHome(home: string, what: Words, log: (words: Words) => void): HomeLock {
   mkdirSync(home, { recursive: true, mode: FOLDER_MODE });
   const lock = lockHome(home, what);
   const untouched = prepareHome(home);
   if (untouched.length > 0) {
     log(
-      `docsync: ${untouched.length} item(s) in ${home} could not be made private: ${untouched.slice(0, 3).join(", ")}`,
+      say("errors.homeNotPrivate", {
+        count: untouched.length,
+        home,
+        items: untouched.slice(0, 3).join(", "),
+      }),
     );
   }
   return lock;

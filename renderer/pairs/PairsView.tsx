@@ -170,7 +170,7 @@ function PairCard({ pair, account }: { pair: PairView; account: AccountView | un
           <ul>
             {pair.issues.slice(0, 100).map((issue) => (
               <li key={issue.path}>
-                <code>{issue.path}</code> — {issue.reason}
+                <code>{issue.path}</code> — {said(issue.reason, issue.reasonPhrase)}
                 {issue.nextRetryAt ? (
                   <span className="muted">
                     {t("pairs.retriesAt", { time: formatTime(issue.nextRetryAt) })}

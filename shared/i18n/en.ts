@@ -533,6 +533,40 @@ export const en = {
       interruptedCreateUnchecked: "{{path}}: cannot check an interrupted create yet: {{error}}",
       resumeDropped:
         "{{path}}: the saved upload progress no longer fits ({{reason}}); the upload starts again",
+      failedLine: "\n  {{path}}: {{reason}}{{more}}",
+      failedLineRetry: "\n  {{path}}: {{reason}}; next try {{time}}{{more}}",
+      failedMore: "\n  and {{n, number}} more",
+      syncFailed: "Sync of {{path}} failed: {{error}}",
+      afterUpload: "After the upload of {{path}}: {{error}}",
+      versionLanded: "{{path}}: the new version an interrupted pass sent had landed; recorded",
+      journalBack: "The journal can be written again; syncing goes on.",
+      pairAdded: "Pair added: {{path}} ⇄ {{remote}}",
+      pairRemoved: "Pair removed: {{path}}",
+      scriptOn: "{{path}}: uploaded {{extensions}} files run a script",
+      scriptOff: "{{path}}: uploaded files no longer run a script",
+      degraded: "{{path}}: {{reason}}; changes are found by rescanning instead.",
+    },
+    reason: {
+      waitsFor: "waits for {{path}}",
+      cloudMoveFailed: "the cloud move failed: {{reason}}",
+      cannotRead: "cannot read: permission denied",
+      locked: "cannot read: the file is locked by another program",
+      namedPipe: "not a regular file (a named pipe): skipped",
+      socket: "not a regular file (a socket): skipped",
+      device: "not a regular file (a device): skipped",
+      special: "not a regular file: skipped",
+      keepsChanging: "the file keeps changing; it will be uploaded once it settles",
+      vanished: "The file no longer exists.",
+      folderMissing: "The local folder {{path}} is missing; nothing was changed in the cloud.",
+      watchLimit:
+        "the folder watcher reached the system's limit of watched folders (inotify: fs.inotify.max_user_watches)",
+      watchFiles: "the folder watcher ran out of open files (EMFILE)",
+      watchFailed: "the folder watcher failed: {{error}}",
+    },
+    script: {
+      stoppedWhileStarting:
+        "docsync stopped while the script was starting; it may have run. Check the document before running it again.",
+      failed: "The script failed: {{error}}",
     },
     file: {
       pairRemoved: "The sync pair of this file was removed.",
@@ -708,7 +742,15 @@ export const en = {
       "{{path}} holds docsync's own folder {{home}} (its settings, the key to its credentials and its journal); pair a folder that does not.",
     homeInUse: "{{home}} is in use by {{who}}; stop it first, or give this one another --home.",
     homeHolder: "{{what}} (pid {{pid}})",
+    homeNotPrivate_one: "{{count, number}} item in {{home}} could not be made private: {{items}}",
+    homeNotPrivate_other: "{{count, number}} items in {{home}} could not be made private: {{items}}",
     anotherProcess: "another docsync process",
+    holders: {
+      desktop: "the desktop app",
+      web: "the web shell",
+      cli: "the command line",
+      command: "{{shell}} ({{command}})",
+    },
     drop: {
       tooLarge: "The drop is larger than the {{limit}} a drop may stage; drop fewer files at once.",
       noRoom:

@@ -102,7 +102,8 @@ export interface UploadedRecord {
 
 export interface FailureRecord {
   path: string;
-  reason: string;
+  /** A phrase where the core has one (kept as its key and values, said in the reader's language). */
+  reason: Words;
   attempts: number;
   nextRetryAt: number | null;
 }
@@ -644,15 +645,26 @@ export function openJournal(file: string): Journal {
         .all(pairId)
         .map((r) => ({
           path: String(r.path),
-          reason: String(r.reason),
+          reason:
+            typeof r.reason_phrase_json === "string"
+              ? (JSON.parse(r.reason_phrase_json) as Phrase)
+              : String(r.reason),
           attempts: Number(r.attempts),
           nextRetryAt: r.next_retry_at === null ? null : Number(r.next_retry_at),
         }));
     },
     putFailure(pairId, f) {
+      const words = told("reason", f.reason);
       sql(
-        "insert or replace into failures (pair_id, path, reason, attempts, next_retry_at) values (?, ?, ?, ?, ?)",
-      ).run(pairId, f.path, f.reason, f.attempts, f.nextRetryAt);
+        "insert or replace into failures (pair_id, path, reason, reason_phrase_json, attempts, next_retry_at) values (?, ?, ?, ?, ?, ?)",
+      ).run(
+        pairId,
+        f.path,
+        words.reason,
+        words.reasonPhrase ? JSON.stringify(words.reasonPhrase) : null,
+        f.attempts,
+        f.nextRetryAt,
+      );
     },
     clearFailure(pairId, path) {
       sql("delete from failures where pair_id = ? and path = ?").run(pairId, path);

@@ -148,4 +148,8 @@ export const migrations: readonly string[] = [
   ) without rowid;
   create index remote_entries_by_parent on remote_entries (pair_id, parent_id);
   `,
+  // A failed path's reason as a phrase too, so it is shown in the language of whoever reads it.
+  `
+  alter table failures add column reason_phrase_json text;
+  `,
 ];

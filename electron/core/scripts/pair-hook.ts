@@ -7,7 +7,8 @@
  * the failed task tells the user why.
  */
 import type { Journal, UploadedRecord } from "../journal/index.ts";
-import { toIpcError } from "../ipc-error.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { scriptRuleMatches } from "../sync/script-rule.ts";
 import type { UploadedFile } from "../sync/types.ts";
 import type { ScriptRunner } from "./runner.ts";
@@ -30,7 +31,7 @@ export function createPairScriptHook(deps: PairScriptHookDeps): (upload: Uploade
       journal.appendEvent({
         time: now(),
         level: "warn",
-        text: `The script for ${upload.path} did not start: ${toIpcError(error).message}`,
+        text: say("core.activity.scriptDidNotStart", { path: upload.path, error: failureWords(error) }),
         pairId: upload.pairId,
         accountId: upload.accountId,
       });

@@ -141,9 +141,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
   const follow = async (job: Job<ScriptResume>): Promise<void> => {
     const { handle } = job;
     if (!job.state.serverTaskId) {
-      handle.fail(
-        "docsync stopped while the script was starting; it may have run. Check the document before running it again.",
-      );
+      handle.fail(say("core.script.stoppedWhileStarting"));
       return;
     }
     const serverTaskId = job.state.serverTaskId;
@@ -201,7 +199,7 @@ export function createScriptRunner(deps: ScriptRunnerDeps): ScriptRunner {
           append(handle, lines);
           if (status.state === "finished") {
             // Ending the task writes it (and its log) to the journal.
-            if (status.error !== undefined) handle.fail(`The script failed: ${status.error}`);
+            if (status.error !== undefined) handle.fail(say("core.script.failed", { error: status.error }));
             else handle.succeed();
             return true;
           }

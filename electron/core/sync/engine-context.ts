@@ -71,7 +71,7 @@ export interface StepContext {
   call: <T>(fn: () => Promise<T>) => Promise<T>;
   summary: SyncSummary;
   step(): void;
-  fail(path: string, reason: string): void;
+  fail(path: string, reason: Words): void;
   signal: AbortSignal;
 }
 
@@ -87,7 +87,6 @@ export const emptySummary = (): SyncSummary => ({
 
 export const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 export const isBelow = (path: string, folder: string): boolean => path.startsWith(folder + "/");
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 export const isLocalError = (error: unknown): boolean =>
   typeof (error as NodeJS.ErrnoException)?.code === "string" && !(error instanceof CloudError);
 

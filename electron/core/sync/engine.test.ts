@@ -183,7 +183,7 @@ describe("the engine's contract with the core", () => {
     const byTitle = new Map(taskIds.map((id) => [t.tasks.get(id)!.title, t.tasks.get(id)!]));
     expect(byTitle.get("Upload gone.txt")).toMatchObject({
       state: "failed",
-      error: "the file no longer exists",
+      error: "The file no longer exists.",
     });
     for (const name of ["one.txt", "two.txt", "three.txt"])
       expect(byTitle.get(`Upload ${name}`)?.state).toBe("succeeded");

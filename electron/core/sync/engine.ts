@@ -113,7 +113,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (ctx.journalState.trouble === trouble) return;
       const was = ctx.journalState.trouble;
       ctx.journalState.trouble = trouble;
-      if (!trouble && was) ctx.log("info", "The journal can be written again; syncing goes on.");
+      if (!trouble && was) ctx.log("info", say("core.activity.journalBack"));
       notify();
     },
     notify,
@@ -204,7 +204,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       journal.putPair(record);
       const rt = newRuntime(record);
       runtimes.set(record.id, rt);
-      log("info", `Pair added: ${localPath} ⇄ ${record.remotePath}`, record);
+      log("info", say("core.activity.pairAdded", { path: localPath, remote: record.remotePath }), record);
       if (started) await watchAndSync(ctx, rt);
       notify();
       return viewOf(ctx, rt);
@@ -216,9 +216,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       rt.controller.abort(cancelledBy("The pair was removed."));
       await stopWatching(rt);
       runtimes.delete(pairId);
-      fileTasks.dropPair(pairId, "The sync pair was removed.");
+      fileTasks.dropPair(pairId, say("core.file.pairRemoved"));
       journal.deletePair(pairId);
-      log("info", `Pair removed: ${rt.record.localPath}`, rt.record);
+      log("info", say("core.activity.pairRemoved", { path: rt.record.localPath }), rt.record);
       notify();
     },
     async pause(pairId) {
@@ -318,8 +318,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       log(
         "info",
         rt.record.scriptRule
-          ? `${rt.record.localPath}: uploaded .${rt.record.scriptRule.extensions.join(", .")} files run a script`
-          : `${rt.record.localPath}: uploaded files no longer run a script`,
+          ? say("core.activity.scriptOn", {
+              path: rt.record.localPath,
+              extensions: `.${rt.record.scriptRule.extensions.join(", .")}`,
+            })
+          : say("core.activity.scriptOff", { path: rt.record.localPath }),
         rt.record,
       );
       notify();

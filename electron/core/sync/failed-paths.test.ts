@@ -1,5 +1,6 @@
 /** A failed path is the engine's to try again: with backoff, at once after a change, and shown as failed meanwhile. */
 import { afterEach, expect, test } from "vitest";
+import { createI18n, sayPhrase } from "../../../shared/i18n/index.ts";
 import { waitFor } from "../../../testing/harness.ts";
 import { startScenario, type Scenario } from "../../../testing/scenario.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
@@ -46,6 +47,11 @@ test("a failed upload is tried again by the engine without a rescan; meanwhile t
       .activity()
       .some((e) => e.level === "warn" && e.text.includes("a.txt: the name is not allowed")),
   ).toBe(true);
+  // The pass's entry is a phrase, its lines too: a Chinese reader reads them in Chinese.
+  const entry = sc.t.engine.activity().find((e) => e.level === "warn" && e.phrase)!;
+  expect(sayPhrase(createI18n("zh-CN"), entry.phrase!)).toMatch(
+    /失败 1\n {2}a\.txt：the name is not allowed；下次重试 \d{4}-\d\d-\d\dT/,
+  );
   gate.refusing = false;
   await waitFor(async () => (await sc.remote("/r")).has("a.txt"), "the retry", 15_000);
   await waitFor(() => sc.t.engine.pairs()[0]?.state === "idle", "the pair to be in sync");

@@ -5,8 +5,10 @@
  */
 import { backoffDelay } from "../cloud/http/retry.ts";
 import type { FailureRecord } from "../journal/index.ts";
+import { told, type Words } from "../words.ts";
 import { isBelow, type EngineContext } from "./engine-context.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
+import type { SyncFailure } from "./types.ts";
 
 /** From at most 5 s, doubling, at most 5 minutes. */
 export const failedPathBackoff = { baseDelayMs: 5_000, maxDelayMs: 5 * 60_000, random: Math.random };
@@ -16,7 +18,7 @@ export function recordFailure(
   ctx: EngineContext,
   rt: PairRuntime,
   path: string,
-  reason: string,
+  reason: Words,
 ): FailureRecord {
   const previous = ctx.journal.failures(rt.record.id).find((f) => f.path === path);
   const attempts = (previous?.attempts ?? 0) + 1;
@@ -28,6 +30,11 @@ export function recordFailure(
   };
   ctx.journal.putFailure(rt.record.id, failure);
   return failure;
+}
+
+/** A failure as a summary or a view carries it: the reason's English text, and its phrase. */
+export function failureOf(path: string, reason: Words): SyncFailure {
+  return { path, ...told("reason", reason) };
 }
 
 /** Changes noticed at these paths: what failed there (or below) is due now, with a fresh backoff. */

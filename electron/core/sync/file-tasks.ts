@@ -7,7 +7,7 @@
  */
 import { isFinalState } from "../../../shared/model.ts";
 import type { NewTask, TaskHandle, TaskRegistry } from "../tasks/types.ts";
-import { say } from "../words.ts";
+import { say, type Words } from "../words.ts";
 import type { UploadOrigin } from "./upload-job.ts";
 
 /** Files at least this big get their own task, whatever path their upload takes. */
@@ -19,11 +19,11 @@ export interface FileTaskTracker {
   /** The file's task, once it has one. */
   readonly taskId: string | undefined;
   succeed(): void;
-  fail(reason: string): void;
+  fail(reason: Words): void;
 }
 
 /** What became of a file whose task was left open (by a restart or an interrupted pass). */
-export type FileFate = { synced: true } | { gone: true } | { failed: string } | { pending: true };
+export type FileFate = { synced: true } | { gone: true } | { failed: Words } | { pending: true };
 
 export interface FileTasks {
   /** An unfinished file task found at start-up: the pair's next upload of the file takes it up. */
@@ -32,7 +32,7 @@ export interface FileTasks {
   /** Ends the pair's open file tasks that no upload took up, by what became of their file. */
   settle(pairId: string, fate: (path: string) => FileFate): void;
   /** Ends every open file task of the pair. */
-  dropPair(pairId: string, reason: string): void;
+  dropPair(pairId: string, reason: Words): void;
 }
 
 const keyOf = (pairId: string, path: string): string => `${pairId}\u0000${path}`;

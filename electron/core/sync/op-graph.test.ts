@@ -43,6 +43,8 @@ test("an operation starts only after what it needs; independent ones overlap up 
 });
 
 test("a failure holds back only what depends on it, and says what it waits for", async () => {
+  // A phrase, so each shell says it in its own language.
+  const waitsForBox = { key: "core.reason.waitsFor", params: { path: "box" } };
   const failures: OpFailure[] = [];
   const graph = createOpGraph({
     lanes: countingLanes(4),
@@ -63,9 +65,9 @@ test("a failure holds back only what depends on it, and says what it waits for",
   expect(ran).toEqual(["other"]);
   expect(failures).toEqual([
     { path: "box", reason: '"box" exists in the cloud and is not a folder.' },
-    { path: "box/inside.txt", reason: "waits for box" },
-    { path: "box/inside.txt/deeper", reason: "waits for box" },
-    { path: "box/late.txt", reason: "waits for box" },
+    { path: "box/inside.txt", reason: waitsForBox },
+    { path: "box/inside.txt/deeper", reason: waitsForBox },
+    { path: "box/late.txt", reason: waitsForBox },
   ]);
 });
 

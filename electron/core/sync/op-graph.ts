@@ -4,7 +4,8 @@
  * limit, and an operation that fails holds back only what depends on it, which waits and says why.
  * Operations may join while the graph runs (a pass streams its new files in pages).
  */
-import { errorText } from "./engine-context.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say, type Words } from "../words.ts";
 
 /**
  * How many operations run at once. Kept to this one call so the limit can adapt (grow while the
@@ -22,7 +23,7 @@ export interface OpNode {
 
 export interface OpFailure {
   path: string;
-  reason: string;
+  reason: Words;
   /** What the operation threw (none when it waits for another). */
   error?: unknown;
 }
@@ -33,7 +34,7 @@ interface Node extends OpNode {
   dependents: Node[];
   run: () => Promise<void>;
   ownLanes: boolean;
-  reason?: string;
+  reason?: Words;
 }
 
 export interface OpGraph {
@@ -55,6 +56,10 @@ export interface OpGraph {
   settled(): Promise<void>;
 }
 
+/** A reason that already names the operation everything below waits for. */
+const waitsFor = (reason: Words | undefined): reason is Words =>
+  typeof reason === "object" && reason.key === "core.reason.waitsFor";
+
 export function createOpGraph(options: {
   lanes: Lanes;
   signal: AbortSignal;
@@ -69,7 +74,7 @@ export function createOpGraph(options: {
     for (const watcher of [...watchers]) watcher();
   };
 
-  const settle = (node: Node, state: "done" | "failed", reason?: string): void => {
+  const settle = (node: Node, state: "done" | "failed", reason?: Words): void => {
     node.state = state;
     if (reason !== undefined) node.reason = reason;
     open -= 1;
@@ -84,7 +89,7 @@ export function createOpGraph(options: {
   };
 
   const block = (node: Node, cause: Node): void => {
-    const root = cause.reason?.startsWith("waits for ") ? cause.reason : `waits for ${cause.path}`;
+    const root = waitsFor(cause.reason) ? cause.reason : say("core.reason.waitsFor", { path: cause.path });
     // A stopped pass leaves the rest for the next one: nothing failed.
     if (!signal.aborted) options.onFailure({ path: node.path, reason: root, waitsFor: cause.path });
     settle(node, "failed", root);
@@ -102,10 +107,10 @@ export function createOpGraph(options: {
       (error: unknown) => {
         if (signal.aborted) {
           stopped ??= signal.reason ?? error;
-          settle(node, "failed", "the pass stopped");
+          settle(node, "failed");
           return;
         }
-        const reason = errorText(error);
+        const reason = failureWords(error);
         options.onFailure({ path: node.path, reason, error });
         settle(node, "failed", reason);
       },

@@ -5,7 +5,7 @@
 import type { FileRecord, PairRecord } from "../journal/index.ts";
 import type { KnownFolder } from "./plan.ts";
 import { ipcFailure } from "../ipc-error.ts";
-import { say } from "../words.ts";
+import { say, type Words } from "../words.ts";
 import { isBelow, type EngineContext } from "./engine-context.ts";
 import { parentOf } from "./plan.ts";
 import type { ScanIssue } from "./scan.ts";
@@ -28,8 +28,8 @@ export interface PairRuntime {
   heldDeletes: number;
   allowMassDeleteOnce: boolean;
   dropHeldDeletes: boolean;
-  degraded?: string;
-  error?: string;
+  degraded?: Words;
+  error?: Words;
   watcher?: WatchHandle;
   rescanTimer?: NodeJS.Timeout;
   /** The next try of the pair's failed paths. */

@@ -2,6 +2,7 @@
 import type { PairView } from "../../../shared/model.ts";
 import { troubleText } from "../journal/unavailable.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { failureOf } from "./failed-paths.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 import { say, told, type Words } from "../words.ts";
 
@@ -11,11 +12,12 @@ export function viewOf(ctx: EngineContext, rt: PairRuntime): PairView {
   const failures = ctx.journal.failures(record.id);
   const issues = [
     ...failures.map((f) => ({
-      path: f.path,
-      reason: f.reason,
+      ...failureOf(f.path, f.reason),
       ...(f.nextRetryAt ? { nextRetryAt: f.nextRetryAt } : {}),
     })),
-    ...rt.scanIssues.filter((i) => !failures.some((f) => f.path === i.path)),
+    ...rt.scanIssues
+      .filter((i) => !failures.some((f) => f.path === i.path))
+      .map((i) => failureOf(i.path, i.reason)),
   ];
   const toSend = waitingToSend(ctx, rt, failures);
   let state: PairView["state"];

@@ -9,6 +9,7 @@ import { ignoreFileName, loadIgnoreRules, type IgnoreMatcher } from "./ignore-ru
 import type { PairRuntime } from "./pair-runtime.ts";
 import { toRelative } from "./scan.ts";
 import type { WatchHandle } from "./types.ts";
+import { say, type Words } from "../words.ts";
 
 function hint(ctx: EngineContext, rt: PairRuntime, absolute: string): void {
   const relative = toRelative(absolute.slice(rt.record.localPath.length + 1));
@@ -95,19 +96,18 @@ async function watchAgain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
 }
 
 /** Why the watcher stopped, in the words the pair shows. */
-export function degradedReason(error: Error): string {
+export function degradedReason(error: Error): Words {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOSPC")
-    return "the folder watcher reached the system's limit of watched folders (inotify: fs.inotify.max_user_watches)";
-  if (code === "EMFILE") return "the folder watcher ran out of open files (EMFILE)";
-  return `the folder watcher failed: ${error.message}`;
+  if (code === "ENOSPC") return say("core.reason.watchLimit");
+  if (code === "EMFILE") return say("core.reason.watchFiles");
+  return say("core.reason.watchFailed", { error: error.message });
 }
 
 function degrade(ctx: EngineContext, rt: PairRuntime, error: Error): void {
   rt.degraded = degradedReason(error);
   ctx.log(
     "warn",
-    `${rt.record.localPath}: ${rt.degraded}; changes are found by rescanning instead.`,
+    say("core.activity.degraded", { path: rt.record.localPath, reason: rt.degraded }),
     rt.record,
   );
   const watcher = rt.watcher;

@@ -8,7 +8,9 @@
 import { randomBytes } from "node:crypto";
 import type { ServerTaskRef } from "../cloud/provider.ts";
 import { isCloudError } from "../cloud/errors.ts";
-import { errorText, type EngineContext, type StepContext } from "./engine-context.ts";
+import { failureWords, ipcFailure } from "../ipc-error.ts";
+import { say, type Words } from "../words.ts";
+import type { EngineContext, StepContext } from "./engine-context.ts";
 import type { Lanes } from "./op-graph.ts";
 import type { PairRuntime } from "./pair-runtime.ts";
 
@@ -57,7 +59,7 @@ export function createCloudMover(
     const items = [...batch.items];
     for (let at = 0; at < items.length; at += pass.provider.maxMoveBatch) {
       const chunk = items.slice(at, at + pass.provider.maxMoveBatch);
-      let failed: Map<string, string>;
+      let failed: Map<string, Words>;
       try {
         failed = await moveBatch(
           ctx,
@@ -73,7 +75,7 @@ export function createCloudMover(
       for (const [id, waiter] of chunk) {
         const reason = failed.get(id);
         if (reason === undefined) waiter.resolve();
-        else waiter.reject(new Error(`the cloud move failed: ${reason}`));
+        else waiter.reject(ipcFailure("conflict", say("core.reason.cloudMoveFailed", { reason })));
       }
     }
   };
@@ -125,8 +127,8 @@ async function moveBatch(
   ids: string[],
   targetId: string,
   pass: StepContext,
-): Promise<Map<string, string>> {
-  const failed = new Map<string, string>();
+): Promise<Map<string, Words>> {
+  const failed = new Map<string, Words>();
   try {
     // The same move started before a restart is followed to its end, not started again.
     const saved = savedMove(ctx, rt, ids, targetId);
@@ -140,11 +142,11 @@ async function moveBatch(
     });
     for (const item of status.failed) failed.set(item.id, item.message || `code ${item.code}`);
     if (status.state === "failed" && status.failed.length === 0) {
-      for (const id of ids) failed.set(id, status.error?.message ?? "the move task failed");
+      for (const id of ids) failed.set(id, status.error?.message ?? say("core.move.serverFailed"));
     }
   } catch (error) {
     if (pass.signal.aborted) throw error;
-    for (const id of ids) failed.set(id, errorText(error));
+    for (const id of ids) failed.set(id, failureWords(error));
   }
   // A move that ran before a crash (journal not yet updated) is refused now: check where things are.
   for (const id of [...failed.keys()]) {

@@ -2,7 +2,9 @@
  * Passes are serialised per pair: requests that arrive while a pass runs merge into the next one
  * (full, or the union of the hinted paths), and every request waits for the pass that covers it.
  */
-import { errorText, type EngineContext } from "./engine-context.ts";
+import type { EngineContext } from "./engine-context.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say } from "../words.ts";
 import { backoffDelay } from "../cloud/http/retry.ts";
 import { journalRetryBackoff, journalTrouble } from "../journal/unavailable.ts";
 import { announceLanded, type PairRuntime, type PassJob } from "./pair-runtime.ts";
@@ -68,8 +70,12 @@ async function drain(ctx: EngineContext, rt: PairRuntime): Promise<void> {
         continue;
       }
       if (!stopping) {
-        rt.error = errorText(error);
-        ctx.log("error", `Sync of ${rt.record.localPath} failed: ${rt.error}`, rt.record);
+        rt.error = failureWords(error);
+        ctx.log(
+          "error",
+          say("core.activity.syncFailed", { path: rt.record.localPath, error: rt.error }),
+          rt.record,
+        );
       }
       for (const w of job.waiters) w.reject(error);
     } finally {

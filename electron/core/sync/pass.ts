@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FailureRecord, FileRecord } from "../journal/index.ts";
 import type { TaskHandle } from "../tasks/types.ts";
-import { say } from "../words.ts";
+import { say, type Words } from "../words.ts";
 import { guardDeletes } from "./delete-guard.ts";
 import { emptySummary, isBelow, type EngineContext } from "./engine-context.ts";
 import { md5File } from "./hash.ts";
@@ -33,17 +33,23 @@ import type { SyncSummary } from "./types.ts";
 import { settleFileTasks, uploadOne } from "./upload-file.ts";
 import { uploadKey } from "./upload-job.ts";
 import { recoverCreates } from "./write-ahead.ts";
-import { recordFailure } from "./failed-paths.ts";
+import { failureOf, recordFailure } from "./failed-paths.ts";
+import { IpcFailure, ipcFailure } from "../ipc-error.ts";
 
-/** The paths that failed in a pass, each with its reason and next try, as lines of the pass's log entry. */
-function failedLines(failures: FailureRecord[], failed: Set<string>): string {
+/**
+ * The paths that failed in a pass, each with its reason and next try, as lines of the pass's log
+ * entry: each line a phrase holding the lines after it, so the entry is said in the reader's language.
+ */
+function failedLines(failures: FailureRecord[], failed: Set<string>): Words {
   const shown = failures.filter((f) => failed.has(f.path)).sort((a, b) => a.path.localeCompare(b.path));
-  const lines = shown.slice(0, 20).map((f) => {
-    const next = f.nextRetryAt ? `; next try ${new Date(f.nextRetryAt).toISOString()}` : "";
-    return `\n  ${f.path}: ${f.reason}${next}`;
-  });
-  if (shown.length > 20) lines.push(`\n  and ${shown.length - 20} more`);
-  return lines.join("");
+  let lines: Words = shown.length > 20 ? say("core.activity.failedMore", { n: shown.length - 20 }) : "";
+  for (const f of shown.slice(0, 20).reverse()) {
+    const line = { path: f.path, reason: f.reason, more: lines };
+    lines = f.nextRetryAt
+      ? say("core.activity.failedLineRetry", { ...line, time: new Date(f.nextRetryAt).toISOString() })
+      : say("core.activity.failedLine", line);
+  }
+  return lines;
 }
 
 /** The hinted paths as they are on disk now. */
@@ -73,7 +79,11 @@ async function scanHints(
 }
 
 /** An upload that failed and waits for its retry time (the journal holds when). */
-class Quarantined extends Error {}
+class Quarantined extends IpcFailure {
+  constructor(reason: Words) {
+    super("transient", reason);
+  }
+}
 
 export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob): Promise<SyncSummary> {
   const { journal, now } = ctx;
@@ -89,7 +99,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   const root = statSync(record.localPath, { throwIfNoEntry: false });
   if (!root?.isDirectory()) {
     // Never read a missing folder as "everything was deleted".
-    throw new Error(`The local folder ${record.localPath} is missing; nothing was changed in the cloud.`);
+    throw ipcFailure("not-found", say("core.reason.folderMissing", { path: record.localPath }));
   }
   if (!record.remoteRootId) {
     record.remoteRootId = await ensureRemotePath(provider, record.remotePath, call);
@@ -153,7 +163,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     ];
   }
   summary.unchanged = unchanged + plan.unchanged;
-  for (const issue of plan.issues) summary.failures.push(issue);
+  for (const issue of plan.issues) summary.failures.push(failureOf(issue.path, issue.reason));
 
   const deferred: typeof plan.creates = [];
   journal.transaction(() => {
@@ -187,7 +197,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     const failure = failures.get(path);
     if (!failure?.nextRetryAt || failure.nextRetryAt <= now()) return false;
     notDue.add(path);
-    summary.failures.push({ path, reason: failure.reason });
+    summary.failures.push(failureOf(path, failure.reason));
     return true;
   };
   const versions = plan.uploads.filter((u) => !waiting(u.path));
@@ -223,9 +233,9 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
     ctx.notify();
   };
   const failedPaths = new Set<string>();
-  const fail = (path: string, reason: string): void => {
+  const fail = (path: string, reason: Words): void => {
     failedPaths.add(path);
-    summary.failures.push({ path, reason });
+    summary.failures.push(failureOf(path, reason));
   };
 
   const lanes = ctx.lanesFor(record.accountId);
@@ -308,7 +318,7 @@ export async function runPass(ctx: EngineContext, rt: PairRuntime, job: PassJob)
   if (task) {
     if (summary.failures.length > 0) {
       task.partial(
-        summary.failures.map((f) => ({ id: f.path, name: f.path, reason: f.reason })),
+        summary.failures.map((f) => ({ id: f.path, name: f.path, reason: f.reasonPhrase ?? f.reason })),
         say("core.activity.filesFailed", { n: summary.failures.length }),
       );
     } else task.succeed();

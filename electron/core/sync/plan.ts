@@ -12,6 +12,7 @@
 import type { FileRecord } from "../journal/index.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
 import {
+  reasonOf,
   sameFile,
   sameId,
   sameStat,
@@ -135,7 +136,7 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== "ENOENT") {
-        plan.issues.push({ path, reason: reasonText(error) });
+        plan.issues.push({ path, reason: reasonOf(error) });
         issuePaths.add(path);
       }
       return undefined;
@@ -336,9 +337,3 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
 }
 
 export { baseOf, join as joinPath };
-
-function reasonText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EACCES" || code === "EPERM") return "cannot read: permission denied";
-  return error instanceof Error ? error.message : String(error);
-}

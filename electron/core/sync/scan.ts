@@ -5,6 +5,8 @@
  */
 import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import { join, sep } from "node:path";
+import { failureWords } from "../ipc-error.ts";
+import { say, type Words } from "../words.ts";
 import type { IgnoreMatcher } from "./ignore-rules.ts";
 
 /** What a local file or folder is, whatever its path: its device and inode (Windows: volume and file index). */
@@ -22,7 +24,7 @@ export interface LocalFile extends FileId {
 
 export interface ScanIssue {
   path: string;
-  reason: string;
+  reason: Words;
 }
 
 export interface ScanResult {
@@ -39,17 +41,18 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 export const toRelative = (path: string): string => (sep === "/" ? path : path.split(sep).join("/"));
 export const toNative = (path: string): string => (sep === "/" ? path : path.split("/").join(sep));
 
-export const reasonOf = (error: unknown): string => {
+/** Why a local file or folder could not be read. */
+export const reasonOf = (error: unknown): Words => {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EACCES" || code === "EPERM") return "cannot read: permission denied";
-  if (code === "EBUSY") return "cannot read: the file is locked by another program";
-  return error instanceof Error ? error.message : String(error);
+  if (code === "EACCES" || code === "EPERM") return say("core.reason.cannotRead");
+  if (code === "EBUSY") return say("core.reason.locked");
+  return failureWords(error);
 };
 
-export function describeSpecial(stats: Stats | Dirent): string | undefined {
-  if (stats.isFIFO()) return "not a regular file (a named pipe): skipped";
-  if (stats.isSocket()) return "not a regular file (a socket): skipped";
-  if (stats.isBlockDevice() || stats.isCharacterDevice()) return "not a regular file (a device): skipped";
+export function describeSpecial(stats: Stats | Dirent): Words | undefined {
+  if (stats.isFIFO()) return say("core.reason.namedPipe");
+  if (stats.isSocket()) return say("core.reason.socket");
+  if (stats.isBlockDevice() || stats.isCharacterDevice()) return say("core.reason.device");
   return undefined;
 }
 
@@ -161,14 +164,14 @@ export function statPath(
 ):
   | { kind: "file"; file: LocalFile }
   | { kind: "folder"; id: FileId }
-  | { kind: "special"; reason: string }
+  | { kind: "special"; reason: Words }
   | { kind: "none" } {
   try {
     const stats = lstatSync(join(root, toNative(path)));
     if (stats.isDirectory()) return { kind: "folder", id: idOf(stats) };
     if (stats.isFile()) return { kind: "file", file: localFileOf(stats) };
     if (stats.isSymbolicLink()) return { kind: "none" };
-    return { kind: "special", reason: describeSpecial(stats) ?? "not a regular file: skipped" };
+    return { kind: "special", reason: describeSpecial(stats) ?? say("core.reason.special") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "none" };

@@ -1,5 +1,6 @@
 /** The sync engine's public shapes and the environment it runs in (every side effect comes in here). */
 import type { ActivityEntry, PairView } from "../../../shared/model.ts";
+import type { Phrase } from "../../../shared/i18n/phrase.ts";
 import type { CloudProvider } from "../cloud/provider.ts";
 import type { Journal, ScriptRule } from "../journal/index.ts";
 import type { JobRunner } from "../tasks/runner.ts";
@@ -89,9 +90,11 @@ export interface AddPairInput {
   deletePolicy: "keep" | "mirror";
 }
 
+/** A path that failed: its reason in English, and the phrase it was said with (for the reader's language). */
 export interface SyncFailure {
   path: string;
   reason: string;
+  reasonPhrase?: Phrase;
 }
 
 export interface SyncSummary {

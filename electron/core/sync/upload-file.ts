@@ -5,8 +5,9 @@
 import { join } from "node:path";
 import type { CloudProvider, RemoteEntry } from "../cloud/provider.ts";
 import type { UploadedRecord } from "../journal/index.ts";
-import { baseName, errorText, isLocalError, type EngineContext } from "./engine-context.ts";
-import { say } from "../words.ts";
+import { baseName, isLocalError, type EngineContext } from "./engine-context.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say, type Words } from "../words.ts";
 import { markLanded, putFile, type PairRuntime } from "./pair-runtime.ts";
 import { parentOf, type UploadItem } from "./plan.ts";
 import { reasonOf, sameStat, statPath, toNative } from "./scan.ts";
@@ -14,7 +15,7 @@ import { KeepsChanging, settleMs, uploadFile, uploadKey } from "./upload-job.ts"
 import { beginCreate, endCreate } from "./write-ahead.ts";
 import { recordFailure } from "./failed-paths.ts";
 
-export type UploadOutcome = "uploaded" | "vanished" | { reason: string };
+export type UploadOutcome = "uploaded" | "vanished" | { reason: Words };
 export interface UploadContext {
   provider: CloudProvider;
   ensureLocalFolder(path: string): Promise<string>;
@@ -37,11 +38,11 @@ export async function uploadOne(
   const { journal } = ctx;
   const { record } = rt;
   const origin = { from: "pair" as const, pairId: record.id, path: item.path };
-  const failed = (reason: string): UploadOutcome => {
+  const failed = (reason: Words): UploadOutcome => {
     tracker.fail(reason);
     return { reason };
   };
-  const quarantineFor = (reason: string): UploadOutcome => {
+  const quarantineFor = (reason: Words): UploadOutcome => {
     recordFailure(ctx, rt, item.path, reason);
     return failed(reason);
   };
@@ -95,15 +96,15 @@ export async function uploadOne(
   } catch (error) {
     // An aborted pass leaves the file's task open, for the upload to continue later.
     if (upload.signal.aborted) throw error;
-    if (error instanceof KeepsChanging) return failed(error.message);
+    if (error instanceof KeepsChanging) return failed(failureWords(error));
     if (isLocalError(error)) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        tracker.fail("The file no longer exists.");
+        tracker.fail(say("core.reason.vanished"));
         return "vanished";
       }
       return quarantineFor(reasonOf(error));
     }
-    return quarantineFor(errorText(error));
+    return quarantineFor(failureWords(error));
   }
 }
 

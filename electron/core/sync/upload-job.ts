@@ -13,6 +13,7 @@ import { withRequestHooks } from "../cloud/http/request-hooks.ts";
 import type { Job } from "../tasks/runner.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { say } from "../words.ts";
+import { failureWords, IpcFailure } from "../ipc-error.ts";
 import { md5File } from "./hash.ts";
 import { callCloud, findChild } from "./remote.ts";
 import { localFileOf, sameStat, type LocalFile } from "./scan.ts";
@@ -86,9 +87,9 @@ export interface UploadResult {
 }
 
 /** A file that keeps changing: it is left for later. */
-export class KeepsChanging extends Error {
+export class KeepsChanging extends IpcFailure {
   constructor() {
-    super("the file keeps changing; it will be uploaded once it settles");
+    super("transient", say("core.reason.keepsChanging"));
   }
 }
 
@@ -265,11 +266,7 @@ async function uploadDrop(
     ctx.journal.deleteUpload(key);
     if (job.handle.signal.aborted) return;
     const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT"
-        ? "the file no longer exists"
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? say("core.reason.vanished") : failureWords(error);
     handle.fail(reason);
     ctx.log("warn", say("core.activity.uploadFailed", { path: origin.localPath, reason }));
   }

@@ -4,7 +4,9 @@
  * next start.
  */
 import type { UploadedRecord } from "../journal/index.ts";
-import { errorText, settledWithin, type EngineContext } from "./engine-context.ts";
+import { failureWords } from "../ipc-error.ts";
+import { say } from "../words.ts";
+import { settledWithin, type EngineContext } from "./engine-context.ts";
 
 /** How long a stop (or the end of a `syncOnce`) waits for `onUploaded` calls still running. */
 const hookGraceMs = 1000;
@@ -52,7 +54,11 @@ export function createUploadedHooks(ctx: EngineContext): UploadedHooks {
         });
       } catch (error) {
         try {
-          ctx.log("warn", `After the upload of ${uploaded.path}: ${errorText(error)}`, rt.record);
+          ctx.log(
+            "warn",
+            say("core.activity.afterUpload", { path: uploaded.path, error: failureWords(error) }),
+            rt.record,
+          );
         } catch {
           // The journal closed meanwhile.
         }

@@ -136,7 +136,7 @@ async function settleVersion(
         journal.deleteRemoteCreate(record.id, create.path);
         journal.deleteUpload(uploadKey({ from: "pair", pairId: record.id, path: create.path }));
       });
-      ctx.log("info", `${row.path}: the new version an interrupted pass sent had landed; recorded`, record);
+      ctx.log("info", say("core.activity.versionLanded", { path: row.path }), record);
       return;
     }
   }

@@ -197,8 +197,15 @@ describe.each(everyCloud)("%s", (name, makeCloud) => {
     const summary = await s.t.engine.syncOnce(p.id);
     expect(summary).toMatchObject({ uploaded: 1, deleted: 1, renamed: 1 });
     expect(summary.failures).toEqual([
-      { path: "box", reason: expect.stringMatching(/exists in the cloud and is not a folder/) },
-      { path: "box/inside.txt", reason: "waits for box" },
+      expect.objectContaining({
+        path: "box",
+        reason: expect.stringMatching(/exists in the cloud and is not a folder/),
+      }),
+      {
+        path: "box/inside.txt",
+        reason: "waits for box",
+        reasonPhrase: { key: "core.reason.waitsFor", params: { path: "box" } },
+      },
     ]);
     const view = s.t.engine.pairs()[0]!;
     expect(view.issues.map((i) => i.path).sort()).toEqual(["box", "box/inside.txt"]);

@@ -285,15 +285,18 @@ describe("watched folders", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(summary).toMatchObject({ uploaded: 3, failed: 1 });
     expect(summary.failures).toEqual([
-      { path: "a-video.bin", reason: expect.stringMatching(/larger than 64 MiB.*large-file.*OST/) },
+      expect.objectContaining({
+        path: "a-video.bin",
+        reason: expect.stringMatching(/larger than 64 MiB.*large-file.*OST/),
+      }),
     ]);
     const view = sc.t.engine.pairs()[0]!;
     expect(view.issues).toEqual([
-      {
+      expect.objectContaining({
         path: "a-video.bin",
         reason: expect.stringMatching(/Add its app id, API key and API secret/),
         nextRetryAt: expect.any(Number),
-      },
+      }),
     ]);
     expect(filesOf(await sc.remote("/no-ost"))).toEqual(["doc0.txt", "doc1.txt", "doc2.txt"]);
     // No task of its own: the explanation lives in the pair, not in a failed task per retry.

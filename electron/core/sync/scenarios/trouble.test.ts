@@ -121,14 +121,26 @@ test("an unreadable file is reported and the rest syncs", async () => {
   expect(files).not.toContain("pipe");
   const issues = sc.t.engine.pairs()[0]!.issues;
   expect(issues).toEqual(
-    expect.arrayContaining([{ path: "pipe", reason: expect.stringMatching(/named pipe/) }]),
+    expect.arrayContaining([
+      {
+        path: "pipe",
+        reason: expect.stringMatching(/named pipe/),
+        reasonPhrase: { key: "core.reason.namedPipe" },
+      },
+    ]),
   );
   expect(summary.failures.map((f) => f.path)).toContain("pipe");
   if (!runsAsRoot) {
     // (As root, chmod 000 does not stop reading, so secret.txt uploads and only the pipe is unreadable.)
     expect(files).not.toContain("secret.txt");
     expect(issues).toEqual(
-      expect.arrayContaining([{ path: "secret.txt", reason: "cannot read: permission denied" }]),
+      expect.arrayContaining([
+        {
+          path: "secret.txt",
+          reason: "cannot read: permission denied",
+          reasonPhrase: { key: "core.reason.cannotRead" },
+        },
+      ]),
     );
   }
 });
