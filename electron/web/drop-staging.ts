@@ -55,7 +55,7 @@ function size(bytes: number): string {
 /** The segments of a relative path sent by the browser, or an error for one that could leave the drop. */
 export function safeSegments(relativePath: string): string[] {
   if (relativePath.length === 0 || relativePath.length > 4096)
-    throw new DropRefused("The file path is empty or too long.");
+    throw new DropRefused(say("errors.drop.badPath", { path: relativePath.slice(0, 200) }));
   const segments = relativePath.split("/");
   for (const segment of segments) {
     if (
@@ -65,7 +65,7 @@ export function safeSegments(relativePath: string): string[] {
       /[\0\\]/.test(segment) ||
       segment.length > 255
     ) {
-      throw new DropRefused(`The file path is not a plain relative path: ${relativePath}`);
+      throw new DropRefused(say("errors.drop.badPath", { path: relativePath }));
     }
   }
   return segments;
@@ -91,7 +91,7 @@ export function createDropStaging(root: string, limits: Partial<DropLimits> = {}
   /** Bytes staged so far per drop (forgotten when the drop's folder goes). */
   const staged = new Map<string, number>();
   const dropFolder = (dropId: string) => {
-    if (!DROP_ID.test(dropId)) throw new DropRefused("The drop id is not valid.");
+    if (!DROP_ID.test(dropId)) throw new DropRefused(say("errors.drop.badId"));
     return join(root, dropId);
   };
   /** Why `bytes` more cannot be staged for the drop now, if they cannot. */
@@ -127,7 +127,7 @@ export function createDropStaging(root: string, limits: Partial<DropLimits> = {}
         await pipeline(body, counted, createWriteStream(target, { flags: "wx", mode: 0o600 }));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-          throw new DropRefused(`This drop already has a file at ${relativePath}.`);
+          throw new DropRefused(say("errors.drop.twice", { path: relativePath }));
         }
         await rm(target, { force: true });
         throw error;
@@ -140,12 +140,13 @@ export function createDropStaging(root: string, limits: Partial<DropLimits> = {}
       const paths: string[] = [];
       for (const name of names) {
         const [segment, ...rest] = safeSegments(name);
-        if (segment === undefined || rest.length > 0) throw new DropRefused(`Not a top-level item: ${name}`);
+        if (segment === undefined || rest.length > 0)
+          throw new DropRefused(say("errors.drop.notTopLevel", { name }));
         const path = join(folder, segment);
         try {
           await stat(path);
         } catch {
-          throw new DropRefused(`Nothing was received for ${name}.`);
+          throw new DropRefused(say("errors.drop.nothingReceived", { name }));
         }
         paths.push(path);
       }

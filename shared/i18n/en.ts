@@ -755,7 +755,13 @@ export const en = {
       tooLarge: "The drop is larger than the {{limit}} a drop may stage; drop fewer files at once.",
       noRoom:
         "There is not enough free disk space to stage {{path}} ({{free}} free, {{reserve}} must stay free).",
+      badPath: "The file path is empty, too long or not a plain relative path: {{path}}",
+      badId: "The drop id is not valid.",
+      twice: "This drop already has a file at {{path}}.",
+      notTopLevel: "Not a top-level item of this drop: {{name}}",
+      nothingReceived: "Nothing was received for {{name}}.",
     },
+    noFreeName: "There is no free name for {{name}} in {{folder}}.",
     accountUnusable: 'The account "{{name}}" cannot be used here: {{reason}}',
     secrets: {
       keyring:

@@ -714,7 +714,13 @@ export const zhCN: Catalog = {
     drop: {
       tooLarge: "拖入的内容超过了一次拖放可暂存的 {{limit}}；请一次少拖一些文件。",
       noRoom: "磁盘空间不足，无法暂存 {{path}}（剩余 {{free}}，需要保留 {{reserve}}）。",
+      badPath: "文件路径为空、过长或不是普通的相对路径：{{path}}",
+      badId: "拖放编号无效。",
+      twice: "这次拖放中已有位于 {{path}} 的文件。",
+      notTopLevel: "不是这次拖放的顶层项目：{{name}}",
+      nothingReceived: "没有收到 {{name}} 的任何内容。",
     },
+    noFreeName: "{{folder}} 中没有可用于 {{name}} 的名称。",
     accountUnusable: "账号“{{name}}”无法在这里使用：{{reason}}",
     secrets: {
       keyring: "这些凭据由桌面应用保存在系统钥匙串中；请打开桌面应用，或重新添加账号",

@@ -91,5 +91,5 @@ export async function placeWithoutOverwrite(part: string, folder: string, name: 
       return candidate;
     }
   }
-  throw new Error(`There is no free name for ${name} in ${folder}.`);
+  throw ipcFailure("conflict", say("errors.noFreeName", { name, folder }));
 }
