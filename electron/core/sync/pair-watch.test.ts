@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
@@ -104,4 +104,21 @@ test("a file replaced by a folder, seen by the watcher only through the folder's
   expect(cloud.at("/p/report")?.kind).toBe("folder");
   await waitFor(() => view().state === "idle", "the pass to end");
   expect(view().issues).toEqual([]);
+});
+
+test("a file replaced by an empty folder of its name becomes that folder, and what is done in it later reaches the cloud", async () => {
+  write("report", "a file first");
+  await start(chokidarWatcher, "mirror");
+  await waitFor(() => cloud.at("/p/report")?.kind === "file", "the file's upload");
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  rmSync(join(local, "report"));
+  mkdirSync(join(local, "report"));
+  await waitFor(() => cloud.at("/p/report")?.kind === "folder", "the folder in place of the file");
+  write("report/page.txt", "later");
+  await waitFor(() => cloud.at("/p/report/page.txt"), "the folder's new file in the cloud");
+  renameSync(join(local, "report", "page.txt"), join(local, "report", "final.txt"));
+  await waitFor(
+    () => cloud.at("/p/report/final.txt") && !cloud.at("/p/report/page.txt"),
+    "the rename in the folder to reach the cloud",
+  );
 });
