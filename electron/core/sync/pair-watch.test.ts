@@ -17,12 +17,17 @@ const write = (path: string, content = path): void => {
   writeFileSync(join(local, path), content);
 };
 /** Only the watcher can see a change: the periodic rescan is far away. */
-const start = async (watch: WatcherFactory, deletePolicy: "keep" | "mirror" = "keep") => {
+const start = async (
+  watch: WatcherFactory,
+  deletePolicy: "keep" | "mirror" = "keep",
+  concurrency?: number,
+) => {
   t = await startTestEngine({
     journalFile: join(dir.path, "home", "journal.db"),
     provider: cloud,
     watch,
     rescanIntervalMs: 600_000,
+    ...(concurrency ? { concurrency, maxConcurrency: concurrency } : {}),
   });
   const pair = await t.engine.addPair({
     accountId: t.accountId,
@@ -121,4 +126,22 @@ test("a file replaced by an empty folder of its name becomes that folder, and wh
     () => cloud.at("/p/report/final.txt") && !cloud.at("/p/report/page.txt"),
     "the rename in the folder to reach the cloud",
   );
+});
+
+test("a swap while the account has one lane left (the service pushed back) ends, each document keeping its id", async () => {
+  write("a.txt", "content of a");
+  write("b.txt", "content of b, longer");
+  await start(chokidarWatcher, "mirror", 1);
+  await waitFor(() => cloud.at("/p/a.txt") && cloud.at("/p/b.txt"), "the first uploads");
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  const [a, b] = [cloud.at("/p/a.txt")!.id, cloud.at("/p/b.txt")!.id];
+  renameSync(join(local, "a.txt"), join(local, "t"));
+  renameSync(join(local, "b.txt"), join(local, "a.txt"));
+  renameSync(join(local, "t"), join(local, "b.txt"));
+  await waitFor(
+    () => cloud.at("/p/a.txt")?.id === b && cloud.at("/p/b.txt")?.id === a,
+    "the documents to swap names in the cloud",
+  );
+  await waitFor(() => view().state === "idle", "the pass to end");
+  expect(cloud.stats.uploads).toBe(2);
 });
