@@ -36,6 +36,11 @@ export interface Driver {
   advanceClock(ms: number): void;
   /** Whether the watching engine is still alive (watching modes). */
   alive(): boolean;
+  /**
+   * Whether the engine has nothing it is doing or has noticed and not yet looked at, where this
+   * process can see it (the watching engine in this process); elsewhere always true.
+   */
+  quiet(): boolean;
   /** Lets an armed kill fire and the watcher start again (watching command line). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -82,6 +87,8 @@ async function inProcess(world: World, watching: boolean): Promise<Driver> {
       offset += ms;
     },
     alive: () => true,
+    quiet: () =>
+      core.engine.pairs().every((p) => p.state !== "scanning" && p.state !== "syncing" && p.toSend === 0),
     settle: async () => {},
     close: () => core.close(),
   };
@@ -171,6 +178,7 @@ function commandLine(world: World): Driver {
     confirmDeletes: async () => {},
     advanceClock: () => {},
     alive: () => true,
+    quiet: () => true,
     settle: async () => {},
     close: async () => {},
   };

@@ -36,6 +36,14 @@ export interface RunResult {
 
 /** How long a watching engine gets to bring the cloud to the folder's state. */
 export const CONVERGE_MS = 30_000;
+/**
+ * How long the cloud must keep the folder's state, with no write reaching it, to count as reached:
+ * longer than the watcher's longest wait before a pass (4 × 60 ms), so a pass still to come on
+ * changes already made has started writing. A cloud half way through a pass that works on a plan
+ * made before the last changes can match the folder by chance (a swap of two names whose contents
+ * the changes exchanged again); the engine is not done then.
+ */
+const SETTLED_MS = 300;
 /** Time the clock moves before a quiescent pass after trouble (quarantine backoffs run out). */
 const QUARANTINE_OVER_MS = 2 * 3600_000;
 
@@ -162,14 +170,18 @@ export async function runScenario(scenario: Scenario): Promise<RunResult> {
       await d.settle();
       const deadline = Date.now() + CONVERGE_MS;
       const waited = Date.now();
+      let matched: { at: number; stats: ReturnType<typeof world.sandbox.stats> } | undefined;
       for (;;) {
+        const stats = world.sandbox.stats();
         const local = readLocal(world.local);
         const cloud = await readCloud(world);
-        const pending = checkCloud(local, cloud);
-        if (pending.length === 0) break;
+        if (checkCloud(local, cloud).length > 0 || !d.quiet()) matched = undefined;
+        else if (matched && Object.keys(writesBetween(matched.stats, stats)).length > 0) matched = undefined;
+        else if (matched && Date.now() - matched.at >= SETTLED_MS) break;
+        else matched ??= { at: Date.now(), stats };
         if (Date.now() > deadline) break;
-        await d.confirmDeletes();
-        await sleep(200);
+        if (!matched) await d.confirmDeletes();
+        await sleep(matched ? 50 : 200);
       }
       log.push(`# watching: waited ${Date.now() - waited} ms for the cloud`);
       const problems: Problem[] = [];

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { createMemoryCloud, type MemoryCloud } from "../../../testing/memory-cloud.ts";
@@ -17,12 +17,17 @@ const write = (path: string, content = path): void => {
   writeFileSync(join(local, path), content);
 };
 /** Only the watcher can see a change: the periodic rescan is far away. */
-const start = async (watch: WatcherFactory, deletePolicy: "keep" | "mirror" = "keep") => {
+const start = async (
+  watch: WatcherFactory,
+  deletePolicy: "keep" | "mirror" = "keep",
+  concurrency?: number,
+) => {
   t = await startTestEngine({
     journalFile: join(dir.path, "home", "journal.db"),
     provider: cloud,
     watch,
     rescanIntervalMs: 600_000,
+    ...(concurrency ? { concurrency, maxConcurrency: concurrency } : {}),
   });
   const pair = await t.engine.addPair({
     accountId: t.accountId,
@@ -104,4 +109,39 @@ test("a file replaced by a folder, seen by the watcher only through the folder's
   expect(cloud.at("/p/report")?.kind).toBe("folder");
   await waitFor(() => view().state === "idle", "the pass to end");
   expect(view().issues).toEqual([]);
+});
+
+test("a file replaced by an empty folder of its name becomes that folder, and what is done in it later reaches the cloud", async () => {
+  write("report", "a file first");
+  await start(chokidarWatcher, "mirror");
+  await waitFor(() => cloud.at("/p/report")?.kind === "file", "the file's upload");
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  rmSync(join(local, "report"));
+  mkdirSync(join(local, "report"));
+  await waitFor(() => cloud.at("/p/report")?.kind === "folder", "the folder in place of the file");
+  write("report/page.txt", "later");
+  await waitFor(() => cloud.at("/p/report/page.txt"), "the folder's new file in the cloud");
+  renameSync(join(local, "report", "page.txt"), join(local, "report", "final.txt"));
+  await waitFor(
+    () => cloud.at("/p/report/final.txt") && !cloud.at("/p/report/page.txt"),
+    "the rename in the folder to reach the cloud",
+  );
+});
+
+test("a swap while the account has one lane left (the service pushed back) ends, each document keeping its id", async () => {
+  write("a.txt", "content of a");
+  write("b.txt", "content of b, longer");
+  await start(chokidarWatcher, "mirror", 1);
+  await waitFor(() => cloud.at("/p/a.txt") && cloud.at("/p/b.txt"), "the first uploads");
+  await waitFor(() => view().state === "idle", "the start-up pass");
+  const [a, b] = [cloud.at("/p/a.txt")!.id, cloud.at("/p/b.txt")!.id];
+  renameSync(join(local, "a.txt"), join(local, "t"));
+  renameSync(join(local, "b.txt"), join(local, "a.txt"));
+  renameSync(join(local, "t"), join(local, "b.txt"));
+  await waitFor(
+    () => cloud.at("/p/a.txt")?.id === b && cloud.at("/p/b.txt")?.id === a,
+    "the documents to swap names in the cloud",
+  );
+  await waitFor(() => view().state === "idle", "the pass to end");
+  expect(cloud.stats.uploads).toBe(2);
 });

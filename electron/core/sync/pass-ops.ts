@@ -35,6 +35,11 @@ interface Op {
   needs: Op[];
   /** A move split in two: this half parks the item; `arrive` is the other half. */
   run(): Promise<void>;
+  /**
+   * Its calls take lanes themselves (a move, a park): held in a lane while they wait for one, they
+   * would wait forever once the service cut the lanes to one.
+   */
+  ownLanes?: true;
   node?: OpNode;
   move?: {
     kind: "file" | "folder";
@@ -317,7 +322,7 @@ export function startOperations(
       op.path,
       needs.filter((n) => n !== op).map((n) => n.node!),
       run,
-      { ownLanes: op.move !== undefined },
+      { ownLanes: op.move !== undefined || op.ownLanes === true },
     );
   }
 
@@ -329,6 +334,7 @@ export function startOperations(
       path: op.path,
       frees: op.frees!,
       needs: [],
+      ownLanes: true,
       run: async () => {
         parked = await mover.park(move.id, move.from);
         // The journal follows, so whatever takes the freed name does not meet this item's record.

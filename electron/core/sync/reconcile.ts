@@ -63,8 +63,11 @@ export async function reconcileFolder(
 
   // Folders are few: known by identity, a moved one is recognised wherever the walk meets it.
   const foldersByIno = new Map<number, { path: string; id: FileId }[]>();
+  const folderAt = new Map<string, FileId>();
   for (const { path, ...id } of journal.folders(pairId)) {
-    if (id.ino !== 0) foldersByIno.set(id.ino, [...(foldersByIno.get(id.ino) ?? []), { path, id }]);
+    if (id.ino === 0) continue;
+    foldersByIno.set(id.ino, [...(foldersByIno.get(id.ino) ?? []), { path, id }]);
+    folderAt.set(path, id);
   }
   const folderMovedHere = (path: string, id: FileId): string | undefined =>
     (foldersByIno.get(id.ino) ?? []).find((f) => f.path !== path && sameId(f.id, id))?.path;
@@ -98,6 +101,11 @@ export async function reconcileFolder(
       records.set(record.path.slice(prefix.length), record);
     // A known folder that moved here: its files, known under its old path, are these files.
     const folderFrom = folderMovedHere(folder.path, folder.id);
+    // Another folder than the journal's at this path (two folders swapped names): a file the journal
+    // knows here, found here, moved between the two, and its cloud copy must follow.
+    const knownHere = folderAt.get(folder.path);
+    const otherFolder =
+      folderFrom !== undefined || (knownHere !== undefined && !sameId(knownHere, folder.id));
     const before = new Map<string, FileRecord>();
     if (folderFrom !== undefined) {
       for (const record of journal.filesIn(pairId, folderFrom))
@@ -115,7 +123,7 @@ export async function reconcileFolder(
         known.set(earlier.path, earlier);
         continue;
       }
-      if (isCurrent(record, local)) {
+      if (isCurrent(record, local) && !otherFolder) {
         unchanged += 1;
         continue;
       }

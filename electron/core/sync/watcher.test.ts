@@ -62,6 +62,30 @@ test("every kind of change is a hint: new, changed, deleted, renamed, new folder
   expect(failures).toEqual([]);
 });
 
+test("a file replaced by a folder of its name is watched as that folder from then on", async () => {
+  write("report", "a file first");
+  await watch().ready;
+  rmSync(join(dir.path, "report"));
+  mkdirSync(join(dir.path, "report"));
+  await hinted("report");
+  write("report/page.txt");
+  await hinted("report/page.txt");
+  renameSync(join(dir.path, "report", "page.txt"), join(dir.path, "report", "renamed.txt"));
+  await hinted("report/renamed.txt");
+  // Replaced again, once it was reported as a file: the same.
+  hints.length = 0;
+  rmSync(join(dir.path, "report"), { recursive: true });
+  write("report", "a file again");
+  await hinted("report");
+  hints.length = 0;
+  rmSync(join(dir.path, "report"));
+  mkdirSync(join(dir.path, "report"));
+  await hinted("report");
+  write("report/again.txt");
+  await hinted("report/again.txt");
+  expect(failures).toEqual([]);
+});
+
 test("what the rules ignore is not watched at all; close lets go of every folder", async () => {
   write(".git/objects/pack/x");
   write("kept/a.txt");

@@ -81,6 +81,23 @@ describe.each(everyCloud)("%s", (name, makeCloud) => {
     expect(after.get("b.txt")!.id).toBe(before.get("a.txt")!.id);
   });
 
+  test("a file moved into a folder, then that folder and the one it left swapping names: the file follows", async () => {
+    s.write("a/report.txt", "the report");
+    s.write("b/other.txt", "another file");
+    const p = await s.addPair("/Sync", "mirror");
+    await s.t.engine.syncOnce(p.id);
+    const before = await s.remote("/Sync");
+    renameSync(join(s.local, "a/report.txt"), join(s.local, "b/report.txt"));
+    renameSync(join(s.local, "a"), join(s.local, "t"));
+    renameSync(join(s.local, "b"), join(s.local, "a"));
+    renameSync(join(s.local, "t"), join(s.local, "b"));
+    // The report is at a/report.txt again, now in the folder that was b.
+    expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 0, moved: 1, failed: 0 });
+    const after = await expectConverged(p.id);
+    expect(after.get("a/report.txt")!.id).toBe(before.get("a/report.txt")!.id);
+    expect(after.get("a")!.id).toBe(before.get("b")!.id);
+  });
+
   test("a cycle of three files across two folders keeps every document's id", async () => {
     s.write("x/one.txt", "1");
     s.write("x/two.txt", "22");
