@@ -1,12 +1,15 @@
 /** Shared by the benchmarks: file trees, percentiles, a sandbox in a child process. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** `folders` folders (10 per parent level) each holding `perFolder` files of `size` bytes. */
 export function makeTree(root: string, folders: number, perFolder: number, size: number): number {
   const body = Buffer.alloc(size, "x");
+  // Written an hour ago, as in a folder its user has had for a while: a file written moments before
+  // it is recorded is hashed again at its next look (a racy record), which is not what these measure.
+  const anHourAgo = Date.now() / 1000 - 3600;
   let count = 0;
   for (let f = 0; f < folders; f++) {
     const folder = join(root, `group${Math.floor(f / 10)}`, `folder${f}`);
@@ -15,6 +18,7 @@ export function makeTree(root: string, folders: number, perFolder: number, size:
       // Distinct content per file, so move detection by hash never pairs unrelated files.
       body.write(`${f}:${i}:`, 0);
       writeFileSync(join(folder, `file${i}.txt`), body);
+      utimesSync(join(folder, `file${i}.txt`), anHourAgo, anHourAgo);
       count += 1;
     }
   }

@@ -14,15 +14,7 @@ export interface KnownFailure {
   clouds?: readonly CloudName[];
 }
 
-export const KNOWN_FAILING: Partial<Record<Feature, KnownFailure>> = {
-  "edit-same-size": {
-    reason:
-      "a same-size edit within the file system's timestamp tick of the write before it (a few ms) " +
-      "leaves size and mtime as the pass recorded them: neither the watcher nor a rescan sees it " +
-      "(racy git). Needs a re-hash of files recorded within a tick of their own mtime.",
-    modes: ["watch", "watch-cli"],
-  },
-};
+export const KNOWN_FAILING: Partial<Record<Feature, KnownFailure>> = {};
 
 const applies = (known: KnownFailure | undefined, mode: Mode, cloud: CloudName): boolean =>
   known !== undefined && (known.modes?.includes(mode) ?? true) && (known.clouds?.includes(cloud) ?? true);

@@ -47,7 +47,20 @@ export interface FileRecord {
   md5: string | null;
   remoteId: string | null;
   remoteVersion: number | null;
+  /**
+   * Recorded within RACY_MS of the file's last write: a same-size write in the same timestamp tick
+   * would leave size and mtime as they are, so only a new hash proves the content unchanged. Set by
+   * the journal when the record is written; whatever a caller passes is ignored.
+   */
+  racy?: boolean;
 }
+
+/**
+ * How soon after a file's last write its record stops vouching for its content by stat alone (git's
+ * "racy" files). The tick itself is a few ms (2 s on FAT); the window is wide because a record is
+ * written after the stat it holds: after the file's upload, seconds later.
+ */
+export const RACY_MS = 60_000;
 
 export interface FolderRecord {
   path: string;
@@ -452,9 +465,21 @@ export function openJournal(file: string): Journal {
     },
     putFile(pairId, f) {
       sql(
-        `insert or replace into files (pair_id, path, size, mtime_ms, ino, dev, btime, md5, remote_id, remote_version)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(pairId, f.path, f.size, f.mtimeMs, f.ino, f.dev, f.btimeMs, f.md5, f.remoteId, f.remoteVersion);
+        `insert or replace into files (pair_id, path, size, mtime_ms, ino, dev, btime, md5, remote_id, remote_version, racy)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        pairId,
+        f.path,
+        f.size,
+        f.mtimeMs,
+        f.ino,
+        f.dev,
+        f.btimeMs,
+        f.md5,
+        f.remoteId,
+        f.remoteVersion,
+        Date.now() - f.mtimeMs < RACY_MS ? 1 : 0,
+      );
     },
     deleteFile(pairId, path) {
       sql("delete from files where pair_id = ? and path = ?").run(pairId, path);
@@ -722,6 +747,7 @@ function toFile(r: Record<string, unknown>): FileRecord {
     md5: r.md5 === null ? null : String(r.md5),
     remoteId: r.remote_id === null ? null : String(r.remote_id),
     remoteVersion: r.remote_version === null ? null : Number(r.remote_version),
+    racy: Number(r.racy ?? 0) === 1,
   };
 }
 

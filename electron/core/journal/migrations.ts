@@ -152,4 +152,9 @@ export const migrations: readonly string[] = [
   `
   alter table failures add column reason_phrase_json text;
   `,
+  // Whether a file's record was written so soon after the file's last write that its size and mtime
+  // do not vouch for its content (see RACY_MS).
+  `
+  alter table files add column racy integer not null default 0;
+  `,
 ];

@@ -16,6 +16,7 @@ import {
   sameFile,
   sameId,
   sameStat,
+  statVouches,
   type FileId,
   type LocalFile,
   type ScanIssue,
@@ -255,7 +256,7 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
     matched.add(path);
     if (!record.remoteId) {
       // Not uploaded yet: a new file like any other (its hash kept while its stat holds).
-      if (record.md5 !== null && sameStat(record, scan.files.get(at)!)) indexedMd5.set(at, record.md5);
+      if (record.md5 !== null && statVouches(record, scan.files.get(at)!)) indexedMd5.set(at, record.md5);
       if (at !== path) plan.forgotten.push(path);
       continue;
     }
@@ -281,15 +282,18 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
     input.remote?.changed(record);
     const target = mapped(record.path);
     if (target !== path) plan.moves.push({ from: record.path, to: path, record, local });
-    if (sameStat(record, local) && record.md5 !== null) {
-      if (target === path && record.path === path) plan.unchanged += 1;
+    const stays = target === path && record.path === path;
+    if (statVouches(record, local) && record.md5 !== null) {
+      if (stays) plan.unchanged += 1;
       continue;
     }
     const md5 = await hashOrReport(path, local.size);
     if (md5 === undefined) continue;
-    if (md5 === record.md5 && local.size === record.size)
+    if (md5 === record.md5 && local.size === record.size) {
+      // Recorded again: a racy record that the hash confirmed is one no longer, once old enough.
       plan.touched.push({ path: record.path, record, local });
-    else plan.uploads.push({ path, local, md5, replaceId: record.remoteId });
+      if (stays && sameStat(record, local)) plan.unchanged += 1;
+    } else plan.uploads.push({ path, local, md5, replaceId: record.remoteId });
   }
 
   // Copied then deleted (a new inode, the same bytes): a move only when the content is unique on

@@ -15,6 +15,7 @@ import {
   sameFile,
   sameId,
   sameStat,
+  statVouches,
   statPath,
   walkFolders,
   type FileId,
@@ -42,7 +43,7 @@ const isAtOrBelow = (path: string, folder: string): boolean =>
   folder === "" || path === folder || path.startsWith(folder + "/");
 
 const isCurrent = (record: FileRecord | undefined, local: LocalFile): boolean =>
-  record !== undefined && record.remoteId !== null && record.md5 !== null && sameStat(record, local);
+  record !== undefined && record.remoteId !== null && record.md5 !== null && statVouches(record, local);
 
 /** A full reconcile of `root` against the journal's records of `pairId`. */
 export async function reconcileFolder(
@@ -138,7 +139,7 @@ export async function reconcileFolder(
         }
         continue;
       }
-      if (record && record.md5 !== null && sameStat(record, local)) continue; // indexed, not uploaded yet
+      if (record && record.md5 !== null && statVouches(record, local)) continue; // indexed, not uploaded yet
       const from = movedFrom(path, local);
       if (from) {
         scan.files.set(path, local);

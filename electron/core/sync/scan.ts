@@ -215,3 +215,7 @@ export const sameFile = (a: LocalFile, b: LocalFile): boolean =>
 
 export const sameStat = (a: LocalFile, b: LocalFile): boolean =>
   a.size === b.size && a.mtimeMs === b.mtimeMs && sameId(a, b);
+
+/** A record's hash still stands for the file without reading it: the same stat, and a record not racy. */
+export const statVouches = (record: LocalFile & { racy?: boolean }, local: LocalFile): boolean =>
+  !record.racy && sameStat(record, local);

@@ -1,5 +1,5 @@
 /** Everyday changes in a paired folder, synced to each cloud on the local cloud through the real client. */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { waitFor } from "../../../../testing/harness.ts";
@@ -43,6 +43,26 @@ describe.each(everyCloud)("%s", (_name, makeCloud) => {
     expect(after.id).toBe(before.id);
     expect(after.version).toBe(before.version + 1);
     expect(after.size).toBe("version two".length);
+  });
+
+  test("a same-size edit in the timestamp tick of the write the pass recorded is still uploaded, and only once", async () => {
+    // Whole seconds, so setting the time again gives back exactly what the first stat saw.
+    const tick = Math.floor(Date.now() / 1000);
+    s.write("tick.txt", "aaaa");
+    utimesSync(join(s.local, "tick.txt"), tick, tick);
+    const p = await s.addPair("/Sync/pc");
+    expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 1, failed: 0 });
+    const before = (await s.remote("/Sync/pc")).get("tick.txt")!;
+    // The second write lands in the same tick as the first: size and mtime stay as recorded.
+    s.write("tick.txt", "bbbb");
+    utimesSync(join(s.local, "tick.txt"), tick, tick);
+    expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 1, failed: 0 });
+    expect((await s.remote("/Sync/pc")).get("tick.txt")).toMatchObject({
+      id: before.id,
+      version: before.version + 1,
+    });
+    // Hashed again, and found as sent: nothing more goes up.
+    expect(await s.t.engine.syncOnce(p.id)).toMatchObject({ uploaded: 0, unchanged: 1 });
   });
 
   test("an editor-style atomic save (temp file, then rename over) is one new version", async () => {
