@@ -249,6 +249,7 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
   }
   // Then by place: what is at a known file's path (after its folder's move) is that file, edited.
   const indexedMd5 = new Map<string, string>();
+  const indexedAt = new Set<string>(); // scanned paths the journal holds as new, not uploaded yet
   for (const [path, record] of records) {
     if (matched.has(path)) continue;
     const at = mapped(path);
@@ -256,6 +257,7 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
     matched.add(path);
     if (!record.remoteId) {
       // Not uploaded yet: a new file like any other (its hash kept while its stat holds).
+      indexedAt.add(at);
       if (record.md5 !== null && statVouches(record, scan.files.get(at)!)) indexedMd5.set(at, record.md5);
       if (at !== path) plan.forgotten.push(path);
       continue;
@@ -317,7 +319,7 @@ export async function planChanges(input: PlanInput): Promise<Plan> {
       const record = candidates[0]!;
       vanished.delete(record.path);
       // Indexed as new meanwhile: it is the moved file, not a file to upload.
-      if (indexedMd5.has(item.path)) plan.forgotten.push(item.path);
+      if (indexedAt.has(item.path)) plan.forgotten.push(item.path);
       if (mapped(record.path) !== item.path)
         plan.moves.push({ from: record.path, to: item.path, record, local: item.local });
       plan.touched.push({ path: record.path, record, local: item.local });
